@@ -1,0 +1,233 @@
+import { readFile } from 'node:fs/promises';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { ConfigError, type ConfigIssue } from '../errors/errors.js';
+import { configSchema, type VahubConfig } from './schema.js';
+
+type Path = readonly (string | number | symbol)[];
+
+/** `clients[1].billing.currency` */
+export function formatPath(path: Path): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out ? `.${String(part)}` : String(part);
+  }
+  return out;
+}
+
+const SECRET_KEY = /(token|secret|password|apikey|webhookkey|privatekey)$/i;
+const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+const WHOLE_ENV_REF = /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/;
+
+/**
+ * Walk the raw document: refuse secrets written literally, and replace `${VAR}` with the
+ * environment's value (a missing variable is an issue, not an empty string).
+ */
+function interpolate(
+  value: unknown,
+  path: (string | number)[],
+  env: NodeJS.ProcessEnv,
+  issues: ConfigIssue[],
+): unknown {
+  if (Array.isArray(value)) return value.map((v, i) => interpolate(v, [...path, i], env, issues));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => {
+        const here = [...path, k];
+        if (
+          SECRET_KEY.test(k) &&
+          v !== null &&
+          v !== undefined &&
+          !(typeof v === 'string' && WHOLE_ENV_REF.test(v.trim()))
+        ) {
+          issues.push({
+            path: formatPath(here),
+            message: `secrets may not be written in the config file: write "\${${envNameFor(here)}}" and set ${envNameFor(here)} in the environment`,
+          });
+          return [k, undefined];
+        }
+        return [k, interpolate(v, here, env, issues)];
+      }),
+    );
+  }
+  if (typeof value !== 'string') return value;
+  return value.replace(ENV_REF, (_, name: string) => {
+    const found = env[name];
+    if (found === undefined || found === '') {
+      issues.push({
+        path: formatPath(path),
+        message: `environment variable ${name} is not set: export ${name}=… before starting vahub`,
+      });
+      return '';
+    }
+    return found;
+  });
+}
+
+function envNameFor(path: readonly (string | number)[]): string {
+  return path
+    .filter((p): p is string => typeof p === 'string')
+    .slice(-2)
+    .map((p) => p.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase())
+    .join('_');
+}
+
+function zodIssueMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type') {
+    const received = (issue as { input?: unknown }).input;
+    if (received === undefined) return `is required: add it (expected ${issue.expected})`;
+    return `expected ${issue.expected}, got ${JSON.stringify(received)}`;
+  }
+  if (issue.code === 'unrecognized_keys') {
+    return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}: remove ${issue.keys.length > 1 ? 'them' : 'it'} or check the spelling`;
+  }
+  if (issue.code === 'invalid_value') {
+    return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify((issue as { input?: unknown }).input)}`;
+  }
+  if (issue.code === 'too_small' && issue.origin === 'number') {
+    return `must be at least ${issue.minimum}, got ${JSON.stringify((issue as { input?: unknown }).input)}`;
+  }
+  if (issue.code === 'too_big' && issue.origin === 'number') {
+    return `must be at most ${issue.maximum}, got ${JSON.stringify((issue as { input?: unknown }).input)}`;
+  }
+  return issue.message;
+}
+
+/** Checks that span several clients: ids and mappings that must be unique. */
+function crossChecks(config: VahubConfig): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const ids = new Map<string, number>();
+  config.clients.forEach((client, i) => {
+    const first = ids.get(client.id);
+    if (first === undefined) ids.set(client.id, i);
+    else
+      issues.push({
+        path: `clients[${i}].id`,
+        message: `client id "${client.id}" is used twice, first by clients[${first}]: give each client its own id`,
+      });
+  });
+  const owners = new Map<string, number>();
+  const claim = (key: string, index: number, path: string, what: string) => {
+    const owner = owners.get(key);
+    if (owner === undefined) owners.set(key, index);
+    else if (owner !== index) {
+      issues.push({
+        path,
+        message: `${what} is already mapped to clients[${owner}] (${config.clients[owner]?.id}): map it to one client only`,
+      });
+    }
+  };
+  config.clients.forEach((client, i) => {
+    const { workspaceId, clientId, projectIds } = client.toggl;
+    client.asana.projects.forEach((gid, j) => {
+      claim(`asana:${gid}`, i, `clients[${i}].asana.projects[${j}]`, `Asana project ${gid}`);
+    });
+    projectIds.forEach((pid, j) => {
+      claim(
+        `toggl-project:${workspaceId}:${pid}`,
+        i,
+        `clients[${i}].toggl.projectIds[${j}]`,
+        `Toggl project ${pid}`,
+      );
+    });
+    if (clientId !== undefined) {
+      claim(
+        `toggl-client:${workspaceId}:${clientId}`,
+        i,
+        `clients[${i}].toggl.clientId`,
+        `Toggl client ${clientId}`,
+      );
+    }
+  });
+  return issues;
+}
+
+const ENDPOINT_ENV = /^VAHUB_ENDPOINT_(ASANA|TOGGL|GOOGLE|XERO)_([A-Z]+)$/;
+
+/** `VAHUB_ENDPOINT_XERO_TOKEN=http://127.0.0.1:4000/connect/token` overrides `endpoints.xero.token`. */
+function endpointOverrides(env: NodeJS.ProcessEnv): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  for (const [name, value] of Object.entries(env)) {
+    const m = ENDPOINT_ENV.exec(name);
+    if (!m || !value) continue;
+    const provider = (m[1] as string).toLowerCase();
+    const key = (m[2] as string).toLowerCase();
+    out[provider] = { ...out[provider], [key]: value };
+  }
+  return out;
+}
+
+function mergeEndpoints(raw: unknown, env: NodeJS.ProcessEnv): unknown {
+  const overrides = endpointOverrides(env);
+  if (Object.keys(overrides).length === 0 || raw === null || typeof raw !== 'object') return raw;
+  const doc = raw as Record<string, unknown>;
+  const endpoints = { ...((doc.endpoints as Record<string, unknown>) ?? {}) };
+  for (const [provider, values] of Object.entries(overrides)) {
+    endpoints[provider] = { ...((endpoints[provider] as object) ?? {}), ...values };
+  }
+  return { ...doc, endpoints };
+}
+
+/** Validate a config given as YAML text. Throws `ConfigError` listing every problem. */
+export function parseConfig(
+  text: string,
+  options: { env?: NodeJS.ProcessEnv; source?: string } = {},
+): VahubConfig {
+  const env = options.env ?? process.env;
+  const source = options.source ?? 'config';
+  const doc = parseDocument(text, { prettyErrors: false });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      doc.errors.map((e) => ({
+        path: '',
+        message: `not valid YAML at line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`,
+      })),
+      source,
+    );
+  }
+  const raw = doc.toJS();
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ConfigError(
+      [{ path: '', message: 'expected a YAML mapping with va, calendar and clients' }],
+      source,
+    );
+  }
+  const issues: ConfigIssue[] = [];
+  const interpolated = mergeEndpoints(interpolate(raw, [], env, issues), env);
+  const parsed = configSchema.safeParse(interpolated);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues)
+      issues.push({ path: formatPath(issue.path), message: zodIssueMessage(issue) });
+    throw new ConfigError(issues, source);
+  }
+  issues.push(...crossChecks(parsed.data));
+  if (issues.length > 0) throw new ConfigError(issues, source);
+  return parsed.data;
+}
+
+/** Read, interpolate and validate a config file. */
+export async function loadConfig(
+  file: string,
+  options: { env?: NodeJS.ProcessEnv } = {},
+): Promise<VahubConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ConfigError(
+      [
+        {
+          path: '',
+          message:
+            code === 'ENOENT'
+              ? `${file} does not exist: copy vahub.config.example.yaml to ${file} and edit it`
+              : `cannot read ${file} (${code ?? 'error'})`,
+        },
+      ],
+      file,
+    );
+  }
+  return parseConfig(text, { ...options, source: file });
+}

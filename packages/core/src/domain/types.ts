@@ -1,0 +1,107 @@
+import type { ClientConfig } from '../config/schema.js';
+
+/** An instant as an ISO-8601 string in UTC ("2026-11-28T09:00:00.000Z"): what travels in jobs and ports. */
+export type IsoInstant = string;
+/** A calendar date, "2026-11-28". */
+export type IsoDate = string;
+
+/** A client of the VA, as configured. */
+export type Client = ClientConfig;
+
+/** When a task is due: a whole day (read in the client's zone) or an exact instant. */
+export type TaskDue = { kind: 'date'; date: IsoDate } | { kind: 'instant'; at: IsoInstant };
+
+export type TaskStatus = 'open' | 'completed' | 'deleted' | 'unassigned';
+
+/** A task of a client, read from the task source (Asana). */
+export interface Task {
+  /** The source's id (an Asana gid). */
+  id: string;
+  clientId: string;
+  name: string;
+  url: string | null;
+  status: TaskStatus;
+  /** From the estimate custom field, else the client's default; null if neither is known. */
+  estimateMinutes: number | null;
+  /** Estimate less time already tracked, when known. */
+  remainingMinutes: number | null;
+  due: TaskDue | null;
+  /** Not to be worked on before this local date (Asana `start_on`) or instant (`start_at`). */
+  startOn: TaskDue | null;
+  /** Higher goes first among equal deadlines. */
+  priority: number;
+  modifiedAt: IsoInstant | null;
+}
+
+/** A Toggl time entry. `durationSeconds` is negative while the entry is running. */
+export interface TimeEntry {
+  id: string;
+  workspaceId: string;
+  projectId: string | null;
+  taskId: string | null;
+  description: string;
+  start: IsoInstant;
+  stop: IsoInstant | null;
+  durationSeconds: number;
+  billable: boolean;
+  tags: string[];
+  /** Deleted at the source (seen in `since` reads). */
+  deleted?: boolean;
+}
+
+/** A stretch of the calendar that is taken. */
+export interface BusyInterval {
+  start: IsoInstant;
+  end: IsoInstant;
+  /** What makes it busy, for explanations: `meeting`, `all-day`, `out-of-office`, a calendar id. */
+  source?: string;
+}
+
+/** A focus block vahub placed (or will place) for a task's chunk. */
+export interface CalendarBlock {
+  /** The deterministic event id (`blockEventId(client, task, chunk)`). */
+  id: string;
+  taskId: string;
+  clientId: string;
+  chunk: number;
+  start: IsoInstant;
+  end: IsoInstant;
+  title: string;
+  /** The VA moved or resized it by hand: the planner must leave it alone. */
+  movedByVa: boolean;
+}
+
+export type LineAmountTypes = 'Exclusive' | 'Inclusive' | 'NoTax';
+
+/** One invoice line. Decimal strings: quantity and unit amount up to 4 decimals, line amount to the currency's digits. */
+export interface InvoiceLine {
+  description: string;
+  quantity: string;
+  unitAmount: string;
+  lineAmount: string;
+  accountCode: string;
+  taxType: string;
+  /** The time entries the line bills. */
+  entryIds: string[];
+}
+
+/** An invoice ready to be created as a draft in the invoice sink (Xero). */
+export interface InvoiceDraft {
+  clientId: string;
+  contactId: string;
+  currency: string;
+  /** Invoice date and due date, local dates. */
+  date: IsoDate;
+  dueDate: IsoDate;
+  /** Names the period, e.g. "vahub koala-co 2026-11". */
+  reference: string;
+  lineAmountTypes: LineAmountTypes;
+  lines: InvoiceLine[];
+  /** Sum of line amounts, before tax. */
+  subtotal: string;
+  entryIds: string[];
+  idempotencyKey: string;
+  period: { firstDate: IsoDate; lastDate: IsoDate; zone: string };
+}
+
+export type InvoiceStatus = 'DRAFT' | 'SUBMITTED' | 'AUTHORISED' | 'PAID' | 'VOIDED' | 'DELETED';

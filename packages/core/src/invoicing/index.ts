@@ -1,0 +1,2 @@
+// The invoicing engine (issue 4) lives in this folder.
+export {};

@@ -1,0 +1,2 @@
+// The scheduling engine (issue 3) lives in this folder.
+export {};

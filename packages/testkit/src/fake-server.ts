@@ -1,0 +1,220 @@
+import { EventEmitter } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { FaultSwitch } from './faults.js';
+
+/** What a fake's handler sees of a request. */
+export interface FakeRequest {
+  method: string;
+  /** The path without the query string. */
+  path: string;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  /** Lower-cased header names. */
+  headers: Record<string, string>;
+  rawBody: Buffer;
+  /** The body parsed as JSON, or undefined when empty or not JSON. */
+  json: unknown;
+}
+
+export interface FakeResponse {
+  status: number;
+  headers?: Record<string, string>;
+  /** Sent as JSON. */
+  json?: unknown;
+  /** Sent as is. */
+  body?: string | Buffer;
+}
+
+export type FakeHandler = (req: FakeRequest) => FakeResponse | Promise<FakeResponse>;
+
+/** One request as the fake saw it and answered it: for assertions on what a connector sent. */
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  body: string;
+  json: unknown;
+  status: number;
+  responseBody: unknown;
+  at: number;
+}
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  names: string[];
+  handler: FakeHandler;
+}
+
+function compile(path: string): { pattern: RegExp; names: string[] } {
+  const names: string[] = [];
+  const source = path
+    .split('/')
+    .map((part) => {
+      if (part.startsWith(':')) {
+        names.push(part.slice(1));
+        return '([^/]+)';
+      }
+      return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    })
+    .join('/');
+  return { pattern: new RegExp(`^${source}/?$`), names };
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function parseJson(raw: Buffer): unknown {
+  if (raw.length === 0) return undefined;
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The HTTP server every connector's fake is built on: routes with `:params`, a request log, fault
+ * switches (429 with Retry-After, 5xx, delays) and an event per request so tests wait on events,
+ * never on sleeps. It listens on 127.0.0.1 on a free port.
+ */
+export class FakeServer extends EventEmitter {
+  readonly requests: LoggedRequest[] = [];
+  readonly faults = new FaultSwitch();
+  private readonly routes: Route[] = [];
+  private server: Server | null = null;
+  private base = '';
+
+  constructor(readonly name: string) {
+    super();
+  }
+
+  route(method: string, path: string, handler: FakeHandler): this {
+    this.routes.push({ method: method.toUpperCase(), ...compile(path), handler });
+    return this;
+  }
+
+  /** The base URL, e.g. `http://127.0.0.1:43121`, once started. */
+  get url(): string {
+    if (!this.base) throw new Error(`${this.name} fake is not started`);
+    return this.base;
+  }
+
+  async start(): Promise<string> {
+    const server = createServer((req, res) => {
+      this.handle(req, res).catch((err: unknown) => {
+        res.statusCode = 500;
+        res.end(JSON.stringify({ error: `fake ${this.name} crashed: ${(err as Error).message}` }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    this.server = server;
+    this.base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return this.base;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Requests whose method and path match. */
+  requestsTo(method: string, path: string | RegExp): LoggedRequest[] {
+    return this.requests.filter(
+      (r) =>
+        r.method === method.toUpperCase() && (typeof path === 'string' ? r.path === path : path.test(r.path)),
+    );
+  }
+
+  /** Resolve with the first request (already logged or still to come) matching `predicate`, within `timeoutMs`. */
+  waitForRequest(predicate: (r: LoggedRequest) => boolean, timeoutMs = 5000): Promise<LoggedRequest> {
+    const seen = this.requests.find(predicate);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.off('request', listener);
+        reject(new Error(`fake ${this.name}: no matching request within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const listener = (r: LoggedRequest) => {
+        if (!predicate(r)) return;
+        clearTimeout(timer);
+        this.off('request', listener);
+        resolve(r);
+      };
+      this.on('request', listener);
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.base);
+    const rawBody = await readBody(req);
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) {
+      if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+    }
+    const request: FakeRequest = {
+      method: (req.method ?? 'GET').toUpperCase(),
+      path: url.pathname,
+      params: {},
+      query: url.searchParams,
+      headers,
+      rawBody,
+      json: parseJson(rawBody),
+    };
+    let response = await this.faults.take(request);
+    if (!response) {
+      const route = this.routes.find((r) => r.method === request.method && r.pattern.test(request.path));
+      if (route) {
+        const match = route.pattern.exec(request.path) ?? [];
+        route.names.forEach((name, i) => {
+          request.params[name] = decodeURIComponent(match[i + 1] ?? '');
+        });
+        response = await route.handler(request);
+      } else {
+        response = {
+          status: 404,
+          json: { errors: [{ message: `fake ${this.name}: no route ${request.method} ${request.path}` }] },
+        };
+      }
+    }
+    const body =
+      response.body !== undefined
+        ? response.body
+        : response.json !== undefined
+          ? JSON.stringify(response.json)
+          : '';
+    const outHeaders: Record<string, string> = { ...response.headers };
+    if (
+      response.json !== undefined &&
+      !Object.keys(outHeaders).some((h) => h.toLowerCase() === 'content-type')
+    ) {
+      outHeaders['content-type'] = 'application/json; charset=utf-8';
+    }
+    res.writeHead(response.status, outHeaders);
+    res.end(body);
+    const logged: LoggedRequest = {
+      method: request.method,
+      path: request.path,
+      query: Object.fromEntries(url.searchParams),
+      headers,
+      body: rawBody.toString('utf8'),
+      json: request.json,
+      status: response.status,
+      responseBody: response.json ?? (typeof body === 'string' ? body : body.toString('utf8')),
+      at: Date.now(),
+    };
+    this.requests.push(logged);
+    this.emit('request', logged);
+  }
+}

@@ -1,0 +1,18 @@
+import { defaultClientConditions, defaultServerConditions } from 'vite';
+import { defineConfig } from 'vitest/config';
+
+// Tests run on the TypeScript sources of every workspace package (the `vahub-source` export
+// condition), so no build is needed before `npm test`.
+const sourceFirst = ['vahub-source'];
+
+export default defineConfig({
+  resolve: { conditions: [...sourceFirst, ...defaultClientConditions] },
+  ssr: { resolve: { conditions: [...sourceFirst, ...defaultServerConditions] } },
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // CI reads the totals from this file; the console output stays the default one.
+    reporters: process.env.CI ? ['default', ['json', { outputFile: '.ci/results.json' }]] : ['default'],
+  },
+});
