@@ -1,0 +1,2 @@
+// @vahub/asana: see issues; filled in by its capability.
+export {};

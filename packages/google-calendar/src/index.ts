@@ -1,0 +1,2 @@
+// @vahub/google-calendar: see issues; filled in by its capability.
+export {};

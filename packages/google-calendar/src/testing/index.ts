@@ -1,0 +1,2 @@
+// The fake server of this vendor, for tests.
+export {};

@@ -1,0 +1,2 @@
+// @vahub/jobs: see issues; filled in by its capability.
+export {};

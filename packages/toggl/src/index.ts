@@ -1,0 +1,2 @@
+// @vahub/toggl: see issues; filled in by its capability.
+export {};

@@ -1,0 +1,2 @@
+// @vahub/xero: see issues; filled in by its capability.
+export {};
