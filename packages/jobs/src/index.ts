@@ -1,2 +1,1 @@
-// @vahub/jobs: see issues; filled in by its capability.
-export {};
+export * from './stores/index.js';

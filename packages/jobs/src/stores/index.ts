@@ -1,0 +1,3 @@
+export * from './encryption.js';
+export * from './redis-lock.js';
+export * from './redis-token-store.js';
