@@ -36,6 +36,7 @@ function interpolate(
       Object.entries(value).map(([k, v]) => {
         const here = [...path, k];
         if (
+          here[0] !== 'endpoints' && // endpoints.*.token is the token URL, not a secret
           SECRET_KEY.test(k) &&
           v !== null &&
           v !== undefined &&

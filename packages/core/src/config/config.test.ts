@@ -1,0 +1,217 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../errors/errors.js';
+import { parseConfig } from './load.js';
+
+const client = (id: string, extra = '') => `
+  - id: ${id}
+    name: ${id} Ltd
+    timezone: Australia/Sydney
+    asana: { projects: ["${id === 'a' ? '111' : '222'}"] }
+    toggl: { workspaceId: 1, clientId: ${id === 'a' ? 10 : 20} }
+    billing: { currency: AUD, hourlyRate: "55.00" }
+    xero: { tenantId: c2cc9b6e-9458-4c7d-93cc-f02b81b0594f, contactId: 717f2bfc-c6d4-41fd-b238-3f2f0c0cf777, accountCode: "200" }${extra}`;
+
+const valid = `
+va:
+  timezone: Europe/Budapest
+  workingHours: { mon-fri: "09:00-17:00" }
+clients:${client('a')}${client('b')}
+`;
+
+function issuesOf(text: string, env: NodeJS.ProcessEnv = {}) {
+  try {
+    parseConfig(text, { env });
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).issues;
+  }
+  throw new Error('expected the config to be refused');
+}
+
+describe('parseConfig', () => {
+  it('accepts a minimal config and fills in defaults', () => {
+    const config = parseConfig(valid, { env: {} });
+    expect(config.calendar).toMatchObject({
+      id: 'primary',
+      bufferMinutes: 10,
+      minBlockMinutes: 30,
+      maxBlockMinutes: 120,
+    });
+    expect(config.clients[0]?.billing).toMatchObject({
+      cycle: 'monthly',
+      invoicedTag: 'invoiced',
+      grouping: 'project',
+    });
+    expect(config.va.workingHours.mon).toEqual([{ startMinute: 540, endMinute: 1020 }]);
+    expect(config.va.workingHours.sun).toEqual([]);
+  });
+
+  it('interpolates secret references from the environment', () => {
+    const config = parseConfig(`${valid}auth:\n  asana: { token: "\${ASANA_TOKEN}" }\n`, {
+      env: { ASANA_TOKEN: 'pat-123456' },
+    });
+    expect(config.auth.asana?.token).toBe('pat-123456');
+  });
+
+  // Each case: a change to the valid config, the path the error must name, and words of the fix.
+  const bad: [string, string, string, RegExp][] = [
+    [
+      'unknown IANA zone',
+      valid.replace('Europe/Budapest', 'Europe/Budapesht'),
+      'va.timezone',
+      /unknown IANA time zone.*Australia\/Sydney/,
+    ],
+    [
+      'client zone',
+      valid.replace('Australia/Sydney', 'AEST'),
+      'clients[0].timezone',
+      /unknown IANA time zone/,
+    ],
+    [
+      'currency not ISO 4217',
+      valid.replace('currency: AUD', 'currency: dollars'),
+      'clients[0].billing.currency',
+      /ISO 4217.*"dollars"/,
+    ],
+    [
+      'negative rate',
+      valid.replace('hourlyRate: "55.00"', 'hourlyRate: "-5"'),
+      'clients[0].billing.hourlyRate',
+      /non-negative amount/,
+    ],
+    [
+      'float rate',
+      valid.replace('hourlyRate: "55.00"', 'hourlyRate: 55.5'),
+      'clients[0].billing.hourlyRate',
+      /in quotes/,
+    ],
+    [
+      'five decimals',
+      valid.replace('hourlyRate: "55.00"', 'hourlyRate: "55.00001"'),
+      'clients[0].billing.hourlyRate',
+      /at most 4 decimals/,
+    ],
+    [
+      'duplicate client id',
+      valid.replace('- id: b', '- id: a'),
+      'clients[1].id',
+      /used twice.*clients\[0\].*own id/,
+    ],
+    [
+      'Toggl project mapped to two clients',
+      valid.replace('clientId: 10 }', 'projectIds: [77] }').replace('clientId: 20 }', 'projectIds: [77] }'),
+      'clients[1].toggl.projectIds[0]',
+      /Toggl project 77 is already mapped to clients\[0\].*one client only/,
+    ],
+    [
+      'Asana project in two clients',
+      valid.replace('"222"', '"111"'),
+      'clients[1].asana.projects[0]',
+      /Asana project 111 is already mapped/,
+    ],
+    [
+      'hours end before start',
+      valid.replace('09:00-17:00', '17:00-09:00'),
+      'va.workingHours.mon-fri',
+      /end before they start/,
+    ],
+    [
+      'malformed hours',
+      valid.replace('09:00-17:00', '9am-5pm'),
+      'va.workingHours.mon-fri',
+      /like "08:30-17:00"/,
+    ],
+    ['bad weekday', valid.replace('mon-fri', 'monday'), 'va.workingHours.monday', /not a weekday or span/],
+    [
+      'secret written literally',
+      `${valid}auth:\n  asana: { token: "0/abc123secret" }\n`,
+      'auth.asana.token',
+      /\$\{ASANA_TOKEN\}/,
+    ],
+    [
+      'missing env var',
+      `${valid}auth:\n  toggl: { apiToken: "\${TOGGL_API_TOKEN}" }\n`,
+      'auth.toggl.apiToken',
+      /TOGGL_API_TOKEN is not set/,
+    ],
+    [
+      'bad endpoint URL',
+      `${valid}endpoints:\n  xero: { token: "identity.xero" }\n`,
+      'endpoints.xero.token',
+      /absolute URL/,
+    ],
+    [
+      'unknown key',
+      valid.replace('timezone: Europe/Budapest', 'timezone: Europe/Budapest\n  timzone: UTC'),
+      'va',
+      /unknown key "timzone".*spelling/,
+    ],
+    [
+      'bad Xero id',
+      valid.replace('contactId: 717f2bfc', 'contactId: x717f2bfc'),
+      'clients[0].xero.contactId',
+      /UUID/,
+    ],
+    [
+      'missing toggl mapping',
+      valid.replace('clientId: 10 }', '}'),
+      'clients[0].toggl',
+      /toggl.clientId or toggl.projectIds/,
+    ],
+    [
+      'bad rounding mode',
+      valid.replace(
+        'hourlyRate: "55.00" }',
+        'hourlyRate: "55.00", rounding: { minutes: 15, mode: sideways } }',
+      ),
+      'clients[0].billing.rounding.mode',
+      /one of "up", "down", "nearest"/,
+    ],
+    [
+      'min above max block',
+      `${valid}calendar: { minBlockMinutes: 90, maxBlockMinutes: 60 }\n`,
+      'calendar.maxBlockMinutes',
+      /smaller than minBlockMinutes/,
+    ],
+    ['missing required', valid.replace('    name: a Ltd\n', ''), 'clients[0].name', /is required/],
+    [
+      'no clients',
+      'va: { timezone: UTC, workingHours: { mon: "09:00-17:00" } }\nclients: []\n',
+      'clients',
+      /at least one client/,
+    ],
+    ['invalid YAML', 'va: [unclosed', '', /not valid YAML at line/],
+  ];
+
+  it.each(bad)('refuses %s, naming the path and the fix', (_name, text, path, fix) => {
+    const issues = issuesOf(text);
+    const issue = issues.find((i) => i.path === path);
+    expect(issue, `issues were ${JSON.stringify(issues)}`).toBeDefined();
+    expect(issue?.message).toMatch(fix);
+  });
+
+  it('reports every problem at once, not just the first', () => {
+    const text = valid
+      .replace('Europe/Budapest', 'Mars/Olympus')
+      .replace('currency: AUD', 'currency: ZZZ')
+      .replace('17:00', '08:00');
+    expect(
+      issuesOf(text)
+        .map((i) => i.path)
+        .sort(),
+    ).toEqual(['clients[0].billing.currency', 'va.timezone', 'va.workingHours.mon-fri']);
+  });
+
+  it('never echoes a literal secret in the error', () => {
+    try {
+      parseConfig(
+        `${valid}auth:\n  xero: { clientId: "\${XERO_ID}", clientSecret: "hunter2-very-secret" }\n`,
+        { env: { XERO_ID: 'id' } },
+      );
+      throw new Error('expected a ConfigError');
+    } catch (err) {
+      expect((err as Error).message).toContain('auth.xero.clientSecret');
+      expect((err as Error).message).not.toContain('hunter2');
+    }
+  });
+});
