@@ -32,7 +32,10 @@ export type FakeHandler = (req: FakeRequest) => FakeResponse | Promise<FakeRespo
 export interface LoggedRequest {
   method: string;
   path: string;
+  /** The query as an object; a repeated parameter keeps its last value (see `url` for all of them). */
   query: Record<string, string>;
+  /** Path and query string exactly as requested, e.g. `/events?a=1&a=2`: for repeated parameters. */
+  url: string;
   headers: Record<string, string>;
   body: string;
   json: unknown;
@@ -207,6 +210,7 @@ export class FakeServer extends EventEmitter {
       method: request.method,
       path: request.path,
       query: Object.fromEntries(url.searchParams),
+      url: req.url ?? '/',
       headers,
       body: rawBody.toString('utf8'),
       json: request.json,
