@@ -1,2 +1,8 @@
-// The invoicing engine (issue 4) lives in this folder.
-export {};
+// The invoicing engine: tracked time → an exact, explainable Xero draft. Pure functions, no I/O.
+export { buildInvoiceDraft, summariseExcluded } from './build-draft.js';
+export { classifyEntries, type Eligibility, type EligibleEntry } from './eligibility.js';
+export { formatPreviewJson, formatPreviewText, previewObject } from './preview.js';
+export { invoiceReference } from './reference.js';
+export { describeRounding, quantityUnits, roundSeconds, unitsToFixed, unitsToHours } from './rounding.js';
+export { formatDateRange } from './text.js';
+export type * from './types.js';

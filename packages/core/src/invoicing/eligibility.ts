@@ -1,0 +1,116 @@
+import type { TimeEntry } from '../domain/types.js';
+import { type EpochMs, formatInstant, type Period, parseInstant } from '../time/zoned.js';
+import type { ExcludedEntry } from './types.js';
+
+/** An entry that will be billed, with its start parsed once. */
+export interface EligibleEntry {
+  entry: TimeEntry;
+  startMs: EpochMs;
+  seconds: number;
+}
+
+export interface Eligibility {
+  /** Sorted by start, then id: everything downstream is independent of input order. */
+  eligible: EligibleEntry[];
+  excluded: ExcludedEntry[];
+}
+
+// The format ECMAScript defines exactly for Date.parse (a UTC "Z" or an explicit offset, at most
+// milliseconds). Parsing it there is not time-zone arithmetic, and it is ~15× faster than the
+// Temporal polyfill, which still handles everything else (more fraction digits, odd forms).
+const SIMPLE_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d{2}:\d{2})$/;
+
+function parseStart(text: string): EpochMs | null {
+  if (SIMPLE_INSTANT.test(text)) {
+    const ms = Date.parse(text);
+    if (Number.isFinite(ms)) return ms;
+  }
+  try {
+    return parseInstant(text);
+  } catch {
+    return null;
+  }
+}
+
+function hasTag(entry: TimeEntry, tagLower: string): boolean {
+  for (const tag of entry.tags) if (tag.toLowerCase() === tagLower) return true;
+  return false;
+}
+
+/** Why an entry is not billed, or null if it is. The first reason found wins, in this order. */
+function exclusion({
+  entry,
+  startMs,
+  period,
+  tag,
+}: {
+  entry: TimeEntry;
+  startMs: EpochMs | null;
+  period: Period;
+  tag: { name: string; lower: string };
+}): Omit<ExcludedEntry, 'entryId'> | null {
+  if (entry.deleted) return { reason: 'deleted', detail: 'deleted in the time tracker' };
+  if (startMs === null) {
+    return {
+      reason: 'invalid',
+      detail: `start "${entry.start}" is not an ISO-8601 instant: fix it at the source`,
+    };
+  }
+  if (!Number.isSafeInteger(entry.durationSeconds)) {
+    return {
+      reason: 'invalid',
+      detail: `duration ${entry.durationSeconds} is not a whole number of seconds: fix it at the source`,
+    };
+  }
+  if (startMs < period.start || startMs >= period.end) {
+    return { reason: 'outside-period', detail: `starts ${formatInstant(startMs)}, outside the period` };
+  }
+  if (entry.durationSeconds < 0) {
+    return { reason: 'running', detail: 'the timer is still running: stop it, then invoice again' };
+  }
+  if (!entry.billable) return { reason: 'non-billable', detail: 'marked non-billable' };
+  if (hasTag(entry, tag.lower)) {
+    return { reason: 'already-invoiced', detail: `tagged "${tag.name}": billed on an earlier invoice` };
+  }
+  return null;
+}
+
+/**
+ * Split entries into billable and excluded. An entry belongs to the period of its start (read in the
+ * period's zone) and is billed whole there, even if it runs past the period's end: splitting it
+ * would put one timer on two invoices. An id seen twice keeps its last copy (a later read is newer).
+ */
+export function classifyEntries(input: {
+  entries: readonly TimeEntry[];
+  period: Period;
+  invoicedTag: string;
+}): Eligibility {
+  const tag = { name: input.invoicedTag, lower: input.invoicedTag.toLowerCase() };
+  const lastIndex = new Map<string, number>();
+  input.entries.forEach((entry, i) => {
+    lastIndex.set(entry.id, i);
+  });
+  const eligible: EligibleEntry[] = [];
+  const excluded: ExcludedEntry[] = [];
+  input.entries.forEach((entry, i) => {
+    if (lastIndex.get(entry.id) !== i) {
+      excluded.push({
+        entryId: entry.id,
+        reason: 'duplicate',
+        detail: 'listed twice: the later copy counts',
+      });
+      return;
+    }
+    const startMs = parseStart(entry.start);
+    const why = exclusion({ entry, startMs, period: input.period, tag });
+    if (why) excluded.push({ entryId: entry.id, ...why });
+    else eligible.push({ entry, startMs: startMs as EpochMs, seconds: entry.durationSeconds });
+  });
+  eligible.sort((a, b) => a.startMs - b.startMs || compareText(a.entry.id, b.entry.id));
+  return { eligible, excluded };
+}
+
+/** Code-point order: the same on every machine and locale. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,169 @@
+import type { BillingConfig } from '../config/schema.js';
+import { type Period, startOfLocalDate, Temporal } from '../time/zoned.js';
+import { compareText, type EligibleEntry } from './eligibility.js';
+import { rateKey, rateTable } from './rates.js';
+import { quantityUnits, roundSeconds, unitsToHours } from './rounding.js';
+import { formatDateRange, formatDay, lookupName, tidy } from './text.js';
+import type { EntryUse, NameLookup, RateChoice, TimeGroup } from './types.js';
+
+interface GroupKey {
+  key: string;
+  label: string;
+  /** Lines are ordered by this, then by key. */
+  sort: string;
+}
+
+interface Bucket {
+  rate: RateChoice;
+  entries: EntryUse[];
+  rawSeconds: number;
+  perEntrySeconds: number;
+}
+
+const OTHER_WORK = 'Other work';
+
+/**
+ * The local date of each start, found by binary search over the period's day boundaries: one
+ * Temporal conversion per day of the period instead of one per entry.
+ */
+function dayOf(period: Period): (ms: number) => string {
+  const dates: string[] = [];
+  const starts: number[] = [];
+  let day = Temporal.PlainDate.from(period.firstDate);
+  const last = Temporal.PlainDate.from(period.lastDate);
+  while (Temporal.PlainDate.compare(day, last) <= 0) {
+    dates.push(day.toString());
+    starts.push(startOfLocalDate(day.toString(), period.zone));
+    day = day.add({ days: 1 });
+  }
+  return (ms) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((starts[mid] as number) <= ms) lo = mid;
+      else hi = mid - 1;
+    }
+    return dates[lo] ?? period.firstDate;
+  };
+}
+
+function keyer(input: {
+  grouping: BillingConfig['grouping'];
+  names: NameLookup;
+  period: Period;
+}): (e: EligibleEntry) => GroupKey {
+  const { names } = input;
+  const project = (id: string | null): GroupKey => ({
+    key: `p:${id ?? ''}`,
+    label: lookupName(names.projects, id) ?? (id === null ? OTHER_WORK : `Project ${id}`),
+    sort: '',
+  });
+  switch (input.grouping) {
+    case 'project':
+      return (e) => project(e.entry.projectId);
+    case 'task':
+      return (e) => {
+        const id = e.entry.taskId;
+        if (id === null) return project(e.entry.projectId);
+        const label = lookupName(names.tasks, id) ?? (tidy(e.entry.description) || `Task ${id}`);
+        return { key: `t:${id}`, label, sort: '' };
+      };
+    case 'day': {
+      const day = dayOf(input.period);
+      return (e) => {
+        const date = day(e.startMs);
+        return { key: date, label: `Services on ${formatDay(date)}`, sort: date };
+      };
+    }
+    case 'description':
+      return (e) => {
+        const text = tidy(e.entry.description);
+        return { key: `d:${text.toLowerCase()}`, label: text || OTHER_WORK, sort: '' };
+      };
+    case 'single':
+      return () => ({ key: '', label: 'Services', sort: '' });
+  }
+}
+
+/** Tells apart two lines of one group billed at different rates. */
+function rateLabel(rate: RateChoice, grouping: BillingConfig['grouping'], names: NameLookup): string {
+  if (rate.source === 'task') return lookupName(names.tasks, rate.sourceId) ?? `task ${rate.sourceId}`;
+  if (grouping === 'project') return 'other tasks';
+  if (rate.source === 'project') {
+    return lookupName(names.projects, rate.sourceId) ?? `project ${rate.sourceId}`;
+  }
+  return 'standard rate';
+}
+
+/**
+ * Buckets the period's billable entries into lines: by the client's grouping, and within a group by
+ * rate (an invoice line has one unit amount). Rounding is applied per entry or per line here, in
+ * whole seconds; the quantity is then the 4-decimal hours of the billed seconds.
+ */
+export function groupTime(input: {
+  eligible: readonly EligibleEntry[];
+  billing: BillingConfig;
+  names: NameLookup;
+  period: Period;
+}): TimeGroup[] {
+  const { billing, names, period } = input;
+  const { rounding, grouping } = billing;
+  const keyOf = keyer({ grouping, names, period });
+  const rateOf = rateTable(billing);
+  const groups = new Map<string, { group: GroupKey; buckets: Map<string, Bucket> }>();
+  for (const e of input.eligible) {
+    const group = keyOf(e);
+    let slot = groups.get(group.key);
+    if (!slot) {
+      slot = { group, buckets: new Map() };
+      groups.set(group.key, slot);
+    }
+    const rate = rateOf(e.entry);
+    const rk = rateKey(rate);
+    let bucket = slot.buckets.get(rk);
+    if (!bucket) {
+      bucket = { rate, entries: [], rawSeconds: 0, perEntrySeconds: 0 };
+      slot.buckets.set(rk, bucket);
+    }
+    const billed = rounding.per === 'entry' ? roundSeconds(e.seconds, rounding) : e.seconds;
+    bucket.entries.push({
+      entryId: e.entry.id,
+      start: e.entry.start,
+      rawSeconds: e.seconds,
+      billedSeconds: billed,
+    });
+    bucket.rawSeconds += e.seconds;
+    bucket.perEntrySeconds += billed;
+  }
+  const sorted = [...groups.values()].sort(
+    (a, b) =>
+      compareText(a.group.sort, b.group.sort) ||
+      compareText(a.group.label.toLowerCase(), b.group.label.toLowerCase()) ||
+      compareText(a.group.key, b.group.key),
+  );
+  const when = formatDateRange(period.firstDate, period.lastDate);
+  const out: TimeGroup[] = [];
+  for (const { group, buckets } of sorted) {
+    const split = buckets.size > 1;
+    const list = [...buckets.values()].map((b) => ({ b, suffix: rateLabel(b.rate, grouping, names) }));
+    list.sort((x, y) => compareText(x.suffix.toLowerCase(), y.suffix.toLowerCase()));
+    for (const { b, suffix } of list) {
+      const billedSeconds =
+        rounding.per === 'entry' ? b.perEntrySeconds : roundSeconds(b.rawSeconds, rounding);
+      const units = quantityUnits(billedSeconds, rounding.mode);
+      const label = split ? `${group.label} (${suffix})` : group.label;
+      const hours = `${unitsToHours(units)} h`;
+      out.push({
+        label,
+        description: grouping === 'day' ? `${label} — ${hours}` : `${label} — ${hours}, ${when}`,
+        rate: b.rate,
+        entries: b.entries,
+        rawSeconds: b.rawSeconds,
+        billedSeconds,
+        quantityUnits: units,
+      });
+    }
+  }
+  return out;
+}
