@@ -1,2 +1,29 @@
-// @vahub/toggl: see issues; filled in by its capability.
-export {};
+// @vahub/toggl: a small typed Toggl Track client (API v9, Reports v3, Webhooks v1) implementing TimeSource.
+export { BULK_PATCH_LIMIT, type BulkTagResult, TogglClient, type TogglClientOptions } from './client.js';
+export type { TogglHttpOptions, TogglQuota } from './http.js';
+export {
+  isRunning,
+  type TimeTotals,
+  type TogglCustomer,
+  type TogglEventFilter,
+  type TogglMe,
+  type TogglProject,
+  type TogglSubscription,
+  type TogglTask,
+  type TogglWorkspace,
+  timeTotals,
+} from './mappers.js';
+export type { ReportResult, ReportSearch } from './reports.js';
+export { DEFAULT_RETRY, type RetryPolicy, withRetry } from './retry.js';
+export { type CreateSubscription, TogglSubscriptions, VAHUB_EVENT_FILTERS } from './subscriptions.js';
+export { TogglTimeSource } from './time-source.js';
+export {
+  type HandleResult,
+  handleTogglWebhook,
+  type ParseResult,
+  parseTogglWebhook,
+  type TimeEntryAction,
+  TOGGL_SIGNATURE_HEADER,
+  type TogglWebhookEvent,
+  verifyTogglSignature,
+} from './webhooks.js';

@@ -1,0 +1,157 @@
+import { isReconnectRequired } from '@vahub/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TogglClient } from './client.js';
+import { FakeToggl, seedScenario, type TogglScenario } from './testing/index.js';
+
+const NOV = Date.parse('2026-11-02T09:00:00Z');
+const HOUR = 3_600_000;
+
+describe('TogglClient against the fake over HTTP', () => {
+  let fake: FakeToggl;
+  let s: TogglScenario;
+  let client: TogglClient;
+
+  beforeEach(async () => {
+    fake = new FakeToggl({ now: () => NOV + 40 * 86_400_000 });
+    await fake.start();
+    s = seedScenario(fake);
+    client = new TogglClient({ apiToken: fake.apiToken, endpoints: fake.endpoints });
+  });
+  afterEach(() => fake.stop());
+
+  it('authenticates with Basic base64("<token>:api_token") and names itself', async () => {
+    await client.me();
+    const [req] = fake.requestsTo('GET', '/api/v9/me');
+    const expected = `Basic ${Buffer.from(`${fake.apiToken}:api_token`).toString('base64')}`;
+    expect(req?.headers.authorization).toBe(expected);
+    expect(req?.headers['user-agent']).toBe('vahub');
+  });
+
+  it('reads the user and keeps no token from /me', async () => {
+    const me = await client.me();
+    expect(me).toEqual({
+      id: '1',
+      email: 'va@example.com',
+      fullname: 'Vera Assistant',
+      timezone: 'UTC',
+      defaultWorkspaceId: String(s.workspace.id),
+    });
+    expect(JSON.stringify(me)).not.toContain(fake.apiToken);
+  });
+
+  it('lists workspaces, clients, projects with their client, and tasks', async () => {
+    const [ws] = await client.workspaces();
+    expect(ws).toMatchObject({ id: String(s.workspace.id), name: 'Vera VA', defaultCurrency: 'AUD' });
+
+    const clients = await client.clients(String(s.workspace.id));
+    expect(clients.map((c) => c.name).sort()).toEqual(['Koala Co Pty Ltd', 'Wombat Works']);
+
+    const projects = await client.projects(String(s.workspace.id));
+    const site = projects.find((p) => p.id === String(s.koalaSite.id));
+    expect(site).toMatchObject({ clientId: String(s.koala.id), name: 'Koala website', rate: 70 });
+    expect(projects.find((p) => p.id === String(s.internal.id))?.clientId).toBeNull();
+
+    const tasks = await client.tasks(String(s.workspace.id), String(s.koalaSite.id));
+    expect(tasks).toEqual([
+      {
+        id: String(s.koalaSiteTask.id),
+        projectId: String(s.koalaSite.id),
+        workspaceId: String(s.workspace.id),
+        name: 'Landing page copy',
+        active: true,
+        estimatedSeconds: 7200,
+      },
+    ]);
+  });
+
+  it('lists time entries of a range, recognising a running one by its negative duration', async () => {
+    const wid = s.workspace.id;
+    const done = fake.seedEntries([
+      {
+        workspace_id: wid,
+        project_id: s.koalaSite.id,
+        task_id: s.koalaSiteTask.id,
+        start: NOV,
+        description: 'copy',
+        tags: ['draft'],
+      },
+    ])[0];
+    fake.seedEntries([{ workspace_id: wid, project_id: s.wombatApp.id, start: NOV + 2 * HOUR, stop: null }]);
+    fake.seedEntries([{ workspace_id: wid, start: NOV + 40 * 86_400_000 }]); // outside the range
+
+    const entries = await client.timeEntries({ start: '2026-11-01T00:00:00Z', end: '2026-12-01T00:00:00Z' });
+    expect(entries).toHaveLength(2);
+    const finished = entries.find((e) => e.id === String(done?.id));
+    expect(finished).toEqual({
+      id: String(done?.id),
+      workspaceId: String(wid),
+      projectId: String(s.koalaSite.id),
+      taskId: String(s.koalaSiteTask.id),
+      description: 'copy',
+      start: '2026-11-02T09:00:00.000Z',
+      stop: '2026-11-02T10:00:00.000Z',
+      durationSeconds: 3600,
+      billable: true,
+      tags: ['draft'],
+    });
+    const running = entries.find((e) => e.id !== String(done?.id));
+    expect(running?.durationSeconds).toBeLessThan(0);
+    expect(running?.stop).toBeNull();
+  });
+
+  it('reads entries modified since a time, a deleted one included and flagged', async () => {
+    const wid = s.workspace.id;
+    let clock = NOV + 30 * 86_400_000;
+    fake.now = () => clock;
+    const [old, kept, gone] = fake.seedEntries([
+      { workspace_id: wid, start: NOV },
+      { workspace_id: wid, start: NOV + HOUR },
+      { workspace_id: wid, start: NOV + 2 * HOUR },
+    ]);
+    clock += 60_000;
+    const cursor = clock;
+    clock += 60_000;
+    fake.updateEntry(kept?.id ?? 0, { description: 'edited' });
+    fake.deleteEntry(gone?.id ?? 0);
+
+    const changed = await client.timeEntriesSince(cursor);
+    const [req] = fake.requestsTo('GET', '/api/v9/me/time_entries');
+    expect(req?.query.since).toBe(String(Math.floor(cursor / 1000)));
+    expect(changed.map((e) => e.id).sort()).toEqual([String(kept?.id), String(gone?.id)].sort());
+    expect(changed.find((e) => e.id === String(gone?.id))?.deleted).toBe(true);
+    expect(changed.find((e) => e.id === String(kept?.id))?.deleted).toBeUndefined();
+    expect(changed.some((e) => e.id === String(old?.id))).toBe(false);
+  });
+
+  it('turns a refused token into a reconnect-required error', async () => {
+    const wrong = new TogglClient({ apiToken: 'not-the-right-token-123', endpoints: fake.endpoints });
+    const err = await wrong.me().catch((e: unknown) => e);
+    expect(isReconnectRequired(err)).toBe(true);
+    expect((err as Error).message).toContain('toggl getMe failed (HTTP 401)');
+  });
+
+  it('refuses a workspace the token cannot see with a clear error', async () => {
+    const err = await client.clients('999').catch((e: unknown) => e);
+    expect(err).toMatchObject({
+      name: 'ConnectorError',
+      status: 403,
+      code: 'failed',
+      operation: 'listClients',
+    });
+  });
+
+  it('reports a vendor answer of the wrong shape as unexpected_response, naming the field', async () => {
+    fake.server.faults.next({ status: 200, json: [{ id: 'not-a-number', name: 'x' }] });
+    const err = await client.workspaces().catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'unexpected_response', retryable: false });
+    expect((err as { details: string[] }).details[0]).toMatch(/^0\.id: /);
+  });
+
+  it('takes its token and endpoints from the config', async () => {
+    const fromConfig = TogglClient.fromConfig({
+      auth: { toggl: { apiToken: fake.apiToken } },
+      endpoints: { toggl: fake.endpoints },
+    } as unknown as Parameters<typeof TogglClient.fromConfig>[0]);
+    expect((await fromConfig.me()).id).toBe('1');
+  });
+});

@@ -1,0 +1,219 @@
+import { ConnectorError, type TimeEntry, type VahubConfig } from '@vahub/core';
+import { z } from 'zod';
+import { TogglHttp, type TogglHttpOptions, type TogglQuota } from './http.js';
+import {
+  mapCustomer,
+  mapMe,
+  mapProject,
+  mapTask,
+  mapTimeEntry,
+  mapWorkspace,
+  type TogglCustomer,
+  type TogglMe,
+  type TogglProject,
+  type TogglTask,
+  type TogglWorkspace,
+} from './mappers.js';
+import { type ReportResult, type ReportSearch, searchTimeEntries } from './reports.js';
+import {
+  bulkPatchResultSchema,
+  clientSchema,
+  meSchema,
+  projectSchema,
+  taskSchema,
+  timeEntrySchema,
+  workspaceSchema,
+} from './schemas.js';
+import { TogglSubscriptions } from './subscriptions.js';
+
+/** Toggl refuses a bulk PATCH of more ids than this. */
+export const BULK_PATCH_LIMIT = 100;
+
+export interface TogglClientOptions extends TogglHttpOptions {
+  /** Reports v3 rows per request. @defaultValue 50 */
+  reportPageSize?: number;
+  /** @defaultValue 500 */
+  reportMaxPages?: number;
+}
+
+export interface BulkTagResult {
+  /** Entries that now carry (or no longer carry) the tag. */
+  success: string[];
+  failure: { id: string; message: string }[];
+  /** PATCH requests spent: one per batch of at most 100 ids. */
+  requests: number;
+}
+
+const ws = (workspaceId: string) => `/workspaces/${encodeURIComponent(workspaceId)}`;
+
+function assertIds(ids: readonly string[], operation: string): void {
+  const bad = ids.find((id) => !/^\d+$/.test(id));
+  if (bad !== undefined) {
+    throw new ConnectorError({
+      provider: 'toggl',
+      operation,
+      code: 'validation',
+      retryable: false,
+      message: `time entry ids must be numeric Toggl ids, got ${JSON.stringify(bad.slice(0, 40))}`,
+    });
+  }
+}
+
+/** A small typed client for Toggl Track API v9, Reports API v3 and Webhooks API v1. */
+export class TogglClient {
+  readonly subscriptions: TogglSubscriptions;
+  private readonly http: TogglHttp;
+
+  constructor(private readonly options: TogglClientOptions) {
+    this.http = new TogglHttp(options);
+    this.subscriptions = new TogglSubscriptions(this.http);
+  }
+
+  /** A client from the loaded config: its token and its `endpoints.toggl`. */
+  static fromConfig(config: VahubConfig, options: Omit<TogglClientOptions, 'apiToken' | 'endpoints'> = {}) {
+    return new TogglClient({
+      ...options,
+      apiToken: config.auth.toggl?.apiToken ?? '',
+      endpoints: config.endpoints.toggl,
+    });
+  }
+
+  /** The hourly quota as of Toggl's latest answer, so callers can pace. */
+  get quota(): TogglQuota | null {
+    return this.http.quota;
+  }
+
+  async me(): Promise<TogglMe> {
+    const res = await this.http.request({
+      api: 'api',
+      method: 'GET',
+      path: '/me',
+      operation: 'getMe',
+      schema: meSchema,
+    });
+    return mapMe(res.data);
+  }
+
+  async workspaces(): Promise<TogglWorkspace[]> {
+    const res = await this.http.request({
+      api: 'api',
+      method: 'GET',
+      path: '/me/workspaces',
+      operation: 'listWorkspaces',
+      schema: z.array(workspaceSchema),
+    });
+    return res.data.map(mapWorkspace);
+  }
+
+  async clients(workspaceId: string): Promise<TogglCustomer[]> {
+    const res = await this.http.request({
+      api: 'api',
+      method: 'GET',
+      path: `${ws(workspaceId)}/clients`,
+      operation: 'listClients',
+      schema: z.array(clientSchema).nullable(),
+    });
+    return (res.data ?? []).map(mapCustomer);
+  }
+
+  async projects(workspaceId: string): Promise<TogglProject[]> {
+    const res = await this.http.request({
+      api: 'api',
+      method: 'GET',
+      path: `${ws(workspaceId)}/projects`,
+      operation: 'listProjects',
+      schema: z.array(projectSchema).nullable(),
+    });
+    return (res.data ?? []).map(mapProject);
+  }
+
+  async tasks(workspaceId: string, projectId: string): Promise<TogglTask[]> {
+    const res = await this.http.request({
+      api: 'api',
+      method: 'GET',
+      path: `${ws(workspaceId)}/projects/${encodeURIComponent(projectId)}/tasks`,
+      operation: 'listTasks',
+      schema: z.array(taskSchema).nullable(),
+    });
+    return (res.data ?? []).map(mapTask);
+  }
+
+  /** The token owner's entries that started in `[start, end)`; running ones included (negative duration). */
+  async timeEntries(range: { start: string; end: string }): Promise<TimeEntry[]> {
+    const res = await this.http.request({
+      api: 'api',
+      method: 'GET',
+      path: '/me/time_entries',
+      operation: 'listTimeEntries',
+      query: { start_date: range.start, end_date: range.end },
+      schema: z.array(timeEntrySchema).nullable(),
+    });
+    return (res.data ?? []).map(mapTimeEntry);
+  }
+
+  /**
+   * The token owner's entries modified since `since` (epoch ms), deleted ones included and flagged
+   * `deleted: true`: the sweep that heals missed webhooks.
+   */
+  async timeEntriesSince(since: number): Promise<TimeEntry[]> {
+    const res = await this.http.request({
+      api: 'api',
+      method: 'GET',
+      path: '/me/time_entries',
+      operation: 'listTimeEntriesSince',
+      query: { since: Math.floor(since / 1000) },
+      schema: z.array(timeEntrySchema).nullable(),
+    });
+    return (res.data ?? []).map(mapTimeEntry);
+  }
+
+  /** Every entry of a Reports v3 detailed search (all users of the workspace the token may see). */
+  report(search: ReportSearch): Promise<ReportResult> {
+    return searchTimeEntries(this.http, search, {
+      pageSize: this.options.reportPageSize ?? 50,
+      maxPages: this.options.reportMaxPages ?? 500,
+    });
+  }
+
+  /**
+   * Add or remove one tag on many entries with JSON-patch, at most 100 ids per request. Toggl applies
+   * each entry on its own (no transaction), so the result lists what succeeded and what failed.
+   */
+  async bulkTag(input: {
+    workspaceId: string;
+    entryIds: readonly string[];
+    tag: string;
+    op: 'add' | 'remove';
+  }): Promise<BulkTagResult> {
+    const operation = input.op === 'add' ? 'tagEntries' : 'untagEntries';
+    assertIds(input.entryIds, operation);
+    if (input.tag.trim().length === 0) {
+      throw new ConnectorError({
+        provider: 'toggl',
+        operation,
+        code: 'validation',
+        retryable: false,
+        message: 'the tag name is empty',
+      });
+    }
+    const ids = [...new Set(input.entryIds)];
+    const result: BulkTagResult = { success: [], failure: [], requests: 0 };
+    for (let i = 0; i < ids.length; i += BULK_PATCH_LIMIT) {
+      const batch = ids.slice(i, i + BULK_PATCH_LIMIT);
+      const res = await this.http.request({
+        api: 'api',
+        method: 'PATCH',
+        path: `${ws(input.workspaceId)}/time_entries/${batch.join(',')}`,
+        operation,
+        body: [{ op: input.op, path: '/tags', value: [input.tag] }],
+        schema: bulkPatchResultSchema,
+      });
+      result.requests += 1;
+      result.success.push(...(res.data.success ?? []).map(String));
+      result.failure.push(
+        ...(res.data.failure ?? []).map((f) => ({ id: String(f.id), message: f.message ?? 'failed' })),
+      );
+    }
+    return result;
+  }
+}

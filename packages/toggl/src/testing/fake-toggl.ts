@@ -1,0 +1,338 @@
+import { randomBytes } from 'node:crypto';
+import { type FakeHandler, type FakeRequest, type FakeResponse, FakeServer } from '@vahub/testkit';
+import { FakeLimits } from './fake-limits.js';
+import { patchTimeEntries } from './fake-patch.js';
+import { type ReportSettings, searchReport } from './fake-reports.js';
+import {
+  entryJson,
+  type FakeClient,
+  type FakeEntry,
+  type FakeProject,
+  FakeStore,
+  type FakeTask,
+  type FakeWorkspace,
+} from './fake-store.js';
+import { FakeSubscriptions } from './fake-subscriptions.js';
+
+export interface FakeTogglOptions {
+  /** The token the fake accepts. @defaultValue a random one */
+  apiToken?: string;
+  /** The fake's clock (epoch ms): quotas, `at` stamps and `since` read it. @defaultValue Date.now */
+  now?: () => number;
+}
+
+const API = '/api/v9';
+const REPORTS = '/reports/api/v3';
+const HOOKS = '/webhooks/api/v1';
+const THREE_MONTHS_MS = 90 * 86_400_000;
+
+const text = (status: number, message: string): FakeResponse => ({ status, json: message });
+
+/** Parse `YYYY-MM-DD` (midnight UTC) or an RFC 3339 instant. */
+function instant(value: string | null): number | null {
+  if (!value) return null;
+  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+/**
+ * A faithful fake of the Toggl Track subset vahub uses: API v9, Reports v3 and Webhooks v1 over real
+ * HTTP on 127.0.0.1, with Basic auth, the hourly quota (402) and leaky bucket (429), header paging,
+ * JSON-patch bulk edits, signed webhook deliveries and a request log (`requests`).
+ */
+export class FakeToggl {
+  readonly server = new FakeServer('toggl');
+  readonly store: FakeStore;
+  readonly limits: FakeLimits;
+  readonly webhooks: FakeSubscriptions;
+  readonly reports: ReportSettings = { maxPageSize: 50, profileOffsetMinutes: 0, enrichTagNames: true };
+  readonly apiToken: string;
+  /** The clock; replace it to move time (`fake.now = () => t`). */
+  now: () => number;
+  readonly user = { id: 1, email: 'va@example.com', fullname: 'Vera Assistant', timezone: 'UTC' };
+
+  constructor(options: FakeTogglOptions = {}) {
+    this.apiToken = options.apiToken ?? randomBytes(16).toString('hex');
+    this.now = options.now ?? Date.now;
+    const clock = () => this.now();
+    this.store = new FakeStore(clock, (action, entry) => this.webhooks.notify(action, entry));
+    this.limits = new FakeLimits(clock);
+    this.webhooks = new FakeSubscriptions(this.store, clock, () => this.server.url);
+    this.routes();
+  }
+
+  start(): Promise<string> {
+    return this.server.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.webhooks.idle();
+    await this.server.stop();
+  }
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  /** Base URLs shaped like `config.endpoints.toggl`. */
+  get endpoints(): { api: string; reports: string; webhooks: string } {
+    return { api: this.url + API, reports: this.url + REPORTS, webhooks: this.url + HOOKS };
+  }
+
+  /** Every request the fake answered, in order (method, path, query, headers, body, status). */
+  get requests() {
+    return this.server.requests;
+  }
+
+  requestsTo(method: string, path: string | RegExp) {
+    return this.server.requestsTo(method, path);
+  }
+
+  addWorkspace(init: Partial<FakeWorkspace> = {}): FakeWorkspace {
+    const ws: FakeWorkspace = {
+      id: this.store.id(),
+      name: 'VA workspace',
+      organization_id: 77,
+      default_hourly_rate: null,
+      default_currency: 'USD',
+      ...init,
+    };
+    this.store.workspaces.set(ws.id, ws);
+    return ws;
+  }
+
+  addClient(workspaceId: number, init: Partial<FakeClient> = {}): FakeClient {
+    const client: FakeClient = {
+      id: this.store.id(),
+      wid: workspaceId,
+      name: 'Koala Co',
+      archived: false,
+      ...init,
+    };
+    this.store.clients.set(client.id, client);
+    return client;
+  }
+
+  addProject(workspaceId: number, init: Partial<FakeProject> = {}): FakeProject {
+    const project: FakeProject = {
+      id: this.store.id(),
+      workspace_id: workspaceId,
+      client_id: null,
+      name: 'Project',
+      active: true,
+      billable: true,
+      rate: null,
+      currency: null,
+      ...init,
+    };
+    this.store.projects.set(project.id, project);
+    return project;
+  }
+
+  addTask(project: FakeProject, init: Partial<FakeTask> = {}): FakeTask {
+    const task: FakeTask = {
+      id: this.store.id(),
+      workspace_id: project.workspace_id,
+      project_id: project.id,
+      name: 'Task',
+      active: true,
+      estimated_seconds: null,
+      ...init,
+    };
+    this.store.tasks.set(task.id, task);
+    return task;
+  }
+
+  /** Add an entry (a `created` webhook goes out); `stop: null` makes it running. */
+  addEntry(init: Partial<FakeEntry> & { workspace_id: number; start: number }): FakeEntry {
+    return this.store.addEntry({ user_id: this.user.id, ...init });
+  }
+
+  /** Add many entries without webhook traffic (seeding large reports). */
+  seedEntries(inits: (Partial<FakeEntry> & { workspace_id: number; start: number })[]): FakeEntry[] {
+    return inits.map((init) => this.store.addEntry({ user_id: this.user.id, ...init }, true));
+  }
+
+  updateEntry(id: number, patch: Partial<Omit<FakeEntry, 'id'>>): FakeEntry {
+    return this.store.updateEntry(id, patch);
+  }
+
+  deleteEntry(id: number): FakeEntry {
+    return this.store.deleteEntry(id);
+  }
+
+  private tokenOf(header: string | undefined): string | null {
+    const match = /^Basic\s+(.+)$/i.exec(header ?? '');
+    if (!match?.[1]) return null;
+    const [user, pass] = Buffer.from(match[1], 'base64').toString('utf8').split(':');
+    return pass === 'api_token' && user === this.apiToken ? user : null;
+  }
+
+  /** Auth, then the leaky bucket and the quota, then the handler; quota headers on every answer. */
+  private guard(handler: (req: FakeRequest) => FakeResponse | Promise<FakeResponse>): FakeHandler {
+    return async (req) => {
+      const token = this.tokenOf(req.headers.authorization);
+      if (token === null) return text(401, 'Incorrect username and/or password');
+      const refusal = this.limits.admit(token);
+      if (refusal) return refusal;
+      const res = await handler(req);
+      return { ...res, headers: { ...this.limits.headers(token), ...res.headers } };
+    };
+  }
+
+  private workspace(req: FakeRequest): number | FakeResponse {
+    const id = Number(req.params.wid);
+    return this.store.workspaces.has(id) ? id : text(403, 'User does not have access to this resource.');
+  }
+
+  private inWorkspace<T extends object>(map: Map<number, T>, wid: number, key: keyof T): T[] {
+    return [...map.values()].filter((v) => v[key] === wid);
+  }
+
+  private routes(): void {
+    const s = this.server;
+    const route = (
+      method: string,
+      path: string,
+      h: (req: FakeRequest) => FakeResponse | Promise<FakeResponse>,
+    ) => s.route(method, path, this.guard(h));
+    const withWs = (h: (req: FakeRequest, wid: number) => FakeResponse) => (req: FakeRequest) => {
+      const wid = this.workspace(req);
+      return typeof wid === 'number' ? h(req, wid) : wid;
+    };
+
+    route('GET', `${API}/me`, () => ({
+      status: 200,
+      json: {
+        ...this.user,
+        api_token: this.apiToken,
+        default_workspace_id: [...this.store.workspaces.keys()][0] ?? null,
+        beginning_of_week: 1,
+      },
+    }));
+    route('GET', `${API}/me/workspaces`, () => ({ status: 200, json: [...this.store.workspaces.values()] }));
+    route(
+      'GET',
+      `${API}/workspaces/:wid/clients`,
+      withWs((_r, wid) => ({
+        status: 200,
+        json: this.inWorkspace(this.store.clients, wid, 'wid'),
+      })),
+    );
+    route(
+      'GET',
+      `${API}/workspaces/:wid/projects`,
+      withWs((_r, wid) => ({
+        status: 200,
+        json: this.inWorkspace(this.store.projects, wid, 'workspace_id').map((p) => ({
+          ...p,
+          wid: p.workspace_id,
+          cid: p.client_id,
+        })),
+      })),
+    );
+    route(
+      'GET',
+      `${API}/workspaces/:wid/projects/:pid/tasks`,
+      withWs((req, wid) => {
+        const project = this.store.projects.get(Number(req.params.pid));
+        if (!project || project.workspace_id !== wid) return text(404, 'Project not found');
+        return {
+          status: 200,
+          json: [...this.store.tasks.values()].filter((t) => t.project_id === project.id),
+        };
+      }),
+    );
+    route(
+      'GET',
+      `${API}/workspaces/:wid/tags`,
+      withWs((_r, wid) => ({
+        status: 200,
+        json: this.inWorkspace(this.store.tags, wid, 'workspace_id'),
+      })),
+    );
+    route('GET', `${API}/me/time_entries`, (req) => this.meTimeEntries(req));
+    route(
+      'PATCH',
+      `${API}/workspaces/:wid/time_entries/:ids`,
+      withWs((req, wid) => patchTimeEntries(this.store, wid, req.params.ids ?? '', req.json)),
+    );
+    route(
+      'POST',
+      `${REPORTS}/workspace/:wid/search/time_entries`,
+      withWs((req, wid) => searchReport(this.store, wid, req.json, this.reports)),
+    );
+
+    route(
+      'GET',
+      `${HOOKS}/subscriptions/:wid`,
+      withWs((_r, wid) => ({
+        status: 200,
+        json: [...this.webhooks.subs.values()]
+          .filter((x) => x.workspace_id === wid)
+          .map((x) => this.webhooks.json(x)),
+      })),
+    );
+    route(
+      'POST',
+      `${HOOKS}/subscriptions/:wid`,
+      withWs((req, wid) => this.webhooks.create(wid, this.user.id, req.json)),
+    );
+    route(
+      'DELETE',
+      `${HOOKS}/subscriptions/:wid/:sid`,
+      withWs((req, wid) => {
+        const sub = this.webhooks.subs.get(Number(req.params.sid));
+        if (!sub || sub.workspace_id !== wid) return text(404, 'subscription not found');
+        this.webhooks.subs.delete(sub.subscription_id);
+        return { status: 200, json: this.webhooks.json(sub) };
+      }),
+    );
+    route(
+      'GET',
+      `${HOOKS}/validate/:wid/:sid/:code`,
+      withWs((req, wid) => this.webhooks.validate(wid, Number(req.params.sid), req.params.code ?? '')),
+    );
+    route(
+      'POST',
+      `${HOOKS}/ping/:wid/:sid`,
+      withWs((req, wid) => {
+        const sub = this.webhooks.subs.get(Number(req.params.sid));
+        if (!sub || sub.workspace_id !== wid) return text(404, 'subscription not found');
+        this.webhooks.ping(sub);
+        return { status: 200, json: { status: 'OK' } };
+      }),
+    );
+  }
+
+  /** `GET /me/time_entries`: `since` (modified since, deleted included) or `start_date`+`end_date`. */
+  private meTimeEntries(req: FakeRequest): FakeResponse {
+    const now = this.now();
+    const since = req.query.get('since');
+    const start = req.query.get('start_date');
+    const end = req.query.get('end_date');
+    let entries = [...this.store.entries.values()].filter((e) => e.user_id === this.user.id);
+    if (since !== null) {
+      const sinceMs = Number(since) * 1000;
+      if (!/^\d+$/.test(since)) return text(400, 'since must be a UNIX timestamp');
+      if (sinceMs < now - THREE_MONTHS_MS) return text(400, 'since cannot be older than 3 months');
+      entries = entries.filter((e) => e.at >= sinceMs);
+    } else if (start !== null || end !== null) {
+      const from = instant(start);
+      const to = instant(end);
+      if (from === null || to === null) return text(400, 'start_date and end_date must be given together');
+      if (to < from) return text(400, 'end_date must not be earlier than start_date');
+      entries = entries.filter((e) => e.deletedAt === null && e.start >= from && e.start < to);
+    } else {
+      entries = entries.filter((e) => e.deletedAt === null);
+    }
+    entries.sort((a, b) => b.start - a.start);
+    const tagsByWs = new Map<number, Map<string, number>>();
+    const json = entries.slice(0, 1000).map((e) => {
+      const tags = tagsByWs.get(e.workspace_id) ?? this.store.tagIds(e.workspace_id);
+      tagsByWs.set(e.workspace_id, tags);
+      return entryJson(e, tags);
+    });
+    return { status: 200, json };
+  }
+}
