@@ -57,7 +57,7 @@ export function formatPreviewText(result: BuildInvoiceResult): string {
         l.lineAmount,
       ]);
     });
-    rows.push(['', '', '', 'Subtotal', d.subtotal]);
+    rows.push(['', 'Subtotal', '', '', d.subtotal]);
     const lines = table(rows, new Set([2, 3, 4]));
     out.push(lines[0] ?? '', '-'.repeat(lines[0]?.length ?? 0), ...lines.slice(1, -1));
     out.push('-'.repeat(lines[0]?.length ?? 0), lines.at(-1) ?? '');
