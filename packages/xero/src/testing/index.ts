@@ -1,2 +1,15 @@
-// The fake server of this vendor, for tests.
-export {};
+// The fake Xero, for tests: import from `@vahub/xero/testing`, never from production code.
+export {
+  type FakeTenantOptions,
+  FakeXero,
+  type FakeXeroEndpoints,
+  type FakeXeroOptions,
+} from './fake-xero.js';
+export { type FakeInvoiceTotals, type FakeLineAmountTypes, invoiceTotals } from './invoice-math.js';
+export type { FakeLimitOptions, LimitProblem } from './tenant-limits.js';
+export {
+  type FakeWebhookEvent,
+  type IntentToReceiveResult,
+  XeroWebhookSender,
+  xeroEventDate,
+} from './webhook-sender.js';
