@@ -21,8 +21,8 @@ describe('classifyEntries', () => {
     expect(eligible.map((e) => e.entry.id)).toEqual(['ok']);
     expect(excluded.map((e) => [e.entryId, e.reason])).toEqual([
       ['gone', 'deleted'],
-      ['bad-start', 'invalid'],
       ['bad-duration', 'invalid'],
+      ['bad-start', 'invalid'],
       ['before', 'outside-period'],
       ['running', 'running'],
       ['free', 'non-billable'],

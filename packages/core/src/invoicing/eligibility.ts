@@ -1,6 +1,17 @@
 import type { TimeEntry } from '../domain/types.js';
 import { type EpochMs, formatInstant, type Period, parseInstant } from '../time/zoned.js';
-import type { ExcludedEntry } from './types.js';
+import type { ExcludedEntry, ExclusionReason } from './types.js';
+
+/** The order in which reasons are checked, and in which excluded entries are reported. */
+const REASONS: readonly ExclusionReason[] = [
+  'duplicate',
+  'deleted',
+  'invalid',
+  'outside-period',
+  'running',
+  'non-billable',
+  'already-invoiced',
+];
 
 /** An entry that will be billed, with its start parsed once. */
 export interface EligibleEntry {
@@ -12,6 +23,7 @@ export interface EligibleEntry {
 export interface Eligibility {
   /** Sorted by start, then id: everything downstream is independent of input order. */
   eligible: EligibleEntry[];
+  /** Sorted by reason, then id. */
   excluded: ExcludedEntry[];
 }
 
@@ -107,6 +119,9 @@ export function classifyEntries(input: {
     else eligible.push({ entry, startMs: startMs as EpochMs, seconds: entry.durationSeconds });
   });
   eligible.sort((a, b) => a.startMs - b.startMs || compareText(a.entry.id, b.entry.id));
+  excluded.sort(
+    (a, b) => REASONS.indexOf(a.reason) - REASONS.indexOf(b.reason) || compareText(a.entryId, b.entryId),
+  );
   return { eligible, excluded };
 }
 
