@@ -1,0 +1,146 @@
+import { ConnectorError } from '@vahub/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TogglClient, type TogglClientOptions } from './client.js';
+import type { TogglQuota } from './http.js';
+import { DEFAULT_RETRY, withRetry } from './retry.js';
+import { FakeToggl } from './testing/index.js';
+
+const T0 = Date.parse('2026-11-02T09:00:00Z');
+const MINUTE = 60_000;
+
+describe("Toggl's limits: 429 leaky bucket and 402 hourly quota", () => {
+  let fake: FakeToggl;
+  let clock: number;
+  let waits: number[];
+
+  beforeEach(async () => {
+    clock = T0;
+    waits = [];
+    fake = new FakeToggl({ now: () => clock });
+    await fake.start();
+    fake.addWorkspace();
+  });
+  afterEach(() => fake.stop());
+
+  /** A client whose waits move the fake's clock instead of the wall clock. */
+  const clientWith = (options: Partial<TogglClientOptions> = {}) =>
+    new TogglClient({
+      apiToken: fake.apiToken,
+      endpoints: fake.endpoints,
+      ...options,
+      retry: {
+        sleep: async (ms) => {
+          waits.push(ms);
+          clock += ms;
+        },
+        ...options.retry,
+      },
+    });
+
+  it('waits out a 429 for exactly its Retry-After and then succeeds', async () => {
+    fake.limits.leakyBucket = { ratePerSecond: 1, capacity: 1 };
+    const client = clientWith();
+    await client.me();
+    await client.me(); // same instant: the bucket is full
+    expect(waits).toEqual([1000]);
+    expect(fake.requestsTo('GET', '/api/v9/me').map((r) => r.status)).toEqual([200, 429, 200]);
+  });
+
+  it('uses a longer Retry-After as given', async () => {
+    fake.server.faults.next({ status: 429, retryAfterSeconds: 7 });
+    await clientWith().workspaces();
+    expect(waits).toEqual([7000]);
+  });
+
+  it('gives up after maxAttempts with a rate_limited error carrying the wait', async () => {
+    fake.server.faults.next({ status: 429, retryAfterSeconds: 2, times: 5 });
+    const err = await clientWith({ retry: { maxAttempts: 3 } })
+      .me()
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'rate_limited', status: 429, retryAfterMs: 2000, retryable: true });
+    expect(waits).toEqual([2000, 2000]);
+    expect(fake.requests).toHaveLength(3);
+  });
+
+  it('exposes the remaining quota after each call', async () => {
+    fake.limits.quotaPerHour = 30;
+    const seen: TogglQuota[] = [];
+    const client = clientWith({ onQuota: (q) => seen.push(q) });
+    expect(client.quota).toBeNull();
+    await client.me();
+    expect(client.quota).toEqual({ remaining: 29, resetsInMs: 3_600_000, observedAt: expect.any(Number) });
+    clock += 10 * MINUTE;
+    await client.workspaces();
+    expect(client.quota?.remaining).toBe(28);
+    expect(client.quota?.resetsInMs).toBe(50 * MINUTE);
+    expect(seen.map((q) => q.remaining)).toEqual([29, 28]);
+  });
+
+  it('turns an exhausted quota into quota_exhausted with the wait from X-Toggl-Quota-Resets-In', async () => {
+    fake.limits.quotaPerHour = 3;
+    const client = clientWith();
+    for (let i = 0; i < 3; i++) {
+      await client.me();
+      clock += 10 * MINUTE;
+    }
+    // 30 minutes after the first of three calls, the window frees up in 30 minutes: too long to sleep.
+    const err = await client.me().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConnectorError);
+    expect(err).toMatchObject({
+      code: 'quota_exhausted',
+      status: 402,
+      retryable: true,
+      retryAfterMs: 30 * MINUTE,
+    });
+    expect(waits).toEqual([]);
+    expect(client.quota?.remaining).toBe(0);
+  });
+
+  it('sleeps out a quota reset when the caller allows that long a wait', async () => {
+    fake.limits.quotaPerHour = 1;
+    const client = clientWith({ retry: { maxWaitMs: 2 * 3_600_000 } });
+    await client.me();
+    clock += 45 * MINUTE;
+    await client.me();
+    expect(waits).toEqual([15 * MINUTE]);
+    expect(fake.requestsTo('GET', '/api/v9/me').map((r) => r.status)).toEqual([200, 402, 200]);
+  });
+});
+
+describe('withRetry', () => {
+  const limited = (retryAfterMs?: number) =>
+    new ConnectorError({
+      provider: 'toggl',
+      operation: 'x',
+      status: 429,
+      retryAfterMs,
+      message: 'slow down',
+    });
+
+  it('does not retry other failures', async () => {
+    let calls = 0;
+    const boom = new ConnectorError({ provider: 'toggl', operation: 'x', status: 503, message: 'down' });
+    await expect(
+      withRetry(async () => {
+        calls += 1;
+        throw boom;
+      }, DEFAULT_RETRY),
+    ).rejects.toBe(boom);
+    expect(calls).toBe(1);
+  });
+
+  it('waits the default when a 429 names no wait', async () => {
+    const waits: number[] = [];
+    let calls = 0;
+    const result = await withRetry(
+      async () => {
+        calls += 1;
+        if (calls === 1) throw limited();
+        return 'ok';
+      },
+      { ...DEFAULT_RETRY, sleep: async (ms) => void waits.push(ms) },
+    );
+    expect(result).toBe('ok');
+    expect(waits).toEqual([DEFAULT_RETRY.defaultWaitMs]);
+  });
+});
