@@ -1,5 +1,5 @@
 import type { TimeEntry } from '../domain/types.js';
-import { type EpochMs, formatInstant, type Period, parseInstant } from '../time/zoned.js';
+import { type EpochMs, type Period, parseInstant } from '../time/zoned.js';
 import type { ExcludedEntry, ExclusionReason } from './types.js';
 
 /** The order in which reasons are checked, and in which excluded entries are reported. */
@@ -75,7 +75,7 @@ function exclusion({
     };
   }
   if (startMs < period.start || startMs >= period.end) {
-    return { reason: 'outside-period', detail: `starts ${formatInstant(startMs)}, outside the period` };
+    return { reason: 'outside-period', detail: `starts ${entry.start}, outside the period` };
   }
   if (entry.durationSeconds < 0) {
     return { reason: 'running', detail: 'the timer is still running: stop it, then invoice again' };

@@ -48,41 +48,65 @@ function dayOf(period: Period): (ms: number) => string {
   };
 }
 
+/** Remembers `make(raw)` per raw value: group keys repeat across a period's many entries. */
+function memo(make: (raw: string) => GroupKey): (raw: string) => GroupKey {
+  const seen = new Map<string, GroupKey>();
+  return (raw) => {
+    let key = seen.get(raw);
+    if (key === undefined) {
+      key = make(raw);
+      seen.set(raw, key);
+    }
+    return key;
+  };
+}
+
 function keyer(input: {
   grouping: BillingConfig['grouping'];
   names: NameLookup;
   period: Period;
 }): (e: EligibleEntry) => GroupKey {
   const { names } = input;
-  const project = (id: string | null): GroupKey => ({
-    key: `p:${id ?? ''}`,
-    label: lookupName(names.projects, id) ?? (id === null ? OTHER_WORK : `Project ${id}`),
+  const project = memo((id) => ({
+    key: `p:${id}`,
+    label: lookupName(names.projects, id) ?? (id === '' ? OTHER_WORK : `Project ${id}`),
     sort: '',
-  });
+  }));
   switch (input.grouping) {
     case 'project':
-      return (e) => project(e.entry.projectId);
-    case 'task':
+      return (e) => project(e.entry.projectId ?? '');
+    case 'task': {
+      // An unnamed task is labelled by the description of its earliest entry (entries come sorted).
+      const tasks = new Map<string, GroupKey>();
       return (e) => {
         const id = e.entry.taskId;
-        if (id === null) return project(e.entry.projectId);
-        const label = lookupName(names.tasks, id) ?? (tidy(e.entry.description) || `Task ${id}`);
-        return { key: `t:${id}`, label, sort: '' };
-      };
-    case 'day': {
-      const day = dayOf(input.period);
-      return (e) => {
-        const date = day(e.startMs);
-        return { key: date, label: `Services on ${formatDay(date)}`, sort: date };
+        if (id === null) return project(e.entry.projectId ?? '');
+        let key = tasks.get(id);
+        if (key === undefined) {
+          const label = lookupName(names.tasks, id) ?? (tidy(e.entry.description) || `Task ${id}`);
+          key = { key: `t:${id}`, label, sort: '' };
+          tasks.set(id, key);
+        }
+        return key;
       };
     }
-    case 'description':
-      return (e) => {
-        const text = tidy(e.entry.description);
-        return { key: `d:${text.toLowerCase()}`, label: text || OTHER_WORK, sort: '' };
-      };
-    case 'single':
-      return () => ({ key: '', label: 'Services', sort: '' });
+    case 'day': {
+      const day = dayOf(input.period);
+      const label = memo((date) => ({ key: date, label: `Services on ${formatDay(date)}`, sort: date }));
+      return (e) => label(day(e.startMs));
+    }
+    case 'description': {
+      // Keyed by the raw text; texts differing only in case or spacing share a group key below.
+      const text = memo((raw) => {
+        const tidied = tidy(raw);
+        return { key: `d:${tidied.toLowerCase()}`, label: tidied || OTHER_WORK, sort: '' };
+      });
+      return (e) => text(e.entry.description);
+    }
+    case 'single': {
+      const only: GroupKey = { key: '', label: 'Services', sort: '' };
+      return () => only;
+    }
   }
 }
 
