@@ -4,7 +4,6 @@ import { FakeLimits } from './fake-limits.js';
 import { patchTimeEntries } from './fake-patch.js';
 import { type ReportSettings, searchReport } from './fake-reports.js';
 import {
-  entryJson,
   type FakeClient,
   type FakeEntry,
   type FakeProject,
@@ -13,6 +12,7 @@ import {
   type FakeWorkspace,
 } from './fake-store.js';
 import { FakeSubscriptions } from './fake-subscriptions.js';
+import { listMeTimeEntries } from './fake-time-entries.js';
 
 export interface FakeTogglOptions {
   /** The token the fake accepts. @defaultValue a random one */
@@ -24,16 +24,8 @@ export interface FakeTogglOptions {
 const API = '/api/v9';
 const REPORTS = '/reports/api/v3';
 const HOOKS = '/webhooks/api/v1';
-const THREE_MONTHS_MS = 90 * 86_400_000;
 
 const text = (status: number, message: string): FakeResponse => ({ status, json: message });
-
-/** Parse `YYYY-MM-DD` (midnight UTC) or an RFC 3339 instant. */
-function instant(value: string | null): number | null {
-  if (!value) return null;
-  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
-  return Number.isNaN(ms) ? null : ms;
-}
 
 /**
  * A faithful fake of the Toggl Track subset vahub uses: API v9, Reports v3 and Webhooks v1 over real
@@ -251,7 +243,9 @@ export class FakeToggl {
         json: this.inWorkspace(this.store.tags, wid, 'workspace_id'),
       })),
     );
-    route('GET', `${API}/me/time_entries`, (req) => this.meTimeEntries(req));
+    route('GET', `${API}/me/time_entries`, (req) =>
+      listMeTimeEntries(this.store, this.user.id, req.query, this.now()),
+    );
     route(
       'PATCH',
       `${API}/workspaces/:wid/time_entries/:ids`,
@@ -303,36 +297,5 @@ export class FakeToggl {
         return { status: 200, json: { status: 'OK' } };
       }),
     );
-  }
-
-  /** `GET /me/time_entries`: `since` (modified since, deleted included) or `start_date`+`end_date`. */
-  private meTimeEntries(req: FakeRequest): FakeResponse {
-    const now = this.now();
-    const since = req.query.get('since');
-    const start = req.query.get('start_date');
-    const end = req.query.get('end_date');
-    let entries = [...this.store.entries.values()].filter((e) => e.user_id === this.user.id);
-    if (since !== null) {
-      const sinceMs = Number(since) * 1000;
-      if (!/^\d+$/.test(since)) return text(400, 'since must be a UNIX timestamp');
-      if (sinceMs < now - THREE_MONTHS_MS) return text(400, 'since cannot be older than 3 months');
-      entries = entries.filter((e) => e.at >= sinceMs);
-    } else if (start !== null || end !== null) {
-      const from = instant(start);
-      const to = instant(end);
-      if (from === null || to === null) return text(400, 'start_date and end_date must be given together');
-      if (to < from) return text(400, 'end_date must not be earlier than start_date');
-      entries = entries.filter((e) => e.deletedAt === null && e.start >= from && e.start < to);
-    } else {
-      entries = entries.filter((e) => e.deletedAt === null);
-    }
-    entries.sort((a, b) => b.start - a.start);
-    const tagsByWs = new Map<number, Map<string, number>>();
-    const json = entries.slice(0, 1000).map((e) => {
-      const tags = tagsByWs.get(e.workspace_id) ?? this.store.tagIds(e.workspace_id);
-      tagsByWs.set(e.workspace_id, tags);
-      return entryJson(e, tags);
-    });
-    return { status: 200, json };
   }
 }
