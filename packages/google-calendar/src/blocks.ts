@@ -1,0 +1,134 @@
+import type { calendar_v3 } from '@googleapis/calendar';
+import {
+  type CalendarBlock,
+  ConnectorError,
+  GOOGLE_EVENT_ID,
+  isConnectorError,
+  parseInstant,
+  type TimeWindow,
+  type UpsertOutcome,
+} from '@vahub/core';
+import {
+  BLOCK_MARKER_FILTER,
+  BLOCK_PROPERTIES,
+  type BlockInput,
+  blockDiffers,
+  blockEvent,
+  readBlock,
+} from './block-event.js';
+import type { GoogleTransport } from './transport.js';
+
+export interface BlockContext {
+  transport: GoogleTransport;
+  calendarId: string;
+  /** The VA's zone: written on block times so Google shows them in it; reads all-day dates. */
+  timeZone?: string;
+}
+
+function isStatus(err: unknown, ...statuses: number[]): boolean {
+  return isConnectorError(err) && err.status !== undefined && statuses.includes(err.status);
+}
+
+/**
+ * Insert the block under its deterministic id. A 409 means it exists (vahub wrote it before, maybe in
+ * a retried call whose answer was lost, or the VA deleted it and Google keeps it as `cancelled`): read
+ * it and patch only what differs, restoring a cancelled one. Insert and patch are not retried by the
+ * SDK; the transport's retries are safe because a repeated insert can only ever 409.
+ */
+export async function upsertBlock(ctx: BlockContext, block: BlockInput): Promise<UpsertOutcome> {
+  const { transport, calendarId } = ctx;
+  const desired = blockEvent(block, { timeZone: ctx.timeZone });
+  try {
+    await transport.call('upsertBlock', (auth) =>
+      transport.api.events.insert({ auth, calendarId, sendUpdates: 'none', requestBody: desired }),
+    );
+    return 'created';
+  } catch (err) {
+    if (!isStatus(err, 409)) throw err;
+  }
+  const existing = await transport.call('upsertBlock', (auth) =>
+    transport.api.events.get({ auth, calendarId, eventId: desired.id }),
+  );
+  if (!blockDiffers(existing, desired)) return 'unchanged';
+  const { id: _id, ...changes } = desired;
+  const restoring = existing.status === 'cancelled';
+  await transport.call('upsertBlock', (auth) =>
+    transport.api.events.patch({
+      auth,
+      calendarId,
+      eventId: desired.id,
+      sendUpdates: 'none',
+      requestBody: restoring ? { ...changes, status: 'confirmed' } : changes,
+    }),
+  );
+  return restoring ? 'created' : 'updated';
+}
+
+/** Delete a block by id; one that is already gone (404, or 410 once deleted) is not an error. */
+export async function deleteBlock(ctx: BlockContext, blockId: string): Promise<void> {
+  if (!GOOGLE_EVENT_ID.test(blockId)) return; // vahub never wrote such an id, so there is nothing to delete
+  const { transport, calendarId } = ctx;
+  try {
+    await transport.call('deleteBlock', (auth) =>
+      transport.api.events.delete({ auth, calendarId, eventId: blockId, sendUpdates: 'none' }),
+    );
+  } catch (err) {
+    if (!isStatus(err, 404, 410)) throw err;
+  }
+}
+
+/** One block by id as it is now, or null when it does not exist or was deleted. */
+export async function getBlock(ctx: BlockContext, blockId: string): Promise<CalendarBlock | null> {
+  if (!GOOGLE_EVENT_ID.test(blockId)) return null;
+  const { transport, calendarId } = ctx;
+  try {
+    const event = await transport.call('getBlock', (auth) =>
+      transport.api.events.get({ auth, calendarId, eventId: blockId }),
+    );
+    return event.status === 'cancelled' ? null : readBlock(event, { timeZone: ctx.timeZone });
+  } catch (err) {
+    if (isStatus(err, 404, 410)) return null;
+    throw err;
+  }
+}
+
+const MAX_PAGES = 200;
+
+/** vahub's blocks that overlap the window (all clients, or one), found by their private marker. */
+export async function listBlocks(
+  ctx: BlockContext,
+  window: TimeWindow,
+  options: { clientId?: string } = {},
+): Promise<CalendarBlock[]> {
+  const { transport, calendarId } = ctx;
+  const filters = [BLOCK_MARKER_FILTER];
+  if (options.clientId) filters.push(`${BLOCK_PROPERTIES.client}=${options.clientId}`);
+  const blocks: CalendarBlock[] = [];
+  let pageToken: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const data: calendar_v3.Schema$Events = await transport.call('listBlocks', (auth) =>
+      transport.api.events.list({
+        auth,
+        calendarId,
+        privateExtendedProperty: filters,
+        timeMin: new Date(parseInstant(window.start)).toISOString(),
+        timeMax: new Date(parseInstant(window.end)).toISOString(),
+        singleEvents: true,
+        maxResults: 2500,
+        pageToken,
+      }),
+    );
+    for (const event of data.items ?? []) {
+      const block = event.status === 'cancelled' ? null : readBlock(event, { timeZone: ctx.timeZone });
+      if (block) blocks.push(block);
+    }
+    pageToken = data.nextPageToken ?? undefined;
+    if (!pageToken) return blocks.sort((a, b) => a.start.localeCompare(b.start) || a.id.localeCompare(b.id));
+  }
+  throw new ConnectorError({
+    provider: 'google',
+    operation: 'listBlocks',
+    code: 'unexpected_response',
+    message: `more than ${MAX_PAGES} pages of blocks: narrow the window`,
+  });
+}

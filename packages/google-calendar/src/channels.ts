@@ -1,0 +1,135 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { ConnectorError, isConnectorError, registerSecret } from '@vahub/core';
+import type { GoogleTransport } from './transport.js';
+
+/** A push channel on a calendar's events: what must be kept to verify, renew and stop it. */
+export interface WatchChannel {
+  /** Ours, at most 64 characters: echoed in `X-Goog-Channel-ID`. */
+  id: string;
+  /** Google's id of the watched resource: needed to stop the channel. */
+  resourceId: string;
+  calendarId: string;
+  /** Echoed in `X-Goog-Channel-Token`: the secret a notification is verified with. */
+  token: string;
+  address: string;
+  /** Epoch milliseconds after which Google sends nothing more. */
+  expiresAt: number;
+}
+
+export interface WatchInput {
+  /** The public HTTPS address of vahub's receiver for Google notifications. */
+  address: string;
+  /** The channel token; a fresh random one if absent. Keep it secret: it authenticates notifications. */
+  token?: string;
+  /** Requested lifetime; Google may grant less. */
+  ttlMs?: number;
+}
+
+const CHANNEL_ID = /^[A-Za-z0-9\-_+/=]{1,64}$/;
+
+function invalid(message: string): ConnectorError {
+  return new ConnectorError({
+    provider: 'google',
+    operation: 'watch',
+    code: 'validation',
+    retryable: false,
+    message,
+  });
+}
+
+/** Open a channel: Google POSTs a `sync` message first, then one per change to the calendar's events. */
+export async function watchEvents(input: {
+  transport: GoogleTransport;
+  calendarId: string;
+  watch: WatchInput;
+  now?: () => number;
+}): Promise<WatchChannel> {
+  const { transport, calendarId } = input;
+  const now = input.now ?? Date.now;
+  const id = `vahub-${randomUUID()}`;
+  const token = input.watch.token ?? randomBytes(32).toString('base64url');
+  if (!CHANNEL_ID.test(id)) throw invalid(`channel id "${id}" is not valid`);
+  if (token.length > 256) throw invalid('the channel token is longer than 256 characters');
+  registerSecret(token);
+  const data = await transport.call(
+    'watch',
+    (auth) =>
+      transport.api.events.watch({
+        auth,
+        calendarId,
+        requestBody: {
+          id,
+          type: 'web_hook',
+          address: input.watch.address,
+          token,
+          ...(input.watch.ttlMs ? { expiration: String(now() + input.watch.ttlMs) } : {}),
+        },
+      }),
+    // A lost answer may mean an open channel: a second watch would open a twin that also delivers.
+    { idempotent: false },
+  );
+  if (!data.resourceId) {
+    throw new ConnectorError({
+      provider: 'google',
+      operation: 'watch',
+      code: 'unexpected_response',
+      message: 'the watch answer held no resourceId',
+    });
+  }
+  return {
+    id,
+    resourceId: data.resourceId,
+    calendarId,
+    token,
+    address: input.watch.address,
+    expiresAt: data.expiration ? Number(data.expiration) : now() + (input.watch.ttlMs ?? 7 * 86_400_000),
+  };
+}
+
+/** Stop a channel; one Google no longer knows (404, expired or already stopped) is not an error. */
+export async function stopChannel(input: {
+  transport: GoogleTransport;
+  channel: Pick<WatchChannel, 'id' | 'resourceId'>;
+}): Promise<void> {
+  const { transport, channel } = input;
+  try {
+    await transport.call('stopChannel', (auth) =>
+      transport.api.channels.stop({ auth, requestBody: { id: channel.id, resourceId: channel.resourceId } }),
+    );
+  } catch (err) {
+    if (!(isConnectorError(err) && err.status === 404)) throw err;
+  }
+}
+
+/** Whether a channel should be replaced now: Google has no renewal, only a new channel before expiry. */
+export function channelNeedsRenewal(
+  channel: Pick<WatchChannel, 'expiresAt'>,
+  now: number,
+  marginMs = 3_600_000,
+) {
+  return channel.expiresAt - now <= marginMs;
+}
+
+/**
+ * Replace a channel: open the new one first, then stop the old, so no change falls in a gap. The
+ * token carries over unless a new one is given, so notifications of both verify during the overlap.
+ */
+export async function renewChannel(input: {
+  transport: GoogleTransport;
+  channel: WatchChannel;
+  watch?: Partial<WatchInput>;
+  now?: () => number;
+}): Promise<WatchChannel> {
+  const next = await watchEvents({
+    transport: input.transport,
+    calendarId: input.channel.calendarId,
+    now: input.now,
+    watch: {
+      address: input.watch?.address ?? input.channel.address,
+      token: input.watch?.token ?? input.channel.token,
+      ...(input.watch?.ttlMs ? { ttlMs: input.watch.ttlMs } : {}),
+    },
+  });
+  await stopChannel({ transport: input.transport, channel: input.channel });
+  return next;
+}
