@@ -1,7 +1,7 @@
 import type { TimeQuery } from '@vahub/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TogglClient } from './client.js';
-import { timeTotals } from './mappers.js';
+import { isRunning, timeTotals } from './mappers.js';
 import { FakeToggl, seedScenario, type TogglScenario } from './testing/index.js';
 import { TogglTimeSource } from './time-source.js';
 
@@ -101,8 +101,8 @@ describe('TogglTimeSource', () => {
     },
   );
 
-  it('leaves a running entry out of the list and out of the billable total', async () => {
-    fake.seedEntries([
+  it('returns a running entry recognised as running, and keeps it out of the billable total', async () => {
+    const [, , running] = fake.seedEntries([
       { workspace_id: s.workspace.id, project_id: s.koalaSite.id, start: NOV + HOUR, stop: NOV + 2 * HOUR },
       {
         workspace_id: s.workspace.id,
@@ -113,15 +113,19 @@ describe('TogglTimeSource', () => {
       { workspace_id: s.workspace.id, project_id: s.koalaSite.id, start: NOV + 5 * HOUR, stop: null },
     ]);
     const listed = await source.listTimeEntries(month);
-    expect(listed).toHaveLength(2);
+    expect(listed).toHaveLength(3);
+    const ticking = listed.find((e) => e.id === String(running?.id));
+    expect(ticking && isRunning(ticking)).toBe(true);
+    expect(ticking?.durationSeconds).toBeLessThan(0);
+    expect(ticking?.stop).toBeNull();
     expect(timeTotals(listed)).toEqual({
       billableSeconds: 5400,
       nonBillableSeconds: 0,
-      running: 0,
+      running: 1,
       deleted: 0,
     });
 
-    // The v9 range read does return it, recognised as running and kept out of the totals.
+    // The v9 range read recognises it the same way.
     const raw = await client.timeEntries({ start: month.start, end: month.end });
     expect(raw).toHaveLength(3);
     expect(timeTotals(raw)).toEqual({ billableSeconds: 5400, nonBillableSeconds: 0, running: 1, deleted: 0 });

@@ -1,6 +1,5 @@
 import { ConnectorError, type TimeEntry, type TimeQuery, type TimeSource } from '@vahub/core';
 import type { TogglClient } from './client.js';
-import { isRunning } from './mappers.js';
 
 const DAY_MS = 86_400_000;
 
@@ -27,8 +26,9 @@ export class TogglTimeSource implements TimeSource {
   constructor(private readonly client: TogglClient) {}
 
   /**
-   * Finished entries that started in `[start, end)` of the client's projects. Running entries are left
-   * out: a timer still ticking must never be billed.
+   * Entries that started in `[start, end)` of the client's projects. A running entry comes back
+   * recognised (negative `durationSeconds`, `stop: null`) rather than dropped, so the invoicing engine
+   * can leave it out of the bill and tell the VA why.
    */
   async listTimeEntries(query: TimeQuery): Promise<TimeEntry[]> {
     const from = Date.parse(query.start);
@@ -44,7 +44,7 @@ export class TogglTimeSource implements TimeSource {
     });
     return entries.filter((e) => {
       const start = Date.parse(e.start);
-      return start >= from && start < to && !isRunning(e);
+      return start >= from && start < to;
     });
   }
 
