@@ -97,7 +97,7 @@ export interface InvoiceDraft {
   reference: string;
   lineAmountTypes: LineAmountTypes;
   lines: InvoiceLine[];
-  /** Sum of line amounts, before tax. */
+  /** Sum of line amounts: before tax, unless `lineAmountTypes` is `Inclusive`. */
   subtotal: string;
   entryIds: string[];
   idempotencyKey: string;

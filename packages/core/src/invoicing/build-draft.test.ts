@@ -146,9 +146,10 @@ describe('rates', () => {
 });
 
 describe('currencies without minor units', () => {
-  it('bills JPY in whole yen', () => {
-    // Exact time, mode up. 3020 s = 0.838888… h → 0.8389; × 4500 = 3775.05 → 3775.
-    // Project 7 at 4999: 1800 s = 0.5 h; × 4999 = 2499.5 → half up 2500. Subtotal 6275.
+  it('bills JPY with the 2-decimal line amounts Xero computes', () => {
+    // Xero keeps LineAmount at 2 decimals in every currency, so the engine does too.
+    // Exact time, mode up. 3020 s = 0.838888… h → 0.8389; × 4500 = 3775.05.
+    // Project 7 at 4999: 1800 s = 0.5 h; × 4999 = 2499.50. Subtotal 6274.55.
     const result = build({
       billing: billing({ currency: 'JPY', hourlyRate: '4500', projectRates: { '7': '4999' } }),
       period: LONDON_NOV,
@@ -161,10 +162,10 @@ describe('currencies without minor units', () => {
     const draft = draftOf(result);
     expect(draft.currency).toBe('JPY');
     expect(draft.lines.map((l) => [l.quantity, l.unitAmount, l.lineAmount])).toEqual([
-      ['0.8389', '4500.0000', '3775'],
-      ['0.5000', '4999.0000', '2500'],
+      ['0.8389', '4500.0000', '3775.05'],
+      ['0.5000', '4999.0000', '2499.50'],
     ]);
-    expect(draft.subtotal).toBe('6275');
+    expect(draft.subtotal).toBe('6274.55');
   });
 });
 

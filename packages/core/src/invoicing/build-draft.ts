@@ -4,7 +4,7 @@ import { currencyDigits } from '../money/currency.js';
 import { sum } from '../money/decimal.js';
 import { isValidTimeZone, Temporal } from '../time/zoned.js';
 import { classifyEntries } from './eligibility.js';
-import { timeLineSpec, toInvoiceLine } from './line-items.js';
+import { timeLineSpec, toInvoiceLine, XERO_AMOUNT_DIGITS } from './line-items.js';
 import { groupTime } from './lines.js';
 import { invoiceReference } from './reference.js';
 import { type LineSpec, retainerLines } from './retainer.js';
@@ -119,7 +119,7 @@ export function buildInvoiceDraft(input: BuildInvoiceInput): BuildInvoiceResult 
     reference,
     lineAmountTypes: billing.lineAmountTypes,
     lines,
-    subtotal: subtotal.toFixed(currencyDigits(billing.currency)),
+    subtotal: subtotal.toFixed(XERO_AMOUNT_DIGITS),
     entryIds,
     idempotencyKey: invoiceIdempotencyKey(clientId, reference, entryIds),
     period: { firstDate: period.firstDate, lastDate: period.lastDate, zone: period.zone },

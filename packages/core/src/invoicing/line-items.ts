@@ -1,6 +1,6 @@
 import type { BillingConfig } from '../config/schema.js';
 import type { InvoiceLine } from '../domain/types.js';
-import { dec, formatAmount } from '../money/decimal.js';
+import { dec, toFixed } from '../money/decimal.js';
 import type { LineSpec } from './retainer.js';
 import { describeRounding, formatDuration, unitsToFixed } from './rounding.js';
 import type { BuildInvoiceInput, LineExplanation, RateChoice, TimeGroup } from './types.js';
@@ -40,8 +40,14 @@ export function timeLineSpec(group: TimeGroup, rounding: BillingConfig['rounding
 }
 
 /**
+ * Xero keeps line amounts and totals at 2 decimals in every currency (JPY and KWD included), so the
+ * engine does too: what vahub previews is what Xero shows, to the cent.
+ */
+export const XERO_AMOUNT_DIGITS = 2;
+
+/**
  * Money for one line, the way Xero computes it: quantity (4 decimals) × unit amount (4 decimals),
- * rounded half up to the currency's digits. The quantity is rounded before the multiplication, so
+ * rounded half up to 2 decimals. The quantity is rounded before the multiplication, so
  * the line amount is exactly what Xero recomputes from the quantity and unit amount it is sent.
  */
 export function toInvoiceLine(input: {
@@ -54,7 +60,7 @@ export function toInvoiceLine(input: {
   const { spec, currency } = input;
   const quantity = unitsToFixed(spec.quantityUnits);
   const exact = dec(quantity).times(spec.rate.unitAmount);
-  const lineAmount = formatAmount(exact, currency);
+  const lineAmount = toFixed(exact, XERO_AMOUNT_DIGITS, 'half-up');
   const shownExact = exact.eq(lineAmount) ? '' : ` (${exact.toFixed()} rounded half up)`;
   return {
     line: {
