@@ -1,2 +1,5 @@
-// The fake server of this vendor, for tests.
-export {};
+// The fake Asana of this package, for tests (never imported by production code).
+export type { FakeEvent } from './event-log.js';
+export { FakeAsana, type FakeAsanaOptions, type NewTask, type TaskPatch } from './fake-asana.js';
+export type { FakeCustomField, FakeProject, FakeTask, FakeUser } from './model.js';
+export type { DeliveryRecord, FakeWebhook, FakeWebhookFilter } from './webhook-hub.js';
