@@ -1,0 +1,179 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { LoggedRequest } from '@vahub/testkit';
+
+/** The parts of a Google API discovery document the contract checks read. */
+interface Schema {
+  $ref?: string;
+  type?: string;
+  format?: string;
+  enum?: string[];
+  properties?: Record<string, Schema>;
+  additionalProperties?: Schema;
+  items?: Schema;
+  readOnly?: boolean;
+}
+interface Parameter extends Schema {
+  location: 'path' | 'query';
+  required?: boolean;
+  repeated?: boolean;
+}
+interface Method {
+  id: string;
+  httpMethod: string;
+  path: string;
+  parameters?: Record<string, Parameter>;
+  request?: { $ref: string };
+  response?: { $ref: string };
+}
+interface Resource {
+  methods?: Record<string, Method>;
+  resources?: Record<string, Resource>;
+}
+export interface DiscoveryDocument {
+  servicePath: string;
+  parameters: Record<string, Parameter>;
+  schemas: Record<string, Schema>;
+  resources: Record<string, Resource>;
+}
+
+/**
+ * Where `shared/specs` is: `VAHUB_SPECS_DIR`, else beside the checkout (`<repo>/../shared/specs`,
+ * where CI and the developers have it), else inside it.
+ */
+export function specsDir(): string {
+  const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+  const candidates = [
+    process.env.VAHUB_SPECS_DIR,
+    join(repo, '..', 'shared', 'specs'),
+    join(repo, 'shared', 'specs'),
+  ];
+  const found = candidates.find((dir) => dir && existsSync(join(dir, 'calendar-json-v3.json')));
+  if (!found) throw new Error(`calendar-json-v3.json not found in ${candidates.filter(Boolean).join(', ')}`);
+  return found;
+}
+
+export function loadCalendarDiscovery(path = join(specsDir(), 'calendar-json-v3.json')): DiscoveryDocument {
+  return JSON.parse(readFileSync(path, 'utf8')) as DiscoveryDocument;
+}
+
+function allMethods(resources: Record<string, Resource>): Method[] {
+  return Object.values(resources).flatMap((r) => [
+    ...Object.values(r.methods ?? {}),
+    ...allMethods(r.resources ?? {}),
+  ]);
+}
+
+/** The discovery method a logged request calls, with its path parameters, or null. */
+export function findMethod(
+  doc: DiscoveryDocument,
+  request: Pick<LoggedRequest, 'method' | 'path'>,
+): { method: Method; pathParams: Record<string, string> } | null {
+  for (const method of allMethods(doc.resources)) {
+    if (method.httpMethod !== request.method) continue;
+    const names: string[] = [];
+    const source = `/${doc.servicePath}${method.path}`.replace(/\{\+?(\w+)\}/g, (_, name: string) => {
+      names.push(name);
+      return '([^/]+)';
+    });
+    const match = new RegExp(`^${source}$`).exec(request.path);
+    if (match) {
+      const pathParams = Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(match[i + 1] ?? '')]));
+      return { method, pathParams };
+    }
+  }
+  return null;
+}
+
+function checkScalar(value: string, spec: Schema, where: string): string[] {
+  if (spec.enum && !spec.enum.includes(value))
+    return [`${where}: "${value}" is not one of ${spec.enum.join('|')}`];
+  if (spec.type === 'integer' && !/^-?\d+$/.test(value)) return [`${where}: "${value}" is not an integer`];
+  if (spec.type === 'boolean' && !['true', 'false'].includes(value))
+    return [`${where}: "${value}" is not a boolean`];
+  if (spec.format === 'date-time' && Number.isNaN(Date.parse(value)))
+    return [`${where}: "${value}" is not a date-time`];
+  return [];
+}
+
+/** Problems of `value` against `schema` (unknown properties, wrong types), resolving `$ref`s. */
+export function checkAgainstSchema(
+  doc: DiscoveryDocument,
+  value: unknown,
+  schema: Schema,
+  where: string,
+): string[] {
+  const spec = schema.$ref ? doc.schemas[schema.$ref] : schema;
+  if (!spec) return [`${where}: unknown schema ${schema.$ref}`];
+  if (value === null || value === undefined) return [];
+  if (spec.type === 'object' || spec.properties || spec.additionalProperties) {
+    if (typeof value !== 'object' || Array.isArray(value)) return [`${where}: expected an object`];
+    return Object.entries(value).flatMap(([key, inner]) => {
+      const property = spec.properties?.[key] ?? spec.additionalProperties;
+      if (!property) return [`${where}.${key}: not a property of ${schema.$ref ?? 'this object'}`];
+      return checkAgainstSchema(doc, inner, property, `${where}.${key}`);
+    });
+  }
+  if (spec.type === 'array') {
+    if (!Array.isArray(value)) return [`${where}: expected an array`];
+    return value.flatMap((item, i) => checkAgainstSchema(doc, item, spec.items ?? {}, `${where}[${i}]`));
+  }
+  if (spec.type === 'string' && spec.format === 'int64') {
+    return typeof value === 'string' && /^-?\d+$/.test(value)
+      ? []
+      : [`${where}: int64 must be a string of digits`];
+  }
+  if (spec.type === 'string') {
+    return typeof value === 'string' ? checkScalar(value, spec, where) : [`${where}: expected a string`];
+  }
+  if (spec.type === 'integer') return Number.isInteger(value) ? [] : [`${where}: expected an integer`];
+  if (spec.type === 'boolean') return typeof value === 'boolean' ? [] : [`${where}: expected a boolean`];
+  return [];
+}
+
+/**
+ * What a request does that the discovery document does not allow: an unknown method or path,
+ * unknown or malformed query parameters, a repeated one that may not repeat, a missing required one,
+ * a body where there should be none, or body fields the request schema does not know.
+ */
+export function checkRequest(doc: DiscoveryDocument, request: LoggedRequest): string[] {
+  const found = findMethod(doc, request);
+  if (!found) return [`${request.method} ${request.path}: no such method in the discovery document`];
+  const { method } = found;
+  const problems: string[] = [];
+  const query = new URL(request.url, 'http://x').searchParams;
+  for (const name of new Set(query.keys())) {
+    const spec = method.parameters?.[name] ?? doc.parameters[name];
+    if (spec?.location !== 'query') {
+      problems.push(`${method.id}: unknown query parameter ${name}`);
+      continue;
+    }
+    const values = query.getAll(name);
+    if (values.length > 1 && !spec.repeated) problems.push(`${method.id}: ${name} may not repeat`);
+    for (const value of values) problems.push(...checkScalar(value, spec, `${method.id} ?${name}`));
+  }
+  for (const [name, spec] of Object.entries(method.parameters ?? {})) {
+    if (spec.required && spec.location === 'query' && !query.has(name)) {
+      problems.push(`${method.id}: required parameter ${name} missing`);
+    }
+  }
+  if (method.request) {
+    problems.push(...checkAgainstSchema(doc, request.json, method.request, `${method.id} body`));
+  } else if (request.body.length > 0) {
+    problems.push(`${method.id}: takes no body, got ${request.body.slice(0, 40)}`);
+  }
+  return problems;
+}
+
+/** What a successful answer holds that the method's response schema does not know. */
+export function checkResponse(doc: DiscoveryDocument, request: LoggedRequest): string[] {
+  const found = findMethod(doc, request);
+  if (!found || request.status >= 300) return [];
+  if (!found.method.response) {
+    return request.status === 204 || request.responseBody === ''
+      ? []
+      : [`${found.method.id}: expected no body`];
+  }
+  return checkAgainstSchema(doc, request.responseBody, found.method.response, `${found.method.id} response`);
+}
