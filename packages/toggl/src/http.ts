@@ -4,10 +4,11 @@ import {
   type Endpoints,
   parseRetryAfter,
   ReconnectRequiredError,
+  type RetryOptions,
   registerSecret,
+  withRetry,
 } from '@vahub/core';
 import type { z } from 'zod';
-import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './retry.js';
 
 export type TogglApiName = keyof Endpoints['toggl'];
 
@@ -28,7 +29,8 @@ export interface TogglHttpOptions {
   endpoints?: Partial<Endpoints['toggl']>;
   /** Toggl asks callers to name themselves. @defaultValue 'vahub' */
   userAgent?: string;
-  retry?: Partial<RetryPolicy>;
+  /** In-process retries of Toggl's rate limits; see `TOGGL_RETRY`. */
+  retry?: RetryOptions;
   /** Called after every answer that carried quota headers, so the jobs package can pace. */
   onQuota?: (quota: TogglQuota) => void;
   /** Called before each in-process wait on a 429/402 (for logs and tests). */
@@ -57,13 +59,24 @@ export interface TogglResponse<T> {
 
 const MAX_BODY_IN_ERROR = 300;
 
+/**
+ * Only Toggl's rate limits (429 leaky bucket, 402 hourly quota) are retried in-process: Toggl refused
+ * those before doing anything, so repeating is safe even for a POST. A wait longer than 10 s (a quota
+ * resetting in 40 minutes) goes back to the job queue; other failures, 5xx included, go to the caller.
+ */
+export const TOGGL_RETRY: RetryOptions = {
+  maxRateLimitWaits: 2,
+  maxWaitMs: 10_000,
+  retryOn: (error) => error.code === 'rate_limited' || error.code === 'quota_exhausted',
+};
+
 /** The one place that knows Toggl's URLs, its auth header and its limit headers. */
 export class TogglHttp {
   /** The latest quota Toggl reported; null until an answer carried the headers. */
   quota: TogglQuota | null = null;
   private readonly endpoints: Endpoints['toggl'];
   private readonly authorization: string;
-  private readonly retry: RetryPolicy;
+  private readonly retry: RetryOptions;
 
   constructor(private readonly options: TogglHttpOptions) {
     if (!options.apiToken) {
@@ -81,7 +94,7 @@ export class TogglHttp {
     registerSecret(encoded);
     this.authorization = `Basic ${encoded}`;
     this.endpoints = { ...DEFAULT_ENDPOINTS.toggl, ...options.endpoints };
-    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.retry = { ...TOGGL_RETRY, ...options.retry };
   }
 
   url(api: TogglApiName, path: string, query?: TogglRequest<null>['query']): string {
@@ -93,11 +106,10 @@ export class TogglHttp {
   request<S extends z.ZodType | null>(
     req: TogglRequest<S>,
   ): Promise<TogglResponse<S extends z.ZodType ? z.output<S> : undefined>> {
-    return withRetry(
-      () => this.once(req),
-      this.retry,
-      (ms) => this.options.onWait?.(ms),
-    );
+    return withRetry(() => this.once(req), {
+      ...this.retry,
+      onRetry: ({ waitMs }) => this.options.onWait?.(waitMs),
+    });
   }
 
   private now(): number {
@@ -208,7 +220,8 @@ export class TogglHttp {
       return new ConnectorError({
         ...base,
         code: 'rate_limited',
-        retryAfterMs: parseRetryAfter(res.headers.get('retry-after'), this.now()),
+        // Toggl's leaky bucket drains about 1 request a second: wait that when no Retry-After is given.
+        retryAfterMs: parseRetryAfter(res.headers.get('retry-after'), this.now()) ?? 1000,
         message: 'Toggl is rate limiting (about 1 request per second per token)',
       });
     }

@@ -1,6 +1,6 @@
 // @vahub/toggl: a small typed Toggl Track client (API v9, Reports v3, Webhooks v1) implementing TimeSource.
 export { BULK_PATCH_LIMIT, type BulkTagResult, TogglClient, type TogglClientOptions } from './client.js';
-export type { TogglHttpOptions, TogglQuota } from './http.js';
+export { TOGGL_RETRY, type TogglHttpOptions, type TogglQuota } from './http.js';
 export {
   isRunning,
   type TimeTotals,
@@ -14,7 +14,6 @@ export {
   timeTotals,
 } from './mappers.js';
 export type { ReportResult, ReportSearch } from './reports.js';
-export { DEFAULT_RETRY, type RetryPolicy, withRetry } from './retry.js';
 export { type CreateSubscription, TogglSubscriptions, VAHUB_EVENT_FILTERS } from './subscriptions.js';
 export { TogglTimeSource } from './time-source.js';
 export {

@@ -2,7 +2,6 @@ import { ConnectorError } from '@vahub/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TogglClient, type TogglClientOptions } from './client.js';
 import type { TogglQuota } from './http.js';
-import { DEFAULT_RETRY, withRetry } from './retry.js';
 import { FakeToggl } from './testing/index.js';
 
 const T0 = Date.parse('2026-11-02T09:00:00Z');
@@ -54,7 +53,7 @@ describe("Toggl's limits: 429 leaky bucket and 402 hourly quota", () => {
 
   it('gives up after maxAttempts with a rate_limited error carrying the wait', async () => {
     fake.server.faults.next({ status: 429, retryAfterSeconds: 2, times: 5 });
-    const err = await clientWith({ retry: { maxAttempts: 3 } })
+    const err = await clientWith({ retry: { maxRateLimitWaits: 2 } })
       .me()
       .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'rate_limited', status: 429, retryAfterMs: 2000, retryable: true });
@@ -107,40 +106,28 @@ describe("Toggl's limits: 429 leaky bucket and 402 hourly quota", () => {
   });
 });
 
-describe('withRetry', () => {
-  const limited = (retryAfterMs?: number) =>
-    new ConnectorError({
-      provider: 'toggl',
-      operation: 'x',
-      status: 429,
-      retryAfterMs,
-      message: 'slow down',
-    });
-
-  it('does not retry other failures', async () => {
-    let calls = 0;
-    const boom = new ConnectorError({ provider: 'toggl', operation: 'x', status: 503, message: 'down' });
-    await expect(
-      withRetry(async () => {
-        calls += 1;
-        throw boom;
-      }, DEFAULT_RETRY),
-    ).rejects.toBe(boom);
-    expect(calls).toBe(1);
-  });
-
-  it('waits the default when a 429 names no wait', async () => {
+describe('429 without Retry-After', () => {
+  it("waits the leaky bucket's one second", async () => {
+    const fake = new FakeToggl();
+    await fake.start();
+    fake.addWorkspace();
     const waits: number[] = [];
-    let calls = 0;
-    const result = await withRetry(
-      async () => {
-        calls += 1;
-        if (calls === 1) throw limited();
-        return 'ok';
-      },
-      { ...DEFAULT_RETRY, sleep: async (ms) => void waits.push(ms) },
-    );
-    expect(result).toBe('ok');
-    expect(waits).toEqual([DEFAULT_RETRY.defaultWaitMs]);
+    try {
+      fake.server.faults.next({ status: 429 });
+      const client = new TogglClient({
+        apiToken: fake.apiToken,
+        endpoints: fake.endpoints,
+        retry: { sleep: async (ms) => void waits.push(ms) },
+      });
+      await client.me();
+      expect(waits).toEqual([1000]);
+      expect(fake.requestsTo('GET', '/api/v9/me').map((r) => r.status)).toEqual([429, 200]);
+      // A 5xx is the caller's to retry (the job queue), not slept on here.
+      fake.server.faults.next({ status: 503 });
+      await expect(client.me()).rejects.toMatchObject({ status: 503, retryable: true });
+      expect(waits).toEqual([1000]);
+    } finally {
+      await fake.stop();
+    }
   });
 });
