@@ -1,9 +1,8 @@
 import { inspect } from 'node:util';
-import { ConnectorError, isConnectorError } from '@vahub/core';
+import { ConnectorError, isConnectorError, withRetry } from '@vahub/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RequestBudget } from './budget.js';
 import { AsanaClient } from './client.js';
-import { withRetry } from './retry.js';
 import { startWorld, type World } from './testing/scenario.js';
 
 let world: World;

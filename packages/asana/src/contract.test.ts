@@ -1,7 +1,7 @@
+import { withRetry } from '@vahub/core';
 import type { LoggedRequest } from '@vahub/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AsanaClient } from './client.js';
-import { withRetry } from './retry.js';
 import { AsanaTaskSource } from './task-source.js';
 import { AsanaOas } from './testing/oas.js';
 import { Receiver } from './testing/receiver.js';

@@ -11,7 +11,6 @@ export {
   toTask,
   toTaskChange,
 } from './mapping.js';
-export { type RetryOptions, withRetry } from './retry.js';
 export type { AsanaEvent, AsanaTask, AsanaWebhook, CustomFieldValue } from './schemas.js';
 export { AsanaTaskSource, type AsanaTaskSourceOptions, type TaskProblem } from './task-source.js';
 export type { TokenProvider } from './transport.js';
