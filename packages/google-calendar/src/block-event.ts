@@ -56,14 +56,14 @@ function instantOf(value: string, field: string): number {
  * and be the deterministic id of (client, task, chunk), or a retried insert could make a twin.
  */
 export function blockEvent(block: BlockInput, options: { timeZone?: string } = {}): Event & { id: string } {
+  if (!Number.isInteger(block.chunk) || block.chunk < 0) {
+    throw invalid(`block chunk must be a whole number, got ${block.chunk}`);
+  }
   if (!GOOGLE_EVENT_ID.test(block.id)) {
     throw invalid(`block id "${block.id.slice(0, 80)}" is not a valid Google event id`);
   }
   if (block.id !== blockEventId(block.clientId, block.taskId, block.chunk)) {
     throw invalid(`block id ${block.id} is not blockEventId(client, task, chunk) of the block`);
-  }
-  if (!Number.isInteger(block.chunk) || block.chunk < 0) {
-    throw invalid(`block chunk must be a whole number, got ${block.chunk}`);
   }
   const start = instantOf(block.start, 'start');
   const end = instantOf(block.end, 'end');

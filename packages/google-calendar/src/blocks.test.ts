@@ -172,4 +172,28 @@ describe('listBlocks', () => {
     expect(byId.get(untouched.id)).toMatchObject({ movedByVa: false, title: 'Newsletter (almost done)' });
     expect((await va.calendar.getBlock(moved.id))?.movedByVa).toBe(true);
   });
+
+  it('keeps a hand move visible when the planner rewrites the block at the times the VA chose', async () => {
+    const block = makeBlock({ start: '2026-11-30T09:00:00Z', end: '2026-11-30T10:00:00Z' });
+    await va.calendar.upsertBlock(block);
+    fake.editEvent('primary', block.id, {
+      start: { dateTime: '2026-11-30T15:00:00Z' },
+      end: { dateTime: '2026-11-30T16:00:00Z' },
+    });
+    const respected = {
+      ...block,
+      start: '2026-11-30T15:00:00Z',
+      end: '2026-11-30T16:00:00Z',
+      title: 'Renamed',
+    };
+    expect(await va.calendar.upsertBlock(respected)).toBe('updated');
+    expect(await va.calendar.getBlock(block.id)).toMatchObject({ title: 'Renamed', movedByVa: true });
+    // Times the planner chose itself are vahub's again.
+    const moved = { ...block, start: '2026-11-30T17:00:00Z', end: '2026-11-30T18:00:00Z' };
+    expect(await va.calendar.upsertBlock(moved)).toBe('updated');
+    expect(await va.calendar.getBlock(block.id)).toMatchObject({
+      start: '2026-11-30T17:00:00.000Z',
+      movedByVa: false,
+    });
+  });
 });

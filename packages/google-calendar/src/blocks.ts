@@ -49,6 +49,7 @@ export async function upsertBlock(ctx: BlockContext, block: BlockInput): Promise
   const existing = await transport.call('upsertBlock', (auth) =>
     transport.api.events.get({ auth, calendarId, eventId: desired.id }),
   );
+  keepHandMove(existing, desired, ctx.timeZone);
   if (!blockDiffers(existing, desired)) return 'unchanged';
   const { id: _id, ...changes } = desired;
   const restoring = existing.status === 'cancelled';
@@ -62,6 +63,31 @@ export async function upsertBlock(ctx: BlockContext, block: BlockInput): Promise
     }),
   );
   return restoring ? 'created' : 'updated';
+}
+
+/**
+ * When the planner writes a block that the VA moved by hand at the very times the VA chose (it
+ * respects the move and only updates, say, the title), keep the times vahub last wrote: the move
+ * stays visible as a move, so the next plan leaves the block alone too.
+ */
+function keepHandMove(
+  existing: calendar_v3.Schema$Event,
+  desired: calendar_v3.Schema$Event,
+  timeZone?: string,
+) {
+  const current = existing.status === 'cancelled' ? null : readBlock(existing, { timeZone });
+  const wrote = existing.extendedProperties?.private ?? {};
+  const want = desired.extendedProperties?.private;
+  if (!current?.movedByVa || !want || !desired.start?.dateTime || !desired.end?.dateTime) return;
+  const sameTimes =
+    parseInstant(desired.start.dateTime) === parseInstant(current.start) &&
+    parseInstant(desired.end.dateTime) === parseInstant(current.end);
+  const start = wrote[BLOCK_PROPERTIES.start];
+  const end = wrote[BLOCK_PROPERTIES.end];
+  if (sameTimes && start && end) {
+    want[BLOCK_PROPERTIES.start] = start;
+    want[BLOCK_PROPERTIES.end] = end;
+  }
 }
 
 /** Delete a block by id; one that is already gone (404, or 410 once deleted) is not an error. */

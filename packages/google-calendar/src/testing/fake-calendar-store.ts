@@ -102,7 +102,7 @@ export class FakeCalendarStore {
 
   constructor(
     readonly account: string,
-    private readonly now: () => number,
+    readonly now: () => number,
   ) {}
 
   onChange(listener: (calendarId: string) => void): void {

@@ -127,7 +127,7 @@ export function listEvents(
     kind: 'calendar#events',
     etag: `"${store.seq}"`,
     summary: calendar.id,
-    updated: rfc3339(Date.now()),
+    updated: rfc3339(store.now()),
     timeZone: calendar.timeZone,
     accessRole: 'owner',
     defaultReminders: [{ method: 'popup', minutes: 10 }],

@@ -43,7 +43,6 @@ export function registerCalendarRoutes(
   const eventId = (req: FakeRequest) => req.params.eventId ?? '';
 
   route('POST', '/calendars/:calendarId/events/watch', SCOPES_FOR.readEvents, (req) => {
-    store.resolve(calendar(req));
     return { status: 200, json: channels.open(store.resolve(calendar(req)).id, req.json) };
   });
   route('POST', '/calendars/:calendarId/events', SCOPES_FOR.writeEvents, (req) => {
