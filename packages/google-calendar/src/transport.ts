@@ -92,8 +92,9 @@ export class GoogleTransport {
       try {
         return await this.authorized(operation, request);
       } catch (err) {
-        const error = toConnectorError(err, operation, this.backoff(attempt));
-        const wait = error.retryAfterMs ?? this.backoff(attempt);
+        const backoff = this.backoff(attempt);
+        const error = toConnectorError(err, operation, backoff);
+        const wait = error.retryAfterMs ?? backoff;
         const mayRetry = error.retryable && (options.idempotent ?? true) && attempt < this.attempts;
         if (!mayRetry || wait > this.maxWaitMs) throw error;
         await this.sleep(wait);
