@@ -109,6 +109,17 @@ describe('AsanaClient over the real SDK, against the fake', () => {
     expect(statuses).toEqual([200, 200, 400, 200, 200, 200]);
   });
 
+  it('gives up with the 400 when offsets keep expiring (one restart, no loop)', async () => {
+    const paged = new AsanaClient({ token: world.vaToken, baseUrl: world.apiUrl, pageSize: 2 });
+    for (let i = 0; i < 5; i++) world.fake.createTask({ name: `t${i}`, projects: [world.koala.gid] });
+    world.fake.server.on('request', () => world.fake.expireOffsets());
+    const err = await failure(paged.listIncompleteTasks(world.koala.gid));
+    expect(err).toMatchObject({ operation: 'listProjectTasks', status: 400, retryable: false });
+    expect(world.fake.server.requestsTo('GET', /\/tasks$/).map((r) => r.status)).toEqual([
+      200, 400, 200, 400,
+    ]);
+  });
+
   it('refuses a page size Asana would refuse', () => {
     expect(() => new AsanaClient({ token: 't', baseUrl: world.apiUrl, pageSize: 101 })).toThrow(/1–100/);
     expect(() => new AsanaClient({ token: 't', baseUrl: world.apiUrl, pageSize: 0 })).toThrow(/1–100/);

@@ -45,12 +45,6 @@ function parse<S extends z.ZodType>(schema: S, body: unknown, operation: string)
   throw unexpectedResponse(operation, `${issue?.path.join('.') || '(body)'}: ${issue?.message ?? 'invalid'}`);
 }
 
-function isExpiredOffset(body: unknown): boolean {
-  return JSON.stringify(body ?? '')
-    .toLowerCase()
-    .includes('offset');
-}
-
 /** Asana over the official SDK: the calls vahub needs, checked with zod, failures as `ConnectorError`. */
 export class AsanaClient {
   private readonly transport: Transport;
@@ -124,10 +118,9 @@ export class AsanaClient {
         (a) => a.tasks.getTasksForProjectWithHttpInfo(projectId, query),
         offset ? [400] : [],
       );
-      if (!res.ok) {
-        if (isExpiredOffset(res.body)) throw new ExpiredOffset(res.error);
-        throw res.error;
-      }
+      // Only a request with an offset may come back as a handled 400. The same listing's first page
+      // was accepted, so the offset is what Asana refused: it expired (Asana's message is not a contract).
+      if (!res.ok) throw new ExpiredOffset(res.error);
       const body = parse(taskPage, res.body, op);
       for (const task of body.data) byGid.set(task.gid, task);
       offset = body.next_page?.offset;
