@@ -9,9 +9,12 @@ import {
   stableKey,
   TokenManager,
   type TokenStore,
+  type VahubConfig,
+  VahubError,
 } from '@vahub/core';
-import type { Invoice, Contact as XeroContact } from 'xero-node';
+import type { Contact as XeroContact } from 'xero-node';
 import { AccountingClient, type XeroLogEvent } from './accounting-client.js';
+import { type DraftResult, finishBatch, prepareBatch } from './draft-batch.js';
 import { statusOf, toCreatedInvoice, toXeroInvoice } from './invoice-mapping.js';
 import type { XeroLimits } from './limits.js';
 import { type XeroConnection, type XeroEndpoints, XeroOAuth } from './oauth.js';
@@ -46,8 +49,6 @@ export interface XeroConnectorOptions {
   now?: () => number;
   log?: (event: XeroLogEvent) => void;
 }
-
-export type DraftResult = { ok: true; invoice: CreatedInvoice } | { ok: false; error: ConnectorError };
 
 function sameText(a: string | undefined, b: string): boolean {
   return (a ?? '').trim().toLowerCase() === b.trim().toLowerCase();
@@ -97,6 +98,25 @@ export class XeroConnector implements InvoiceSink {
       maxRetryAfterMs: options.maxRetryAfterMs,
       maxInFlightPerTenant: options.maxInFlightPerTenant,
       log: options.log,
+    });
+  }
+
+  /** The connector for a loaded config: `auth.xero` credentials and `endpoints.xero` URLs. */
+  static fromConfig(
+    config: Pick<VahubConfig, 'auth' | 'endpoints'>,
+    deps: Pick<XeroConnectorOptions, 'tokenStore' | 'lock'> & Partial<XeroConnectorOptions>,
+  ): XeroConnector {
+    const auth = config.auth.xero;
+    if (!auth) {
+      throw new VahubError(
+        'auth.xero is not configured: add auth.xero.clientId and auth.xero.clientSecret (from the environment, e.g. XERO_CLIENT_ID) to the config',
+      );
+    }
+    return new XeroConnector({
+      clientId: auth.clientId,
+      clientSecret: auth.clientSecret,
+      endpoints: config.endpoints.xero,
+      ...deps,
     });
   }
 
@@ -224,43 +244,18 @@ export class XeroConnector implements InvoiceSink {
 
   private async createBatch(tenantId: string, drafts: readonly InvoiceDraft[]): Promise<DraftResult[]> {
     const operation = 'createInvoiceDrafts';
-    const results: (DraftResult | null)[] = [];
-    const sendable: { index: number; invoice: Invoice; draft: InvoiceDraft }[] = [];
-    drafts.forEach((draft, index) => {
-      try {
-        sendable.push({ index, draft, invoice: toXeroInvoice(draft, operation) });
-        results.push(null);
-      } catch (err) {
-        results.push({ ok: false, error: err as ConnectorError });
-      }
-    });
-    if (sendable.length === 0) return results as DraftResult[];
-    const key = stableKey(['vahub-invoice-batch', ...sendable.map((s) => s.draft.idempotencyKey).sort()]);
+    const batch = prepareBatch(drafts, operation);
+    if (batch.sendable.length === 0) return finishBatch(batch, [], operation);
     const { body } = await this.client.call(operation, tenantId, (api) =>
-      api.createInvoices(tenantId, { invoices: sendable.map((s) => s.invoice) }, false, UNIT_DP, key),
+      api.createInvoices(
+        tenantId,
+        { invoices: batch.sendable.map((s) => s.invoice) },
+        false,
+        UNIT_DP,
+        batch.key,
+      ),
     );
-    const answered = body.invoices ?? [];
-    sendable.forEach((s, i) => {
-      const inv = answered[i];
-      const messages = (inv?.validationErrors ?? []).map((v) => v.message ?? '').filter(Boolean);
-      if (!inv || messages.length > 0 || inv.statusAttributeString === 'ERROR') {
-        results[s.index] = {
-          ok: false,
-          error: new ConnectorError({
-            provider: 'xero',
-            operation,
-            status: 400,
-            message: inv
-              ? `Xero refused draft "${s.draft.reference}": ${messages.join('; ') || 'no reason given'}`
-              : `Xero answered no invoice for draft "${s.draft.reference}"`,
-            details: messages,
-          }),
-        };
-        return;
-      }
-      results[s.index] = { ok: true, invoice: toCreatedInvoice(inv, operation) };
-    });
-    return results as DraftResult[];
+    return finishBatch(batch, body.invoices ?? [], operation);
   }
 
   async getInvoiceStatus(tenantId: string, invoiceId: string): Promise<InvoiceStatus | null> {

@@ -6,7 +6,8 @@ export {
   XeroRateLimitError,
   xeroMessages,
 } from './api-errors.js';
-export { type DraftResult, XeroConnector, type XeroConnectorOptions } from './connector.js';
+export { XeroConnector, type XeroConnectorOptions } from './connector.js';
+export type { DraftResult } from './draft-batch.js';
 export { checkDraftArithmetic, exactNumber, toXeroInvoice } from './invoice-mapping.js';
 export type { XeroLimits } from './limits.js';
 export {

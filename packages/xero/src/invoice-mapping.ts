@@ -69,8 +69,18 @@ export function checkDraftArithmetic(draft: InvoiceDraft, operation: string): vo
   }
 }
 
-/** The xero-node invoice for a draft: ACCREC, DRAFT, the draft's own amounts. */
+/** The xero-node invoice for a draft: ACCREC, DRAFT, the draft's own amounts. Refuses with a ConnectorError. */
 export function toXeroInvoice(draft: InvoiceDraft, operation: string): Invoice {
+  try {
+    return mapDraft(draft, operation);
+  } catch (err) {
+    if (err instanceof ConnectorError) throw err;
+    // A malformed amount ("12,50") is the engine's bug, but it must still fail as a clear refusal.
+    throw refuse(operation, `the draft "${draft.reference}" cannot be sent: ${(err as Error).message}`);
+  }
+}
+
+function mapDraft(draft: InvoiceDraft, operation: string): Invoice {
   checkDraftArithmetic(draft, operation);
   const currency = CurrencyCode[draft.currency as keyof typeof CurrencyCode];
   if (currency === undefined) throw refuse(operation, `Xero does not know the currency "${draft.currency}"`);

@@ -147,6 +147,20 @@ describe('createDrafts (batch)', () => {
     const third = results[2];
     expect(third?.ok && third.invoice.total).toBe('90.75'); // 82.50 + 8.25 tax (2.75 × 30.0001 = 82.500275)
   });
+  it('refuses a malformed draft on its own and still sends the others', async () => {
+    const bad = draftOf({ contactId, period: '2026-07', lines: [{ quantity: '1', unitAmount: '5.00' }] });
+    bad.lines[0]!.unitAmount = '5,00';
+    const good = draftOf({ contactId, period: '2026-08', lines: [{ quantity: '2', unitAmount: '5.00' }] });
+    const results = await h.connector.createDrafts(h.tenantId, [bad, good]);
+    expect(results[0]?.ok).toBe(false);
+    expect(results[0]?.ok === false && results[0].error.code).toBe('validation');
+    expect(results[0]?.ok === false && results[0].error.message).toMatch(/"5,00" is not a decimal number/);
+    expect(results[1]?.ok).toBe(true);
+    const [req] = h.fake.server.requestsTo('PUT', PUT);
+    expect((req?.json as { Invoices: { Reference: string }[] }).Invoices.map((i) => i.Reference)).toEqual([
+      good.reference,
+    ]);
+  });
 });
 
 describe('getInvoiceStatus', () => {

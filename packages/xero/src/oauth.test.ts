@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { isReconnectRequired, MemoryLock, MemoryTokenStore } from '@vahub/core';
+import { DEFAULT_ENDPOINTS, isReconnectRequired, MemoryLock, MemoryTokenStore } from '@vahub/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { XeroConnector } from './connector.js';
 import { DEFAULT_XERO_SCOPES } from './oauth.js';
@@ -161,5 +161,21 @@ describe('refresh with rotation', () => {
     expect(await h.store.get('xero')).toBeNull();
     expect(h.fake.server.requestsTo('POST', '/connect/revocation')).toHaveLength(1);
     expect(h.fake.refreshTokenUsable(h.initial.refreshToken)).toBe(false);
+  });
+});
+
+describe('fromConfig', () => {
+  it('takes the credentials from auth.xero and every URL from endpoints.xero', async () => {
+    h = await startHarness();
+    const endpoints = { ...DEFAULT_ENDPOINTS, xero: h.fake.endpoints };
+    const connector = XeroConnector.fromConfig(
+      { auth: { xero: { clientId: h.fake.clientId, clientSecret: h.fake.clientSecret } }, endpoints },
+      { tokenStore: h.store, lock: h.lock },
+    );
+    expect(connector.oauth.endpoints).toEqual(h.fake.endpoints);
+    expect((await connector.connections()).map((c) => c.tenantId)).toEqual([h.tenantId]);
+    expect(() =>
+      XeroConnector.fromConfig({ auth: {}, endpoints }, { tokenStore: h!.store, lock: h!.lock }),
+    ).toThrow(/auth\.xero is not configured/);
   });
 });
