@@ -2,7 +2,6 @@ import {
   ConnectorError,
   type ConnectorErrorCode,
   isConnectorError,
-  isRetryableStatus,
   parseRetryAfter,
   ReconnectRequiredError,
 } from '@vahub/core';
@@ -11,6 +10,8 @@ import {
 const RATE_LIMIT_REASONS = new Set(['rateLimitExceeded', 'userRateLimitExceeded']);
 /** The calendar's own creation quotas: retrying soon does not help. */
 const QUOTA_REASONS = new Set(['quotaExceeded', 'dailyLimitExceeded']);
+/** Calendar usage limits lift after hours, not seconds: hand the wait to the job queue. */
+const QUOTA_WAIT_MS = 60 * 60_000;
 
 /** What vahub reads from a failed Google call (a gaxios error from the SDK or the auth library). */
 export interface GoogleFailure {
@@ -85,20 +86,26 @@ function codeOf(failure: GoogleFailure): { code?: ConnectorErrorCode; retryable?
 export function toConnectorError(
   err: unknown,
   operation: string,
-  /** The wait to suggest for a retryable failure when Google named none (it rarely does for 403s). */
+  /** The wait to suggest for a rate limit when Google named none (it rarely does for 403s). */
   suggestedWaitMs?: number,
 ): ConnectorError {
   if (isConnectorError(err)) return err;
   const failure = describeFailure(err);
   const detail = failure.reason ? `${failure.reason}: ${failure.message}` : failure.message;
   const kind = codeOf(failure);
-  const retryable = kind.retryable ?? isRetryableStatus(failure.status);
+  const named = failure.retryAfterMs;
+  const wait =
+    kind.code === 'rate_limited'
+      ? (named ?? suggestedWaitMs)
+      : kind.code === 'quota_exhausted'
+        ? (named ?? QUOTA_WAIT_MS)
+        : named;
   return new ConnectorError({
     provider: 'google',
     operation,
     status: failure.status,
     ...kind,
-    retryAfterMs: failure.retryAfterMs ?? (retryable ? suggestedWaitMs : undefined),
+    retryAfterMs: wait,
     message: detail,
   });
 }

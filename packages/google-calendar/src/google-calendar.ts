@@ -5,6 +5,7 @@ import {
   type CalendarPort,
   ConnectorError,
   type Lock,
+  type RetryOptions,
   type TimeWindow,
   type TokenStore,
   type UpsertOutcome,
@@ -16,7 +17,7 @@ import { queryBusy } from './busy.js';
 import { renewChannel, stopChannel, type WatchChannel, type WatchInput, watchEvents } from './channels.js';
 import { GoogleOAuth } from './oauth.js';
 import { type CalendarChangesPage, syncChanges } from './sync.js';
-import { type AccessTokenSource, GoogleTransport, type RetryOptions } from './transport.js';
+import { type AccessTokenSource, GoogleTransport } from './transport.js';
 
 export interface GoogleCalendarOptions {
   /** `endpoints.google.api`. */

@@ -32,4 +32,4 @@ export {
   type GoogleOAuthOptions,
 } from './oauth.js';
 export type { CalendarChange, CalendarChangesPage } from './sync.js';
-export { type AccessTokenSource, GoogleTransport, type RetryOptions } from './transport.js';
+export { type AccessTokenSource, type CallOptions, GoogleTransport } from './transport.js';

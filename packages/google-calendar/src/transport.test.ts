@@ -44,14 +44,42 @@ describe('rate limits', () => {
     expect(fake.events()).toHaveLength(1);
   });
 
-  it('gives up with a typed retryable error carrying the wait when the limit persists', async () => {
+  it('gives up with a typed retryable error carrying the next wait when the limit persists', async () => {
+    const strict = await connect(fake, { retry: { maxRateLimitWaits: 2 } });
     fake.rateLimit({ status: 403, reason: 'userRateLimitExceeded', times: 3 });
-    const error = await va.calendar.busy(DAY).catch((e: unknown) => e);
+    const error = await strict.calendar.busy(DAY).catch((e: unknown) => e);
     expect(isConnectorError(error)).toBe(true);
     expect(error).toMatchObject({ code: 'rate_limited', retryable: true, status: 403, retryAfterMs: 4000 });
     expect(String(error)).toContain('userRateLimitExceeded');
-    expect(va.sleeps).toEqual([1000, 2000]);
+    // Google names no wait for 403s: vahub doubles its own (1 s, 2 s, then 4 s for the caller).
+    expect(strict.sleeps).toEqual([1000, 2000]);
     expect(fake.apiRequests()).toHaveLength(3);
+  });
+
+  it('hands a calendar usage quota (hours) straight to the job queue', async () => {
+    fake.server.faults.next({
+      status: 403,
+      json: {
+        error: {
+          code: 403,
+          message: 'Calendar usage limits exceeded.',
+          errors: [
+            { domain: 'usageLimits', reason: 'quotaExceeded', message: 'Calendar usage limits exceeded.' },
+          ],
+        },
+      },
+    });
+    const error = await va.calendar.upsertBlock(block).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'quota_exhausted', retryable: true, retryAfterMs: 3_600_000 });
+    expect(va.sleeps).toEqual([]);
+  });
+
+  it('repeats a rate-limited watch (Google refused it before opening anything)', async () => {
+    fake.rateLimit({ status: 429, retryAfterSeconds: 2 });
+    const channel = await va.calendar.watch({ address: 'http://127.0.0.1:9/hook' });
+    expect(channel.resourceId).toBeTruthy();
+    expect(va.sleeps).toEqual([2000]);
+    expect(fake.liveChannels()).toHaveLength(1);
   });
 
   it('does not sleep a wait longer than maxWaitMs: the job queue gets it instead', async () => {
@@ -88,8 +116,9 @@ describe('rate limits', () => {
 
 describe('errors never carry a token', () => {
   it('neither for API errors nor for a dead grant, however the error is printed', async () => {
-    fake.rateLimit({ status: 429, times: 3 });
+    fake.rateLimit({ status: 429, times: 10 });
     const limited = await va.calendar.listBlocks(DAY).catch((e: unknown) => e);
+    expect(isConnectorError(limited) && limited.code).toBe('rate_limited');
     fake.expireAccessTokens();
     fake.revokeGrant();
     const dead = await va.calendar.listBlocks(DAY).catch((e: unknown) => e);

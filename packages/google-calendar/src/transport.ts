@@ -1,4 +1,5 @@
 import { calendar, type calendar_v3 } from '@googleapis/calendar';
+import { type RetryOptions, withRetry } from '@vahub/core';
 import { OAuth2Client } from 'google-auth-library';
 import { describeFailure, reconnectGoogle, toConnectorError } from './errors.js';
 
@@ -8,25 +9,14 @@ export interface AccessTokenSource {
   refreshAfterRejection(rejectedAccessToken: string): Promise<string>;
 }
 
-export interface RetryOptions {
-  /** Attempts in all, the first one included. @defaultValue 3 */
-  attempts?: number;
-  /**
-   * A wait longer than this is not slept here: the error goes to the caller (the job queue) with
-   * `retryAfterMs`, so a worker is never parked for minutes. @defaultValue 30_000
-   */
-  maxWaitMs?: number;
-  /** First backoff when Google names no wait (it doubles per attempt, with jitter). @defaultValue 1_000 */
-  baseDelayMs?: number;
-  /** Injectable for tests, so a `Retry-After: 1` is honoured without a real second passing. */
-  sleep?: (ms: number) => Promise<void>;
-  random?: () => number;
-}
-
 export interface TransportOptions {
   /** The API root, `endpoints.google.api` (e.g. `https://www.googleapis.com/`). */
   apiUrl: string;
   tokens: AccessTokenSource;
+  /**
+   * Core's shared retry policy. `baseDelayMs` (default 1 s here) also seeds the wait vahub suggests
+   * for a Google rate limit that names none: doubled per consecutive limit, as Google advises.
+   */
   retry?: RetryOptions;
   /** Per-request timeout. @defaultValue 30_000 */
   timeoutMs?: number;
@@ -42,8 +32,6 @@ export interface CallOptions {
   idempotent?: boolean;
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /** A client that only carries this one access token: it has no refresh token, so the SDK can never refresh on its own. */
 function bearer(accessToken: string): OAuth2Client {
   const client = new OAuth2Client();
@@ -56,17 +44,13 @@ function bearer(accessToken: string): OAuth2Client {
  * access token from the token manager on every call, one refresh after a 401, and retries.
  *
  * The SDK's own retry is off: gaxios ignores `Retry-After`, sleeps 0.1–3.5 s for real, and skips
- * POST and PATCH. Here every retry honours Google's wait (or backs off), waits through an
- * injectable `sleep`, and covers inserts and patches too, which is safe because block ids are
- * deterministic.
+ * POST and PATCH. Here core's `withRetry` waits what Google asked (or what vahub suggests for a
+ * 403 rate limit without `Retry-After`), backs off on 5xx, sleeps through an injectable `sleep`, and
+ * covers inserts and patches too, which is safe because block ids are deterministic.
  */
 export class GoogleTransport {
   readonly api: calendar_v3.Calendar;
-  private readonly attempts: number;
-  private readonly maxWaitMs: number;
-  private readonly baseDelayMs: number;
-  private readonly sleep: (ms: number) => Promise<void>;
-  private readonly random: () => number;
+  private readonly retry: RetryOptions;
 
   constructor(private readonly options: TransportOptions) {
     this.api = calendar({
@@ -75,11 +59,7 @@ export class GoogleTransport {
       retry: false,
       timeout: options.timeoutMs ?? 30_000,
     });
-    this.attempts = Math.max(1, options.retry?.attempts ?? 3);
-    this.maxWaitMs = options.retry?.maxWaitMs ?? 30_000;
-    this.baseDelayMs = options.retry?.baseDelayMs ?? 1_000;
-    this.sleep = options.retry?.sleep ?? defaultSleep;
-    this.random = options.retry?.random ?? Math.random;
+    this.retry = { baseDelayMs: 1_000, ...options.retry };
   }
 
   /** Run one API request with `auth` as the call's credentials; returns the response body. */
@@ -88,18 +68,26 @@ export class GoogleTransport {
     request: (auth: OAuth2Client) => Promise<{ data: T }>,
     options: CallOptions = {},
   ): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.authorized(operation, request);
-      } catch (err) {
-        const backoff = this.backoff(attempt);
-        const error = toConnectorError(err, operation, backoff);
-        const wait = error.retryAfterMs ?? backoff;
-        const mayRetry = error.retryable && (options.idempotent ?? true) && attempt < this.attempts;
-        if (!mayRetry || wait > this.maxWaitMs) throw error;
-        await this.sleep(wait);
-      }
-    }
+    let limits = 0;
+    return withRetry(
+      async () => {
+        try {
+          const result = await this.authorized(operation, request);
+          limits = 0;
+          return result;
+        } catch (err) {
+          const suggested = this.suggestedWait(limits);
+          const error = toConnectorError(err, operation, suggested);
+          if (error.code === 'rate_limited') limits += 1;
+          return Promise.reject(error);
+        }
+      },
+      {
+        ...this.retry,
+        // A rate-limited request was refused before it did anything, so even a watch may repeat it.
+        retryOn: (error) => (options.idempotent ?? true) || error.code === 'rate_limited',
+      },
+    );
   }
 
   /** One request; after a 401, one refresh through the token manager and one more try. */
@@ -124,8 +112,9 @@ export class GoogleTransport {
     }
   }
 
-  private backoff(attempt: number): number {
-    const base = this.baseDelayMs * 2 ** (attempt - 1);
-    return Math.round(base + base * 0.25 * this.random());
+  /** Google's advice for a limit without `Retry-After`: 1 s, 2 s, 4 s… plus up to a quarter of jitter. */
+  private suggestedWait(limitsSoFar: number): number {
+    const base = (this.retry.baseDelayMs ?? 1_000) * 2 ** limitsSoFar;
+    return Math.round(base + base * 0.25 * (this.retry.random ?? Math.random)());
   }
 }
