@@ -157,7 +157,7 @@ describe('createDrafts (batch)', () => {
     expect(results[0]?.ok === false && results[0].error.message).toMatch(/"5,00" is not a decimal number/);
     expect(results[1]?.ok).toBe(true);
     const [req] = h.fake.server.requestsTo('PUT', PUT);
-    expect((req?.json as { Invoices: { Reference: string }[] }).Invoices.map((i) => i.Reference)).toEqual([
+    expect((req!.json as { Invoices: { Reference: string }[] }).Invoices.map((i) => i.Reference)).toEqual([
       good.reference,
     ]);
   });
