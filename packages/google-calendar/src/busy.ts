@@ -24,20 +24,27 @@ export function mergeBusy(
     }))
     .filter((i) => i.end > i.start)
     .sort((a, b) => a.start - b.start || a.end - b.end);
-  const merged: { start: number; end: number; sources: Set<string> }[] = [];
+  // A short array, not a Set: intervals rarely come from more than two or three calendars.
+  const merged: { start: number; end: number; sources: string[] }[] = [];
   for (const interval of clipped) {
     const last = merged[merged.length - 1];
     if (last && interval.start <= last.end) {
-      last.end = Math.max(last.end, interval.end);
-      if (interval.source) last.sources.add(interval.source);
+      if (interval.end > last.end) last.end = interval.end;
+      if (interval.source && !last.sources.includes(interval.source)) last.sources.push(interval.source);
     } else {
-      merged.push({ ...interval, sources: new Set(interval.source ? [interval.source] : []) });
+      merged.push({
+        start: interval.start,
+        end: interval.end,
+        sources: interval.source ? [interval.source] : [],
+      });
     }
   }
   return merged.map((m) => ({
     start: new Date(m.start).toISOString(),
     end: new Date(m.end).toISOString(),
-    ...(m.sources.size > 0 ? { source: [...m.sources].sort().join(',') } : {}),
+    ...(m.sources.length === 0
+      ? {}
+      : { source: m.sources.length === 1 ? m.sources[0] : m.sources.sort().join(',') }),
   }));
 }
 
