@@ -9,6 +9,7 @@ import {
   stableKey,
   TokenManager,
   type TokenStore,
+  tokenLockKey,
   type VahubConfig,
   VahubError,
 } from '@vahub/core';
@@ -126,7 +127,7 @@ export class XeroConnector implements InvoiceSink {
    */
   async completeConnect(input: { code: string; redirectUri: string }): Promise<XeroConnection[]> {
     const token = await this.oauth.exchangeCode(input);
-    await this.options.lock.withLock(`token-refresh:${this.tokenKey}`, () =>
+    await this.options.lock.withLock(tokenLockKey(this.tokenKey), () =>
       this.options.tokenStore.set(this.tokenKey, token),
     );
     return this.oauth.connections(token.accessToken);
@@ -140,7 +141,7 @@ export class XeroConnector implements InvoiceSink {
   /** Revoke the grant at Xero and forget it here. */
   async disconnect(): Promise<void> {
     const { tokenStore, lock } = this.options;
-    await lock.withLock(`token-refresh:${this.tokenKey}`, async () => {
+    await lock.withLock(tokenLockKey(this.tokenKey), async () => {
       const token = await tokenStore.get(this.tokenKey);
       if (token?.refreshToken) await this.oauth.revoke(token.refreshToken);
       await tokenStore.delete(this.tokenKey);

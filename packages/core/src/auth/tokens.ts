@@ -50,6 +50,14 @@ export class MemoryLock implements Lock {
   }
 }
 
+/**
+ * The lock that guards a grant. Anything else that writes the grant (connecting, disconnecting) takes
+ * the same lock, so it never interleaves with a refresh.
+ */
+export function tokenLockKey(key: string): string {
+  return `token-refresh:${key}`;
+}
+
 export interface TokenManagerOptions {
   provider: Provider;
   /** Store key of this grant, e.g. `xero` or `google:va@example.com`. */
@@ -111,7 +119,7 @@ export class TokenManager {
 
   private async refreshLocked(rejected: string | null): Promise<OAuthTokenSet> {
     const { store, key, lock, provider } = this.options;
-    return lock.withLock(`token-refresh:${key}`, async () => {
+    return lock.withLock(tokenLockKey(key), async () => {
       const current = await store.get(key);
       if (!current) throw new ReconnectRequiredError({ provider, operation: 'refreshToken' });
       if (this.fresh(current) && current.accessToken !== rejected) return current;

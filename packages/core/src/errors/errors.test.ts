@@ -28,6 +28,12 @@ describe('ConnectorError', () => {
     expect(
       new ConnectorError({ provider: 'asana', operation: 'getTask', status: 401, message: 'no' }).retryable,
     ).toBe(false);
+    // Without a status the code decides: a network failure is retryable, a bad answer is not.
+    expect(new ConnectorError({ provider: 'toggl', operation: 'me', message: 'ECONNRESET' }).retryable).toBe(
+      true,
+    );
+    const shape = { provider: 'toggl' as const, operation: 'me', message: 'not JSON' };
+    expect(new ConnectorError({ ...shape, code: 'unexpected_response' }).retryable).toBe(false);
   });
 
   it('never carries a registered token, a bearer header or a token field, and stays bounded', () => {

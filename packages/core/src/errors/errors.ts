@@ -60,6 +60,14 @@ export function isRetryableStatus(status: number | undefined): boolean {
   return status === undefined || status === 408 || status === 429 || status >= 500;
 }
 
+/** Failures that trying again later can cure, when no HTTP status says otherwise. */
+const RETRYABLE_CODES: ReadonlySet<ConnectorErrorCode> = new Set([
+  'rate_limited',
+  'quota_exhausted',
+  'unavailable',
+  'network',
+]);
+
 function codeFor(status: number | undefined): ConnectorErrorCode {
   if (status === undefined) return 'network';
   if (status === 429) return 'rate_limited';
@@ -94,7 +102,11 @@ export class ConnectorError extends VahubError {
     this.operation = init.operation;
     this.status = init.status;
     this.code = init.code ?? codeFor(init.status);
-    this.retryable = init.retryable ?? (this.code !== 'reconnect_required' && isRetryableStatus(init.status));
+    this.retryable =
+      init.retryable ??
+      (init.status === undefined
+        ? RETRYABLE_CODES.has(this.code)
+        : this.code !== 'reconnect_required' && isRetryableStatus(init.status));
     this.retryAfterMs = init.retryAfterMs;
     this.details = (init.details ?? []).slice(0, 20).map((d) => redact(d));
   }
