@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FaultSwitch } from './faults.js';
+import { firstMatch } from './wait.js';
 
 /** What a fake's handler sees of a request. */
 export interface FakeRequest {
@@ -142,20 +143,13 @@ export class FakeServer extends EventEmitter {
 
   /** Resolve with the first request (already logged or still to come) matching `predicate`, within `timeoutMs`. */
   waitForRequest(predicate: (r: LoggedRequest) => boolean, timeoutMs = 5000): Promise<LoggedRequest> {
-    const seen = this.requests.find(predicate);
-    if (seen) return Promise.resolve(seen);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.off('request', listener);
-        reject(new Error(`fake ${this.name}: no matching request within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const listener = (r: LoggedRequest) => {
-        if (!predicate(r)) return;
-        clearTimeout(timer);
-        this.off('request', listener);
-        resolve(r);
-      };
-      this.on('request', listener);
+    return firstMatch({
+      emitter: this,
+      event: 'request',
+      seen: this.requests,
+      predicate,
+      timeoutMs,
+      what: `fake ${this.name}: no matching request`,
     });
   }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { signHmacSha256 } from '@vahub/core';
+import { firstMatch } from '@vahub/testkit';
 import type { FakeEvent } from './event-log.js';
 
 export interface FakeWebhookFilter {
@@ -175,20 +176,13 @@ export class WebhookHub extends EventEmitter {
 
   /** The first delivery (past or future) matching `predicate`, within `timeoutMs`. */
   waitForDelivery(predicate: (d: DeliveryRecord) => boolean, timeoutMs = 5000): Promise<DeliveryRecord> {
-    const seen = this.deliveries.find(predicate);
-    if (seen) return Promise.resolve(seen);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.off('delivery', listener);
-        reject(new Error(`fake asana: no matching webhook delivery within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const listener = (d: DeliveryRecord) => {
-        if (!predicate(d)) return;
-        clearTimeout(timer);
-        this.off('delivery', listener);
-        resolve(d);
-      };
-      this.on('delivery', listener);
+    return firstMatch({
+      emitter: this,
+      event: 'delivery',
+      seen: this.deliveries,
+      predicate,
+      timeoutMs,
+      what: 'fake asana: no matching webhook delivery',
     });
   }
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { signHmacSha256 } from '@vahub/core';
-import { deliverWebhook, type FakeResponse } from '@vahub/testkit';
+import { deliverWebhook, type FakeResponse, firstMatch } from '@vahub/testkit';
 import { type EntryChange, entryJson, type FakeEntry, type FakeStore } from './fake-store.js';
 
 export interface FakeSubscription {
@@ -164,20 +164,13 @@ export class FakeSubscriptions extends EventEmitter {
 
   /** Resolve with the first delivery (made or still to come) matching `predicate`, within `timeoutMs`. */
   waitForDelivery(predicate: (d: FakeDelivery) => boolean, timeoutMs = 5000): Promise<FakeDelivery> {
-    const seen = this.deliveries.find(predicate);
-    if (seen) return Promise.resolve(seen);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.off('delivery', listener);
-        reject(new Error(`fake toggl: no matching webhook delivery within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const listener = (d: FakeDelivery) => {
-        if (!predicate(d)) return;
-        clearTimeout(timer);
-        this.off('delivery', listener);
-        resolve(d);
-      };
-      this.on('delivery', listener);
+    return firstMatch({
+      emitter: this,
+      event: 'delivery',
+      seen: this.deliveries,
+      predicate,
+      timeoutMs,
+      what: 'fake toggl: no matching webhook delivery',
     });
   }
 
