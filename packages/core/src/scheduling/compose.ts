@@ -1,0 +1,110 @@
+import type { CalendarBlock } from '../domain/types.js';
+import { parseInstant } from '../time/zoned.js';
+import { compareText } from './input.js';
+import type { DeleteReason, MoveReason, PlanInput, PlannedBlock, PlanResult } from './types.js';
+
+/** The calendar once `result` is carried out: what the next plan would read. */
+export function calendarAfter(result: PlanResult): CalendarBlock[] {
+  return [...result.keep, ...result.move, ...result.create].map((b) => ({
+    id: b.id,
+    taskId: b.taskId,
+    clientId: b.clientId,
+    chunk: b.chunk,
+    start: b.start,
+    end: b.end,
+    title: b.title,
+    movedByVa: b.movedByVa,
+  }));
+}
+
+type Why = { reason: MoveReason; forTaskId?: string | undefined };
+
+const MOVE_REASONS = new Set<DeleteReason>([
+  'slot-busy',
+  'outside-working-hours',
+  'overlaps-block',
+  'before-start-date',
+  'after-deadline',
+  'length-out-of-bounds',
+  'made-room',
+  'reshuffled-for-deadlines',
+  'less-time-needed',
+]);
+
+/**
+ * `first` (planned against `input.blocks`) followed by `second` (planned against the calendar
+ * `first` leaves), expressed as one plan against `input.blocks`: a block created and then moved is
+ * created where it ends up; one that ends where it started is kept; a block deleted in the first
+ * round whose chunk the second round creates again is moved, never deleted and re-created.
+ */
+export function compose(input: PlanInput, first: PlanResult, second: PlanResult): PlanResult {
+  const original = new Map(input.blocks.map((b) => [b.id, b]));
+  const created = new Map(first.create.map((b) => [b.id, b]));
+  const moved = new Map(first.move.map((b) => [b.id, b]));
+  const deleted = new Map(first.delete.map((d) => [d.block.id, d]));
+  for (const d of second.delete) {
+    const was = original.get(d.block.id);
+    if (was) deleted.set(was.id, { ...d, block: was });
+  }
+  const out: PlanResult = {
+    create: [],
+    keep: [],
+    move: [],
+    delete: [],
+    shortfalls: second.shortfalls,
+    window: second.window,
+  };
+  const place = (now: PlannedBlock, why: Why) => {
+    const made = created.get(now.id);
+    const was = original.get(now.id);
+    if (made || !was) {
+      out.create.push({ ...(made ?? now), start: now.start, end: now.end, title: now.title, why: now.why });
+    } else if (
+      parseInstant(was.start) === parseInstant(now.start) &&
+      parseInstant(was.end) === parseInstant(now.end)
+    ) {
+      const { why: trail, ...block } = now;
+      out.keep.push({
+        ...block,
+        start: was.start,
+        end: was.end,
+        why: trail,
+        keptBecause: 'still-valid',
+        titleChanged: now.title !== was.title,
+      });
+    } else {
+      out.move.push({
+        ...now,
+        from: { start: was.start, end: was.end },
+        reason: why.reason,
+        ...(why.forTaskId ? { forTaskId: why.forTaskId } : {}),
+      });
+    }
+  };
+  for (const k of second.keep) {
+    const earlier = created.get(k.id) ?? moved.get(k.id);
+    if (!earlier) {
+      const was = original.get(k.id);
+      out.keep.push(was ? { ...k, titleChanged: k.title !== was.title } : k);
+      continue;
+    }
+    const move = moved.get(k.id);
+    place({ ...k, why: earlier.why }, { reason: move?.reason ?? 'made-room', forTaskId: move?.forTaskId });
+  }
+  for (const m of second.move) place(m, m);
+  for (const c of second.create) {
+    const gone = deleted.get(c.id);
+    if (gone) deleted.delete(c.id);
+    const reason =
+      gone && MOVE_REASONS.has(gone.reason) ? (gone.reason as MoveReason) : 'reshuffled-for-deadlines';
+    place(c, { reason, forTaskId: gone?.forTaskId });
+  }
+  out.delete.push(...deleted.values());
+  const startOf = (b: CalendarBlock) => parseInstant(b.start);
+  const byTime = (a: CalendarBlock, b: CalendarBlock) => startOf(a) - startOf(b) || compareText(a.id, b.id);
+  out.create.sort(byTime);
+  out.keep.sort(byTime);
+  out.move.sort(byTime);
+  out.delete.sort((a, b) => byTime(a.block, b.block));
+  return out;
+}

@@ -1,0 +1,122 @@
+import type { Interval } from '../time/zoned.js';
+import { MINUTE, type Prepared, type PTask } from './input.js';
+import type { DeleteReason, KeepReason, MoveReason, ShortfallReason } from './types.js';
+
+// Display only: the instants themselves are computed with Temporal; Intl just prints them, and a
+// cached formatter per zone keeps the trail cheap enough to build for every block.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** "Sun 2026-04-05 16:00" as the wall clock in `zone` reads `ms`. */
+export function formatLocal(ms: number, zone: string): string {
+  let f = formatters.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', {
+      timeZone: zone,
+      weekday: 'short',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    formatters.set(zone, f);
+  }
+  const part: Record<string, string> = {};
+  for (const { type, value } of f.formatToParts(ms)) part[type] = value;
+  return `${part.weekday} ${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute}`;
+}
+
+function span(p: Prepared, i: Interval): string {
+  return `${formatLocal(i.start, p.vaZone)}–${formatLocal(i.end, p.vaZone).slice(-5)} ${p.vaZone}`;
+}
+
+const mins = (ms: number) => `${Math.round(ms / MINUTE)} min`;
+
+export function describeDeadline(p: Prepared, t: PTask): string {
+  if (!Number.isFinite(t.deadline)) return 'no deadline';
+  const zone = t.client?.timezone ?? p.vaZone;
+  const due = t.task.due;
+  const what =
+    due?.kind === 'date'
+      ? `due ${due.date} (end of day in ${zone})`
+      : `due ${formatLocal(t.deadline, zone)} ${zone}`;
+  return `${what} = ${formatLocal(t.deadline, p.vaZone)} ${p.vaZone}`;
+}
+
+export function whyPlaced(
+  p: Prepared,
+  t: PTask,
+  placed: Interval,
+  part: { index: number; count: number; need: number },
+): string[] {
+  const lines = [
+    `"${t.task.name}" (${t.client?.name ?? t.task.clientId}): ${mins(part.need)} needed, ${describeDeadline(p, t)}`,
+    `planning order ${t.rank + 1} of ${p.ranked.length}: earliest deadline first, then priority (${t.task.priority})`,
+    `earliest free working time from ${formatLocal(Math.max(t.release, p.earliest), p.vaZone)}, clear of busy time and a ${mins(p.buffer)} buffer: ${span(p, placed)}`,
+    `part ${part.index} of ${part.count}, ${mins(placed.end - placed.start)} (blocks are ${mins(p.limits.min)} to ${mins(p.limits.max)})`,
+  ];
+  if (placed.end > t.deadline) lines.push('ends after the deadline: there is not enough free time before it');
+  return lines;
+}
+
+const KEEP_TEXT: Record<KeepReason, string> = {
+  'still-valid': 'unchanged: still inside working hours, clear of busy time, and still needed',
+  'moved-by-va': 'moved by the VA by hand: never changed by vahub',
+  started: 'already started: past blocks are never changed',
+  'beyond-horizon': 'beyond the planning horizon: left as it is',
+  'unknown-client': 'its client is not in the configuration: left as it is',
+};
+
+export function whyKept(reason: KeepReason): string[] {
+  return [KEEP_TEXT[reason]];
+}
+
+const REASON_TEXT: Record<MoveReason | DeleteReason, string> = {
+  'slot-busy': 'its time became busy (or too close to a meeting)',
+  'outside-working-hours': 'it is no longer inside working hours',
+  'overlaps-block': 'it overlaps another block',
+  'before-start-date': 'it is before the task may start',
+  'after-deadline': 'it ended after the deadline and earlier time was found',
+  'length-out-of-bounds': 'its length is outside the minimum and maximum block length',
+  'made-room': 'its time was needed to meet the deadline of a more urgent task',
+  'reshuffled-for-deadlines': 'blocks were rearranged so that more deadlines are met',
+  'less-time-needed': 'the task needs less time than it had blocked',
+  'task-completed': 'the task was completed',
+  'task-deleted': 'the task was deleted',
+  'task-unassigned': 'the task is no longer assigned to the VA',
+  'task-missing': 'the task is no longer listed',
+  'client-changed': 'the task moved to another client',
+};
+
+export function whyChanged(
+  p: Prepared,
+  reason: MoveReason | DeleteReason,
+  was: Interval,
+  forTask: PTask | null,
+): string[] {
+  const lines = [`was ${span(p, was)}: ${REASON_TEXT[reason]}`];
+  if (forTask) lines.push(`made room for "${forTask.task.name}", ${describeDeadline(p, forTask)}`);
+  return lines;
+}
+
+export function shortfallMessage(
+  p: Prepared,
+  t: PTask,
+  reason: ShortfallReason,
+  figures: { need: number; placed: number; onTime: number },
+): string {
+  const name = `"${t.task.name}"`;
+  switch (reason) {
+    case 'estimate-missing':
+      return `${name} has no estimate: set one in Asana (or a default for the client); ${mins(figures.placed)} of existing blocks kept`;
+    case 'unknown-client':
+      return `${name} belongs to client "${t.task.clientId}", which is not in the configuration`;
+    case 'deadline-passed':
+      return `${name} was ${describeDeadline(p, t)}, already passed; ${mins(figures.placed)} of ${mins(figures.need)} placed as soon as possible`;
+    case 'not-enough-free-time':
+      return Number.isFinite(t.deadline)
+        ? `${name}: only ${mins(figures.onTime)} of ${mins(figures.need)} fit before the deadline (${describeDeadline(p, t)}); ${mins(figures.placed - figures.onTime)} placed after it`
+        : `${name}: only ${mins(figures.placed)} of ${mins(figures.need)} fit in the free working time before the horizon (${formatLocal(p.horizonEnd, p.vaZone)} ${p.vaZone})`;
+  }
+}

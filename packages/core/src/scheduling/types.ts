@@ -1,0 +1,116 @@
+import type { CalendarConfig, ClientConfig } from '../config/schema.js';
+import type { BusyInterval, CalendarBlock, IsoInstant, Task } from '../domain/types.js';
+import type { WeeklyHours } from '../time/zoned.js';
+
+/** The calendar settings the planner reads: the `calendar` section of the config. */
+export type PlanSettings = Pick<
+  CalendarConfig,
+  'bufferMinutes' | 'minBlockMinutes' | 'maxBlockMinutes' | 'horizonDays' | 'earliestStartMinutes'
+> & {
+  /** `{client}` and `{task}` are replaced; default `[{client}] {task}`. */
+  titleTemplate?: string;
+};
+
+/** What the planner needs to know of a client: its zone reads `due_on` and `start_on` dates. */
+export type PlanClient = Pick<ClientConfig, 'id' | 'name' | 'timezone'>;
+
+export interface PlanInput {
+  /** The instant the plan is made for; nothing before it is touched. */
+  now: IsoInstant;
+  va: { timezone: string; workingHours: WeeklyHours };
+  settings: PlanSettings;
+  clients: readonly PlanClient[];
+  /**
+   * Every task that has blocks, plus every open task to plan. A block whose task is not listed is
+   * treated as belonging to a deleted task.
+   */
+  tasks: readonly Task[];
+  /** Busy time on the VA's calendars within the horizon, NOT including vahub's own blocks. */
+  busy: readonly BusyInterval[];
+  /** vahub's own blocks as they are on the calendar now. */
+  blocks: readonly CalendarBlock[];
+}
+
+/** Why an existing block cannot stay where it is. */
+export type DisplaceReason =
+  | 'slot-busy'
+  | 'outside-working-hours'
+  | 'overlaps-block'
+  | 'before-start-date'
+  | 'after-deadline'
+  | 'length-out-of-bounds'
+  | 'made-room'
+  | 'reshuffled-for-deadlines';
+
+/** Why an existing block goes away entirely. */
+export type DeleteReason =
+  | DisplaceReason
+  | 'task-completed'
+  | 'task-deleted'
+  | 'task-unassigned'
+  | 'task-missing'
+  | 'client-changed'
+  | 'less-time-needed';
+
+export type MoveReason = DisplaceReason | 'less-time-needed';
+
+/** A block as it should be on the calendar, with the reasons it is there. */
+export interface PlannedBlock extends CalendarBlock {
+  /** Human-readable trail: why this block went where it went (for `vahub plan --dry-run`). */
+  why: string[];
+}
+
+export type KeepReason = 'still-valid' | 'moved-by-va' | 'started' | 'beyond-horizon' | 'unknown-client';
+
+export interface KeptBlock extends PlannedBlock {
+  keptBecause: KeepReason;
+  /** The task's name or the title template changed: the event needs a new title, nothing else. */
+  titleChanged: boolean;
+}
+
+export interface MovedBlock extends PlannedBlock {
+  from: { start: IsoInstant; end: IsoInstant };
+  reason: MoveReason;
+  /** For `made-room`: the task whose deadline needed this slot. */
+  forTaskId?: string;
+}
+
+export interface DeletedBlock {
+  block: CalendarBlock;
+  reason: DeleteReason;
+  forTaskId?: string;
+  why: string[];
+}
+
+export type ShortfallReason =
+  | 'not-enough-free-time'
+  | 'deadline-passed'
+  | 'estimate-missing'
+  | 'unknown-client';
+
+/** A task that could not be placed in full before its deadline (or within the horizon). */
+export interface Shortfall {
+  taskId: string;
+  clientId: string;
+  reason: ShortfallReason;
+  /** Minutes the task needs from now on (after rounding up to the minimum block). */
+  neededMinutes: number;
+  /** Minutes of the task's blocks from now on, wherever they are. */
+  placedMinutes: number;
+  /** Of those, the minutes that end before the deadline (all of them when there is none). */
+  onTimeMinutes: number;
+  /** `neededMinutes - onTimeMinutes`, never negative. */
+  missingMinutes: number;
+  deadline: IsoInstant | null;
+  message: string;
+}
+
+export interface PlanResult {
+  create: PlannedBlock[];
+  keep: KeptBlock[];
+  move: MovedBlock[];
+  delete: DeletedBlock[];
+  shortfalls: Shortfall[];
+  /** New blocks start no earlier than `earliest` and end no later than `horizonEnd`. */
+  window: { earliest: IsoInstant; horizonEnd: IsoInstant };
+}
