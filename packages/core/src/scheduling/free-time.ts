@@ -1,6 +1,6 @@
 import type { Interval } from '../time/zoned.js';
 import { type ChunkLimits, chooseChunk } from './chunking.js';
-import { alignDown, alignUp, firstEndingAfter } from './intervals.js';
+import { alignDown, alignUp, firstEndingAfter, mergeIntervals } from './intervals.js';
 
 const MINUTE = 60_000;
 
@@ -18,7 +18,7 @@ export class FreeList {
     items: readonly Interval[],
     private readonly limits: ChunkLimits,
   ) {
-    this.items = [...items];
+    this.items = mergeIntervals(items);
   }
 
   snapshot(): { items: Interval[]; head: number } {

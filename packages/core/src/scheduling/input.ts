@@ -115,7 +115,7 @@ export function prepare(input: PlanInput): Prepared {
       start: instant(block.start, `blocks[${i}].start`),
       end: instant(block.end, `blocks[${i}].end`),
     };
-    if (!(b.end > b.start)) issues.push(`blocks[${i}]: ends before it starts`);
+    if (b.end <= b.start) issues.push(`blocks[${i}]: ends before it starts`);
     return b;
   });
   const seenTasks = new Set<string>();
