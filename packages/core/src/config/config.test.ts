@@ -190,6 +190,42 @@ describe('parseConfig', () => {
     expect(issue?.message).toMatch(fix);
   });
 
+  it('refuses hostile YAML (a self-referring alias, an alias bomb) with a ConfigError, not a crash', () => {
+    expect(
+      issuesOf(`${valid}calendar: &c { x: *c }\n`)
+        .map((i) => i.message)
+        .join(),
+    ).toMatch(/alias refers to itself/);
+    const bomb = ['a: &a [x,x,x,x,x,x,x,x,x]'];
+    for (const [name, prev] of [
+      ['b', 'a'],
+      ['c', 'b'],
+      ['d', 'c'],
+      ['e', 'd'],
+    ]) {
+      bomb.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
+    }
+    expect(issuesOf(bomb.join('\n'))[0]?.message).toMatch(/cannot read the YAML/);
+  });
+
+  it('says what was given when a value has the wrong type or range', () => {
+    const issues = issuesOf(`${valid}calendar: { bufferMinutes: 500 }\nwebhooks: { port: "80" }\n`);
+    expect(issues.find((i) => i.path === 'calendar.bufferMinutes')?.message).toBe(
+      'must be at most 240, got 500',
+    );
+    expect(issues.find((i) => i.path === 'webhooks.port')?.message).toBe('expected number, got "80"');
+  });
+
+  it('refuses retainer hours with more than 4 decimals', () => {
+    const text = valid.replace(
+      'hourlyRate: "55.00" }',
+      'hourlyRate: "55.00", retainer: { hours: 12.34567, amount: "100" } }',
+    );
+    expect(issuesOf(text).find((i) => i.path === 'clients[0].billing.retainer.hours')?.message).toMatch(
+      /at most 4 decimals/,
+    );
+  });
+
   it('reports every problem at once, not just the first', () => {
     const text = valid
       .replace('Europe/Budapest', 'Mars/Olympus')

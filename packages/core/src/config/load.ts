@@ -29,8 +29,18 @@ function interpolate(
   path: (string | number)[],
   env: NodeJS.ProcessEnv,
   issues: ConfigIssue[],
+  ancestors: ReadonlySet<object> = new Set(),
 ): unknown {
-  if (Array.isArray(value)) return value.map((v, i) => interpolate(v, [...path, i], env, issues));
+  if (value !== null && typeof value === 'object' && ancestors.has(value)) {
+    // A YAML alias that contains itself (`a: &x { b: *x }`) would recurse forever.
+    issues.push({
+      path: formatPath(path),
+      message: 'a YAML alias refers to itself: replace it with the values it stands for',
+    });
+    return undefined;
+  }
+  const inner = value !== null && typeof value === 'object' ? new Set([...ancestors, value]) : ancestors;
+  if (Array.isArray(value)) return value.map((v, i) => interpolate(v, [...path, i], env, issues, inner));
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(
       Object.entries(value).map(([k, v]) => {
@@ -48,7 +58,7 @@ function interpolate(
           });
           return [k, undefined];
         }
-        return [k, interpolate(v, here, env, issues)];
+        return [k, interpolate(v, here, env, issues, inner)];
       }),
     );
   }
@@ -187,7 +197,13 @@ export function parseConfig(
       source,
     );
   }
-  const raw = doc.toJS();
+  let raw: unknown;
+  try {
+    // A bounded alias count refuses "billion laughs" documents instead of expanding them.
+    raw = doc.toJS({ maxAliasCount: 1000 });
+  } catch (err) {
+    throw new ConfigError([{ path: '', message: `cannot read the YAML: ${(err as Error).message}` }], source);
+  }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError(
       [{ path: '', message: 'expected a YAML mapping with va, calendar and clients' }],
@@ -196,7 +212,8 @@ export function parseConfig(
   }
   const issues: ConfigIssue[] = [];
   const interpolated = mergeEndpoints(interpolate(raw, [], env, issues), env);
-  const parsed = configSchema.safeParse(interpolated);
+  // reportInput: messages can then say what was given (`got "dollars"`).
+  const parsed = configSchema.safeParse(interpolated, { reportInput: true });
   if (!parsed.success) {
     for (const issue of parsed.error.issues)
       issues.push({ path: formatPath(issue.path), message: zodIssueMessage(issue) });

@@ -135,7 +135,14 @@ const roundingSchema = z.strictObject({
 });
 
 const retainerSchema = z.strictObject({
-  hours: z.number().positive(),
+  /** Included hours per period, up to 4 decimals (Xero's quantity precision). */
+  hours: z
+    .number()
+    .positive()
+    .refine((h) => isDecimalText(String(h)) && (String(h).split('.')[1] ?? '').length <= 4, {
+      error: (i) =>
+        `expected hours with at most 4 decimals such as 20 or 12.5, got ${JSON.stringify(i.input)}`,
+    }),
   amount,
   /** Rate for hours beyond the retainer; the client's hourly rate if absent. */
   overageRate: amount.optional(),
