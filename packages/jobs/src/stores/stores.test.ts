@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { TokenManager } from '@vahub/core';
-import { testRedisUrl, uniquePrefix } from '@vahub/testkit';
+import { testRedisUrl, uniquePrefix, within } from '@vahub/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encryptionKeyFrom } from './encryption.js';
@@ -98,6 +98,46 @@ describe('RedisLock', () => {
       await redis.set(`${prefix}:lock:lease`, 'next-holder');
     });
     expect(await redis.get(`${prefix}:lock:lease`)).toBe('next-holder');
+  });
+
+  it('renews its lease while slow work runs, so nobody else gets in after the TTL', async () => {
+    const prefix = uniquePrefix('lock');
+    const renewals: string[] = [];
+    let renewed: () => void = () => {};
+    const thrice = new Promise<void>((resolve) => {
+      renewed = () => {
+        if (renewals.length >= 3) resolve();
+      };
+    });
+    const lock = new RedisLock({
+      redis,
+      prefix,
+      ttlMs: 90,
+      onLease: (event) => {
+        renewals.push(event);
+        renewed();
+      },
+    });
+    const result = await lock.withLock('slow', async () => {
+      // Three renewals take at least a whole TTL: without them the lease would have run out.
+      await within(thrice, 5_000, 'three lease renewals');
+      const rival = new RedisLock({ redis, prefix, waitMs: 0 });
+      await expect(rival.withLock('slow', async () => 'rival')).rejects.toBeInstanceOf(LockTimeoutError);
+      return 'done';
+    });
+    expect(result).toBe('done');
+    expect(renewals.slice(0, 3)).toEqual(['renewed', 'renewed', 'renewed']);
+    expect(await redis.exists(`${prefix}:lock:slow`)).toBe(0);
+  });
+
+  it('returns the work result even when Redis is gone by release time', async () => {
+    const own = new Redis(testRedisUrl());
+    const lock = new RedisLock({ redis: own, prefix: uniquePrefix('lock') });
+    const result = await lock.withLock('k', async () => {
+      own.disconnect();
+      return 42;
+    });
+    expect(result).toBe(42);
   });
 
   it('with TokenManager and the Redis store, 10 managers needing a refresh refresh once', async () => {
