@@ -1,0 +1,132 @@
+import {
+  type BuildInvoiceResult,
+  buildInvoiceDraft,
+  type ClientConfig,
+  type CreatedInvoice,
+  formatInstant,
+  type InvoiceSink,
+  type IsoDate,
+  type Lock,
+  type NameLookup,
+  type Period,
+  type TimeEntry,
+  type TimeSource,
+} from '@vahub/core';
+
+export interface DraftInvoicesInput {
+  client: ClientConfig;
+  /** The billing period, in the client's zone (`periodContaining` / `previousPeriod` / `periodOfDates`). */
+  period: Period;
+  time: TimeSource;
+  invoices: InvoiceSink;
+  /** Project and task names, so lines read "Social media", not "190001". */
+  names?: NameLookup;
+  /** Unused retainer hours carried in from the previous period (decimal string). */
+  carriedOverHours?: string;
+  /** @defaultValue the day after the period */
+  invoiceDate?: IsoDate;
+  /**
+   * Held for the whole run, keyed by client: two runs for one client (two workers, a retry next to
+   * a manual `vahub invoice`) must not both bill the same untagged entries. The Redis lock in
+   * production; without one the run is not guarded.
+   */
+  lock?: Lock;
+}
+
+export interface DraftInvoicesResult {
+  /** What the invoicing engine made of the period's entries: the draft (or why there is none), lines explained, exclusions. */
+  preview: BuildInvoiceResult;
+  /** The Xero draft; null when there was nothing (new) to bill. */
+  invoice: CreatedInvoice | null;
+  /** Entries tagged as invoiced by this run. */
+  tagged: string[];
+  /** Entries read from the time source for the period. */
+  entriesRead: number;
+}
+
+/**
+ * Tracked time into a draft invoice: read the client's entries for the period, build the draft,
+ * create it in the invoice sink under the draft's idempotency key, then tag the entries it covers.
+ *
+ * Never bills twice. Tagged entries are excluded by the engine, so a second run finds nothing new. A
+ * crash between creating and tagging leaves the entries untagged: the next run builds the same draft
+ * with the same key, the sink answers the invoice it already made, and the tagging completes.
+ */
+export function draftInvoices(input: DraftInvoicesInput): Promise<DraftInvoicesResult> {
+  const run = () => draftUnlocked(input);
+  return input.lock ? input.lock.withLock(`invoice-run:${input.client.id}`, run) : run();
+}
+
+async function draftUnlocked(input: DraftInvoicesInput): Promise<DraftInvoicesResult> {
+  const { client, period } = input;
+  const entries = await listEntries(input.time, client, period);
+  const tag = client.billing.invoicedTag;
+  const preview = buildInvoiceDraft({
+    clientId: client.id,
+    billing: client.billing,
+    xero: client.xero,
+    period,
+    entries,
+    names: input.names,
+    carriedOverHours: input.carriedOverHours,
+    invoiceDate: input.invoiceDate,
+    invoicedTag: tag,
+    retainerAlreadyInvoicedHours: retainerAlreadyInvoiced({ ...input, entries }),
+  });
+  if (preview.draft === null) return { preview, invoice: null, tagged: [], entriesRead: entries.length };
+  const invoice = await input.invoices.createDraft(client.xero.tenantId, preview.draft);
+  const covered = new Set(preview.draft.entryIds);
+  const byWorkspace = new Map<string, string[]>();
+  for (const e of entries) {
+    if (!covered.has(e.id)) continue;
+    byWorkspace.set(e.workspaceId, [...(byWorkspace.get(e.workspaceId) ?? []), e.id]);
+  }
+  for (const [workspaceId, ids] of byWorkspace) await input.time.tagEntries(workspaceId, ids, tag);
+  return { preview, invoice, tagged: [...covered], entriesRead: entries.length };
+}
+
+/**
+ * The client's entries that started in the period. With both a Toggl client and projects
+ * configured, time of either counts (the time source ANDs its filters, so they are read apart).
+ */
+async function listEntries(time: TimeSource, client: ClientConfig, period: Period): Promise<TimeEntry[]> {
+  const base = {
+    workspaceId: String(client.toggl.workspaceId),
+    start: formatInstant(period.start),
+    end: formatInstant(period.end),
+  };
+  const queries = [];
+  if (client.toggl.clientId !== undefined) queries.push({ ...base, clientId: String(client.toggl.clientId) });
+  if (client.toggl.projectIds.length > 0) {
+    queries.push({ ...base, projectIds: client.toggl.projectIds.map(String) });
+  }
+  const lists = await Promise.all(queries.map((q) => time.listTimeEntries(q)));
+  const byId = new Map<string, TimeEntry>();
+  for (const entry of lists.flat()) byId.set(entry.id, entry);
+  return [...byId.values()];
+}
+
+/**
+ * A retainer fee is billed once per period, but the engine cannot know that an earlier draft of the
+ * period exists. The entries tagged as invoiced say so: they were billed by that draft. The hours
+ * they used are what the earlier draft took from the allowance, so a later run bills only hours
+ * beyond it, and no second fee. (A period with no hours at all has no tagged entries; its fee-only
+ * draft has the same idempotency key every time, so the sink answers the first one again.)
+ */
+function retainerAlreadyInvoiced(input: DraftInvoicesInput & { entries: TimeEntry[] }): string | undefined {
+  const { client } = input;
+  if (!client.billing.retainer) return undefined;
+  const lower = client.billing.invoicedTag.toLowerCase();
+  const isTagged = (e: TimeEntry) => e.tags.some((t) => t.toLowerCase() === lower);
+  const billed = input.entries.filter(isTagged);
+  if (billed.length === 0) return undefined;
+  const earlier = buildInvoiceDraft({
+    clientId: client.id,
+    billing: client.billing,
+    xero: client.xero,
+    period: input.period,
+    entries: billed.map((e) => ({ ...e, tags: e.tags.filter((t) => t.toLowerCase() !== lower) })),
+    invoicedTag: client.billing.invoicedTag,
+  });
+  return earlier.retainer?.usedHours ?? '0';
+}
