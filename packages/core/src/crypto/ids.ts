@@ -42,12 +42,16 @@ export function stableKey(parts: readonly string[]): string {
 }
 
 /**
- * The idempotency key of an invoice draft: client, period and the covered entry ids, in any order.
+ * The idempotency key of an invoice draft: client, period and the covered entry ids (in any order),
+ * plus `content`: anything else that must give a new key when it changes (the engine passes a digest
+ * of the lines, amounts, dates and contact, and the ids of earlier drafts the VA deleted). Without it
+ * a corrected rate, or a re-run after the VA deleted the draft, would get the old invoice back.
  */
 export function invoiceIdempotencyKey(
   clientId: string,
   periodRef: string,
   entryIds: readonly string[],
+  content: readonly string[] = [],
 ): string {
-  return stableKey(['vahub-invoice', clientId, periodRef, ...[...entryIds].sort()]);
+  return stableKey(['vahub-invoice', clientId, periodRef, JSON.stringify([...entryIds].sort()), ...content]);
 }

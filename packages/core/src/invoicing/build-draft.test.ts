@@ -255,6 +255,29 @@ describe('retainers', () => {
     expect(result.explanations.map((e) => e.rate.source)).toEqual(['retainer', 'retainer-overage']);
   });
 
+  it('counts retainer hours once, whatever project rates say', () => {
+    // Per-line rounding up to 15 min, one line: 50 min + 20 min = 70 min → 1.25 h; 1 h included,
+    // 0.25 h over × 55 = 13.75. A project rate must not split the hours into separately rounded
+    // buckets (50 → 60 min and 20 → 30 min would bill 1.5 h).
+    const settings = (projectRates: Record<string, string>) =>
+      billing({
+        currency: 'AUD',
+        hourlyRate: '55.00',
+        grouping: 'single',
+        projectRates,
+        rounding: { minutes: 15, mode: 'up', per: 'line' },
+        retainer: { hours: 1, amount: '100.00' },
+      });
+    const entries = [
+      entry({ projectId: '1', start: '2026-11-03T09:00:00Z', durationSeconds: 50 * 60 }),
+      entry({ projectId: '2', start: '2026-11-04T09:00:00Z', durationSeconds: 20 * 60 }),
+    ];
+    const plain = draftOf(build({ billing: settings({}), period: LONDON_NOV, entries }));
+    const overridden = draftOf(build({ billing: settings({ '1': '70.00' }), period: LONDON_NOV, entries }));
+    expect(overridden.lines).toEqual(plain.lines);
+    expect(plain.subtotal).toBe('113.75');
+  });
+
   it('uses its own overage rate when set', () => {
     // 3.25 h × 65 = 211.25.
     const result = build({
@@ -370,13 +393,27 @@ describe('the draft around the lines', () => {
       lineAmountTypes: 'Exclusive',
       entryIds: ['b', 'a'],
     });
-    expect(draft.idempotencyKey).toBe(
+    expect(draft.idempotencyKey).toMatch(/^[0-9a-f]{64}$/);
+    expect(draft.idempotencyKey).not.toBe(
       invoiceIdempotencyKey('koala-co', 'vahub koala-co 2026-11', ['a', 'b']),
     );
     const dated = draftOf(
       build({ billing: settings, period: LONDON_NOV, entries, invoiceDate: '2026-12-04' }),
     );
     expect([dated.date, dated.dueDate]).toEqual(['2026-12-04', '2026-12-19']);
+    // Same entries, different content: a new key, so Xero never replays the older draft.
+    expect(dated.idempotencyKey).not.toBe(draft.idempotencyKey);
+    const rerated = draftOf(
+      build({ billing: { ...settings, hourlyRate: '65.00' }, period: LONDON_NOV, entries }),
+    );
+    expect(rerated.idempotencyKey).not.toBe(draft.idempotencyKey);
+    // A draft rebuilt after the VA deleted the first one in Xero gets a new key too.
+    const again = draftOf(build({ billing: settings, period: LONDON_NOV, entries, supersedes: ['inv-1'] }));
+    expect(again.idempotencyKey).not.toBe(draft.idempotencyKey);
+    expect(
+      draftOf(build({ billing: settings, period: LONDON_NOV, entries: [...entries].reverse() }))
+        .idempotencyKey,
+    ).toBe(draft.idempotencyKey);
   });
 
   it('gives no draft for an empty period, and says why', () => {

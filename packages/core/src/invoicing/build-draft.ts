@@ -1,4 +1,4 @@
-import { invoiceIdempotencyKey } from '../crypto/ids.js';
+import { invoiceIdempotencyKey, stableKey } from '../crypto/ids.js';
 import type { InvoiceDraft, InvoiceLine } from '../domain/types.js';
 import { currencyDigits } from '../money/currency.js';
 import { sum } from '../money/decimal.js';
@@ -110,18 +110,31 @@ export function buildInvoiceDraft(input: BuildInvoiceInput): BuildInvoiceResult 
     );
   }
   const entryIds = eligible.map((e) => e.entry.id);
+  const dueDate = date.add({ days: billing.paymentTermsDays }).toString();
+  // Everything Xero is sent, so a corrected draft never replays an older one under the same key.
+  const content = stableKey([
+    input.xero.contactId,
+    billing.currency,
+    date.toString(),
+    dueDate,
+    billing.lineAmountTypes,
+    JSON.stringify(
+      lines.map((l) => [l.description, l.quantity, l.unitAmount, l.lineAmount, l.accountCode, l.taxType]),
+    ),
+  ]);
+  const supersedes = [...(input.supersedes ?? [])].sort();
   const draft: InvoiceDraft = {
     clientId,
     contactId: input.xero.contactId,
     currency: billing.currency,
     date: date.toString(),
-    dueDate: date.add({ days: billing.paymentTermsDays }).toString(),
+    dueDate,
     reference,
     lineAmountTypes: billing.lineAmountTypes,
     lines,
     subtotal: subtotal.toFixed(XERO_AMOUNT_DIGITS),
     entryIds,
-    idempotencyKey: invoiceIdempotencyKey(clientId, reference, entryIds),
+    idempotencyKey: invoiceIdempotencyKey(clientId, reference, entryIds, [content, ...supersedes]),
     period: { firstDate: period.firstDate, lastDate: period.lastDate, zone: period.zone },
   };
   return { ...common, draft, reason: null, explanations };

@@ -32,6 +32,16 @@ describe('classifyEntries', () => {
     expect(excluded.find((e) => e.entryId === 'running')?.detail).toContain('stop it');
   });
 
+  it('refuses impossible start dates instead of rolling them into the next month', () => {
+    const entries = ['2026-02-30T10:00:00Z', '2026-11-31T10:00:00Z', '2026-11-30T24:00:00Z'].map((start, i) =>
+      entry({ id: `odd-${i}`, start, durationSeconds: 60 }),
+    );
+    const dec = month('2026-12-15T12:00:00Z', 'Europe/London');
+    const { eligible, excluded } = classifyEntries({ entries, period: dec, invoicedTag: 'invoiced' });
+    expect(eligible).toEqual([]);
+    expect(excluded.map((e) => e.reason)).toEqual(['invalid', 'invalid', 'invalid']);
+  });
+
   it('keeps the last copy of an entry listed twice', () => {
     const first = entry({ id: 'x', start: inside, durationSeconds: 60 });
     const later = { ...first, durationSeconds: 120 };

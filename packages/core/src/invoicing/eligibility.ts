@@ -32,8 +32,20 @@ export interface Eligibility {
 // Temporal polyfill, which still handles everything else (more fraction digits, odd forms).
 const SIMPLE_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d{2}:\d{2})$/;
 
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Date.parse rolls impossible dates over (2026-02-30 → 2 March); leave those to Temporal, which refuses them. */
+function plausible(text: string): boolean {
+  const year = Number(text.slice(0, 4));
+  const month = Number(text.slice(5, 7));
+  const day = Number(text.slice(8, 10));
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 && !leap ? 28 : (DAYS_IN_MONTH[month - 1] ?? 0);
+  return day >= 1 && day <= days && Number(text.slice(11, 13)) <= 23;
+}
+
 function parseStart(text: string): EpochMs | null {
-  if (SIMPLE_INSTANT.test(text)) {
+  if (SIMPLE_INSTANT.test(text) && plausible(text)) {
     const ms = Date.parse(text);
     if (Number.isFinite(ms)) return ms;
   }

@@ -9,6 +9,9 @@ export const UNIT_DP = 4;
 /**
  * The rate of each entry: a task override beats a project override beats the client's hourly rate
  * (the most specific setting wins). Built once per invoice so each entry costs two map look-ups.
+ * A retainer client's hours are counted against the retainer, not priced one by one, so they all
+ * share the client's rate: otherwise a project override would split them into buckets that are
+ * rounded separately and bill more hours than the same time without the override.
  */
 export function rateTable(billing: BillingConfig): (entry: TimeEntry) => RateChoice {
   const client: RateChoice = {
@@ -16,6 +19,7 @@ export function rateTable(billing: BillingConfig): (entry: TimeEntry) => RateCho
     sourceId: null,
     unitAmount: toFixed(billing.hourlyRate, UNIT_DP),
   };
+  if (billing.retainer) return () => client;
   const byTask = new Map<string, RateChoice>();
   for (const [id, rate] of Object.entries(billing.taskRates)) {
     byTask.set(id, { source: 'task', sourceId: id, unitAmount: toFixed(rate, UNIT_DP) });

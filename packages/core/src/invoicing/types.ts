@@ -32,6 +32,11 @@ export interface BuildInvoiceInput {
    * second retainer line. Leave it out for the period's first draft.
    */
   retainerAlreadyInvoicedHours?: string;
+  /**
+   * Ids of earlier drafts for the same time that the VA deleted or voided in Xero. They go into the
+   * idempotency key, so the new draft is created instead of Xero answering with the deleted one.
+   */
+  supersedes?: readonly string[];
 }
 
 export type ExclusionReason =
