@@ -1,4 +1,4 @@
-import type { TokenManager } from '@vahub/core';
+import { ConnectorError, type TokenManager } from '@vahub/core';
 import { AccountingApi } from 'xero-node';
 import { readRejection, toConnectorError, type XeroLimitName } from './api-errors.js';
 import { KeyedSemaphore, readLimits, type XeroLimits } from './limits.js';
@@ -35,6 +35,11 @@ export interface AccountingClientOptions {
   maxRetryAfterMs?: number;
   /** Calls in flight per organisation from this process (Xero allows 5). @defaultValue 5 */
   maxInFlightPerTenant?: number;
+  /**
+   * Give up on an answer after this long. xero-node sets no timeout of its own, so a half-open
+   * connection would hang the call and hold one of the tenant's in-flight places. @defaultValue 30 s
+   */
+  requestTimeoutMs?: number;
   log?: (event: XeroLogEvent) => void;
 }
 
@@ -91,11 +96,12 @@ export class AccountingClient {
       const api = new AccountingApi(this.options.basePath);
       api.accessToken = token;
       try {
-        const result = await this.inFlight.run(tenantId, () => fn(api));
+        const result = await this.inFlight.run(tenantId, () => this.bounded(operation, fn(api)));
         const headers = plainHeaders(result.response.headers);
         this.remember(tenantId, headers);
         return { body: result.body, headers };
       } catch (reason) {
+        if (reason instanceof ConnectorError) throw reason;
         const failure = readRejection(reason);
         this.remember(tenantId, failure.headers);
         if (failure.status === 401 && !refreshed) {
@@ -126,6 +132,28 @@ export class AccountingClient {
         throw error;
       }
     }
+  }
+
+  /** The call, or a retryable network error once `requestTimeoutMs` has passed without an answer. */
+  private bounded<T>(operation: string, call: Promise<T>): Promise<T> {
+    const ms = this.options.requestTimeoutMs ?? 30_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new ConnectorError({
+              provider: 'xero',
+              operation,
+              code: 'network',
+              retryable: true,
+              message: `Xero did not answer within ${ms} ms`,
+            }),
+          ),
+        ms,
+      );
+    });
+    return Promise.race([call, timeout]).finally(() => clearTimeout(timer));
   }
 
   private remember(tenantId: string, headers: Record<string, string>): void {

@@ -45,6 +45,8 @@ export interface XeroConnectorOptions {
   maxRetryAfterMs?: number;
   /** @defaultValue 5, Xero's per-organisation concurrency limit */
   maxInFlightPerTenant?: number;
+  /** Give up on an Accounting API answer after this long. @defaultValue 30 s */
+  requestTimeoutMs?: number;
   /** @defaultValue setTimeout-based */
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
@@ -98,6 +100,7 @@ export class XeroConnector implements InvoiceSink {
       maxRateLimitRetries: options.maxRateLimitRetries,
       maxRetryAfterMs: options.maxRetryAfterMs,
       maxInFlightPerTenant: options.maxInFlightPerTenant,
+      requestTimeoutMs: options.requestTimeoutMs,
       log: options.log,
     });
   }

@@ -127,3 +127,22 @@ describe('no secret reaches an error or a log line', () => {
     expect(text).not.toMatch(/Bearer [A-Za-z0-9._-]{8,}/);
   });
 });
+
+describe('a Xero that never answers', () => {
+  it('gives up after the request timeout with a retryable error, and frees the slot', async () => {
+    const h = await startHarness({ connector: { requestTimeoutMs: 50, maxInFlightPerTenant: 1 } });
+    try {
+      h.fake.server.faults.next({ status: 0, delayMs: 2_000, match: (r) => r.method === 'GET' });
+      await expect(h.connector.getInvoiceStatus(h.tenantId, crypto.randomUUID())).rejects.toMatchObject({
+        provider: 'xero',
+        code: 'network',
+        retryable: true,
+        message: expect.stringContaining('did not answer within 50 ms'),
+      });
+      // With one place in flight, a hung call that kept its place would block this one.
+      await expect(h.connector.getInvoiceStatus(h.tenantId, crypto.randomUUID())).resolves.toBeNull();
+    } finally {
+      await h.stop();
+    }
+  });
+});
