@@ -25,6 +25,8 @@ export interface DraftInvoicesInput {
   carriedOverHours?: string;
   /** @defaultValue the day after the period */
   invoiceDate?: IsoDate;
+  /** Ids of earlier drafts of this time that the VA deleted or voided in Xero (see `buildInvoiceDraft`). */
+  supersedes?: readonly string[];
   /**
    * Held for the whole run, keyed by client: two runs for one client (two workers, a retry next to
    * a manual `vahub invoice`) must not both bill the same untagged entries. The Redis lock in
@@ -70,6 +72,7 @@ async function draftUnlocked(input: DraftInvoicesInput): Promise<DraftInvoicesRe
     names: input.names,
     carriedOverHours: input.carriedOverHours,
     invoiceDate: input.invoiceDate,
+    supersedes: input.supersedes,
     invoicedTag: tag,
     retainerAlreadyInvoicedHours: retainerAlreadyInvoiced({ ...input, entries }),
   });
