@@ -53,6 +53,18 @@ describe('parseConfig', () => {
     expect(config.auth.asana?.token).toBe('pat-123456');
   });
 
+  it('reads secrets from the conventional variables when the file has no auth entry', () => {
+    const env = { ASANA_TOKEN: 'pat-123456', XERO_CLIENT_ID: 'xid', XERO_CLIENT_SECRET: 'xsecret-1' };
+    const config = parseConfig(valid, { env });
+    expect(config.auth.asana?.token).toBe('pat-123456');
+    expect(config.auth.xero).toEqual({ clientId: 'xid', clientSecret: 'xsecret-1' });
+    expect(config.auth.toggl).toBeUndefined();
+    const explicit = parseConfig(`${valid}auth:\n  asana: { token: "\${MY_PAT}" }\n`, {
+      env: { ...env, MY_PAT: 'mine-123' },
+    });
+    expect(explicit.auth.asana?.token).toBe('mine-123');
+  });
+
   // Each case: a change to the valid config, the path the error must name, and words of the fix.
   const bad: [string, string, string, RegExp][] = [
     [

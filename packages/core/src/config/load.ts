@@ -180,6 +180,27 @@ function mergeEndpoints(raw: unknown, env: NodeJS.ProcessEnv): unknown {
   return { ...doc, endpoints };
 }
 
+/** The environment variables vahub reads when the file has no `auth` entry for a provider. */
+export const DEFAULT_SECRET_ENV = {
+  asana: { token: 'ASANA_TOKEN' },
+  toggl: { apiToken: 'TOGGL_API_TOKEN' },
+  google: { clientId: 'GOOGLE_CLIENT_ID', clientSecret: 'GOOGLE_CLIENT_SECRET' },
+  xero: { clientId: 'XERO_CLIENT_ID', clientSecret: 'XERO_CLIENT_SECRET', webhookKey: 'XERO_WEBHOOK_KEY' },
+} as const;
+
+/** Fill `auth.<provider>` from the conventional variables when the file leaves it out and they are set. */
+function defaultAuth(raw: unknown, env: NodeJS.ProcessEnv): unknown {
+  if (raw === null || typeof raw !== 'object') return raw;
+  const doc = raw as Record<string, unknown>;
+  const auth = { ...((doc.auth as Record<string, unknown> | undefined) ?? {}) };
+  for (const [provider, vars] of Object.entries(DEFAULT_SECRET_ENV)) {
+    if (auth[provider] !== undefined) continue;
+    const values = Object.entries(vars).filter(([, name]) => env[name]);
+    if (values.length > 0) auth[provider] = Object.fromEntries(values.map(([key, name]) => [key, env[name]]));
+  }
+  return Object.keys(auth).length > 0 ? { ...doc, auth } : doc;
+}
+
 /** Validate a config given as YAML text. Throws `ConfigError` listing every problem. */
 export function parseConfig(
   text: string,
@@ -211,7 +232,7 @@ export function parseConfig(
     );
   }
   const issues: ConfigIssue[] = [];
-  const interpolated = mergeEndpoints(interpolate(raw, [], env, issues), env);
+  const interpolated = defaultAuth(mergeEndpoints(interpolate(raw, [], env, issues), env), env);
   // reportInput: messages can then say what was given (`got "dollars"`).
   const parsed = configSchema.safeParse(interpolated, { reportInput: true });
   if (!parsed.success) {
