@@ -1,10 +1,10 @@
 import { blockEventId } from '../crypto/ids.js';
 import type { CalendarBlock } from '../domain/types.js';
-import { formatInstant, type Interval } from '../time/zoned.js';
+import type { Interval } from '../time/zoned.js';
 import { evenRuns } from './chunking.js';
 import type { Existing } from './existing.js';
 import { shortfallMessage, whyChanged, whyKept, whyPlaced } from './explain.js';
-import { compareText, MINUTE, type PBlock, type Prepared, type PTask } from './input.js';
+import { compareText, isoOf, MINUTE, type PBlock, type Prepared, type PTask } from './input.js';
 import type { Pass } from './planner.js';
 import type { KeptBlock, MovedBlock, MoveReason, PlannedBlock, PlanResult, Shortfall } from './types.js';
 
@@ -22,7 +22,7 @@ export function assemble(p: Prepared, existing: readonly Existing[], pass: Pass)
     move: [],
     delete: [],
     shortfalls: [],
-    window: { earliest: formatInstant(p.earliest), horizonEnd: formatInstant(p.horizonEnd) },
+    window: { earliest: isoOf(p.earliest), horizonEnd: isoOf(p.horizonEnd) },
   };
   const released = new Map<string, Released[]>();
   /** Start (ms) of every created or moved block, by id. */
@@ -149,8 +149,8 @@ function blockFor(p: Prepared, t: PTask, chunk: number, at: Interval): CalendarB
     taskId: t.task.id,
     clientId: t.task.clientId,
     chunk,
-    start: formatInstant(at.start),
-    end: formatInstant(at.end),
+    start: isoOf(at.start),
+    end: isoOf(at.end),
     title: title(p, t),
     movedByVa: false,
   };
@@ -175,8 +175,8 @@ function move(
   const planned: PlannedBlock = {
     ...b,
     title: title(p, t),
-    start: formatInstant(to.start),
-    end: formatInstant(to.end),
+    start: isoOf(to.start),
+    end: isoOf(to.end),
     why: [...whyChanged(p, r.reason, was, forTask), ...why],
   };
   return {
@@ -215,7 +215,7 @@ function shortfallOf(p: Prepared, pass: Pass, t: PTask): Shortfall | null {
     placedMinutes: figures.placed / MINUTE,
     onTimeMinutes: Math.min(figures.onTime, figures.need) / MINUTE,
     missingMinutes: Math.max(0, figures.need - figures.onTime) / MINUTE,
-    deadline: Number.isFinite(t.deadline) ? formatInstant(t.deadline) : null,
+    deadline: Number.isFinite(t.deadline) ? isoOf(t.deadline) : null,
     message: shortfallMessage(p, t, reason, figures),
   };
 }

@@ -1,6 +1,5 @@
 import type { CalendarBlock } from '../domain/types.js';
-import { parseInstant } from '../time/zoned.js';
-import { compareText } from './input.js';
+import { compareText, instantMs as parseInstant } from './input.js';
 import type { DeleteReason, MoveReason, PlanInput, PlannedBlock, PlanResult } from './types.js';
 
 /** The calendar once `result` is carried out: what the next plan would read. */

@@ -27,8 +27,19 @@ export function formatLocal(ms: number, zone: string): string {
   return `${part.weekday} ${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute}`;
 }
 
+/** `formatLocal`, remembered for the plan: many tasks share a deadline and blocks share days. */
+function local(p: Prepared, ms: number, zone: string): string {
+  const key = `${zone}|${ms}`;
+  let text = p.formatted.get(key);
+  if (text === undefined) {
+    text = formatLocal(ms, zone);
+    p.formatted.set(key, text);
+  }
+  return text;
+}
+
 function span(p: Prepared, i: Interval): string {
-  return `${formatLocal(i.start, p.vaZone)}–${formatLocal(i.end, p.vaZone).slice(-5)} ${p.vaZone}`;
+  return `${local(p, i.start, p.vaZone)}–${local(p, i.end, p.vaZone).slice(-5)} ${p.vaZone}`;
 }
 
 const mins = (ms: number) => `${Math.round(ms / MINUTE)} min`;
@@ -40,8 +51,8 @@ export function describeDeadline(p: Prepared, t: PTask): string {
   const what =
     due?.kind === 'date'
       ? `due ${due.date} (end of day in ${zone})`
-      : `due ${formatLocal(t.deadline, zone)} ${zone}`;
-  return `${what} = ${formatLocal(t.deadline, p.vaZone)} ${p.vaZone}`;
+      : `due ${local(p, t.deadline, zone)} ${zone}`;
+  return `${what} = ${local(p, t.deadline, p.vaZone)} ${p.vaZone}`;
 }
 
 export function whyPlaced(
@@ -50,10 +61,11 @@ export function whyPlaced(
   placed: Interval,
   part: { index: number; count: number; need: number },
 ): string[] {
+  if (!p.explain) return [];
   const lines = [
     `"${t.task.name}" (${t.client?.name ?? t.task.clientId}): ${mins(part.need)} needed, ${describeDeadline(p, t)}`,
     `planning order ${t.rank + 1} of ${p.ranked.length}: earliest deadline first, then priority (${t.task.priority})`,
-    `earliest free working time from ${formatLocal(Math.max(t.release, p.earliest), p.vaZone)}, clear of busy time and a ${mins(p.buffer)} buffer: ${span(p, placed)}`,
+    `earliest free working time from ${local(p, Math.max(t.release, p.earliest), p.vaZone)}, clear of busy time and a ${mins(p.buffer)} buffer: ${span(p, placed)}`,
     `part ${part.index} of ${part.count}, ${mins(placed.end - placed.start)} (blocks are ${mins(p.limits.min)} to ${mins(p.limits.max)})`,
   ];
   if (placed.end > t.deadline) lines.push('ends after the deadline: there is not enough free time before it');
@@ -95,6 +107,7 @@ export function whyChanged(
   was: Interval,
   forTask: PTask | null,
 ): string[] {
+  if (!p.explain) return [];
   const lines = [`was ${span(p, was)}: ${REASON_TEXT[reason]}`];
   if (forTask) lines.push(`made room for "${forTask.task.name}", ${describeDeadline(p, forTask)}`);
   return lines;
@@ -106,6 +119,7 @@ export function shortfallMessage(
   reason: ShortfallReason,
   figures: { need: number; placed: number; onTime: number },
 ): string {
+  if (!p.explain) return '';
   const name = `"${t.task.name}"`;
   switch (reason) {
     case 'estimate-missing':
@@ -117,6 +131,6 @@ export function shortfallMessage(
     case 'not-enough-free-time':
       return Number.isFinite(t.deadline)
         ? `${name}: only ${mins(figures.onTime)} of ${mins(figures.need)} fit before the deadline (${describeDeadline(p, t)}); ${mins(figures.placed - figures.onTime)} placed after it`
-        : `${name}: only ${mins(figures.placed)} of ${mins(figures.need)} fit in the free working time before the horizon (${formatLocal(p.horizonEnd, p.vaZone)} ${p.vaZone})`;
+        : `${name}: only ${mins(figures.placed)} of ${mins(figures.need)} fit in the free working time before the horizon (${local(p, p.horizonEnd, p.vaZone)} ${p.vaZone})`;
   }
 }

@@ -4,7 +4,7 @@ import type { Task } from '../domain/types.js';
 import { localDateOf, startOfLocalDate, Temporal } from '../time/zoned.js';
 import { planSchedule } from './plan.js';
 import { arbGridInput } from './test-arbitraries.js';
-import { deadlineOf, finalBlocks, insideWorkingHours, ms, violations } from './test-fixtures.js';
+import { covers, deadlineOf, finalBlocks, ms, violations, workingSpans } from './test-fixtures.js';
 import type { PlanInput } from './types.js';
 
 const MIN = 60_000;
@@ -35,29 +35,33 @@ function feasible(input: PlanInput, tasks: Task[]): boolean {
     release: releaseOf(t, zoneOf.get(t.clientId) as string),
     deadline: deadlineOf(t, zoneOf.get(t.clientId) as string),
   }));
+  const working = workingSpans(input.va.workingHours, zone, earliest, horizonEnd);
+  const busy = input.busy.map((b) => [ms(b.start) - buffer, ms(b.end) + buffer] as const);
   const cells: number[] = [];
   for (let at = earliest; at + grid <= horizonEnd; at += grid) {
-    const clear = input.busy.every((b) => at + grid <= ms(b.start) - buffer || ms(b.end) + buffer <= at);
-    if (clear && insideWorkingHours(input.va.workingHours, zone, at, at + grid)) cells.push(at);
+    const clear = busy.every(([s, e]) => at + grid <= s || e <= at);
+    if (clear && covers(working, at, at + grid)) cells.push(at);
   }
   // A state is the tuple of units still needed, encoded in mixed radix.
-  const radix = spec.map((s) => s.units + 1);
-  let reachable = new Set<number>([spec.reduce((code, s, i) => code + s.units * weight(radix, i), 0)]);
+  const weights: number[] = [];
+  let size = 1;
+  for (const s of spec) {
+    weights.push(size);
+    size *= s.units + 1;
+  }
+  let reachable = new Set<number>([spec.reduce((code, s, i) => code + s.units * (weights[i] as number), 0)]);
   for (const at of cells) {
     const next = new Set<number>(reachable);
     for (const code of reachable) {
       spec.forEach((s, i) => {
-        const left = Math.floor(code / weight(radix, i)) % (radix[i] as number);
-        if (left > 0 && at >= s.release && at + grid <= s.deadline) next.add(code - weight(radix, i));
+        const w = weights[i] as number;
+        const left = Math.floor(code / w) % (s.units + 1);
+        if (left > 0 && at >= s.release && at + grid <= s.deadline) next.add(code - w);
       });
     }
     reachable = next;
   }
   return reachable.has(0);
-}
-
-function weight(radix: number[], i: number): number {
-  return radix.slice(0, i).reduce((a, b) => a * b, 1);
 }
 
 /** Tasks whose deadline falls before anything can be placed. */
@@ -91,10 +95,7 @@ describe('deadline-first feasibility against a brute-force oracle (small grid ca
   });
 
   it('meets every deadline that can be met when a new task lands on a planned calendar', () => {
-    const landing = (releases: boolean) =>
-      arbGridInput({ releases, maxTasks: 4 }).filter(
-        (input) => releases === false || overdue(input).length === 0,
-      );
+    const landing = (releases: boolean) => arbGridInput({ releases, maxTasks: 4 });
     const replan = (input: PlanInput) => {
       const [, ...rest] = input.tasks;
       const before = planSchedule({ ...input, tasks: rest });

@@ -1,6 +1,6 @@
 import type { Interval } from '../time/zoned.js';
 import { type ChunkLimits, chooseChunk } from './chunking.js';
-import { alignDown, alignUp, firstEndingAfter, mergeIntervals } from './intervals.js';
+import { alignDown, alignUp, firstEndingAfter, mergeIntervals, subtractIntervals } from './intervals.js';
 
 const MINUTE = 60_000;
 
@@ -104,4 +104,23 @@ export class FreeList {
     const free = this.items[firstEndingAfter(this.items, start)];
     return free !== undefined && free.start <= start && free.end >= end;
   }
+}
+
+/**
+ * Working windows within `[from, to)` minus what is `taken` (merged), each stretch shrunk inward to
+ * the `step` grid so that new chunks start on round times.
+ */
+export function openTime(args: {
+  windows: readonly Interval[];
+  from: number;
+  to: number;
+  taken: readonly Interval[];
+  step: number;
+}): Interval[] {
+  const span = args.windows
+    .map((w) => ({ start: Math.max(w.start, args.from), end: Math.min(w.end, args.to) }))
+    .filter((w) => w.end > w.start);
+  return subtractIntervals(span, args.taken)
+    .map((f) => ({ start: alignUp(f.start, args.step), end: alignDown(f.end, args.step) }))
+    .filter((f) => f.end > f.start);
 }

@@ -20,6 +20,44 @@ const DAY = 24 * 60 * MINUTE;
 /** New chunks start on a 5-minute mark (every zone in use today is offset by a multiple of 5 minutes). */
 export const ALIGN = 5 * MINUTE;
 
+const UTC_TEXT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?Z$/;
+
+/**
+ * Epoch ms of an ISO instant. The plain UTC form every vendor sends ("…T09:00:00.000Z") is read
+ * field by field, which is exact and many times cheaper than a full parse; anything else (offsets,
+ * nanoseconds) goes through Temporal, which also rejects what is invalid.
+ */
+export function instantMs(text: string): number {
+  const m = UTC_TEXT.exec(text);
+  if (m) {
+    const [y, mo, d, h, mi, sec] = m.slice(1, 7).map((x) => Number(x ?? 0)) as number[];
+    const ms = Date.UTC(y as number, (mo as number) - 1, d, h, mi, sec, Number((m[7] ?? '').padEnd(3, '0')));
+    // Date.UTC rolls over (Feb 30 becomes Mar 2): only an exact round trip is accepted here.
+    const back = new Date(ms);
+    if (
+      back.getUTCFullYear() === y &&
+      back.getUTCMonth() === (mo as number) - 1 &&
+      back.getUTCDate() === d &&
+      back.getUTCHours() === h &&
+      back.getUTCMinutes() === mi &&
+      back.getUTCSeconds() === sec
+    ) {
+      return ms;
+    }
+  }
+  return parseInstant(text);
+}
+
+/**
+ * An instant as ISO text in UTC ("2026-04-05T14:00:00Z"): the same text `formatInstant` writes, at a
+ * fraction of the cost, since a plan writes thousands of them.
+ */
+export function isoOf(ms: number): string {
+  // Trailing zeros of the fraction go, as Temporal writes it: ".000Z" → "Z", ".010Z" → ".01Z".
+  const text = new Date(ms).toISOString();
+  return text.endsWith('.000Z') ? `${text.slice(0, -5)}Z` : text.replace(/0+Z$/, 'Z');
+}
+
 /** The input is malformed; nothing was planned. `issues` names each bad field. */
 export class PlanInputError extends Error {
   constructor(readonly issues: string[]) {
@@ -62,6 +100,10 @@ export interface Prepared {
   vaZone: string;
   hours: WeeklyHours;
   titleTemplate: string;
+  /** Whether to write the explanation trail (a check round does without). */
+  explain: boolean;
+  /** Local times already formatted for the trail, by zone and instant. */
+  formatted: Map<string, string>;
   /** Working windows from `now` to a day past the horizon, merged. */
   windows: Interval[];
   /** Busy time widened by the buffer on both sides, merged. */
@@ -75,11 +117,11 @@ export interface Prepared {
   blocks: PBlock[];
 }
 
-export function prepare(input: PlanInput): Prepared {
+export function prepare(input: PlanInput, opts: { explain: boolean } = { explain: true }): Prepared {
   const issues: string[] = [];
   const instant = (text: string, path: string): number => {
     try {
-      return parseInstant(text);
+      return instantMs(text);
     } catch {
       issues.push(
         `${path}: expected an ISO instant such as "2026-04-07T09:00:00Z", got ${JSON.stringify(text)}`,
@@ -168,6 +210,8 @@ export function prepare(input: PlanInput): Prepared {
     vaZone,
     hours: input.va.workingHours,
     titleTemplate: s.titleTemplate ?? '[{client}] {task}',
+    explain: opts.explain,
+    formatted: new Map(),
     windows: mergeIntervals(workingWindows(input.va.workingHours, vaZone, now, horizonEnd + DAY)),
     busy: mergeIntervals(busy.map((b) => ({ start: b.start - buffer, end: b.end + buffer }))),
     tasks,
@@ -203,7 +247,7 @@ class DueResolver {
     if (hit !== undefined) return hit;
     let value: number;
     try {
-      if (due.kind === 'instant') value = parseInstant(due.at);
+      if (due.kind === 'instant') value = instantMs(due.at);
       else value = edge === 'end' ? endOfLocalDate(due.date, zone) : startOfLocalDate(due.date, zone);
     } catch {
       this.issues.push(`${path}: not a valid ${due.kind} (${JSON.stringify(due)})`);

@@ -3,7 +3,7 @@ import { blockEventId } from '../crypto/ids.js';
 import type { CalendarBlock } from '../domain/types.js';
 import { PlanInputError } from './input.js';
 import { planSchedule } from './plan.js';
-import { finalBlocks, minutesOf, planInput, task, violations } from './test-fixtures.js';
+import { finalBlocks, minutesOf, planInput, task, violations, weekly } from './test-fixtures.js';
 import type { PlanInput, PlanResult } from './types.js';
 
 // Monday 2026-04-06, 08:00 in Budapest (CEST, +2); working hours Mon-Fri 09:00-17:00 = 07:00Z-15:00Z.
@@ -189,6 +189,35 @@ describe('planSchedule keeps what it can', () => {
     ]);
     expect(result.move[0]?.why.join('\n')).toContain('made room for "Task urgent"');
     expect(result.shortfalls).toEqual([]);
+  });
+
+  it('lets overdue work wait when going first would make a deadline that can be met late', () => {
+    // Monday 09:00-12:00 Budapest. Overdue work first would push "h" to 10:00 and leave "t" (which
+    // may only start at 10:00) an hour short; so the overdue task goes to Tuesday instead.
+    const result = plan({
+      va: { timezone: 'Europe/Budapest', workingHours: weekly({ 'mon-fri': '09:00-12:00' }) },
+      tasks: [
+        task({ id: 'u', estimateMinutes: 60, due: { kind: 'instant', at: '2026-04-06T05:00:00Z' } }),
+        task({
+          id: 'h',
+          estimateMinutes: 60,
+          priority: 1,
+          due: { kind: 'instant', at: '2026-04-06T10:00:00Z' },
+        }),
+        task({
+          id: 't',
+          estimateMinutes: 120,
+          due: { kind: 'instant', at: '2026-04-06T10:00:00Z' },
+          startOn: { kind: 'instant', at: '2026-04-06T08:00:00Z' },
+        }),
+      ],
+    });
+    expect(result.create.map((b) => [b.taskId, ...span(b)])).toEqual([
+      ['h', '2026-04-06T07:00:00Z', '2026-04-06T08:00:00Z'],
+      ['t', '2026-04-06T08:00:00Z', '2026-04-06T10:00:00Z'],
+      ['u', '2026-04-07T07:00:00Z', '2026-04-07T08:00:00Z'],
+    ]);
+    expect(result.shortfalls.map((s) => [s.taskId, s.reason])).toEqual([['u', 'deadline-passed']]);
   });
 
   it('trims blocks a task no longer needs, latest first, and shortens the last one kept', () => {

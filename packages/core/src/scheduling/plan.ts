@@ -17,10 +17,13 @@ const MAX_ROUNDS = 4;
  * planned again until nothing changes, and the rounds are returned as one plan.
  */
 export function planSchedule(input: PlanInput): PlanResult {
-  let { result, late } = planOnce(input);
+  let { result, late } = planOnce(input, true);
   for (let round = 1; late && round < MAX_ROUNDS; round++) {
-    const next = planOnce({ ...input, blocks: calendarAfter(result) });
-    if (next.result.create.length + next.result.move.length + next.result.delete.length === 0) break;
+    const again = { ...input, blocks: calendarAfter(result) };
+    // Most rounds only confirm the fixpoint: check without writing the trail, write it if needed.
+    const check = planOnce(again, false);
+    if (check.result.create.length + check.result.move.length + check.result.delete.length === 0) break;
+    const next = planOnce(again, true);
     result = compose(input, result, next.result);
     late = next.late;
   }
@@ -41,8 +44,8 @@ const MODES: PassMode[] = [
  * up for grabs), and one is taken only if it leaves fewer tasks late (then fewer late minutes): so
  * blocks move wholesale, or overdue work waits, only to save a deadline.
  */
-function planOnce(input: PlanInput): { result: PlanResult; late: boolean } {
-  const p = prepare(input);
+function planOnce(input: PlanInput, explain: boolean): { result: PlanResult; late: boolean } {
+  const p = prepare(input, { explain });
   const existing = classifyBlocks(p);
   const anyOverdue = p.ranked.some((t) => t.tier === 'unmeetable');
   const anyKept = existing.some((e) => e.kind === 'movable' && e.invalid === null);

@@ -1,9 +1,11 @@
 import type { Interval } from '../time/zoned.js';
 import { roundUpNeed } from './chunking.js';
 import type { Existing } from './existing.js';
-import { FreeList } from './free-time.js';
+import { FreeList, openTime } from './free-time.js';
 import { ALIGN, type Prepared, type PTask } from './input.js';
 import { alignDown, alignUp, lengthBefore, mergeIntervals, subtractIntervals } from './intervals.js';
+import { Lendable, type Loan } from './lendable.js';
+import { trimSurplus } from './surplus.js';
 import type { DisplaceReason } from './types.js';
 
 /** Time a task holds in this pass: one of its existing blocks (kept) or a new chunk. */
@@ -36,8 +38,6 @@ interface Undo {
   fates: Map<string, Fate>;
 }
 
-const claimLength = (c: Interval) => c.end - c.start;
-
 /**
  * One planning pass: free time = working windows − (busy ± buffer) − fixed blocks − kept blocks,
  * then tasks in planning order, each filled as soon as possible (earliest deadline first). A task
@@ -52,6 +52,10 @@ export class Pass {
   /** Per task: minutes of all its existing future blocks; the need when the estimate is missing. */
   private readonly existingTotal = new Map<string, number>();
   private readonly free: FreeList;
+  /** Overdue tasks: whatever they hold, a task that can still meet its deadline may take. */
+  private readonly overdue: PTask[];
+  /** Blocks kept for tasks not yet planned, which a more urgent task may take. */
+  private readonly lendable: Lendable;
   private undo: Undo | null = null;
 
   constructor(
@@ -82,14 +86,26 @@ export class Pass {
     }
     for (const t of p.ranked) if (this.plannable(t)) this.trim(t);
     const kept = [...this.claims.values()].flat();
-    const blockers = mergeIntervals([...p.busy, ...fixedSpans, ...kept]);
-    const span = p.windows
-      .map((w) => ({ start: Math.max(w.start, p.earliest), end: Math.min(w.end, p.horizonEnd) }))
-      .filter((w) => w.end > w.start);
-    const free = subtractIntervals(span, blockers)
-      .map((f) => ({ start: alignUp(f.start, ALIGN), end: alignDown(f.end, ALIGN) }))
-      .filter((f) => f.end > f.start);
-    this.free = new FreeList(free, p.limits);
+    // Working time less busy time is put on the 5-minute grid; blocks come off it exactly. Free time
+    // is then a function of the blocks alone: a block given back rejoins its neighbours exactly, and
+    // planning the result again starts from the very free time this pass ends with.
+    const open = openTime({
+      windows: p.windows,
+      from: p.earliest,
+      to: p.horizonEnd,
+      taken: p.busy,
+      step: ALIGN,
+    });
+    this.free = new FreeList(subtractIntervals(open, mergeIntervals([...fixedSpans, ...kept])), p.limits);
+    this.overdue = p.ranked.filter((t) => t.tier === 'unmeetable');
+    const loans: Loan[] = [];
+    for (const t of p.ranked) {
+      if (t.tier === 'unmeetable') continue;
+      for (const claim of this.claims.get(t.task.id) ?? []) {
+        if (claim.existing?.kind === 'movable') loans.push({ claim, owner: t, retired: false });
+      }
+    }
+    this.lendable = new Lendable(loans);
   }
 
   run(): this {
@@ -97,6 +113,7 @@ export class Pass {
     if (this.mode.overdueFirst) for (const t of ranked) if (t.tier === 'unmeetable') this.fill(t);
     for (const t of ranked) {
       if (t.tier !== 'deadline') continue;
+      this.lendable.retire(t);
       this.fill(t);
       if (this.late(t) > 0) this.tryHarder(t);
     }
@@ -155,35 +172,15 @@ export class Pass {
     return pieces;
   }
 
-  /**
-   * Surplus blocks (the task needs less than it holds, by a minimum block or more) go, latest first;
-   * the last one kept may be shortened. Less than a minimum block of surplus is tolerated: it is what
-   * rounding up leaves, and trimming it would churn blocks at every small change of tracked time.
-   */
   private trim(t: PTask): void {
-    const need = this.needed(t);
-    const claims = [...(this.claims.get(t.task.id) ?? [])].sort((a, b) => a.start - b.start);
-    let total = this.held(t);
-    const { min } = this.p.limits;
-    while (
-      claims.length > 0 &&
-      total - need >= min &&
-      total - claimLength(claims[claims.length - 1] as Claim) >= need
-    ) {
-      const last = claims.pop() as Claim;
-      total -= claimLength(last);
-      if (last.existing) this.fates.set(last.existing.ref.block.id, { state: 'trimmed' });
-    }
-    const last = claims[claims.length - 1];
-    const surplus = total - need;
-    if (last?.existing?.kind === 'movable' && surplus >= min) {
-      const end = last.start + Math.max(claimLength(last) - surplus, min);
-      if (end < last.end) {
-        claims[claims.length - 1] = { ...last, end };
-        this.fates.set(last.existing.ref.block.id, { state: 'resized', end });
-      }
-    }
+    const { claims, fates } = trimSurplus({
+      claims: this.claims.get(t.task.id) ?? [],
+      held: this.held(t),
+      need: this.needed(t),
+      min: this.p.limits.min,
+    });
     this.claims.set(t.task.id, claims);
+    for (const [id, fate] of fates) this.fates.set(id, fate);
   }
 
   private tryHarder(t: PTask): void {
@@ -245,16 +242,17 @@ export class Pass {
    */
   private candidates(t: PTask): { claim: Claim; owner: PTask }[] {
     const from = Math.max(t.release, this.p.earliest);
+    const limit = releaseLimit(t);
     const found: { claim: Claim; owner: PTask; group: number }[] = [];
-    for (const owner of this.p.ranked) {
-      if (owner === t) continue;
-      const group =
-        owner.tier === 'unmeetable' ? 2 : owner.rank < t.rank ? -1 : owner.tier === 'open-ended' ? 0 : 1;
-      if (group < 0) continue;
+    for (const { claim, owner } of this.lendable.within(from, limit)) {
+      // Still held: it may have been taken for a task planned earlier.
+      if (owner === t || !(this.claims.get(owner.task.id) ?? []).includes(claim)) continue;
+      found.push({ claim, owner, group: owner.tier === 'open-ended' ? 0 : 1 });
+    }
+    for (const owner of this.overdue) {
       for (const claim of this.claims.get(owner.task.id) ?? []) {
-        if (claim.existing?.kind === 'far' || claim.start >= releaseLimit(t) || claim.end <= from) continue;
-        if (claim.start < this.p.now) continue;
-        found.push({ claim, owner, group });
+        if (claim.existing?.kind === 'far' || claim.start >= limit || claim.end <= from) continue;
+        found.push({ claim, owner, group: 2 });
       }
     }
     return found.sort(

@@ -88,7 +88,11 @@ export const minutesOf = (b: { start: string; end: string }) => (ms(b.end) - ms(
  * shows its start to the instant it first shows its end; touching ranges join.
  */
 export function insideWorkingHours(hours: WeeklyHours, zone: string, start: number, end: number): boolean {
-  const first = Temporal.Instant.fromEpochMilliseconds(start).toZonedDateTimeISO(zone).toPlainDate();
+  return covers(workingSpans(hours, zone, start, end), start, end);
+}
+
+/** Each range of each local day that meets `[from, to)`, as `[start, end)` instants. */
+export function workingSpans(hours: WeeklyHours, zone: string, from: number, to: number): [number, number][] {
   const at = (date: Temporal.PlainDate, minute: number) =>
     minute === 1440
       ? date.add({ days: 1 }).toZonedDateTime({ timeZone: zone }).epochMilliseconds
@@ -96,13 +100,24 @@ export function insideWorkingHours(hours: WeeklyHours, zone: string, start: numb
           timeZone: zone,
           plainTime: new Temporal.PlainTime(Math.floor(minute / 60), minute % 60),
         }).epochMilliseconds;
+  const local = (ms: number) =>
+    Temporal.Instant.fromEpochMilliseconds(ms).toZonedDateTimeISO(zone).toPlainDate();
   const spans: [number, number][] = [];
-  for (let d = -1; d <= 1; d++) {
-    const date = first.add({ days: d });
+  const last = local(to).add({ days: 1 });
+  for (
+    let date = local(from).subtract({ days: 1 });
+    Temporal.PlainDate.compare(date, last) <= 0;
+    date = date.add({ days: 1 })
+  ) {
     for (const r of hours[WEEKDAYS[date.dayOfWeek - 1] as (typeof WEEKDAYS)[number]]) {
       spans.push([at(date, r.startMinute), at(date, r.endMinute)]);
     }
   }
+  return spans;
+}
+
+/** Whether `spans` (touching ones joining) cover all of `[start, end)`. */
+export function covers(spans: readonly [number, number][], start: number, end: number): boolean {
   let cursor = start;
   for (;;) {
     const next = spans.find(([s, e]) => s <= cursor && cursor < e);
