@@ -66,10 +66,11 @@ describe('mergeBusy', () => {
   });
 });
 
-describe('busy through freeBusy', () => {
+describe('busy: the own calendar from its events, further calendars through freeBusy', () => {
   let fake: FakeGoogle;
   let va: Connected;
   const family = 'family@group.calendar.google.com';
+  const day = { start: '2026-11-30T00:00:00Z', end: '2026-12-01T00:00:00Z' };
   beforeEach(async () => {
     fake = await startFake({ timeZone: 'Europe/Budapest' });
     fake.addCalendar(family, { timeZone: 'Australia/Sydney' });
@@ -85,8 +86,9 @@ describe('busy through freeBusy', () => {
     end: { dateTime: end },
     ...extra,
   });
+  const lists = () => fake.apiRequests('GET', /\/calendars\/primary\/events$/);
 
-  it('merges both calendars; free (transparent) and declined events do not block', async () => {
+  it('merges both calendars; free (transparent), declined and cancelled events do not block', async () => {
     fake.seedEvent('primary', meeting('2026-11-30T09:00:00Z', '2026-11-30T10:00:00Z'));
     fake.seedEvent(family, meeting('2026-11-30T09:30:00Z', '2026-11-30T11:00:00Z'));
     fake.seedEvent(
@@ -105,50 +107,149 @@ describe('busy through freeBusy', () => {
     fake.seedEvent(
       'primary',
       meeting('2026-11-30T16:00:00Z', '2026-11-30T16:30:00Z', {
-        attendees: [{ email: 'va@example.com', responseStatus: 'tentative' }],
+        attendees: [
+          { email: 'va@example.com', responseStatus: 'tentative' },
+          { email: 'boss@koala.example', responseStatus: 'declined' },
+        ],
       }),
     );
     const cancelled = fake.seedEvent('primary', meeting('2026-11-30T17:00:00Z', '2026-11-30T18:00:00Z'));
     fake.deleteEvent('primary', cancelled.id);
 
-    const busy = await va.calendar.busy({ start: '2026-11-30T00:00:00Z', end: '2026-12-01T00:00:00Z' });
+    const busy = await va.calendar.busy(day);
     expect(busy).toEqual([
       { start: '2026-11-30T09:00:00.000Z', end: '2026-11-30T11:00:00.000Z', source: `${family},primary` },
       { start: '2026-11-30T16:00:00.000Z', end: '2026-11-30T16:30:00.000Z', source: 'primary' },
     ]);
-    const request = fake.apiRequests('POST', /\/freeBusy$/)[0];
-    expect(request?.json).toMatchObject({ items: [{ id: 'primary' }, { id: family }], timeZone: 'UTC' });
+    // The own calendar is read event by event; only the further calendar goes through freeBusy.
+    expect(lists()).toHaveLength(1);
+    expect(lists()[0]?.query).toMatchObject({
+      singleEvents: 'true',
+      timeMin: '2026-11-30T00:00:00.000Z',
+      timeMax: '2026-12-01T00:00:00.000Z',
+    });
+    const freeBusy = fake.apiRequests('POST', /\/freeBusy$/);
+    expect(freeBusy.map((r) => r.json)).toEqual([expect.objectContaining({ items: [{ id: family }] })]);
   });
 
-  it("reads an all-day event in its calendar's zone and clips everything to the window", async () => {
+  it("leaves vahub's own blocks out, but not a meeting put inside or across one", async () => {
+    await va.calendar.upsertBlock(makeBlock({ start: '2026-11-30T09:00:00Z', end: '2026-11-30T11:00:00Z' }));
+    await va.calendar.upsertBlock(
+      makeBlock({ chunk: 1, start: '2026-11-30T13:00:00Z', end: '2026-11-30T14:00:00Z' }),
+    );
+    fake.seedEvent('primary', meeting('2026-11-30T09:30:00Z', '2026-11-30T10:00:00Z'));
+    fake.seedEvent('primary', meeting('2026-11-30T13:45:00Z', '2026-11-30T14:15:00Z'));
+    const busy = await va.calendar.busy(day);
+    expect(busy).toEqual([
+      { start: '2026-11-30T09:30:00.000Z', end: '2026-11-30T10:00:00.000Z', source: 'primary' },
+      { start: '2026-11-30T13:45:00.000Z', end: '2026-11-30T14:15:00.000Z', source: 'primary' },
+    ]);
+    // A block listed again as a "busy calendar" would come back through freeBusy: it is not asked.
+    const twice = await connect(fake, { calendar: { id: 'primary', busyCalendars: ['primary'] } });
+    expect(await twice.calendar.busy(day)).toEqual(busy);
+    expect(fake.apiRequests('POST', /\/freeBusy$/)).toHaveLength(1);
+  });
+
+  it('out of office is busy, a working location is not, whatever its transparency', async () => {
+    fake.seedEvent(
+      'primary',
+      meeting('2026-11-30T08:00:00Z', '2026-11-30T17:00:00Z', {
+        eventType: 'workingLocation',
+        workingLocationProperties: { type: 'homeOffice', homeOffice: {} },
+      }),
+    );
+    fake.seedEvent(
+      'primary',
+      meeting('2026-11-30T12:00:00Z', '2026-11-30T15:00:00Z', {
+        eventType: 'outOfOffice',
+        outOfOfficeProperties: { autoDeclineMode: 'declineNone' },
+      }),
+    );
+    fake.seedEvent(
+      'primary',
+      meeting('2026-11-30T16:00:00Z', '2026-11-30T16:30:00Z', {
+        eventType: 'focusTime',
+        focusTimeProperties: {},
+      }),
+    );
+    expect(await va.calendar.busy(day)).toEqual([
+      { start: '2026-11-30T12:00:00.000Z', end: '2026-11-30T15:00:00.000Z', source: 'primary' },
+      { start: '2026-11-30T16:00:00.000Z', end: '2026-11-30T16:30:00.000Z', source: 'primary' },
+    ]);
+  });
+
+  it("covers an all-day event's local days in the calendar's zone, which Google names on the list", async () => {
+    // The connector's own fallback zone is Sydney; the calendar says Budapest (UTC+1 in winter).
+    const elsewhere = await connect(fake, {
+      calendar: { id: 'primary', busyCalendars: [] },
+      timeZone: 'Australia/Sydney',
+    });
+    fake.seedEvent('primary', {
+      summary: 'Conference',
+      start: { date: '2026-12-01' },
+      end: { date: '2026-12-03' },
+    });
+    fake.seedEvent('primary', {
+      summary: 'Birthday (free)',
+      start: { date: '2026-11-30' },
+      end: { date: '2026-12-01' },
+      transparency: 'transparent',
+    });
+    const busy = await elsewhere.calendar.busy({
+      start: '2026-11-29T00:00:00Z',
+      end: '2026-12-05T00:00:00Z',
+    });
+    expect(busy).toEqual([
+      { start: '2026-11-30T23:00:00.000Z', end: '2026-12-02T23:00:00.000Z', source: 'primary' },
+    ]);
+    expect(fake.apiRequests('POST', /\/freeBusy$/)).toHaveLength(0);
+  });
+
+  it("reads an all-day event of a further calendar in that calendar's zone and clips everything to the window", async () => {
     // 1 December all day in Sydney (UTC+11) is 30 Nov 13:00Z to 1 Dec 13:00Z.
     fake.seedEvent(family, {
       summary: 'School holiday',
       start: { date: '2026-12-01' },
       end: { date: '2026-12-02' },
     });
+    fake.seedEvent('primary', meeting('2026-11-30T11:00:00Z', '2026-11-30T12:30:00Z'));
     const busy = await va.calendar.busy({ start: '2026-11-30T12:00:00Z', end: '2026-11-30T18:00:00Z' });
     expect(busy).toEqual([
+      { start: '2026-11-30T12:00:00.000Z', end: '2026-11-30T12:30:00.000Z', source: 'primary' },
       { start: '2026-11-30T13:00:00.000Z', end: '2026-11-30T18:00:00.000Z', source: family },
     ]);
   });
 
-  it("counts vahub's own blocks as busy: they are opaque", async () => {
-    await va.calendar.upsertBlock(makeBlock({ start: '2026-11-30T09:00:00Z', end: '2026-11-30T10:00:00Z' }));
-    const busy = await va.calendar.busy({ start: '2026-11-30T00:00:00Z', end: '2026-12-01T00:00:00Z' });
-    expect(busy).toEqual([
-      { start: '2026-11-30T09:00:00.000Z', end: '2026-11-30T10:00:00.000Z', source: 'primary' },
-    ]);
+  it('reads every page of the own calendar', async () => {
+    await fake.stop();
+    fake = await startFake({ maxPageSize: 3 });
+    va = await connect(fake);
+    for (let h = 0; h < 8; h++) {
+      const at = (minutes: string) => `2026-11-30T${String(8 + h).padStart(2, '0')}:${minutes}:00Z`;
+      fake.seedEvent('primary', meeting(at('00'), at('30')));
+    }
+    const busy = await va.calendar.busy(day);
+    expect(busy).toHaveLength(8);
+    expect(busy.at(-1)).toEqual({
+      start: '2026-11-30T15:00:00.000Z',
+      end: '2026-11-30T15:30:00.000Z',
+      source: 'primary',
+    });
+    expect(lists().map((r) => Boolean(r.query.pageToken))).toEqual([false, true, true]);
   });
 
   it('refuses to answer when a listed calendar cannot be read, naming it', async () => {
     const broken = await connect(fake, {
       calendar: { id: 'primary', busyCalendars: ['gone@group.calendar.google.com'] },
     });
-    const error = await broken.calendar
-      .busy({ start: '2026-11-30T00:00:00Z', end: '2026-12-01T00:00:00Z' })
-      .catch((e: unknown) => e);
+    const error = await broken.calendar.busy(day).catch((e: unknown) => e);
     expect(isConnectorError(error) && error.retryable).toBe(false);
     expect(String(error)).toMatch(/gone@group\.calendar\.google\.com.*notFound/);
+    const lost = await connect(fake, {
+      calendar: { id: 'lost@group.calendar.google.com', busyCalendars: [] },
+    });
+    const missing = await lost.calendar.busy(day).catch((e: unknown) => e);
+    expect(isConnectorError(missing) && [missing.status, missing.retryable]).toEqual([404, false]);
+    expect(String(missing)).toMatch(/lost@group\.calendar\.google\.com.*notFound/);
   });
 });

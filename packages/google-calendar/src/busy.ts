@@ -1,5 +1,6 @@
 import type { BusyInterval, TimeWindow } from '@vahub/core';
 import { ConnectorError, parseInstant } from '@vahub/core';
+import { readCalendarBusy } from './event-busy.js';
 import type { GoogleTransport } from './transport.js';
 
 export interface RawBusy {
@@ -49,25 +50,54 @@ export function mergeBusy(
 }
 
 /**
- * Busy intervals of `calendarIds` in `window`, through `freeBusy`. Google leaves out what does not
- * block: events marked free (transparent), events the VA declined, cancelled events. A calendar
- * Google cannot read is an error: planning around a calendar vahub cannot see would double-book.
+ * What makes the VA busy in `window`, apart from vahub's own blocks: the events of the VA's own
+ * calendar (read one by one, so the blocks can be told apart) and the freeBusy of the further
+ * calendars (vahub never writes there), merged. A calendar Google cannot read is an error: planning
+ * around a calendar vahub cannot see would double-book.
  */
 export async function queryBusy(input: {
   transport: GoogleTransport;
-  calendarIds: readonly string[];
+  /** The VA's calendar, where vahub writes its blocks. */
+  calendarId: string;
+  busyCalendars: readonly string[];
   window: TimeWindow;
+  /** For all-day dates, should Google's answer not name the calendar's zone. */
+  fallbackZone?: string;
 }): Promise<BusyInterval[]> {
   const start = parseInstant(input.window.start);
   const end = parseInstant(input.window.end);
   if (end <= start) return [];
-  const ids = [...new Set(input.calendarIds)];
+  // The own calendar listed again would bring the blocks back as busy through freeBusy.
+  const others = [...new Set(input.busyCalendars)].filter((id) => id !== input.calendarId);
+  const [own, further] = await Promise.all([
+    readCalendarBusy({
+      transport: input.transport,
+      calendarId: input.calendarId,
+      window: { start, end },
+      fallbackZone: input.fallbackZone ?? 'UTC',
+    }),
+    others.length === 0 ? [] : queryFreeBusy({ transport: input.transport, calendarIds: others, start, end }),
+  ]);
+  return mergeBusy([...own, ...further], { start, end });
+}
+
+/**
+ * Busy periods of `calendarIds` through `freeBusy`. Google leaves out what does not block: events
+ * marked free (transparent), events the VA declined, cancelled events.
+ */
+async function queryFreeBusy(input: {
+  transport: GoogleTransport;
+  calendarIds: readonly string[];
+  start: number;
+  end: number;
+}): Promise<RawBusy[]> {
+  const ids = input.calendarIds;
   const data = await input.transport.call('busy', (auth) =>
     input.transport.api.freebusy.query({
       auth,
       requestBody: {
-        timeMin: new Date(start).toISOString(),
-        timeMax: new Date(end).toISOString(),
+        timeMin: new Date(input.start).toISOString(),
+        timeMax: new Date(input.end).toISOString(),
         timeZone: 'UTC',
         items: ids.map((id) => ({ id })),
       },
@@ -92,5 +122,5 @@ export async function queryBusy(input: {
       }
     }
   }
-  return mergeBusy(raw, { start, end });
+  return raw;
 }

@@ -65,6 +65,9 @@ describe('requests and answers against the Calendar discovery document', () => {
   it("the connector's paths, parameters and body fields are all known to the document", () => {
     const problems = fake.apiRequests().flatMap((r) => checkRequest(doc, r));
     expect(problems).toEqual([]);
+    // busy() reads the own calendar with a partial response: its selection is checked too.
+    const busyRead = fake.apiRequests('GET', /\/events$/).filter((r) => r.query.singleEvents === 'true');
+    expect(busyRead.map((r) => r.query.fields)).toContainEqual(expect.stringContaining('items('));
   });
 
   it("the fake's answers hold only fields the document's response schemas know", () => {
@@ -100,5 +103,15 @@ describe('requests and answers against the Calendar discovery document', () => {
     expect(checkRequest(doc, { ...base, method: 'PUT', path: '/calendar/v3/nowhere' })).toEqual([
       'PUT /calendar/v3/nowhere: no such method in the discovery document',
     ]);
+    const list = fake.apiRequests('GET', /\/events$/).find((r) => r.query.fields !== undefined);
+    if (!list) throw new Error('no events.list with fields was logged');
+    const fields = (mask: string) =>
+      checkRequest(doc, { ...list, url: `${list.path}?fields=${encodeURIComponent(mask)}` });
+    expect(fields('items(summary,title,attendees(self,rsvp),extendedProperties/private/x),colour')).toEqual([
+      'calendar.events.list ?fields: items/title is not a field of Event',
+      'calendar.events.list ?fields: items/attendees/rsvp is not a field of EventAttendee',
+      'calendar.events.list ?fields: colour is not a field of Events',
+    ]);
+    expect(fields('items(summary')).toEqual(['calendar.events.list ?fields: "items(summary" does not parse']);
   });
 });

@@ -50,12 +50,18 @@ export class GoogleCalendar implements CalendarPort {
     this.now = options.now ?? Date.now;
   }
 
-  /** Busy intervals over the VA's calendar and `busyCalendars`, merged (vahub's own opaque blocks included). */
+  /**
+   * What makes the VA busy, apart from vahub's own blocks: the events of `calendar.id` (blocks, free,
+   * declined, cancelled and working-location events left out) and the freeBusy of `busyCalendars`,
+   * merged into sorted, disjoint intervals.
+   */
   busy(window: TimeWindow): Promise<BusyInterval[]> {
     return queryBusy({
       transport: this.transport,
-      calendarIds: [this.options.calendar.id, ...this.options.calendar.busyCalendars],
+      calendarId: this.options.calendar.id,
+      busyCalendars: this.options.calendar.busyCalendars,
       window,
+      fallbackZone: this.options.timeZone,
     });
   }
 

@@ -12,6 +12,7 @@ export {
 export { mergeBusy, type RawBusy } from './busy.js';
 export { channelNeedsRenewal, type WatchChannel, type WatchInput } from './channels.js';
 export { describeFailure, isRateLimit, toConnectorError } from './errors.js';
+export { eventBusy } from './event-busy.js';
 export { createGoogleCalendar, GoogleCalendar, type GoogleCalendarOptions } from './google-calendar.js';
 export {
   type ConnectGoogleInput,

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LoggedRequest } from '@vahub/testkit';
+import { type FieldSelection, parseFields } from './fake-partial-response.js';
 
 /** The parts of a Google API discovery document the contract checks read. */
 interface Schema {
@@ -132,9 +133,45 @@ export function checkAgainstSchema(
   return [];
 }
 
+/** Names in a `fields` selection that `schema` does not have (a map's keys are free). */
+function checkFieldSelection(
+  doc: DiscoveryDocument,
+  selection: FieldSelection,
+  schema: Schema,
+  where: string,
+  path = '',
+): string[] {
+  // An array selects inside its items.
+  let at: Schema | undefined = schema;
+  while (at?.type === 'array' && at.items) at = at.items;
+  const name = at?.$ref ?? 'this object';
+  const spec = at?.$ref ? doc.schemas[at.$ref] : at;
+  if (!spec) return [`${where}: unknown schema ${name}`];
+  return [...selection].flatMap(([field, inner]) => {
+    if (field === '*') return [];
+    const property = spec.properties?.[field] ?? spec.additionalProperties;
+    if (!property) return [`${where}: ${path}${field} is not a field of ${name}`];
+    return inner ? checkFieldSelection(doc, inner, property, where, `${path}${field}/`) : [];
+  });
+}
+
+/** A `fields` (partial response) parameter that does not parse or names fields the answer cannot have. */
+function checkFields(doc: DiscoveryDocument, method: Method, mask: string): string[] {
+  const where = `${method.id} ?fields`;
+  let selection: FieldSelection;
+  try {
+    selection = parseFields(mask);
+  } catch {
+    return [`${where}: "${mask}" does not parse`];
+  }
+  if (!method.response) return [`${where}: the method answers no body`];
+  return checkFieldSelection(doc, selection, method.response, where);
+}
+
 /**
  * What a request does that the discovery document does not allow: an unknown method or path,
- * unknown or malformed query parameters, a repeated one that may not repeat, a missing required one,
+ * unknown or malformed query parameters (a `fields` selection of fields the answer does not have among
+ * them), a repeated one that may not repeat, a missing required one,
  * a body where there should be none, or body fields the request schema does not know.
  */
 export function checkRequest(doc: DiscoveryDocument, request: LoggedRequest): string[] {
@@ -152,6 +189,7 @@ export function checkRequest(doc: DiscoveryDocument, request: LoggedRequest): st
     const values = query.getAll(name);
     if (values.length > 1 && !spec.repeated) problems.push(`${method.id}: ${name} may not repeat`);
     for (const value of values) problems.push(...checkScalar(value, spec, `${method.id} ?${name}`));
+    if (name === 'fields') for (const value of values) problems.push(...checkFields(doc, method, value));
   }
   for (const [name, spec] of Object.entries(method.parameters ?? {})) {
     if (spec.required && spec.location === 'query' && !query.has(name)) {

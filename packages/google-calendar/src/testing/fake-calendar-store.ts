@@ -24,11 +24,21 @@ export interface FakeCalendarData {
 }
 
 /** The Event fields Google knows (from the discovery document); others are refused. */
-const EVENT_FIELDS = new Set(
+export const EVENT_FIELDS: ReadonlySet<string> = new Set(
   'anyoneCanAddSelf attachments attendees attendeesOmitted birthdayProperties colorId conferenceData created creator description end endTimeUnspecified etag eventLabelId eventType extendedProperties focusTimeProperties gadget guestsCanInviteOthers guestsCanModify guestsCanSeeOtherGuests hangoutLink htmlLink iCalUID id kind location locked organizer originalStartTime outOfOfficeProperties privateCopy recurrence recurringEventId reminders sequence source start status summary transparency updated visibility workingLocationProperties'.split(
     ' ',
   ),
 );
+/** `eventType` values Google knows; `birthday` and `fromGmail` events come from elsewhere and are refused here. */
+export const EVENT_TYPES = [
+  'birthday',
+  'default',
+  'focusTime',
+  'fromGmail',
+  'outOfOffice',
+  'workingLocation',
+];
+const CREATABLE_TYPES = ['default', 'focusTime', 'outOfOffice', 'workingLocation'];
 const READ_ONLY = ['kind', 'etag', 'created', 'updated', 'htmlLink', 'creator', 'organizer', 'hangoutLink'];
 /** Client-chosen event ids: base32hex characters, 5 to 1024 of them. */
 export const EVENT_ID = /^[a-v0-9]{5,1024}$/;
@@ -68,6 +78,9 @@ function validate(body: Record<string, unknown>): void {
   if (body.transparency !== undefined && !['opaque', 'transparent'].includes(String(body.transparency))) {
     throw badRequest('Invalid value for: transparency');
   }
+  if (body.eventType !== undefined && !EVENT_TYPES.includes(String(body.eventType))) {
+    throw badRequest('Invalid value for: eventType');
+  }
   if (body.status !== undefined && !['confirmed', 'tentative', 'cancelled'].includes(String(body.status))) {
     throw badRequest('Invalid value for: status');
   }
@@ -98,6 +111,8 @@ export class FakeCalendarStore {
   seq = 0;
   /** Bumped by `expireSyncTokens`: tokens of an older epoch answer 410. */
   epoch = 0;
+  /** Google may answer fewer events than `maxResults` on a page; a small cap makes a client page. */
+  maxPageSize = 2500;
   private listeners: ((calendarId: string) => void)[] = [];
 
   constructor(
@@ -163,6 +178,10 @@ export class FakeCalendarStore {
     const calendar = this.resolve(calendarId);
     if (!isObject(body)) throw badRequest('Bad Request', 'badRequest');
     validate(body);
+    const eventType = body.eventType === undefined ? 'default' : String(body.eventType);
+    if (!CREATABLE_TYPES.includes(eventType)) {
+      throw badRequest(`Events of type ${eventType} cannot be created.`);
+    }
     const id = body.id === undefined ? base32hex(randomBytes(16)) : String(body.id);
     if (!EVENT_ID.test(id)) throw badRequest('Invalid resource id value.');
     if (calendar.events.has(id)) {
@@ -180,7 +199,7 @@ export class FakeCalendarStore {
       creator: me,
       organizer: me,
       reminders: input.reminders ?? { useDefault: true },
-      eventType: 'default',
+      eventType,
     };
     return this.commit(calendar, this.stamp(calendar, json, true));
   }
@@ -203,6 +222,9 @@ export class FakeCalendarStore {
     if (!isObject(body)) throw badRequest('Bad Request', 'badRequest');
     validate(body);
     if (body.id !== undefined && body.id !== eventId) throw badRequest('Invalid resource id value.');
+    if (body.eventType !== undefined && body.eventType !== existing.json.eventType) {
+      throw badRequest('The event type cannot be changed.');
+    }
     const changes = Object.fromEntries(Object.entries(body).filter(([k]) => !READ_ONLY.includes(k)));
     const merged = mergePatch(existing.json, changes) as EventJson;
     const timesChanged = body.start !== undefined || body.end !== undefined;

@@ -1,5 +1,12 @@
-import type { FakeCalendarData, FakeCalendarStore, StoredEvent } from './fake-calendar-store.js';
+import {
+  EVENT_FIELDS,
+  EVENT_TYPES,
+  type FakeCalendarData,
+  type FakeCalendarStore,
+  type StoredEvent,
+} from './fake-calendar-store.js';
 import { queryInstant, rfc3339 } from './fake-event-time.js';
+import { parseFields, unknownFields } from './fake-partial-response.js';
 import { badRequest, GoogleApiError } from './google-errors.js';
 
 /** Parameters Google refuses next to a `syncToken`. */
@@ -13,6 +20,30 @@ const NOT_WITH_SYNC = [
   'timeMax',
   'updatedMin',
 ];
+
+/** The fields of an `Events` answer (the list itself); its `items` hold `Event` fields. */
+const EVENTS_FIELDS: ReadonlySet<string> = new Set(
+  'accessRole defaultReminders description etag items kind nextPageToken nextSyncToken summary timeZone updated'.split(
+    ' ',
+  ),
+);
+
+/** A `fields` selection naming something an `Events` answer does not have is refused, as Google does. */
+function checkFields(mask: string | null): void {
+  if (mask === null) return;
+  const unknown = unknownFields(parseFields(mask), EVENTS_FIELDS, { items: EVENT_FIELDS });
+  if (unknown.length > 0) {
+    throw badRequest(`Invalid field selection ${unknown[0]}`, 'invalidParameter', 'fields');
+  }
+}
+
+function eventTypes(query: URLSearchParams): string[] {
+  const types = query.getAll('eventTypes');
+  const wrong = types.find((t) => !EVENT_TYPES.includes(t));
+  if (wrong !== undefined)
+    throw badRequest(`Invalid value for: eventTypes: ${wrong}`, 'invalid', 'eventTypes');
+  return types;
+}
 
 interface Cursor {
   /** Which events: changes after `from` (sync) or the plain list. */
@@ -61,7 +92,7 @@ function syncFrom(store: FakeCalendarStore, calendar: FakeCalendarData, token: s
 }
 
 /**
- * `events.list` as Google answers it: time-window, extended-property and deletion filters, pages of
+ * `events.list` as Google answers it: time-window, event-type, extended-property and deletion filters, pages of
  * `maxResults`, and `nextSyncToken` on the last page; a `syncToken` returns what changed since
  * (deletions included) and answers 410 once tokens were expired.
  */
@@ -72,6 +103,8 @@ export function listEvents(
 ): Record<string, unknown> {
   const calendar = store.resolve(calendarId);
   const query = new URL(url, 'http://fake').searchParams;
+  checkFields(query.get('fields'));
+  const types = eventTypes(query);
   const syncToken = query.get('syncToken');
   if (syncToken !== null) {
     const clash = NOT_WITH_SYNC.find((name) => query.has(name));
@@ -113,6 +146,7 @@ export function listEvents(
     if (timeMin !== undefined && event.endMs <= timeMin) return false;
     if (timeMax !== undefined && event.startMs >= timeMax) return false;
     if (updatedMin !== undefined && Date.parse(String(event.json.updated)) < updatedMin) return false;
+    if (types.length > 0 && !types.includes(String(event.json.eventType))) return false;
     if (!matchesProps(event, 'private', priv) || !matchesProps(event, 'shared', shared)) return false;
     if (q && !`${event.json.summary ?? ''} ${event.json.description ?? ''}`.toLowerCase().includes(q))
       return false;
@@ -121,8 +155,9 @@ export function listEvents(
   matching.sort((a, b) =>
     cursor.from !== null ? a.seq - b.seq : a.startMs - b.startMs || a.json.id.localeCompare(b.json.id),
   );
-  const page = matching.slice(cursor.offset, cursor.offset + maxResults);
-  const more = cursor.offset + maxResults < matching.length;
+  const size = Math.min(maxResults, store.maxPageSize);
+  const page = matching.slice(cursor.offset, cursor.offset + size);
+  const more = cursor.offset + size < matching.length;
   return {
     kind: 'calendar#events',
     etag: `"${store.seq}"`,
@@ -133,7 +168,7 @@ export function listEvents(
     defaultReminders: [{ method: 'popup', minutes: 10 }],
     items: page.map((event) => event.json),
     ...(more
-      ? { nextPageToken: encode({ ...cursor, offset: cursor.offset + maxResults }) }
+      ? { nextPageToken: encode({ ...cursor, offset: cursor.offset + size }) }
       : { nextSyncToken: encode({ c: calendar.id, e: store.epoch, s: cursor.snapshot }) }),
   };
 }

@@ -129,6 +129,74 @@ describe('fake Google: events', () => {
     expect([gone.status, gone.reason]).toEqual([410, 'fullSyncRequired']);
   });
 
+  it('answers only the selected fields (partial response) and refuses fields an answer cannot have', async () => {
+    fake.seedEvent('primary', {
+      ...timed('aaaaa'),
+      attendees: [{ email: 'va@example.com', responseStatus: 'declined' }, { email: 'b@x.example' }],
+    });
+    const mask = encodeURIComponent('timeZone,items(id,attendees(self,responseStatus),start/dateTime)');
+    const partial = await api('GET', `/calendars/primary/events?fields=${mask}`);
+    expect(partial.json).toEqual({
+      timeZone: 'Europe/Budapest',
+      items: [
+        {
+          id: 'aaaaa',
+          attendees: [{ self: true, responseStatus: 'declined' }, { responseStatus: 'needsAction' }],
+          start: { dateTime: '2026-11-30T10:00:00+01:00' },
+        },
+      ],
+    });
+    const one = await api('GET', `/calendars/primary/events/aaaaa?fields=summary`);
+    expect(one.json).toEqual({ summary: 'x' });
+    for (const bad of ['items(title)', 'colour', 'items(id', 'items)', 'a b']) {
+      const refused = await api('GET', `/calendars/primary/events?fields=${encodeURIComponent(bad)}`);
+      expect([bad, refused.status, refused.reason]).toEqual([bad, 400, 'invalidParameter']);
+    }
+  });
+
+  it('keeps event types: filters lists by them, refuses types that cannot be created or changed', async () => {
+    fake.seedEvent('primary', timed('aaaaa'));
+    fake.seedEvent('primary', {
+      ...timed('bbbbb'),
+      eventType: 'outOfOffice',
+      outOfOfficeProperties: { autoDeclineMode: 'declineNone' },
+    });
+    fake.seedEvent('primary', { ...timed('ccccc'), eventType: 'workingLocation' });
+    expect(fake.event('primary', 'aaaaa')?.eventType).toBe('default');
+    const types = await api(
+      'GET',
+      '/calendars/primary/events?eventTypes=outOfOffice&eventTypes=workingLocation',
+    );
+    expect(types.json.items.map((e: { id: string; eventType: string }) => [e.id, e.eventType])).toEqual([
+      ['bbbbb', 'outOfOffice'],
+      ['ccccc', 'workingLocation'],
+    ]);
+    expect((await api('GET', '/calendars/primary/events?eventTypes=meeting')).status).toBe(400);
+    expect(
+      (await api('POST', '/calendars/primary/events', { ...timed(), eventType: 'fromGmail' })).status,
+    ).toBe(400);
+    expect((await api('POST', '/calendars/primary/events', { ...timed(), eventType: 'party' })).status).toBe(
+      400,
+    );
+    expect((await api('PATCH', '/calendars/primary/events/aaaaa', { eventType: 'focusTime' })).status).toBe(
+      400,
+    );
+    expect((await api('PATCH', '/calendars/primary/events/bbbbb', { eventType: 'outOfOffice' })).status).toBe(
+      200,
+    );
+  });
+
+  it('answers pages no longer than its cap, whatever maxResults asks', async () => {
+    fake.store.maxPageSize = 2;
+    for (const id of ['aaaaa', 'bbbbb', 'ccccc']) fake.seedEvent('primary', timed(id));
+    const first = await api('GET', '/calendars/primary/events?maxResults=2500');
+    expect(first.json.items).toHaveLength(2);
+    const token = encodeURIComponent(first.json.nextPageToken);
+    const second = await api('GET', `/calendars/primary/events?maxResults=2500&pageToken=${token}`);
+    expect(second.json.items.map((e: { id: string }) => e.id)).toEqual(['ccccc']);
+    expect(second.json.nextSyncToken).toEqual(expect.any(String));
+  });
+
   it('wants a valid bearer token with a calendar scope', async () => {
     expect((await api('GET', '/calendars/primary/events', undefined, null)).status).toBe(401);
     expect((await api('GET', '/calendars/primary/events', undefined, 'ya29.forged')).status).toBe(401);

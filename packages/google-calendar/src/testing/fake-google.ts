@@ -14,6 +14,11 @@ export interface FakeGoogleOptions {
   timeZone?: string;
   /** @defaultValue 3599 */
   accessTokenTtlSeconds?: number;
+  /**
+   * The most events on one `events.list` page, whatever `maxResults` asks: Google may answer short
+   * pages, and a small cap makes a client's paging run in a test. @defaultValue 2500
+   */
+  maxPageSize?: number;
   now?: () => number;
 }
 
@@ -48,6 +53,7 @@ export class FakeGoogle {
     });
     this.store = new FakeCalendarStore(this.account, now);
     this.store.addCalendar(this.account, options.timeZone ?? 'Europe/Budapest');
+    if (options.maxPageSize !== undefined) this.store.maxPageSize = options.maxPageSize;
     this.channels = new FakeChannels({
       now,
       defaultTtlMs: 7 * 86_400_000,

@@ -4,6 +4,7 @@ import type { FakeChannels } from './fake-channels.js';
 import { listEvents } from './fake-event-list.js';
 import { freeBusy } from './fake-freebusy.js';
 import { type FakeOAuth, requireAccess, SCOPES_FOR } from './fake-oauth.js';
+import { parseFields, selectFields } from './fake-partial-response.js';
 import { badRequest, guarded } from './google-errors.js';
 
 const BASE = '/calendar/v3';
@@ -36,7 +37,12 @@ export function registerCalendarRoutes(
       guarded(() => {
         requireAccess(oauth, req, scopes);
         requireJson(req);
-        return handler(req);
+        // `fields` (partial response) applies to every method's answer; a malformed one is a 400.
+        const mask = req.query.get('fields');
+        const selection = mask === null ? null : parseFields(mask);
+        const response = handler(req);
+        if (selection === null || response.status >= 300 || response.json === undefined) return response;
+        return { ...response, json: selectFields(response.json, selection) };
       }),
     );
   const calendar = (req: FakeRequest) => req.params.calendarId ?? '';
