@@ -252,6 +252,56 @@ describe('scheduleTasks', () => {
     expect(now!.endMs + BUFFER_MS <= clash.start || now!.startMs >= clash.end + BUFFER_MS).toBe(true);
   });
 
+  it('sees a meeting put entirely inside one of its blocks, and moves the block off it', async () => {
+    seedWeek();
+    await schedule();
+    // A client books a call in the middle of the longest block.
+    const [block] = blocksIn(w.google).sort((a, b) => b.endMs - b.startMs - (a.endMs - a.startMs));
+    expect(block!.endMs - block!.startMs).toBeGreaterThanOrEqual(30 * 60_000);
+    const inside = { start: block!.startMs + 10 * 60_000, end: block!.endMs - 10 * 60_000 };
+    w.google.seedEvent('primary', {
+      summary: 'Call booked over the focus block',
+      start: { dateTime: new Date(inside.start).toISOString() },
+      end: { dateTime: new Date(inside.end).toISOString() },
+    });
+    const busy = await w.calendar.busy({ start: NOW, end: '2026-12-14T08:00:00Z' });
+    expect(busy).toContainEqual({
+      start: new Date(inside.start).toISOString(),
+      end: new Date(inside.end).toISOString(),
+      source: 'primary',
+    });
+
+    const after = await schedule();
+    expect(after.moved).toBe(1);
+    expect(after.plan.move.map((m) => m.id)).toEqual([block!.json.id]);
+    for (const e of blocksIn(w.google)) {
+      expect(e.endMs + BUFFER_MS <= inside.start || e.startMs >= inside.end + BUFFER_MS).toBe(true);
+    }
+  });
+
+  it('with no buffer, moves a block a meeting overlaps only in part', async () => {
+    const seeded = seedWeek();
+    const config = { ...w.config, calendar: { ...w.config.calendar, bufferMinutes: 0 } };
+    const run = () => scheduleTasks({ config, tasks: w.tasks, calendar: w.calendar, now: NOW });
+    await run();
+    const [block] = blocksIn(w.google).filter(
+      (e) =>
+        (e.json.extendedProperties as { private: Record<string, string> }).private.vahubTask ===
+        seeded.thames.gid,
+    );
+    const clash = { start: block!.endMs - 15 * 60_000, end: block!.endMs + 30 * 60_000 };
+    w.google.seedEvent('primary', {
+      summary: 'Overrunning call',
+      start: { dateTime: new Date(clash.start).toISOString() },
+      end: { dateTime: new Date(clash.end).toISOString() },
+    });
+    const after = await run();
+    expect(after.plan.move.map((m) => m.id)).toEqual([block!.json.id]);
+    for (const e of blocksIn(w.google)) {
+      expect(e.endMs <= clash.start || e.startMs >= clash.end).toBe(true);
+    }
+  });
+
   it('leaves a block the VA moved by hand where the VA put it', async () => {
     const seeded = seedWeek();
     const first = await schedule();

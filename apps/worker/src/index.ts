@@ -4,7 +4,6 @@ export {
   type DraftInvoicesResult,
   draftInvoices,
 } from './flows/draft-invoices.js';
-export { busyWithoutBlocks } from './flows/own-blocks.js';
 export {
   type AgendaItem,
   type BlockExplanation,

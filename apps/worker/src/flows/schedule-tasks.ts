@@ -12,7 +12,6 @@ import {
   type TaskSource,
   type VahubConfig,
 } from '@vahub/core';
-import { busyWithoutBlocks } from './own-blocks.js';
 
 const DAY_MS = 86_400_000;
 
@@ -92,7 +91,8 @@ export async function scheduleTasks(input: ScheduleTasksInput): Promise<Schedule
     settings: config.calendar,
     clients: config.clients,
     tasks,
-    busy: busyWithoutBlocks(busy, blocks),
+    // The port's busy time already leaves vahub's blocks out (and keeps meetings under them).
+    busy,
     blocks,
   });
   const byId = new Map(tasks.map((t) => [t.id, t]));

@@ -56,6 +56,12 @@ export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
 
 /** The VA's calendar (Google, later Outlook). */
 export interface CalendarPort {
+  /**
+   * What makes the VA busy in `window` apart from vahub's own blocks (those come from `listBlocks`;
+   * the planner decides where they go): meetings and other events that block time, including any
+   * that lie inside or across a block. Free, declined and cancelled events do not count. Sorted,
+   * disjoint intervals clipped to the window.
+   */
   busy(window: TimeWindow): Promise<BusyInterval[]>;
   /** Insert or update a block under its deterministic id. Safe to repeat. */
   upsertBlock(block: CalendarBlock & { description?: string; colorId?: string }): Promise<UpsertOutcome>;
