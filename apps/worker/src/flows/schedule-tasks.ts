@@ -10,6 +10,7 @@ import {
   type ShortfallReason,
   type Task,
   type TaskSource,
+  toCalendarBlock,
   type VahubConfig,
 } from '@vahub/core';
 
@@ -171,7 +172,11 @@ function summarise(input: {
     ...plan.keep.map((block) => ({ block, change: 'kept' as const })),
   ]
     .filter((a) => parseInstant(a.block.end) > parseInstant(now))
-    .map(({ block, change }) => ({ block: plainBlock(block), task: tasks.get(block.taskId) ?? null, change }))
+    .map(({ block, change }) => ({
+      block: toCalendarBlock(block),
+      task: tasks.get(block.taskId) ?? null,
+      change,
+    }))
     .sort((a, b) => a.block.start.localeCompare(b.block.start) || a.block.id.localeCompare(b.block.id));
   const explanations: BlockExplanation[] = [
     ...plan.create.map((b) => ({ blockId: b.id, taskId: b.taskId, action: 'create' as const, why: b.why })),
@@ -203,18 +208,5 @@ function summarise(input: {
     agenda,
     explanations,
     plan,
-  };
-}
-
-function plainBlock(b: CalendarBlock): CalendarBlock {
-  return {
-    id: b.id,
-    taskId: b.taskId,
-    clientId: b.clientId,
-    chunk: b.chunk,
-    start: b.start,
-    end: b.end,
-    title: b.title,
-    movedByVa: b.movedByVa,
   };
 }

@@ -2,9 +2,9 @@ import type { CalendarBlock } from '../domain/types.js';
 import { compareText, instantMs as parseInstant } from './input.js';
 import type { DeleteReason, MoveReason, PlanInput, PlannedBlock, PlanResult } from './types.js';
 
-/** The calendar once `result` is carried out: what the next plan would read. */
-export function calendarAfter(result: PlanResult): CalendarBlock[] {
-  return [...result.keep, ...result.move, ...result.create].map((b) => ({
+/** A planned block as the calendar holds it: only the `CalendarBlock` fields, without the trail. */
+export function toCalendarBlock(b: CalendarBlock): CalendarBlock {
+  return {
     id: b.id,
     taskId: b.taskId,
     clientId: b.clientId,
@@ -13,7 +13,12 @@ export function calendarAfter(result: PlanResult): CalendarBlock[] {
     end: b.end,
     title: b.title,
     movedByVa: b.movedByVa,
-  }));
+  };
+}
+
+/** The calendar once `result` is carried out: what the next plan would read. */
+export function calendarAfter(result: PlanResult): CalendarBlock[] {
+  return [...result.keep, ...result.move, ...result.create].map(toCalendarBlock);
 }
 
 type Why = { reason: MoveReason; forTaskId?: string | undefined };
