@@ -105,6 +105,7 @@ function pairUp(args: {
     const why = whyPlaced(p, t, piece, {
       ...(parts.get(piece.start) ?? { index: 1, count: 1 }),
       need: pass.needed(t),
+      raw: pass.rawNeed(t),
     });
     const r = pool.shift();
     if (r) {
@@ -206,7 +207,9 @@ function shortfallOf(p: Prepared, pass: Pass, t: PTask): Shortfall | null {
   // Without an estimate the need is only what the existing blocks held: report what is held now, so
   // that planning the result again reports the same.
   const figures =
-    reason === 'estimate-missing' ? { need: placed, placed, onTime: placed } : { need, placed, onTime };
+    reason === 'estimate-missing'
+      ? { need: placed, placed, onTime: placed, raw: placed }
+      : { need, placed, onTime, raw: pass.rawNeed(t) };
   return {
     taskId: t.task.id,
     clientId: t.task.clientId,

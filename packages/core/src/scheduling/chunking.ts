@@ -2,34 +2,57 @@ import type { Interval } from '../time/zoned.js';
 
 /**
  * Chunking rules, in milliseconds. Every chunk is between `min` and `max` long, and a task's
- * remaining need is always 0 or at least `min`, so no chunk shorter than the minimum is ever needed:
+ * remaining need is always 0 or a length that splits into such chunks, so no chunk outside the
+ * bounds is ever needed:
  *
- * - A need shorter than `min` is rounded up to `min` (`roundUpNeed`): a 10-minute task gets a
- *   minimum block rather than a sliver nobody can use.
+ * - A need is rounded up to the nearest length that splits into chunks within `[min, max]`
+ *   (`roundUpNeed`): k = ceil(need / max) chunks are needed, and k chunks hold at least k × min.
+ *   A 10-minute task gets a minimum block rather than a sliver nobody can use; with 30-minute
+ *   blocks only (min = max = 30), a 45-minute task gets 60 minutes; with 60 to 90, 100 minutes
+ *   become 120 (two chunks of 60), since no single chunk can hold 100.
  * - When a free stretch cannot take the whole remaining need, the chunk is as long as the stretch
- *   allows (up to `max`) unless that would leave a remainder shorter than `min`; then the chunk
- *   shrinks so that exactly `min` is left for later. If it cannot shrink (need under 2 × min), the
- *   stretch is skipped: the remainder is never split below the minimum.
+ *   allows (up to `max`) unless what would be left cannot be split within the bounds; then the
+ *   chunk shrinks just enough that it can. If no chunk of at least `min` leaves a splittable
+ *   remainder, the stretch is skipped: the remainder is never split outside the bounds.
  * - Chunks of one task placed back to back are then evened out (`evenRuns`): 130 minutes with a
  *   120-minute maximum become 65 + 65, not 120 + 10 (too short) or 100 + 30.
+ *
+ * When `max` ≥ 2 × `min` every length of at least `min` splits, and the rules reduce to "round up
+ * to the minimum; never leave less than a minimum".
  */
 export interface ChunkLimits {
   min: number;
   max: number;
 }
 
+/**
+ * The smallest length ≥ `need` that splits into chunks within the limits (0 for no need): with
+ * k = ceil(need / max) chunks, any length in [k × min, k × max] splits, and `need` ≤ k × max.
+ * It is never more than `need` + `min` - 1 ms, and never less than `need`.
+ */
 export function roundUpNeed(need: number, limits: ChunkLimits): number {
-  return need <= 0 ? 0 : Math.max(need, limits.min);
+  if (need <= 0) return 0;
+  const chunks = Math.ceil(need / limits.max);
+  return Math.max(need, chunks * limits.min);
 }
 
-/** The length of the next chunk for `remaining` in a stretch of `available`, or null to skip it. */
+/** Whether `length` is 0 or splits into chunks within the limits. */
+export function splittable(length: number, limits: ChunkLimits): boolean {
+  return length === 0 || (length > 0 && roundUpNeed(length, limits) === length);
+}
+
+/**
+ * The length of the next chunk for `remaining` (which must be splittable) in a stretch of
+ * `available`, or null to skip the stretch. The longest chunk the stretch allows whose remainder
+ * still splits: the remainder is at least `remaining - cap`, and the smallest splittable length
+ * from there is `roundUpNeed(remaining - cap)`.
+ */
 export function chooseChunk(remaining: number, available: number, limits: ChunkLimits): number | null {
   const cap = Math.min(limits.max, available);
   if (cap < limits.min) return null;
   if (remaining <= cap) return remaining;
-  if (remaining - cap >= limits.min) return cap;
-  const shrunk = remaining - limits.min;
-  return shrunk >= limits.min ? shrunk : null;
+  const chunk = remaining - roundUpNeed(remaining - cap, limits);
+  return chunk >= limits.min ? chunk : null;
 }
 
 const MINUTE = 60_000;

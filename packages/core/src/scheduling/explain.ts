@@ -55,15 +55,27 @@ export function describeDeadline(p: Prepared, t: PTask): string {
   return `${what} = ${local(p, t.deadline, p.vaZone)} ${p.vaZone}`;
 }
 
+/**
+ * How the minutes a task needs came about: "100 min needed, rounded up to 120 min (2 blocks of 60 to
+ * 90 min)". `raw` is the need before rounding, `need` after.
+ */
+export function describeNeed(p: Prepared, need: { raw: number; need: number }): string {
+  const { min, max } = p.limits;
+  if (need.need <= need.raw) return `${mins(need.need)} needed`;
+  const blocks = Math.ceil(need.need / max);
+  const shape = min === max ? `${mins(min)} each` : `of ${Math.round(min / MINUTE)} to ${mins(max)}`;
+  return `${mins(need.raw)} needed, rounded up to ${mins(need.need)} (${blocks} block${blocks === 1 ? '' : 's'} ${shape})`;
+}
+
 export function whyPlaced(
   p: Prepared,
   t: PTask,
   placed: Interval,
-  part: { index: number; count: number; need: number },
+  part: { index: number; count: number; need: number; raw: number },
 ): string[] {
   if (!p.explain) return [];
   const lines = [
-    `"${t.task.name}" (${t.client?.name ?? t.task.clientId}): ${mins(part.need)} needed, ${describeDeadline(p, t)}`,
+    `"${t.task.name}" (${t.client?.name ?? t.task.clientId}): ${describeNeed(p, part)}, ${describeDeadline(p, t)}`,
     `planning order ${t.rank + 1} of ${p.ranked.length}: earliest deadline first, then priority (${t.task.priority})`,
     `earliest free working time from ${local(p, Math.max(t.release, p.earliest), p.vaZone)}, clear of busy time and a ${mins(p.buffer)} buffer: ${span(p, placed)}`,
     `part ${part.index} of ${part.count}, ${mins(placed.end - placed.start)} (blocks are ${mins(p.limits.min)} to ${mins(p.limits.max)})`,
@@ -117,9 +129,22 @@ export function shortfallMessage(
   p: Prepared,
   t: PTask,
   reason: ShortfallReason,
-  figures: { need: number; placed: number; onTime: number },
+  figures: { need: number; placed: number; onTime: number; raw: number },
 ): string {
   if (!p.explain) return '';
+  const text = shortfallText(p, t, reason, figures);
+  // Rounding is part of the answer to "why that many minutes?".
+  return reason === 'estimate-missing' || reason === 'unknown-client' || figures.need <= figures.raw
+    ? text
+    : `${text} (${describeNeed(p, figures)})`;
+}
+
+function shortfallText(
+  p: Prepared,
+  t: PTask,
+  reason: ShortfallReason,
+  figures: { need: number; placed: number; onTime: number },
+): string {
   const name = `"${t.task.name}"`;
   switch (reason) {
     case 'estimate-missing':

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { blockEventId } from '../crypto/ids.js';
-import type { CalendarBlock } from '../domain/types.js';
 import { PlanInputError } from './input.js';
 import { planSchedule } from './plan.js';
-import { finalBlocks, minutesOf, planInput, task, violations, weekly } from './test-fixtures.js';
+import { block, finalBlocks, minutesOf, planInput, task, violations, weekly } from './test-fixtures.js';
 import type { PlanInput, PlanResult } from './types.js';
 
 // Monday 2026-04-06, 08:00 in Budapest (CEST, +2); working hours Mon-Fri 09:00-17:00 = 07:00Z-15:00Z.
@@ -17,19 +16,6 @@ function plan(fields: Partial<PlanInput>): PlanResult {
 }
 
 const span = (b: { start: string; end: string }) => [b.start, b.end];
-
-function block(
-  fields: Partial<CalendarBlock> & { taskId: string; chunk: number; start: string; end: string },
-): CalendarBlock {
-  const clientId = fields.clientId ?? 'koala-co';
-  return {
-    id: blockEventId(clientId, fields.taskId, fields.chunk),
-    clientId,
-    title: `[Koala Co] Task ${fields.taskId}`,
-    movedByVa: false,
-    ...fields,
-  };
-}
 
 describe('planSchedule on an empty and on a full calendar', () => {
   it('fills an empty week from the start of working hours, evening out back-to-back chunks', () => {

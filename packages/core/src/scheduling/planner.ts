@@ -127,10 +127,14 @@ export class Pass {
     return t.task.status === 'open' && t.client !== null;
   }
 
-  /** The task's need from now on, rounded up to the minimum block. */
+  /** The task's need from now on, before rounding: without an estimate, what its blocks hold. */
+  rawNeed(t: PTask): number {
+    return t.need ?? this.existingTotal.get(t.task.id) ?? 0;
+  }
+
+  /** The task's need from now on, rounded up to a length that splits into chunks within bounds. */
   needed(t: PTask): number {
-    const need = t.need ?? this.existingTotal.get(t.task.id) ?? 0;
-    return roundUpNeed(need, this.p.limits);
+    return roundUpNeed(this.rawNeed(t), this.p.limits);
   }
 
   held(t: PTask, before = Number.POSITIVE_INFINITY): number {

@@ -39,6 +39,20 @@ export function task(fields: Partial<Task> & { id: string }): Task {
   };
 }
 
+/** A block of vahub's for `taskId`'s chunk, with its deterministic id (client `koala-co` by default). */
+export function block(
+  fields: Partial<CalendarBlock> & { taskId: string; chunk: number; start: string; end: string },
+): CalendarBlock {
+  const clientId = fields.clientId ?? 'koala-co';
+  return {
+    id: blockEventId(clientId, fields.taskId, fields.chunk),
+    clientId,
+    title: `[Koala Co] Task ${fields.taskId}`,
+    movedByVa: false,
+    ...fields,
+  };
+}
+
 export const CLIENTS = [
   { id: 'koala-co', name: 'Koala Co', timezone: 'Australia/Sydney' },
   { id: 'hudson-legal', name: 'Hudson Legal', timezone: 'America/New_York' },
@@ -225,7 +239,7 @@ export function accountingViolations(input: PlanInput, result: PlanResult, fresh
         out.push(`${t.id}: no estimate but no estimate-missing report`);
       continue;
     }
-    const need = raw <= 0 ? 0 : Math.max(Math.ceil(raw), input.settings.minBlockMinutes);
+    const need = roundedNeed(raw <= 0 ? 0 : Math.ceil(raw), input.settings);
     const deadline = deadlineOf(t, zone);
     let held = 0;
     let onTime = 0;
@@ -251,6 +265,17 @@ export function accountingViolations(input: PlanInput, result: PlanResult, fresh
     }
   }
   return out;
+}
+
+/**
+ * The test's own rounding of a need (whole minutes): the smallest length from `need` on that k
+ * chunks within [min, max] can sum to, found by counting up.
+ */
+export function roundedNeed(need: number, s: { minBlockMinutes: number; maxBlockMinutes: number }): number {
+  if (need <= 0) return 0;
+  for (let len = need; ; len++) {
+    for (let k = 1; k * s.minBlockMinutes <= len; k++) if (len <= k * s.maxBlockMinutes) return len;
+  }
 }
 
 /** The test's own reading of a deadline: `due_at`, or the end of `due_on` in the client's zone. */
