@@ -318,6 +318,113 @@ describe('scheduleTasks', () => {
     const event = blocksIn(w.google).find((e) => e.json.id === thamesBlock.id)!;
     expect(event.startMs).toBe(budapest('2026-12-08T15:00'));
   });
+
+  it("leaves yesterday's block where it was, and books what remains under new ids", async () => {
+    const task = w.asana.createTask({
+      name: 'Monthly report',
+      projects: [KOALA_PROJECT],
+      assignee: w.vaGid,
+      completed: false,
+      dueOn: '2026-12-18',
+      customFields: { [w.estimateGid]: 150 },
+    });
+    // A one-day horizon, so Monday's plan books only what fits on Monday.
+    const config = { ...w.config, calendar: { ...w.config.calendar, horizonDays: 1 } };
+    const run = (now: string) => scheduleTasks({ config, tasks: w.tasks, calendar: w.calendar, now });
+    // Monday 16:00 in Budapest: 45 minutes of the working day are left.
+    const monday = await run('2026-12-07T15:00:00Z');
+    expect(monday.created).toBe(1);
+    const [held] = blocksIn(w.google);
+    const mondayTimes = [budapest('2026-12-07T16:15'), budapest('2026-12-07T17:00')];
+    expect([held?.startMs, held?.endMs]).toEqual(mondayTimes);
+    const mondayId = held!.json.id as string;
+    const writesBefore = w.google.apiRequests().length;
+
+    // Tuesday 09:00: Monday's block is history, the task is still open.
+    const tuesday = await run('2026-12-08T08:00:00Z');
+    const events = blocksIn(w.google);
+    const monday2 = events.find((e) => e.json.id === mondayId);
+    expect([monday2?.startMs, monday2?.endMs]).toEqual(mondayTimes);
+    const tuesdayWrites = w.google
+      .apiRequests()
+      .slice(writesBefore)
+      .filter((r) => r.method !== 'GET');
+    expect(tuesdayWrites.length).toBeGreaterThan(0);
+    expect(tuesdayWrites.filter((r) => r.path.includes(mondayId))).toEqual([]);
+    const fresh = events.filter((e) => e.json.id !== mondayId);
+    expect(fresh.length).toBeGreaterThan(0);
+    expect(tuesday.plan.create.map((b) => b.id)).not.toContain(mondayId);
+    for (const e of fresh) expect(e.startMs).toBeGreaterThanOrEqual(budapest('2026-12-08T09:15'));
+    // The history is the planner's input, not part of the day's report.
+    expect(tuesday.agenda.map((a) => a.block.id).sort()).toEqual(fresh.map((e) => e.json.id).sort());
+    expect(tuesday.kept).toBe(0);
+    expect(tuesday.agenda.every((a) => a.block.taskId === task.gid)).toBe(true);
+  });
+
+  it("reports a task that landed in a second client's project, and leaves its blocks as they are", async () => {
+    const seeded = seedWeek();
+    const first = await schedule();
+    const koala = first.agenda.filter((a) => a.block.taskId === seeded.koala.gid).map((a) => a.block);
+    expect(koala.length).toBeGreaterThan(0);
+    w.asana.addTaskToProject(seeded.koala.gid, THAMES_PROJECT);
+    const writes = calendarWrites(w.google);
+
+    const after = await schedule();
+    expect(after.problems).toEqual([
+      {
+        kind: 'task-unreadable',
+        taskId: seeded.koala.gid,
+        clientIds: ['koala-co', 'thames-studio'],
+        blockIds: koala.map((b) => b.id).sort(),
+        code: 'conflict',
+        message: expect.stringContaining(seeded.koala.gid),
+      },
+    ]);
+    const message = after.problems[0]?.message ?? '';
+    expect(message).toMatch(/koala-co, thames-studio/);
+    expect(message).toMatch(/move it to one client's projects/);
+    expect(message).toContain('[Koala Co] Schedule posts');
+    expect(calendarWrites(w.google)).toBe(writes);
+    expect([after.created, after.moved, after.deleted]).toEqual([0, 0, 0]);
+    for (const block of koala) {
+      const event = blocksIn(w.google).find((e) => e.json.id === block.id);
+      expect([event?.startMs, event?.endMs]).toEqual([Date.parse(block.start), Date.parse(block.end)]);
+      const item = after.agenda.find((a) => a.block.id === block.id);
+      expect(item).toMatchObject({ change: 'kept', block: { movedByVa: false } });
+      expect(after.explanations.find((x) => x.blockId === block.id)?.why).toEqual([message]);
+    }
+  });
+
+  it('reports a task that cannot be read for good; a passing failure still fails the run, to be retried', async () => {
+    const seeded = seedWeek();
+    const first = await schedule();
+    const koala = first.agenda.filter((a) => a.block.taskId === seeded.koala.gid).map((a) => a.block.id);
+    // Out of every listed project, so the flow reads it by id.
+    w.asana.removeTaskFromProject(seeded.koala.gid, KOALA_PROJECT);
+    const readOf = (req: { method: string; path: string }) =>
+      req.method === 'GET' && req.path.endsWith(`/tasks/${seeded.koala.gid}`);
+    const writes = calendarWrites(w.google);
+
+    w.asana.server.faults.next({ status: 503, match: readOf });
+    await expect(schedule()).rejects.toMatchObject({ name: 'ConnectorError', retryable: true, status: 503 });
+    expect(calendarWrites(w.google)).toBe(writes);
+
+    w.asana.server.faults.next({ status: 403, match: readOf });
+    const after = await schedule();
+    expect(after.problems).toEqual([
+      expect.objectContaining({ taskId: seeded.koala.gid, blockIds: [...koala].sort(), code: 'failed' }),
+    ]);
+    expect(after.problems[0]?.message).toMatch(/HTTP 403/);
+    expect(after.deleted).toBe(0);
+    expect(calendarWrites(w.google)).toBe(writes);
+
+    // Once the task reads again, the flow does what the source says: it is in no client's project.
+    const healed = await schedule();
+    expect(healed.problems).toEqual([]);
+    expect(healed.plan.delete.map((d) => [d.block.id, d.reason]).sort()).toEqual(
+      koala.map((id) => [id, 'task-missing']).sort(),
+    );
+  });
 });
 
 describe('draftInvoices', () => {

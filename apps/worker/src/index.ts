@@ -4,11 +4,11 @@ export {
   type DraftInvoicesResult,
   draftInvoices,
 } from './flows/draft-invoices.js';
-export {
-  type AgendaItem,
-  type BlockExplanation,
-  type ScheduleSummary,
-  type ScheduleTasksInput,
-  scheduleTasks,
-  type UnplacedTask,
-} from './flows/schedule-tasks.js';
+export type {
+  AgendaItem,
+  BlockExplanation,
+  ScheduleSummary,
+  UnplacedTask,
+} from './flows/schedule-summary.js';
+export { SCHEDULE_LOOKBACK_DAYS, type ScheduleTasksInput, scheduleTasks } from './flows/schedule-tasks.js';
+export type { ScheduleProblem } from './flows/tasks-of-blocks.js';

@@ -7,14 +7,21 @@ import {
   type PlanResult,
   parseInstant,
   planSchedule,
-  type ShortfallReason,
   type Task,
   type TaskSource,
-  toCalendarBlock,
   type VahubConfig,
 } from '@vahub/core';
+import { type ScheduleSummary, summarise } from './schedule-summary.js';
+import { tasksOfBlocks } from './tasks-of-blocks.js';
 
 const DAY_MS = 86_400_000;
+
+/**
+ * How far back vahub's blocks are read. The planner never changes a block that has started, but it
+ * must see a task's past blocks: they hold the chunk numbers (and so the event ids) already used,
+ * and the work already booked for the task. Two months covers tasks open for weeks.
+ */
+export const SCHEDULE_LOOKBACK_DAYS = 60;
 
 export interface ScheduleTasksInput {
   /** The VA, the calendar settings and the clients whose tasks are planned. */
@@ -23,69 +30,39 @@ export interface ScheduleTasksInput {
   calendar: CalendarPort;
   /** The instant the plan is made for. @defaultValue the current time */
   now?: IsoInstant;
-}
-
-/** A task that did not get all the time it needs before its deadline (or within the horizon). */
-export interface UnplacedTask {
-  taskId: string;
-  taskName: string;
-  clientId: string;
-  reason: ShortfallReason;
-  missingMinutes: number;
-  deadline: IsoInstant | null;
-  message: string;
-}
-
-/** A block on the calendar after the run, with the task it is for. */
-export interface AgendaItem {
-  block: CalendarBlock;
-  task: Task | null;
-  change: 'created' | 'moved' | 'kept';
-}
-
-/** Why the planner did what it did with one block, for `vahub plan` and the demo. */
-export interface BlockExplanation {
-  blockId: string;
-  taskId: string;
-  action: 'create' | 'move' | 'keep' | 'delete';
-  why: string[];
-}
-
-export interface ScheduleSummary {
-  now: IsoInstant;
-  created: number;
-  moved: number;
-  kept: number;
-  deleted: number;
-  /** Kept blocks whose title was rewritten because the task was renamed. */
-  retitled: number;
-  unplaced: UnplacedTask[];
-  /** vahub's blocks from `now` on after the run, in time order. */
-  agenda: AgendaItem[];
-  explanations: BlockExplanation[];
-  plan: PlanResult;
+  /**
+   * Days before `now` from which vahub's blocks are read and handed to the planner (as history it
+   * never changes). @defaultValue {@link SCHEDULE_LOOKBACK_DAYS} (60)
+   */
+  lookbackDays?: number;
 }
 
 /**
  * Tasks into focus blocks: read every configured client's open tasks and the VA's calendar, plan,
  * and make the calendar match the plan. Idempotent: the planner keeps every block that is still
- * valid, so a second run with nothing changed writes nothing.
+ * valid, so a second run with nothing changed writes nothing. A block that has ended is never
+ * written or deleted.
  */
 export async function scheduleTasks(input: ScheduleTasksInput): Promise<ScheduleSummary> {
   const { config, calendar } = input;
+  const lookbackDays = input.lookbackDays ?? SCHEDULE_LOOKBACK_DAYS;
+  if (!Number.isInteger(lookbackDays) || lookbackDays < 0) {
+    throw new RangeError(`lookbackDays must be a whole number of days >= 0, got ${lookbackDays}`);
+  }
   const now = formatInstant(input.now === undefined ? Date.now() : parseInstant(input.now));
+  const nowMs = parseInstant(now);
   // The planner looks one day past its horizon (working windows run to the end of the last day, in
   // the VA's zone); two days covers that in any zone.
-  const window = {
-    start: now,
-    end: formatInstant(parseInstant(now) + (config.calendar.horizonDays + 2) * DAY_MS),
-  };
+  const end = formatInstant(nowMs + (config.calendar.horizonDays + 2) * DAY_MS);
   const [open, busy, blocks] = await Promise.all([
     openTasks(input.tasks, config.clients),
-    calendar.busy(window),
-    calendar.listBlocks(window),
+    calendar.busy({ start: now, end }),
+    calendar.listBlocks({ start: formatInstant(nowMs - lookbackDays * DAY_MS), end }),
   ]);
-  const tasks = await withTasksOfBlocks(input.tasks, open, blocks);
+  const { tasks, problems } = await tasksOfBlocks({ source: input.tasks, open, blocks, now: nowMs });
+  // A task that cannot be read is not planned; its blocks go in pinned (the planner never touches a
+  // block the VA moved), so they are neither deleted as "task missing" nor planned over.
+  const pinned = new Set(problems.flatMap((p) => p.blockIds));
   const plan = planSchedule({
     now,
     va: { timezone: config.va.timezone, workingHours: config.va.workingHours },
@@ -94,11 +71,20 @@ export async function scheduleTasks(input: ScheduleTasksInput): Promise<Schedule
     tasks,
     // The port's busy time already leaves vahub's blocks out (and keeps meetings under them).
     busy,
-    blocks,
+    blocks: blocks.map((b) => (pinned.has(b.id) ? { ...b, movedByVa: true } : b)),
   });
   const byId = new Map(tasks.map((t) => [t.id, t]));
-  const retitled = await apply({ plan, calendar, clients: config.clients, tasks: byId });
-  return summarise({ now, plan, tasks: byId, retitled });
+  // Never written, whatever the plan says: blocks that ended (the calendar's history) and pinned ones.
+  const frozen = new Set([...pinned, ...blocks.filter((b) => parseInstant(b.end) <= nowMs).map((b) => b.id)]);
+  const retitled = await apply({ plan, calendar, clients: config.clients, tasks: byId, frozen, now: nowMs });
+  return summarise({
+    now,
+    plan,
+    tasks: byId,
+    retitled,
+    problems,
+    original: new Map(blocks.map((b) => [b.id, b])),
+  });
 }
 
 /** Every configured project's open tasks, each once (a task may sit in two projects of one client). */
@@ -111,30 +97,22 @@ async function openTasks(source: TaskSource, clients: readonly ClientConfig[]): 
 }
 
 /**
- * The planner must know the task of every block: a block whose task is no longer open (completed,
- * reassigned, moved to an unconfigured project) is read one by one, so the planner deletes it for
- * the right reason; one the source no longer knows is left out, and the planner treats it as deleted.
+ * Deletions first (they free time), then moves and new blocks, then title fixes of kept blocks.
+ * A write to a frozen id, or of a block that ends by `now`, is skipped: the planner does not plan
+ * such writes, and an event id reused for a past block would make the calendar's upsert move that
+ * past event (Google answers the insert 409, and the upsert patches the existing event).
  */
-async function withTasksOfBlocks(
-  source: TaskSource,
-  open: readonly Task[],
-  blocks: readonly CalendarBlock[],
-): Promise<Task[]> {
-  const known = new Set(open.map((t) => t.id));
-  const missing = [...new Set(blocks.map((b) => b.taskId).filter((id) => !known.has(id)))].sort();
-  const read = await Promise.all(missing.map((id) => source.getTask(id)));
-  return [...open, ...read.filter((t): t is Task => t !== null)];
-}
-
-/** Deletions first (they free time), then moves and new blocks, then title fixes of kept blocks. */
 async function apply(input: {
   plan: PlanResult;
   calendar: CalendarPort;
   clients: readonly ClientConfig[];
   tasks: ReadonlyMap<string, Task>;
+  frozen: ReadonlySet<string>;
+  now: number;
 }): Promise<number> {
-  const { plan, calendar } = input;
+  const { plan, calendar, frozen } = input;
   const colors = new Map(input.clients.map((c) => [c.id, c.color]));
+  const writable = (block: CalendarBlock) => !frozen.has(block.id) && parseInstant(block.end) > input.now;
   const write = (block: CalendarBlock) => {
     const url = input.tasks.get(block.taskId)?.url ?? null;
     const colorId = colors.get(block.clientId);
@@ -151,62 +129,10 @@ async function apply(input: {
       ...(colorId === undefined ? {} : { colorId }),
     });
   };
-  for (const d of plan.delete) await calendar.deleteBlock(d.block.id);
-  for (const m of plan.move) await write(m);
-  for (const c of plan.create) await write(c);
-  const retitle = plan.keep.filter((k) => k.titleChanged);
+  for (const d of plan.delete) if (!frozen.has(d.block.id)) await calendar.deleteBlock(d.block.id);
+  for (const m of plan.move) if (writable(m)) await write(m);
+  for (const c of plan.create) if (writable(c)) await write(c);
+  const retitle = plan.keep.filter((k) => k.titleChanged && writable(k));
   for (const k of retitle) await write(k);
   return retitle.length;
-}
-
-function summarise(input: {
-  now: IsoInstant;
-  plan: PlanResult;
-  tasks: ReadonlyMap<string, Task>;
-  retitled: number;
-}): ScheduleSummary {
-  const { plan, tasks, now } = input;
-  const agenda: AgendaItem[] = [
-    ...plan.create.map((block) => ({ block, change: 'created' as const })),
-    ...plan.move.map((block) => ({ block, change: 'moved' as const })),
-    ...plan.keep.map((block) => ({ block, change: 'kept' as const })),
-  ]
-    .filter((a) => parseInstant(a.block.end) > parseInstant(now))
-    .map(({ block, change }) => ({
-      block: toCalendarBlock(block),
-      task: tasks.get(block.taskId) ?? null,
-      change,
-    }))
-    .sort((a, b) => a.block.start.localeCompare(b.block.start) || a.block.id.localeCompare(b.block.id));
-  const explanations: BlockExplanation[] = [
-    ...plan.create.map((b) => ({ blockId: b.id, taskId: b.taskId, action: 'create' as const, why: b.why })),
-    ...plan.move.map((b) => ({ blockId: b.id, taskId: b.taskId, action: 'move' as const, why: b.why })),
-    ...plan.keep.map((b) => ({ blockId: b.id, taskId: b.taskId, action: 'keep' as const, why: b.why })),
-    ...plan.delete.map((d) => ({
-      blockId: d.block.id,
-      taskId: d.block.taskId,
-      action: 'delete' as const,
-      why: d.why,
-    })),
-  ];
-  return {
-    now,
-    created: plan.create.length,
-    moved: plan.move.length,
-    kept: plan.keep.length,
-    deleted: plan.delete.length,
-    retitled: input.retitled,
-    unplaced: plan.shortfalls.map((s) => ({
-      taskId: s.taskId,
-      taskName: tasks.get(s.taskId)?.name ?? s.taskId,
-      clientId: s.clientId,
-      reason: s.reason,
-      missingMinutes: s.missingMinutes,
-      deadline: s.deadline,
-      message: s.message,
-    })),
-    agenda,
-    explanations,
-    plan,
-  };
 }
