@@ -15,7 +15,7 @@ import { createGoogleCalendar, type GoogleCalendar } from '@vahub/google-calenda
 import { FakeGoogle, type StoredEvent } from '@vahub/google-calendar/testing';
 import { TogglClient, TogglTimeSource } from '@vahub/toggl';
 import { FakeToggl } from '@vahub/toggl/testing';
-import { draftInvoices, scheduleTasks } from '@vahub/worker';
+import { draftInvoices, InvoiceTaggingIncompleteError, scheduleTasks } from '@vahub/worker';
 import { XeroConnector } from '@vahub/xero';
 import { FakeXero } from '@vahub/xero/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -454,6 +454,24 @@ describe('draftInvoices', () => {
       invoices: w.invoices,
     });
   const tagsOf = (id: number) => w.toggl.store.entries.get(id)?.tags ?? [];
+  /** Toggl's answer when the hourly quota is used up (as the fake's own quota answers). */
+  const quotaUsedUp = (resetsInSeconds: number) => ({
+    status: 402,
+    headers: { 'x-toggl-quota-remaining': '0', 'x-toggl-quota-resets-in': String(resetsInSeconds) },
+    json: `You have hit your hourly limit for API calls. Your quota will reset in ${resetsInSeconds} seconds.`,
+  });
+  /** A month with more billable entries than one tagging call takes. */
+  const manyEntries = (count: number) =>
+    Array.from({ length: count }, (_, i) => {
+      const day = String(2 + (i % 25)).padStart(2, '0');
+      const hour = String(8 + Math.floor(i / 25)).padStart(2, '0');
+      return entry(190101, `2026-11-${day}T${hour}:00`, 10);
+    });
+  /** Matches every bulk tagging request after the first. */
+  const laterPatches = () => {
+    let seen = 0;
+    return (req: { method: string }) => req.method === 'PATCH' && ++seen >= 2;
+  };
   const invoiceCalls = () =>
     w.xero.server.requests.filter((r) => r.path.endsWith('/Invoices') && r.method !== 'GET').length;
 
@@ -496,8 +514,9 @@ describe('draftInvoices', () => {
 
   it('heals a crash between creating the draft and tagging, without a second invoice', async () => {
     const billed = [entry(190101, '2026-11-02T09:00', 60), entry(190101, '2026-11-09T09:00', 30)];
-    w.toggl.server.faults.next({ status: 503, match: (req) => req.method === 'PATCH' });
-    await expect(run('thames-studio')).rejects.toThrow();
+    // The hourly quota runs out right after the draft is made, for longer than a run waits.
+    w.toggl.server.faults.next({ ...quotaUsedUp(2400), match: (req) => req.method === 'PATCH' });
+    await expect(run('thames-studio')).rejects.toMatchObject({ code: 'quota_exhausted', retryable: true });
     expect(w.xero.invoices(TENANT)).toHaveLength(1);
     for (const e of billed) expect(tagsOf(e.id)).not.toContain('invoiced');
 
@@ -506,5 +525,44 @@ describe('draftInvoices', () => {
     expect(w.xero.invoices(TENANT)).toHaveLength(1);
     expect(w.xero.replays).toBe(1);
     for (const e of billed) expect(tagsOf(e.id)).toContain('invoiced');
+  });
+
+  it('waits out a short quota refusal in the middle of tagging, and tags every entry once', async () => {
+    const billed = manyEntries(150);
+    w.toggl.server.faults.next({ ...quotaUsedUp(30), match: laterPatches() });
+    const waits: number[] = [];
+    const result = await draftInvoices({
+      client: client('thames-studio'),
+      period: november('Europe/London'),
+      time: w.time,
+      invoices: w.invoices,
+      tagRetry: { sleep: async (ms) => void waits.push(ms) },
+    });
+    expect(waits).toEqual([30_000]);
+    expect(result.tagged.sort()).toEqual(billed.map((e) => String(e.id)).sort());
+    for (const e of billed) expect(tagsOf(e.id)).toContain('invoiced');
+    expect(w.xero.invoices(TENANT)).toHaveLength(1);
+  });
+
+  it('stops for a person, naming the draft and the untagged entries, when tagging breaks off partway', async () => {
+    const billed = manyEntries(150);
+    w.toggl.server.faults.next({ ...quotaUsedUp(2400), match: laterPatches(), times: 5 });
+    const error = await run('thames-studio').then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(InvoiceTaggingIncompleteError);
+    const incomplete = error as InvoiceTaggingIncompleteError;
+    const [invoice] = w.xero.invoices(TENANT);
+    expect(w.xero.invoices(TENANT)).toHaveLength(1);
+    expect(incomplete).toMatchObject({ retryable: false, invoiceId: invoice?.InvoiceID, tag: 'invoiced' });
+    const tagged = billed.filter((e) => tagsOf(e.id).includes('invoiced')).map((e) => String(e.id));
+    const untagged = billed.filter((e) => !tagsOf(e.id).includes('invoiced')).map((e) => String(e.id));
+    expect([tagged.length, untagged.length]).toEqual([100, 50]);
+    expect([...incomplete.taggedEntryIds].sort()).toEqual(tagged.sort());
+    expect([...incomplete.untaggedEntryIds].sort()).toEqual(untagged.sort());
+    expect(incomplete.message).toContain(`draft invoice ${String(invoice?.InvoiceNumber)}`);
+    expect(incomplete.message).toContain('50 of 150 entries are not tagged "invoiced"');
+    expect(incomplete.message).toMatch(/quota/);
   });
 });

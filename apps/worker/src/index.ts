@@ -11,4 +11,5 @@ export type {
   UnplacedTask,
 } from './flows/schedule-summary.js';
 export { SCHEDULE_LOOKBACK_DAYS, type ScheduleTasksInput, scheduleTasks } from './flows/schedule-tasks.js';
+export { InvoiceTaggingIncompleteError, TAG_BATCH_SIZE } from './flows/tag-invoiced.js';
 export type { ScheduleProblem } from './flows/tasks-of-blocks.js';
