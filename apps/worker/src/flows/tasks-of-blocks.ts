@@ -4,6 +4,7 @@ import {
   type ConnectorErrorCode,
   isConnectorError,
   isReconnectRequired,
+  parseInstant,
   type Task,
   type TaskSource,
 } from '@vahub/core';
@@ -52,7 +53,7 @@ export async function tasksOfBlocks(input: {
   now: number;
 }): Promise<TasksOfBlocks> {
   const known = new Set(input.open.map((t) => t.id));
-  const current = input.blocks.filter((b) => Date.parse(b.end) > input.now && !known.has(b.taskId));
+  const current = input.blocks.filter((b) => parseInstant(b.end) > input.now && !known.has(b.taskId));
   const missing = [...new Set(current.map((b) => b.taskId))].sort();
   type Read = { taskId: string; task: Task | null; error?: ConnectorError };
   const read = await Promise.all(
