@@ -132,9 +132,13 @@ export class Pass {
     return t.need ?? this.existingTotal.get(t.task.id) ?? 0;
   }
 
-  /** The task's need from now on, rounded up to a length that splits into chunks within bounds. */
+  /**
+   * The task's need from now on, rounded up to a length that splits into chunks within bounds.
+   * Without an estimate the task keeps what its blocks hold, unrounded: rounding that up would book
+   * more each time the plan is read back (a 15-minute rest of a started block becoming 45, then 90).
+   */
   needed(t: PTask): number {
-    return roundUpNeed(this.rawNeed(t), this.p.limits);
+    return t.need === null ? this.rawNeed(t) : roundUpNeed(t.need, this.p.limits);
   }
 
   held(t: PTask, before = Number.POSITIVE_INFINITY): number {

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { planSchedule } from './plan.js';
-import { accountingViolations, minutesOf, planInput, task, violations } from './test-fixtures.js';
+import {
+  accountingViolations,
+  block,
+  finalBlocks,
+  minutesOf,
+  planInput,
+  task,
+  violations,
+} from './test-fixtures.js';
 import type { PlanInput, PlanResult } from './types.js';
 
 // Monday 2026-04-06, 08:00 in Budapest (CEST, +2); working hours Mon-Fri 09:00-17:00 = 07:00Z-15:00Z.
@@ -82,5 +90,20 @@ describe('chunk limits where the maximum is under twice the minimum', () => {
       ['not-enough-free-time', 60, 30, 30],
     ]);
     expect(r.shortfalls[0]?.message).toContain('45 min needed, rounded up to 60 min');
+  });
+
+  it('books nothing new for a task without an estimate whose started block has 15 minutes left', () => {
+    // Rounding the 15 minutes up to two 45-minute chunks' worth would grow at every plan read back.
+    const input = planInput({
+      now: '2026-04-06T07:15:00Z',
+      settings: { ...planInput().settings, minBlockMinutes: 45, maxBlockMinutes: 45 },
+      tasks: [task({ id: 'f', estimateMinutes: null })],
+      blocks: [block({ taskId: 'f', chunk: 1, start: '2026-04-06T07:00:00Z', end: '2026-04-06T07:30:00Z' })],
+    });
+    const first = planSchedule(input);
+    expect(first.create).toEqual([]);
+    const again = planSchedule({ ...input, blocks: finalBlocks(first) });
+    expect([...again.create, ...again.move, ...again.delete]).toEqual([]);
+    expect(first.shortfalls.map((s) => [s.reason, s.neededMinutes])).toEqual([['estimate-missing', 15]]);
   });
 });
