@@ -3,7 +3,7 @@ import type { CalendarBlock } from '../domain/types.js';
 import type { Interval } from '../time/zoned.js';
 import { evenRuns } from './chunking.js';
 import type { Existing } from './existing.js';
-import { shortfallMessage, whyChanged, whyKept, whyPlaced } from './explain.js';
+import { shortfallMessage, whyChanged, whyInvalid, whyKept, whyPlaced } from './explain.js';
 import { compareText, isoOf, MINUTE, type PBlock, type Prepared, type PTask } from './input.js';
 import type { Pass } from './planner.js';
 import type { KeptBlock, MovedBlock, MoveReason, PlannedBlock, PlanResult, Shortfall } from './types.js';
@@ -22,14 +22,12 @@ export function assemble(p: Prepared, existing: readonly Existing[], pass: Pass)
     move: [],
     delete: [],
     shortfalls: [],
+    ignored: [],
     window: { earliest: isoOf(p.earliest), horizonEnd: isoOf(p.horizonEnd) },
   };
   const released = new Map<string, Released[]>();
   /** Start (ms) of every created or moved block, by id. */
   const newStarts = new Map<string, number>();
-  const maxChunk = new Map<string, number>();
-  for (const { block } of p.blocks)
-    maxChunk.set(block.taskId, Math.max(maxChunk.get(block.taskId) ?? 0, block.chunk));
   for (const e of existing) {
     const b = e.ref.block;
     if (e.kind === 'fixed') {
@@ -66,13 +64,23 @@ export function assemble(p: Prepared, existing: readonly Existing[], pass: Pass)
     const pool = (released.get(t.task.id) ?? []).sort(
       (a, b) => a.e.ref.block.chunk - b.e.ref.block.chunk || compareText(a.e.ref.block.id, b.e.ref.block.id),
     );
-    pairUp({ p, pass, t, fresh, pool, lastChunk: maxChunk.get(t.task.id) ?? 0, out, newStarts });
+    pairUp({ p, pass, t, fresh, pool, lastChunk: p.lastChunk.get(t.task.id) ?? 0, out, newStarts });
     const shortfall = shortfallOf(p, pass, t);
     if (shortfall) out.shortfalls.push(shortfall);
+  }
+  for (const inv of p.invalid) {
+    const why = whyInvalid(p, inv);
+    if (inv.leftAlone === null) {
+      out.delete.push({ block: inv.block, reason: 'invalid-block', problem: inv.problem, why });
+    } else {
+      out.ignored.push({ block: inv.block, problem: inv.problem, why });
+    }
   }
   // Sorted on epoch ms, never on the text: input instants may carry any offset or precision.
   const startOf = new Map<string, number>(p.blocks.map((b) => [b.block.id, b.start]));
   for (const [id, ms] of newStarts) startOf.set(id, ms);
+  // A deleted invalid block's times are readable (else it is left alone): it sorts by its start.
+  for (const inv of p.invalid) if (inv.leftAlone === null) startOf.set(inv.block.id, inv.start);
   const key = (b: CalendarBlock) => startOf.get(b.id) ?? Number.NaN;
   const byTime = (a: CalendarBlock, b: CalendarBlock) => key(a) - key(b) || compareText(a.id, b.id);
   out.create.sort(byTime);
@@ -113,7 +121,10 @@ function pairUp(args: {
       newStarts.set(r.e.ref.block.id, piece.start);
       continue;
     }
-    chunk++;
+    // Above every chunk number the task has, and never an id already on the calendar (a block
+    // whose chunk number is unusable may still carry the id a number would give).
+    do chunk++;
+    while (p.inputIds.has(blockEventId(t.task.clientId, t.task.id, chunk)));
     const block = blockFor(p, t, chunk, piece);
     out.create.push({ ...block, why });
     newStarts.set(block.id, piece.start);

@@ -18,7 +18,9 @@ export function toCalendarBlock(b: CalendarBlock): CalendarBlock {
 
 /** The calendar once `result` is carried out: what the next plan would read. */
 export function calendarAfter(result: PlanResult): CalendarBlock[] {
-  return [...result.keep, ...result.move, ...result.create].map(toCalendarBlock);
+  return [...result.keep, ...result.move, ...result.create, ...result.ignored.map((i) => i.block)].map(
+    toCalendarBlock,
+  );
 }
 
 type Why = { reason: MoveReason; forTaskId?: string | undefined };
@@ -56,6 +58,8 @@ export function compose(input: PlanInput, first: PlanResult, second: PlanResult)
     move: [],
     delete: [],
     shortfalls: second.shortfalls,
+    // Invalid blocks left alone are judged on the input alone: every round sees and leaves them.
+    ignored: first.ignored,
     window: second.window,
   };
   const place = (now: PlannedBlock, why: Why) => {

@@ -1,6 +1,7 @@
 import type { Interval } from '../time/zoned.js';
 import { MINUTE, type Prepared, type PTask } from './input.js';
-import type { DeleteReason, KeepReason, MoveReason, ShortfallReason } from './types.js';
+import type { InvalidBlock } from './input-blocks.js';
+import type { BlockProblem, DeleteReason, KeepReason, MoveReason, ShortfallReason } from './types.js';
 
 // Display only: the instants themselves are computed with Temporal; Intl just prints them, and a
 // cached formatter per zone keeps the trail cheap enough to build for every block.
@@ -111,7 +112,34 @@ const REASON_TEXT: Record<MoveReason | DeleteReason, string> = {
   'task-unassigned': 'the task is no longer assigned to the VA',
   'task-missing': 'the task is no longer listed',
   'client-changed': 'the task moved to another client',
+  'invalid-block': 'it is not a usable block',
 };
+
+const PROBLEM_TEXT: Record<BlockProblem, (b: InvalidBlock) => string> = {
+  'unreadable-time': (b) =>
+    `its start ${JSON.stringify(b.block.start)} or end ${JSON.stringify(b.block.end)} is not a readable instant`,
+  'end-not-after-start': (b) => `it ends (${b.block.end}) at or before it starts (${b.block.start})`,
+  'duplicate-id': (b) => `another block on the calendar has the same id ${b.block.id}`,
+  'bad-chunk': (b) => `its chunk number ${String(b.block.chunk)} is not a whole number`,
+};
+
+const LEFT_ALONE_TEXT: Record<NonNullable<InvalidBlock['leftAlone']>, string> = {
+  'duplicate-id': 'deleting by id could remove the other block too',
+  'moved-by-va': 'the VA changed it by hand',
+  'unknown-client': 'its client is not in the configuration',
+  'not-in-future': 'it is not wholly in the future (or its time cannot be read)',
+};
+
+/** Why an invalid block is deleted or left alone. */
+export function whyInvalid(p: Prepared, b: InvalidBlock): string[] {
+  if (!p.explain) return [];
+  return [
+    PROBLEM_TEXT[b.problem](b),
+    b.leftAlone === null
+      ? "deleted: it is vahub's, not moved by the VA and wholly in the future"
+      : `left alone: ${LEFT_ALONE_TEXT[b.leftAlone]}; not counted as busy time nor as time for its task`,
+  ];
+}
 
 export function whyChanged(
   p: Prepared,

@@ -1,10 +1,9 @@
-import type { CalendarBlock, Task, TaskDue } from '../domain/types.js';
+import type { Task, TaskDue } from '../domain/types.js';
 import {
   endOfLocalDate,
   type Interval,
   isValidTimeZone,
   localDateOf,
-  parseInstant,
   startOfLocalDate,
   Temporal,
   WEEKDAYS,
@@ -12,51 +11,17 @@ import {
   workingWindows,
 } from '../time/zoned.js';
 import type { ChunkLimits } from './chunking.js';
+import { type InvalidBlock, type PBlock, readBlocks } from './input-blocks.js';
+import { compareText, instantMs, MINUTE } from './instants.js';
 import { alignUp, mergeIntervals } from './intervals.js';
 import type { PlanClient, PlanInput } from './types.js';
 
-export const MINUTE = 60_000;
+export type { PBlock } from './input-blocks.js';
+export { compareText, instantMs, isoOf, MINUTE } from './instants.js';
+
 const DAY = 24 * 60 * MINUTE;
 /** New chunks start on a 5-minute mark (every zone in use today is offset by a multiple of 5 minutes). */
 export const ALIGN = 5 * MINUTE;
-
-const UTC_TEXT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?Z$/;
-
-/**
- * Epoch ms of an ISO instant. The plain UTC form every vendor sends ("…T09:00:00.000Z") is read
- * field by field, which is exact and many times cheaper than a full parse; anything else (offsets,
- * nanoseconds) goes through Temporal, which also rejects what is invalid.
- */
-export function instantMs(text: string): number {
-  const m = UTC_TEXT.exec(text);
-  if (m) {
-    const [y, mo, d, h, mi, sec] = m.slice(1, 7).map((x) => Number(x ?? 0)) as number[];
-    const ms = Date.UTC(y as number, (mo as number) - 1, d, h, mi, sec, Number((m[7] ?? '').padEnd(3, '0')));
-    // Date.UTC rolls over (Feb 30 becomes Mar 2): only an exact round trip is accepted here.
-    const back = new Date(ms);
-    if (
-      back.getUTCFullYear() === y &&
-      back.getUTCMonth() === (mo as number) - 1 &&
-      back.getUTCDate() === d &&
-      back.getUTCHours() === h &&
-      back.getUTCMinutes() === mi &&
-      back.getUTCSeconds() === sec
-    ) {
-      return ms;
-    }
-  }
-  return parseInstant(text);
-}
-
-/**
- * An instant as ISO text in UTC ("2026-04-05T14:00:00Z"): the same text `formatInstant` writes, at a
- * fraction of the cost, since a plan writes thousands of them.
- */
-export function isoOf(ms: number): string {
-  // Trailing zeros of the fraction go, as Temporal writes it: ".000Z" → "Z", ".010Z" → ".01Z".
-  const text = new Date(ms).toISOString();
-  return text.endsWith('.000Z') ? `${text.slice(0, -5)}Z` : text.replace(/0+Z$/, 'Z');
-}
 
 /** The input is malformed; nothing was planned. `issues` names each bad field. */
 export class PlanInputError extends Error {
@@ -85,12 +50,6 @@ export interface PTask {
   rank: number;
 }
 
-export interface PBlock {
-  block: CalendarBlock;
-  start: number;
-  end: number;
-}
-
 export interface Prepared {
   now: number;
   earliest: number;
@@ -113,8 +72,14 @@ export interface Prepared {
   /** In planning order. */
   ranked: PTask[];
   taskById: Map<string, PTask>;
-  /** Sorted by start, then id. */
+  /** The usable input blocks, sorted by start, then id. */
   blocks: PBlock[];
+  /** Input blocks that cannot be planned with: deleted or left alone, never a reason to stop. */
+  invalid: InvalidBlock[];
+  /** Per task: the highest chunk number of any input block, past or invalid ones included. */
+  lastChunk: Map<string, number>;
+  /** The id of every input block: a new block never takes one. */
+  inputIds: Set<string>;
 }
 
 export function prepare(input: PlanInput, opts: { explain: boolean } = { explain: true }): Prepared {
@@ -148,18 +113,6 @@ export function prepare(input: PlanInput, opts: { explain: boolean } = { explain
     i,
   }));
   for (const b of busy) if (b.end < b.start) issues.push(`busy[${b.i}]: ends before it starts`);
-  const seenBlocks = new Set<string>();
-  const blocks: PBlock[] = input.blocks.map((block, i) => {
-    if (seenBlocks.has(block.id)) issues.push(`blocks[${i}].id: "${block.id}" appears twice`);
-    seenBlocks.add(block.id);
-    const b = {
-      block,
-      start: instant(block.start, `blocks[${i}].start`),
-      end: instant(block.end, `blocks[${i}].end`),
-    };
-    if (b.end <= b.start) issues.push(`blocks[${i}]: ends before it starts`);
-    return b;
-  });
   const seenTasks = new Set<string>();
   for (const [i, t] of input.tasks.entries()) {
     if (seenTasks.has(t.id)) issues.push(`tasks[${i}].id: "${t.id}" appears twice`);
@@ -171,6 +124,7 @@ export function prepare(input: PlanInput, opts: { explain: boolean } = { explain
   }
   if (issues.length > 0) throw new PlanInputError(issues);
 
+  const blocks = readBlocks({ blocks: input.blocks, now, clientIds: new Set(clients.keys()) });
   const s = input.settings;
   const vaZone = input.va.timezone;
   const earliest = alignUp(now + s.earliestStartMinutes * MINUTE, ALIGN);
@@ -217,7 +171,10 @@ export function prepare(input: PlanInput, opts: { explain: boolean } = { explain
     tasks,
     ranked,
     taskById: new Map(tasks.map((t) => [t.task.id, t])),
-    blocks: blocks.sort((a, b) => a.start - b.start || compareText(a.block.id, b.block.id)),
+    blocks: blocks.valid,
+    invalid: blocks.invalid,
+    lastChunk: blocks.lastChunk,
+    inputIds: new Set(input.blocks.map((b) => b.id)),
   };
 }
 
@@ -268,9 +225,4 @@ function compareRank(a: PTask, b: PTask): number {
     compareText(a.task.clientId, b.task.clientId) ||
     compareText(a.task.id, b.task.id)
   );
-}
-
-/** Code-unit order: the same on every machine, unlike `localeCompare`. */
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

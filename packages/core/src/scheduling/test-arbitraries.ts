@@ -181,30 +181,59 @@ function arbBusy(now: number, grid: number | null): fc.Arbitrary<BusyInterval[]>
 function arbBlocks(now: number, taskIds: string[], clients: PlanClient[]): fc.Arbitrary<CalendarBlock[]> {
   const one = fc.record({
     task: fc.constantFrom(...taskIds, 'gone'),
-    client: fc.constantFrom(...clients.map((c) => c.id)),
+    client: fc.constantFrom(...clients.map((c) => c.id), 'stranger'),
     chunk: fc.integer({ min: 1, max: 4 }),
     at: fc.integer({ min: -12 * 4, max: 4 * 24 * 4 }),
     len: fc.integer({ min: 1, max: 12 }),
     movedByVa: fc.boolean(),
   });
-  return fc.array(one, { maxLength: 8 }).map((list) => {
-    const byId = new Map<string, CalendarBlock>();
-    for (const b of list) {
-      const id = blockEventId(b.client, b.task, b.chunk);
-      const start = now + b.at * 15 * MIN;
-      byId.set(id, {
-        id,
-        taskId: b.task,
-        clientId: b.client,
-        chunk: b.chunk,
-        start: formatInstant(start),
-        end: formatInstant(start + b.len * 15 * MIN),
-        title: `[x] ${b.task}`,
-        movedByVa: b.movedByVa,
-      });
-    }
-    return [...byId.values()];
+  const oddity = fc.record({
+    kind: fc.constantFrom('zero-length', 'reversed', 'unreadable', 'twin', 'fractional-chunk'),
+    base: one,
+    pick: fc.nat(),
   });
+  return fc
+    .tuple(fc.array(one, { maxLength: 8 }), fc.array(oddity, { maxLength: 2 }))
+    .map(([list, oddities]) => {
+      const byId = new Map<string, CalendarBlock>();
+      const make = (b: (typeof list)[number], chunk: number): CalendarBlock => {
+        const start = now + b.at * 15 * MIN;
+        return {
+          id: blockEventId(b.client, b.task, chunk),
+          taskId: b.task,
+          clientId: b.client,
+          chunk,
+          start: formatInstant(start),
+          end: formatInstant(start + b.len * 15 * MIN),
+          title: `[x] ${b.task}`,
+          movedByVa: b.movedByVa,
+        };
+      };
+      for (const b of list) {
+        const block = make(b, b.chunk);
+        byId.set(block.id, block);
+      }
+      const valid = [...byId.values()];
+      // Blocks no plan can use (edited by hand, or corrupt): they must never stop the plan.
+      const odd = oddities.map(({ kind, base, pick }, i): CalendarBlock => {
+        const b = make(base, 5 + i);
+        const twin = valid[pick % Math.max(1, valid.length)];
+        switch (kind) {
+          case 'zero-length':
+            return { ...b, end: b.start };
+          case 'reversed':
+            return { ...b, start: b.end, end: b.start };
+          case 'unreadable':
+            return pick % 2 === 0 ? { ...b, start: 'soon' } : { ...b, end: '2026-02-30T09:00:00Z' };
+          case 'twin':
+            return twin ? { ...b, id: twin.id } : b;
+          case 'fractional-chunk':
+            return { ...b, chunk: 5.5 + i };
+        }
+        return b;
+      });
+      return [...valid, ...odd];
+    });
 }
 
 /** Any input: odd zones, odd seconds, DST days, tasks of unknown clients, closed tasks, odd blocks. */

@@ -2,6 +2,7 @@
 import { blockEventId } from '../crypto/ids.js';
 import type { CalendarBlock, Task } from '../domain/types.js';
 import { endOfLocalDate, parseInstant, Temporal, WEEKDAYS, type WeeklyHours } from '../time/zoned.js';
+import { invalidViolations, judgeInvalid } from './test-invalid.js';
 import type { PlanInput, PlanResult } from './types.js';
 
 const MIN = 60_000;
@@ -78,8 +79,13 @@ export function planInput(fields: Partial<PlanInput> = {}): PlanInput {
   };
 }
 
-/** The blocks on the calendar once the plan is carried out. */
+/** The blocks on the calendar once the plan is carried out, invalid ones left alone included. */
 export function finalBlocks(result: PlanResult): CalendarBlock[] {
+  return [...plannedBlocks(result), ...result.ignored.map((i) => i.block)];
+}
+
+/** The blocks the plan keeps, moves or creates: the usable blocks after the plan. */
+export function plannedBlocks(result: PlanResult): CalendarBlock[] {
   const strip = ({ id, taskId, clientId, chunk, start, end, title, movedByVa }: CalendarBlock) => ({
     id,
     taskId,
@@ -152,28 +158,46 @@ export function violations(input: PlanInput, result: PlanResult): string[] {
   const horizonEnd = ms(result.window.horizonEnd);
   if (earliest < now + s.earliestStartMinutes * MIN) out.push('earliest before now + earliestStartMinutes');
   const inputIds = new Set(input.blocks.map((b) => b.id));
-  const seen = new Map<string, number>();
-  for (const b of [...result.keep, ...result.move, ...result.delete.map((d) => d.block)]) {
-    seen.set(b.id, (seen.get(b.id) ?? 0) + 1);
-  }
+  const tally = (list: CalendarBlock[]) => {
+    const count = new Map<string, number>();
+    for (const b of list) count.set(b.id, (count.get(b.id) ?? 0) + 1);
+    return count;
+  };
+  const given = tally([...input.blocks]);
+  const seen = tally([
+    ...result.keep,
+    ...result.move,
+    ...result.delete.map((d) => d.block),
+    ...result.ignored.map((i) => i.block),
+  ]);
   for (const id of inputIds)
-    if (seen.get(id) !== 1) out.push(`input block ${id} appears ${seen.get(id) ?? 0} times`);
+    if (seen.get(id) !== given.get(id)) out.push(`input block ${id} appears ${seen.get(id) ?? 0} times`);
   for (const id of seen.keys())
     if (!inputIds.has(id)) out.push(`kept/moved/deleted ${id} was not an input block`);
   for (const c of result.create) {
     if (inputIds.has(c.id)) out.push(`created ${c.id} reuses an existing id`);
     if (c.id !== blockEventId(c.clientId, c.taskId, c.chunk)) out.push(`created ${c.id} is not blockEventId`);
   }
-  const byId = new Map(input.blocks.map((b) => [b.id, b]));
-  const untouchable = (b: CalendarBlock) => b.movedByVa || ms(b.start) < now;
-  for (const b of input.blocks) {
+  out.push(...invalidViolations(input, result));
+  const invalid = judgeInvalid(input);
+  const valid = input.blocks.filter((b) => !invalid.has(b));
+  const byId = new Map(valid.map((b) => [b.id, b]));
+  const configured = new Set(input.clients.map((c) => c.id));
+  const taskOf = new Map(input.tasks.map((t) => [t.id, t]));
+  // Blocks of a client not in the configuration stay as they are while their task is open there.
+  const foreign = (b: CalendarBlock) => {
+    const t = taskOf.get(b.taskId);
+    return !configured.has(b.clientId) && t?.status === 'open' && t.clientId === b.clientId;
+  };
+  const untouchable = (b: CalendarBlock) => b.movedByVa || ms(b.start) < now || foreign(b);
+  for (const b of valid) {
     if (!untouchable(b)) continue;
     const kept = result.keep.find((k) => k.id === b.id);
     if (!kept || kept.start !== b.start || kept.end !== b.end || kept.title !== b.title)
       out.push(`fixed ${b.id} was touched`);
   }
   const tasks = new Map(input.tasks.map((t) => [t.id, t]));
-  const finals = finalBlocks(result);
+  const finals = plannedBlocks(result);
   for (const b of finals) {
     const t = tasks.get(b.taskId);
     const original = byId.get(b.id);
@@ -227,7 +251,7 @@ export function accountingViolations(input: PlanInput, result: PlanResult, fresh
   const out: string[] = [];
   const now = ms(input.now);
   const zones = new Map(input.clients.map((c) => [c.id, c.timezone]));
-  const finals = finalBlocks(result);
+  const finals = plannedBlocks(result);
   for (const t of input.tasks) {
     const zone = zones.get(t.clientId);
     if (t.status !== 'open' || zone === undefined) continue;

@@ -50,7 +50,8 @@ export type DeleteReason =
   | 'task-unassigned'
   | 'task-missing'
   | 'client-changed'
-  | 'less-time-needed';
+  | 'less-time-needed'
+  | 'invalid-block';
 
 export type MoveReason = DisplaceReason | 'less-time-needed';
 
@@ -79,6 +80,29 @@ export interface DeletedBlock {
   block: CalendarBlock;
   reason: DeleteReason;
   forTaskId?: string;
+  /** For `invalid-block`: what is wrong with it. */
+  problem?: BlockProblem;
+  why: string[];
+}
+
+/** What makes a block on the calendar unusable as a block. */
+export type BlockProblem =
+  /** Its start or end is not an ISO instant. */
+  | 'unreadable-time'
+  /** It ends at or before its start (e.g. shortened to nothing by hand). */
+  | 'end-not-after-start'
+  /** Another input block has the same id: deleting by id could hit the other. */
+  | 'duplicate-id'
+  /** Its chunk number is not a whole number. */
+  | 'bad-chunk';
+
+/**
+ * An invalid block the plan leaves as it is: never written to, and not counted as busy time nor as
+ * time held for its task. (An invalid block vahub may delete is in `delete` as `invalid-block`.)
+ */
+export interface IgnoredBlock {
+  block: CalendarBlock;
+  problem: BlockProblem;
   why: string[];
 }
 
@@ -111,6 +135,8 @@ export interface PlanResult {
   move: MovedBlock[];
   delete: DeletedBlock[];
   shortfalls: Shortfall[];
+  /** Invalid blocks left alone, reported so a person can look at them; they stay on the calendar. */
+  ignored: IgnoredBlock[];
   /** New blocks start no earlier than `earliest` and end no later than `horizonEnd`. */
   window: { earliest: IsoInstant; horizonEnd: IsoInstant };
 }
