@@ -57,15 +57,21 @@ export function describeDeadline(p: Prepared, t: PTask): string {
 }
 
 /**
- * How the minutes a task needs came about: "100 min needed, rounded up to 120 min (2 blocks of 60 to
- * 90 min)". `raw` is the need before rounding, `need` after.
+ * How the minutes a task needs came about: "360 min estimated − 120 min in its blocks already past
+ * = 240 min needed", "100 min needed, rounded up to 120 min (2 blocks of 60 to 90 min)". `raw` is
+ * the need before rounding, `need` after.
  */
-export function describeNeed(p: Prepared, need: { raw: number; need: number }): string {
+export function describeNeed(p: Prepared, t: PTask, need: { raw: number; need: number }): string {
   const { min, max } = p.limits;
-  if (need.need <= need.raw) return `${mins(need.need)} needed`;
+  // The past counts by started minutes (the need is rounded down), so show it that way.
+  const source =
+    t.worked > 0 && t.task.estimateMinutes !== null
+      ? `${mins(Math.ceil(t.task.estimateMinutes) * MINUTE)} estimated − ${Math.ceil(t.worked / MINUTE)} min in its blocks already past = `
+      : '';
+  if (need.need <= need.raw) return `${source}${mins(need.need)} needed`;
   const blocks = Math.ceil(need.need / max);
   const shape = min === max ? `${mins(min)} each` : `of ${Math.round(min / MINUTE)} to ${mins(max)}`;
-  return `${mins(need.raw)} needed, rounded up to ${mins(need.need)} (${blocks} block${blocks === 1 ? '' : 's'} ${shape})`;
+  return `${source}${mins(need.raw)} needed, rounded up to ${mins(need.need)} (${blocks} block${blocks === 1 ? '' : 's'} ${shape})`;
 }
 
 export function whyPlaced(
@@ -76,7 +82,7 @@ export function whyPlaced(
 ): string[] {
   if (!p.explain) return [];
   const lines = [
-    `"${t.task.name}" (${t.client?.name ?? t.task.clientId}): ${describeNeed(p, part)}, ${describeDeadline(p, t)}`,
+    `"${t.task.name}" (${t.client?.name ?? t.task.clientId}): ${describeNeed(p, t, part)}, ${describeDeadline(p, t)}`,
     `planning order ${t.rank + 1} of ${p.ranked.length}: earliest deadline first, then priority (${t.task.priority})`,
     `earliest free working time from ${local(p, Math.max(t.release, p.earliest), p.vaZone)}, clear of busy time and a ${mins(p.buffer)} buffer: ${span(p, placed)}`,
     `part ${part.index} of ${part.count}, ${mins(placed.end - placed.start)} (blocks are ${mins(p.limits.min)} to ${mins(p.limits.max)})`,
@@ -161,10 +167,11 @@ export function shortfallMessage(
 ): string {
   if (!p.explain) return '';
   const text = shortfallText(p, t, reason, figures);
-  // Rounding is part of the answer to "why that many minutes?".
-  return reason === 'estimate-missing' || reason === 'unknown-client' || figures.need <= figures.raw
+  // Past blocks and rounding are part of the answer to "why that many minutes?".
+  const explained = figures.need > figures.raw || t.worked > 0;
+  return reason === 'estimate-missing' || reason === 'unknown-client' || !explained
     ? text
-    : `${text} (${describeNeed(p, figures)})`;
+    : `${text} (${describeNeed(p, t, figures)})`;
 }
 
 function shortfallText(

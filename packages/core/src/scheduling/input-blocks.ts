@@ -33,6 +33,8 @@ export interface ReadBlocks {
   invalid: InvalidBlock[];
   /** Per task: the highest chunk number of any of its blocks, valid or not, past or future. */
   lastChunk: Map<string, number>;
+  /** Per task: ms of its valid blocks before `now` (ended ones, and the elapsed part of one running). */
+  pastTime: Map<string, number>;
 }
 
 export function readBlocks(args: {
@@ -46,6 +48,7 @@ export function readBlocks(args: {
   const valid: PBlock[] = [];
   const invalid: InvalidBlock[] = [];
   const lastChunk = new Map<string, number>();
+  const pastTime = new Map<string, number>();
   for (const block of args.blocks) {
     if (Number.isSafeInteger(block.chunk)) {
       lastChunk.set(block.taskId, Math.max(lastChunk.get(block.taskId) ?? 0, block.chunk));
@@ -64,6 +67,8 @@ export function readBlocks(args: {
               : null;
     if (problem === null) {
       valid.push({ block, start, end });
+      if (start < now)
+        pastTime.set(block.taskId, (pastTime.get(block.taskId) ?? 0) + Math.min(end, now) - start);
       continue;
     }
     // An unreadable instant is NaN, and NaN is never "in the future".
@@ -83,7 +88,7 @@ export function readBlocks(args: {
   invalid.sort(
     (a, b) => compareText(a.block.id, b.block.id) || compareText(sortKey(a.block), sortKey(b.block)),
   );
-  return { valid, invalid, lastChunk };
+  return { valid, invalid, lastChunk, pastTime };
 }
 
 function readable(text: string): number {

@@ -39,8 +39,13 @@ export type Tier = 'unmeetable' | 'deadline' | 'open-ended';
 export interface PTask {
   task: Task;
   client: PlanClient | null;
-  /** Minutes still needed, in ms (not yet rounded up to the minimum block); null: no estimate. */
+  /**
+   * Time still needed, in ms of whole minutes, not yet rounded to chunk bounds; null: no estimate.
+   * `remainingMinutes` when known (it reflects tracked time); else the estimate less `worked`.
+   */
   need: number | null;
+  /** What was taken off the estimate: the task's block time before `now` (0 when not used). */
+  worked: number;
   /** Infinity when there is none. */
   deadline: number;
   /** -Infinity when there is none. */
@@ -140,14 +145,13 @@ export function prepare(input: PlanInput, opts: { explain: boolean } = { explain
         resolver.resolve(task.due, zone, 'end', `task ${task.id} due`) ?? Number.POSITIVE_INFINITY;
       const release =
         resolver.resolve(task.startOn, zone, 'start', `task ${task.id} startOn`) ?? Number.NEGATIVE_INFINITY;
-      const minutes = task.remainingMinutes ?? task.estimateMinutes;
-      const need = minutes === null ? null : Math.max(0, Math.ceil(minutes)) * MINUTE;
+      const { need, worked } = needOf(task, blocks.pastTime.get(task.id) ?? 0);
       const tier: Tier = !Number.isFinite(deadline)
         ? 'open-ended'
         : deadline <= earliest
           ? 'unmeetable'
           : 'deadline';
-      return { task, client, need, deadline, release, tier, rank: i };
+      return { task, client, need, worked, deadline, release, tier, rank: i };
     });
   if (issues.length > 0) throw new PlanInputError(issues);
   const ranked = [...tasks].sort(compareRank);
@@ -176,6 +180,22 @@ export function prepare(input: PlanInput, opts: { explain: boolean } = { explain
     lastChunk: blocks.lastChunk,
     inputIds: new Set(input.blocks.map((b) => b.id)),
   };
+}
+
+/**
+ * Known remaining time wins: it already reflects tracked time. Without it, the estimate less the
+ * task's block time before now (past blocks, and the elapsed part of a running one), floored at 0:
+ * a task worked over three days does not get its whole estimate booked again every morning. The
+ * result is rounded down to whole minutes (the past counted by started minutes), so a block
+ * running at an odd second does not ask for another block for the seconds its rest lacks.
+ */
+function needOf(task: Task, past: number): { need: number | null; worked: number } {
+  if (task.remainingMinutes !== null) {
+    return { need: Math.max(0, Math.ceil(task.remainingMinutes)) * MINUTE, worked: 0 };
+  }
+  if (task.estimateMinutes === null) return { need: null, worked: 0 };
+  const estimate = Math.ceil(task.estimateMinutes) * MINUTE;
+  return { need: Math.max(0, Math.floor((estimate - past) / MINUTE)) * MINUTE, worked: past };
 }
 
 function checkSettings(input: PlanInput, issues: string[]): void {

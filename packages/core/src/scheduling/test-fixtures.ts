@@ -263,7 +263,12 @@ export function accountingViolations(input: PlanInput, result: PlanResult, fresh
         out.push(`${t.id}: no estimate but no estimate-missing report`);
       continue;
     }
-    const need = roundedNeed(raw <= 0 ? 0 : Math.ceil(raw), input.settings);
+    // Without tracked time, the task's block time before now is taken off the estimate.
+    const minutes =
+      t.remainingMinutes !== null
+        ? Math.ceil(raw)
+        : Math.floor((Math.ceil(raw) * MIN - pastTime(input, t.id)) / MIN);
+    const need = roundedNeed(Math.max(0, minutes), input.settings);
     const deadline = deadlineOf(t, zone);
     let held = 0;
     let onTime = 0;
@@ -289,6 +294,18 @@ export function accountingViolations(input: PlanInput, result: PlanResult, fresh
     }
   }
   return out;
+}
+
+/** Ms of the task's usable input blocks before `now`: ended ones, and the elapsed part of one running. */
+export function pastTime(input: PlanInput, taskId: string): number {
+  const now = ms(input.now);
+  const invalid = judgeInvalid(input);
+  let sum = 0;
+  for (const b of input.blocks) {
+    if (b.taskId !== taskId || invalid.has(b)) continue;
+    sum += Math.max(0, Math.min(ms(b.end), now) - ms(b.start));
+  }
+  return sum;
 }
 
 /**

@@ -27,7 +27,10 @@ export interface PlanInput {
   tasks: readonly Task[];
   /** Busy time on the VA's calendars within the horizon, NOT including vahub's own blocks. */
   busy: readonly BusyInterval[];
-  /** vahub's own blocks as they are on the calendar now. */
+  /**
+   * vahub's own blocks as they are on the calendar now, past ones included: those count against
+   * their task's estimate and keep new chunk numbers above theirs.
+   */
   blocks: readonly CalendarBlock[];
 }
 
@@ -117,7 +120,10 @@ export interface Shortfall {
   taskId: string;
   clientId: string;
   reason: ShortfallReason;
-  /** Minutes the task needs from now on (after rounding up to the minimum block). */
+  /**
+   * Minutes the task needs from now on: known remaining time, or the estimate less its block time
+   * before now; rounded up to a length that splits into blocks within bounds.
+   */
   neededMinutes: number;
   /** Minutes of the task's blocks from now on, wherever they are. */
   placedMinutes: number;
