@@ -12,9 +12,10 @@ export interface PBlock {
 /**
  * A block that cannot be planned with. It never stops the plan (a block the VA edited by hand is
  * the VA's business, and one bad event must not halt scheduling for every client):
- * - deleted (`leftAlone` null) when it is vahub's to change (its client is configured, the VA did not move it) and lies
- *   wholly in the future, so it is deleted;
- * - otherwise it is left alone: untouched, and not counted as busy time nor as time for its task.
+ * - deleted (`leftAlone` null) when it is vahub's to change (not a twin, not moved by the VA, of a
+ *   configured client) and lies wholly in the future;
+ * - otherwise left alone: untouched.
+ * Either way it is not busy time nor time held for its task.
  */
 export interface InvalidBlock {
   block: CalendarBlock;
