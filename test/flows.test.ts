@@ -359,6 +359,48 @@ describe('scheduleTasks', () => {
     expect(tuesday.agenda.map((a) => a.block.id).sort()).toEqual(fresh.map((e) => e.json.id).sort());
     expect(tuesday.kept).toBe(0);
     expect(tuesday.agenda.every((a) => a.block.taskId === task.gid)).toBe(true);
+    // vahub's blocks are read from a year back (SCHEDULE_LOOKBACK_DAYS), not from now.
+    const listings = w.google
+      .apiRequests()
+      .slice(writesBefore)
+      .filter((r) => r.method === 'GET' && r.query.privateExtendedProperty !== undefined);
+    expect(listings.map((r) => r.query.timeMin)).toEqual(['2025-12-08T08:00:00.000Z']);
+    // Monday's 45 minutes count against the 150-minute estimate: 105 are booked, not 150 again.
+    const minutes = fresh.reduce((n, e) => n + (e.endMs - e.startMs) / 60_000, 0);
+    expect(minutes).toBe(105);
+  });
+
+  it('reports a block the VA shortened to nothing, and leaves it as it is', async () => {
+    const seeded = seedWeek();
+    const first = await schedule();
+    const thames = first.agenda.find((a) => a.block.taskId === seeded.thames.gid)!.block;
+    w.google.editEvent('primary', thames.id, {
+      start: { dateTime: '2026-12-08T15:00:00', timeZone: 'Europe/Budapest' },
+      end: { dateTime: '2026-12-08T15:00:00', timeZone: 'Europe/Budapest' },
+    });
+    const writes = w.google.apiRequests().length;
+    const after = await schedule();
+    expect(after.problems).toEqual([
+      {
+        kind: 'block-ignored',
+        taskId: seeded.thames.gid,
+        clientIds: ['thames-studio'],
+        blockIds: [thames.id],
+        code: 'end-not-after-start',
+        message: expect.stringContaining(`block "${thames.title}" (${thames.id})`),
+      },
+    ]);
+    expect(after.problems[0]?.message).toMatch(/left alone: the VA changed it by hand/);
+    const touched = w.google
+      .apiRequests()
+      .slice(writes)
+      .filter((r) => r.method !== 'GET' && r.path.includes(thames.id));
+    expect(touched).toEqual([]);
+    const event = w.google.events('primary').find((e) => e.json.id === thames.id);
+    expect([event?.startMs, event?.endMs]).toEqual([
+      budapest('2026-12-08T15:00'),
+      budapest('2026-12-08T15:00'),
+    ]);
   });
 
   it("reports a task that landed in a second client's project, and leaves its blocks as they are", async () => {

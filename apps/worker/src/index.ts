@@ -5,6 +5,11 @@ export {
   draftInvoices,
 } from './flows/draft-invoices.js';
 export type {
+  IgnoredBlockProblem,
+  ScheduleProblem,
+  UnreadableTaskProblem,
+} from './flows/schedule-problems.js';
+export type {
   AgendaItem,
   BlockExplanation,
   ScheduleSummary,
@@ -12,4 +17,3 @@ export type {
 } from './flows/schedule-summary.js';
 export { SCHEDULE_LOOKBACK_DAYS, type ScheduleTasksInput, scheduleTasks } from './flows/schedule-tasks.js';
 export { InvoiceTaggingIncompleteError, TAG_BATCH_SIZE } from './flows/tag-invoiced.js';
-export type { ScheduleProblem } from './flows/tasks-of-blocks.js';

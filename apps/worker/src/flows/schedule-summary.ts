@@ -7,7 +7,12 @@ import {
   type Task,
   toCalendarBlock,
 } from '@vahub/core';
-import type { ScheduleProblem } from './tasks-of-blocks.js';
+import {
+  endsBy,
+  ignoredBlockProblems,
+  type ScheduleProblem,
+  type UnreadableTaskProblem,
+} from './schedule-problems.js';
 
 /** A task that did not get all the time it needs before its deadline (or within the horizon). */
 export interface UnplacedTask {
@@ -45,7 +50,10 @@ export interface ScheduleSummary {
   /** Kept blocks whose title was rewritten because the task was renamed. */
   retitled: number;
   unplaced: UnplacedTask[];
-  /** Tasks that could not be read, whose blocks were left as they are. Empty on a clean run. */
+  /**
+   * What a person should look at, the blocks concerned left as they are: tasks that could not be
+   * read, and current blocks the planner could not use. Empty on a clean run.
+   */
   problems: ScheduleProblem[];
   /** vahub's blocks from `now` on after the run, in time order. */
   agenda: AgendaItem[];
@@ -63,12 +71,13 @@ export function summarise(input: {
   plan: PlanResult;
   tasks: ReadonlyMap<string, Task>;
   retitled: number;
-  problems: readonly ScheduleProblem[];
+  /** The tasks that could not be read (the planner's ignored blocks are added here). */
+  problems: readonly UnreadableTaskProblem[];
   /** The blocks as the calendar has them, by id (the pinned ones unpinned). */
   original: ReadonlyMap<string, CalendarBlock>;
 }): ScheduleSummary {
   const { plan, tasks, now, original } = input;
-  const current = (b: { end: IsoInstant }) => parseInstant(b.end) > parseInstant(now);
+  const current = (b: { end: IsoInstant }) => !endsBy(b, parseInstant(now));
   const kept = plan.keep.filter(current);
   const problemOf = new Map(input.problems.flatMap((p) => p.blockIds.map((id) => [id, p] as const)));
   const agenda: AgendaItem[] = [
@@ -119,7 +128,7 @@ export function summarise(input: {
       deadline: s.deadline,
       message: s.message,
     })),
-    problems: [...input.problems],
+    problems: [...input.problems, ...ignoredBlockProblems(plan, parseInstant(now))],
     agenda,
     explanations,
     plan,

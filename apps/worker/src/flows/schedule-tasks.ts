@@ -11,6 +11,7 @@ import {
   type TaskSource,
   type VahubConfig,
 } from '@vahub/core';
+import { endsBy } from './schedule-problems.js';
 import { type ScheduleSummary, summarise } from './schedule-summary.js';
 import { tasksOfBlocks } from './tasks-of-blocks.js';
 
@@ -19,9 +20,12 @@ const DAY_MS = 86_400_000;
 /**
  * How far back vahub's blocks are read. The planner never changes a block that has started, but it
  * must see a task's past blocks: they hold the chunk numbers (and so the event ids) already used,
- * and the work already booked for the task. Two months covers tasks open for weeks.
+ * and the time already booked for the task, which counts against its estimate. A block older than
+ * this is forgotten: its time is booked again and its event id may be reused (see the README). A
+ * year keeps that to tasks open for over a year, at the cost of about one more page of events
+ * (2,500) per year of blocks read on each run.
  */
-export const SCHEDULE_LOOKBACK_DAYS = 60;
+export const SCHEDULE_LOOKBACK_DAYS = 365;
 
 export interface ScheduleTasksInput {
   /** The VA, the calendar settings and the clients whose tasks are planned. */
@@ -32,7 +36,8 @@ export interface ScheduleTasksInput {
   now?: IsoInstant;
   /**
    * Days before `now` from which vahub's blocks are read and handed to the planner (as history it
-   * never changes). @defaultValue {@link SCHEDULE_LOOKBACK_DAYS} (60)
+   * never changes); `Infinity` reads them all, as the planner's contract would have it.
+   * @defaultValue {@link SCHEDULE_LOOKBACK_DAYS} (365)
    */
   lookbackDays?: number;
 }
@@ -46,8 +51,8 @@ export interface ScheduleTasksInput {
 export async function scheduleTasks(input: ScheduleTasksInput): Promise<ScheduleSummary> {
   const { config, calendar } = input;
   const lookbackDays = input.lookbackDays ?? SCHEDULE_LOOKBACK_DAYS;
-  if (!Number.isInteger(lookbackDays) || lookbackDays < 0) {
-    throw new RangeError(`lookbackDays must be a whole number of days >= 0, got ${lookbackDays}`);
+  if (!(Number.isInteger(lookbackDays) && lookbackDays >= 0) && lookbackDays !== Number.POSITIVE_INFINITY) {
+    throw new RangeError(`lookbackDays must be a whole number of days >= 0 or Infinity, got ${lookbackDays}`);
   }
   const now = formatInstant(input.now === undefined ? Date.now() : parseInstant(input.now));
   const nowMs = parseInstant(now);
@@ -57,7 +62,7 @@ export async function scheduleTasks(input: ScheduleTasksInput): Promise<Schedule
   const [open, busy, blocks] = await Promise.all([
     openTasks(input.tasks, config.clients),
     calendar.busy({ start: now, end }),
-    calendar.listBlocks({ start: formatInstant(nowMs - lookbackDays * DAY_MS), end }),
+    calendar.listBlocks({ start: formatInstant(Math.max(0, nowMs - lookbackDays * DAY_MS)), end }),
   ]);
   const { tasks, problems } = await tasksOfBlocks({ source: input.tasks, open, blocks, now: nowMs });
   // A task that cannot be read is not planned; its blocks go in pinned (the planner never touches a
@@ -75,7 +80,7 @@ export async function scheduleTasks(input: ScheduleTasksInput): Promise<Schedule
   });
   const byId = new Map(tasks.map((t) => [t.id, t]));
   // Never written, whatever the plan says: blocks that ended (the calendar's history) and pinned ones.
-  const frozen = new Set([...pinned, ...blocks.filter((b) => parseInstant(b.end) <= nowMs).map((b) => b.id)]);
+  const frozen = new Set([...pinned, ...blocks.filter((b) => endsBy(b, nowMs)).map((b) => b.id)]);
   const retitled = await apply({ plan, calendar, clients: config.clients, tasks: byId, frozen, now: nowMs });
   return summarise({
     now,
@@ -112,7 +117,7 @@ async function apply(input: {
 }): Promise<number> {
   const { plan, calendar, frozen } = input;
   const colors = new Map(input.clients.map((c) => [c.id, c.color]));
-  const writable = (block: CalendarBlock) => !frozen.has(block.id) && parseInstant(block.end) > input.now;
+  const writable = (block: CalendarBlock) => !frozen.has(block.id) && !endsBy(block, input.now);
   const write = (block: CalendarBlock) => {
     const url = input.tasks.get(block.taskId)?.url ?? null;
     const colorId = colors.get(block.clientId);

@@ -1,38 +1,17 @@
 import {
   type CalendarBlock,
   type ConnectorError,
-  type ConnectorErrorCode,
   isConnectorError,
   isReconnectRequired,
-  parseInstant,
   type Task,
   type TaskSource,
 } from '@vahub/core';
-
-/**
- * A task vahub could not read for good, so it did not plan it: its blocks stay on the calendar as
- * they are until a person fixes what `message` says (and the next run picks the task up again).
- */
-export interface ScheduleProblem {
-  kind: 'task-unreadable';
-  taskId: string;
-  /**
-   * The clients involved: those the task source named (a task in two clients' projects names
-   * both), else the clients of the task's blocks.
-   */
-  clientIds: string[];
-  /** The task's blocks, left on the calendar untouched, sorted. */
-  blockIds: string[];
-  /** The task source's error code: `conflict` for a task in two clients' projects. */
-  code: ConnectorErrorCode;
-  /** What is wrong and what to do, naming the task, its block and the source's own message. */
-  message: string;
-}
+import { endsBy, type UnreadableTaskProblem } from './schedule-problems.js';
 
 export interface TasksOfBlocks {
   /** The open tasks and the readable tasks of current blocks. */
   tasks: Task[];
-  problems: ScheduleProblem[];
+  problems: UnreadableTaskProblem[];
 }
 
 /**
@@ -53,7 +32,7 @@ export async function tasksOfBlocks(input: {
   now: number;
 }): Promise<TasksOfBlocks> {
   const known = new Set(input.open.map((t) => t.id));
-  const current = input.blocks.filter((b) => parseInstant(b.end) > input.now && !known.has(b.taskId));
+  const current = input.blocks.filter((b) => !endsBy(b, input.now) && !known.has(b.taskId));
   const missing = [...new Set(current.map((b) => b.taskId))].sort();
   type Read = { taskId: string; task: Task | null; error?: ConnectorError };
   const read = await Promise.all(
@@ -67,7 +46,7 @@ export async function tasksOfBlocks(input: {
     }),
   );
   const tasks = [...input.open];
-  const problems: ScheduleProblem[] = [];
+  const problems: UnreadableTaskProblem[] = [];
   for (const r of read) {
     if (r.task) tasks.push(r.task);
     if (!r.error) continue;
