@@ -1,0 +1,154 @@
+// The draft-invoices flow against the real connectors and SDKs, each pointed at its vendor's fake.
+// Nothing of ours is mocked: what is asserted is what the fakes end up holding.
+import { dec, periodContaining, Temporal } from '@vahub/core';
+import { draftInvoices, InvoiceTaggingIncompleteError } from '@vahub/worker';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startWorld, TENANT, type World } from './support/flows-world.js';
+
+let w: World;
+beforeEach(async () => {
+  w = await startWorld();
+});
+afterEach(async () => {
+  await Promise.all([w.asana.stop(), w.google.stop(), w.toggl.stop(), w.xero.stop()]);
+});
+
+describe('draftInvoices', () => {
+  const november = (zone: string) => periodContaining('month', Date.parse('2026-11-15T12:00:00Z'), zone);
+  const entry = (
+    project: number,
+    local: string,
+    minutes: number,
+    extra: { billable?: boolean; running?: boolean } = {},
+  ) => {
+    const start = Temporal.PlainDateTime.from(local).toZonedDateTime('Europe/London').epochMilliseconds;
+    return w.toggl.addEntry({
+      workspace_id: 4242,
+      project_id: project,
+      description: `work on ${local}`,
+      start,
+      stop: extra.running ? null : start + minutes * 60_000,
+      billable: extra.billable ?? true,
+    });
+  };
+  const client = (id: string) => w.config.clients.find((c) => c.id === id)!;
+  const run = (id: string) =>
+    draftInvoices({
+      client: client(id),
+      period: november(client(id).timezone),
+      time: w.time,
+      invoices: w.invoices,
+    });
+  const tagsOf = (id: number) => w.toggl.store.entries.get(id)?.tags ?? [];
+  /** Toggl's answer when the hourly quota is used up (as the fake's own quota answers). */
+  const quotaUsedUp = (resetsInSeconds: number) => ({
+    status: 402,
+    headers: { 'x-toggl-quota-remaining': '0', 'x-toggl-quota-resets-in': String(resetsInSeconds) },
+    json: `You have hit your hourly limit for API calls. Your quota will reset in ${resetsInSeconds} seconds.`,
+  });
+  /** A month with more billable entries than one tagging call takes. */
+  const manyEntries = (count: number) =>
+    Array.from({ length: count }, (_, i) => {
+      const day = String(2 + (i % 25)).padStart(2, '0');
+      const hour = String(8 + Math.floor(i / 25)).padStart(2, '0');
+      return entry(190101, `2026-11-${day}T${hour}:00`, 10);
+    });
+  /** Matches every bulk tagging request after the first. */
+  const laterPatches = () => {
+    let seen = 0;
+    return (req: { method: string }) => req.method === 'PATCH' && ++seen >= 2;
+  };
+  const invoiceCalls = () =>
+    w.xero.server.requests.filter((r) => r.path.endsWith('/Invoices') && r.method !== 'GET').length;
+
+  it('bills a period once: Xero shows the preview, covered entries are tagged, a second run creates nothing', async () => {
+    const billed = [entry(190101, '2026-11-02T09:00', 95), entry(190101, '2026-11-20T14:00', 40)];
+    const unbillable = entry(190101, '2026-11-21T10:00', 30, { billable: false });
+    const running = entry(190101, '2026-11-30T16:00', 0, { running: true });
+    const foreign = entry(190199, '2026-11-03T09:00', 60);
+    const first = await run('thames-studio');
+    const draft = first.preview.draft!;
+    expect(first.invoice?.status).toBe('DRAFT');
+    expect(draft.entryIds.sort()).toEqual(billed.map((e) => String(e.id)).sort());
+    const [invoice] = w.xero.invoices(TENANT);
+    expect(w.xero.invoices(TENANT)).toHaveLength(1);
+    expect(dec(String(invoice?.SubTotal)).eq(dec(draft.subtotal))).toBe(true);
+    expect(dec(first.invoice!.total).eq(dec(String(invoice?.Total)))).toBe(true);
+    for (const e of billed) expect(tagsOf(e.id)).toContain('invoiced');
+    for (const e of [unbillable, running, foreign]) expect(tagsOf(e.id)).not.toContain('invoiced');
+
+    const second = await run('thames-studio');
+    expect(second.invoice).toBeNull();
+    expect(second.preview.excluded.filter((x) => x.reason === 'already-invoiced')).toHaveLength(2);
+    expect(w.xero.invoices(TENANT)).toHaveLength(1);
+    expect(invoiceCalls()).toBe(1);
+  });
+
+  it('bills a retainer fee once per period; time tracked later bills only the hours beyond it', async () => {
+    entry(190001, '2026-11-03T09:00', 90);
+    const first = await run('koala-co');
+    expect(first.preview.draft?.lines.map((l) => l.lineAmount)).toEqual(['100.00']);
+    const late = entry(190001, '2026-11-25T09:00', 75);
+    const second = await run('koala-co');
+    // 1.5 h already on the first draft + 1.25 h now, 2 h included: 0.75 h at the hourly rate, no second fee.
+    expect(second.preview.draft?.lines.map((l) => [l.quantity, l.lineAmount])).toEqual([['0.7500', '37.50']]);
+    expect(second.tagged).toEqual([String(late.id)]);
+    const third = await run('koala-co');
+    expect(third.invoice).toBeNull();
+    expect(w.xero.invoices(TENANT).map((i) => i.SubTotal)).toEqual([100, 37.5]);
+  });
+
+  it('heals a crash between creating the draft and tagging, without a second invoice', async () => {
+    const billed = [entry(190101, '2026-11-02T09:00', 60), entry(190101, '2026-11-09T09:00', 30)];
+    // The hourly quota runs out right after the draft is made, for longer than a run waits.
+    w.toggl.server.faults.next({ ...quotaUsedUp(2400), match: (req) => req.method === 'PATCH' });
+    await expect(run('thames-studio')).rejects.toMatchObject({ code: 'quota_exhausted', retryable: true });
+    expect(w.xero.invoices(TENANT)).toHaveLength(1);
+    for (const e of billed) expect(tagsOf(e.id)).not.toContain('invoiced');
+
+    const again = await run('thames-studio');
+    expect(again.invoice?.invoiceId).toBe(w.xero.invoices(TENANT)[0]?.InvoiceID);
+    expect(w.xero.invoices(TENANT)).toHaveLength(1);
+    expect(w.xero.replays).toBe(1);
+    for (const e of billed) expect(tagsOf(e.id)).toContain('invoiced');
+  });
+
+  it('waits out a short quota refusal in the middle of tagging, and tags every entry once', async () => {
+    const billed = manyEntries(150);
+    w.toggl.server.faults.next({ ...quotaUsedUp(30), match: laterPatches() });
+    const waits: number[] = [];
+    const result = await draftInvoices({
+      client: client('thames-studio'),
+      period: november('Europe/London'),
+      time: w.time,
+      invoices: w.invoices,
+      tagRetry: { sleep: async (ms) => void waits.push(ms) },
+    });
+    expect(waits).toEqual([30_000]);
+    expect(result.tagged.sort()).toEqual(billed.map((e) => String(e.id)).sort());
+    for (const e of billed) expect(tagsOf(e.id)).toContain('invoiced');
+    expect(w.xero.invoices(TENANT)).toHaveLength(1);
+  });
+
+  it('stops for a person, naming the draft and the untagged entries, when tagging breaks off partway', async () => {
+    const billed = manyEntries(150);
+    w.toggl.server.faults.next({ ...quotaUsedUp(2400), match: laterPatches(), times: 5 });
+    const error = await run('thames-studio').then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(InvoiceTaggingIncompleteError);
+    const incomplete = error as InvoiceTaggingIncompleteError;
+    const [invoice] = w.xero.invoices(TENANT);
+    expect(w.xero.invoices(TENANT)).toHaveLength(1);
+    expect(incomplete).toMatchObject({ retryable: false, invoiceId: invoice?.InvoiceID, tag: 'invoiced' });
+    const tagged = billed.filter((e) => tagsOf(e.id).includes('invoiced')).map((e) => String(e.id));
+    const untagged = billed.filter((e) => !tagsOf(e.id).includes('invoiced')).map((e) => String(e.id));
+    expect([tagged.length, untagged.length]).toEqual([100, 50]);
+    expect([...incomplete.taggedEntryIds].sort()).toEqual(tagged.sort());
+    expect([...incomplete.untaggedEntryIds].sort()).toEqual(untagged.sort());
+    expect(incomplete.message).toContain(`draft invoice ${String(invoice?.InvoiceNumber)}`);
+    expect(incomplete.message).toContain('50 of 150 entries are not tagged "invoiced"');
+    expect(incomplete.message).toMatch(/quota/);
+  });
+});
