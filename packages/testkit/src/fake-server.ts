@@ -29,6 +29,9 @@ export interface FakeResponse {
 
 export type FakeHandler = (req: FakeRequest) => FakeResponse | Promise<FakeResponse>;
 
+/** Runs before the routes; an answer it returns is sent instead of the route's (a 401, say). */
+export type FakeGuard = (req: FakeRequest) => FakeResponse | null | Promise<FakeResponse | null>;
+
 /** One request as the fake saw it and answered it: for assertions on what a connector sent. */
 export interface LoggedRequest {
   method: string;
@@ -94,6 +97,7 @@ export class FakeServer extends EventEmitter {
   readonly requests: LoggedRequest[] = [];
   readonly faults = new FaultSwitch();
   private readonly routes: Route[] = [];
+  private readonly guards: { paths: RegExp | null; guard: FakeGuard }[] = [];
   private server: Server | null = null;
   private base = '';
 
@@ -103,6 +107,12 @@ export class FakeServer extends EventEmitter {
 
   route(method: string, path: string, handler: FakeHandler): this {
     this.routes.push({ method: method.toUpperCase(), ...compile(path), handler });
+    return this;
+  }
+
+  /** Check every request whose path matches `paths` (all by default) before its route runs. */
+  guard(guard: FakeGuard, paths: RegExp | null = null): this {
+    this.guards.push({ paths, guard });
     return this;
   }
 
@@ -170,6 +180,10 @@ export class FakeServer extends EventEmitter {
       json: parseJson(rawBody),
     };
     let response = await this.faults.take(request);
+    for (const g of this.guards) {
+      if (response) break;
+      if (!g.paths || g.paths.test(request.path)) response = await g.guard(request);
+    }
     if (!response) {
       const route = this.routes.find((r) => r.method === request.method && r.pattern.test(request.path));
       if (route) {

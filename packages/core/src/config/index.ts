@@ -1,2 +1,3 @@
+export * from './compose.js';
 export * from './load.js';
 export * from './schema.js';

@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
+import type { AnyConnectorDescriptor } from '../connector/descriptor.js';
 import { ConfigError, type ConfigIssue } from '../errors/errors.js';
-import { configSchema, type VahubConfig } from './schema.js';
+import { type ComposedConfig, createConfigSchema } from './compose.js';
+import type { ClientConfig } from './schema.js';
 
 type Path = readonly (string | number | symbol)[];
 
@@ -105,8 +107,11 @@ function zodIssueMessage(issue: z.core.$ZodIssue): string {
   return issue.message;
 }
 
-/** Checks that span several clients: ids and mappings that must be unique. */
-function crossChecks(config: VahubConfig): ConfigIssue[] {
+/** Checks that span several clients: unique ids, and each connector's own (one project, one client). */
+function crossChecks(
+  config: { clients: readonly (ClientConfig & Record<string, unknown>)[] },
+  connectors: readonly AnyConnectorDescriptor[],
+): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const ids = new Map<string, number>();
   config.clients.forEach((client, i) => {
@@ -118,82 +123,73 @@ function crossChecks(config: VahubConfig): ConfigIssue[] {
         message: `client id "${client.id}" is used twice, first by clients[${first}]: give each client its own id`,
       });
   });
-  const owners = new Map<string, number>();
-  const claim = (key: string, index: number, path: string, what: string) => {
-    const owner = owners.get(key);
-    if (owner === undefined) owners.set(key, index);
-    else if (owner !== index) {
-      issues.push({
-        path,
-        message: `${what} is already mapped to clients[${owner}] (${config.clients[owner]?.id}): map it to one client only`,
-      });
-    }
-  };
-  config.clients.forEach((client, i) => {
-    const { workspaceId, clientId, projectIds } = client.toggl;
-    client.asana.projects.forEach((gid, j) => {
-      claim(`asana:${gid}`, i, `clients[${i}].asana.projects[${j}]`, `Asana project ${gid}`);
-    });
-    projectIds.forEach((pid, j) => {
-      claim(
-        `toggl-project:${workspaceId}:${pid}`,
-        i,
-        `clients[${i}].toggl.projectIds[${j}]`,
-        `Toggl project ${pid}`,
-      );
-    });
-    if (clientId !== undefined) {
-      claim(
-        `toggl-client:${workspaceId}:${clientId}`,
-        i,
-        `clients[${i}].toggl.clientId`,
-        `Toggl client ${clientId}`,
-      );
-    }
-  });
+  for (const connector of connectors) {
+    if (!connector.config.check) continue;
+    const sections = config.clients.flatMap((client, index) =>
+      client[connector.id] === undefined
+        ? []
+        : [{ index, clientId: client.id, section: client[connector.id] }],
+    );
+    issues.push(...connector.config.check(sections));
+  }
   return issues;
 }
 
-const ENDPOINT_ENV = /^VAHUB_ENDPOINT_(ASANA|TOGGL|GOOGLE|XERO)_([A-Z]+)$/;
+/** `VAHUB_ENDPOINT_XERO_TOKEN` for connector `xero`, endpoint `token`. */
+export function endpointEnvName(connectorId: string, endpoint: string): string {
+  const part = (text: string) =>
+    text
+      .replace(/([a-z])([A-Z])/g, '$1_$2')
+      .replace(/-/g, '_')
+      .toUpperCase();
+  return `VAHUB_ENDPOINT_${part(connectorId)}_${part(endpoint)}`;
+}
 
 /** `VAHUB_ENDPOINT_XERO_TOKEN=http://127.0.0.1:4000/connect/token` overrides `endpoints.xero.token`. */
-function endpointOverrides(env: NodeJS.ProcessEnv): Record<string, Record<string, string>> {
-  const out: Record<string, Record<string, string>> = {};
-  for (const [name, value] of Object.entries(env)) {
-    const m = ENDPOINT_ENV.exec(name);
-    if (!m || !value) continue;
-    const provider = (m[1] as string).toLowerCase();
-    const key = (m[2] as string).toLowerCase();
-    out[provider] = { ...out[provider], [key]: value };
-  }
-  return out;
-}
-
-function mergeEndpoints(raw: unknown, env: NodeJS.ProcessEnv): unknown {
-  const overrides = endpointOverrides(env);
-  if (Object.keys(overrides).length === 0 || raw === null || typeof raw !== 'object') return raw;
+function mergeEndpoints(
+  raw: unknown,
+  env: NodeJS.ProcessEnv,
+  connectors: readonly AnyConnectorDescriptor[],
+): unknown {
+  if (raw === null || typeof raw !== 'object') return raw;
   const doc = raw as Record<string, unknown>;
   const endpoints = { ...((doc.endpoints as Record<string, unknown>) ?? {}) };
-  for (const [provider, values] of Object.entries(overrides)) {
-    endpoints[provider] = { ...((endpoints[provider] as object) ?? {}), ...values };
+  let changed = false;
+  for (const connector of connectors) {
+    for (const name of Object.keys(connector.config.endpoints)) {
+      const value = env[endpointEnvName(connector.id, name)];
+      if (!value) continue;
+      endpoints[connector.id] = { ...((endpoints[connector.id] as object) ?? {}), [name]: value };
+      changed = true;
+    }
   }
-  return { ...doc, endpoints };
+  return changed ? { ...doc, endpoints } : doc;
 }
 
-/** The environment variables vahub reads when the file has no `auth` entry for a provider. */
-export const DEFAULT_SECRET_ENV = {
-  asana: { token: 'ASANA_TOKEN' },
-  toggl: { apiToken: 'TOGGL_API_TOKEN' },
-  google: { clientId: 'GOOGLE_CLIENT_ID', clientSecret: 'GOOGLE_CLIENT_SECRET' },
-  xero: { clientId: 'XERO_CLIENT_ID', clientSecret: 'XERO_CLIENT_SECRET', webhookKey: 'XERO_WEBHOOK_KEY' },
-} as const;
+/** The environment variables vahub reads when the file has no `auth` entry for a connector. */
+export function defaultSecretEnv(
+  connectors: readonly AnyConnectorDescriptor[],
+): Record<string, Record<string, string>> {
+  return Object.fromEntries(
+    connectors.map((c) => [
+      c.id,
+      Object.fromEntries(
+        Object.entries(c.config.secrets as Record<string, { env: string }>).map(([k, s]) => [k, s.env]),
+      ),
+    ]),
+  );
+}
 
-/** Fill `auth.<provider>` from the conventional variables when the file leaves it out and they are set. */
-function defaultAuth(raw: unknown, env: NodeJS.ProcessEnv): unknown {
+/** Fill `auth.<connector>` from the conventional variables when the file leaves it out and they are set. */
+function defaultAuth(
+  raw: unknown,
+  env: NodeJS.ProcessEnv,
+  connectors: readonly AnyConnectorDescriptor[],
+): unknown {
   if (raw === null || typeof raw !== 'object') return raw;
   const doc = raw as Record<string, unknown>;
   const auth = { ...((doc.auth as Record<string, unknown> | undefined) ?? {}) };
-  for (const [provider, vars] of Object.entries(DEFAULT_SECRET_ENV)) {
+  for (const [provider, vars] of Object.entries(defaultSecretEnv(connectors))) {
     if (auth[provider] !== undefined) continue;
     const values = Object.entries(vars).filter(([, name]) => env[name]);
     if (values.length > 0) auth[provider] = Object.fromEntries(values.map(([key, name]) => [key, env[name]]));
@@ -201,11 +197,18 @@ function defaultAuth(raw: unknown, env: NodeJS.ProcessEnv): unknown {
   return Object.keys(auth).length > 0 ? { ...doc, auth } : doc;
 }
 
+export interface ParseOptions<Ds extends readonly AnyConnectorDescriptor[]> {
+  /** The registry's connectors: their sections, endpoints and secrets make up the schema. */
+  connectors: Ds;
+  env?: NodeJS.ProcessEnv;
+  source?: string;
+}
+
 /** Validate a config given as YAML text. Throws `ConfigError` listing every problem. */
-export function parseConfig(
+export function parseConfig<const Ds extends readonly AnyConnectorDescriptor[]>(
   text: string,
-  options: { env?: NodeJS.ProcessEnv; source?: string } = {},
-): VahubConfig {
+  options: ParseOptions<Ds>,
+): ComposedConfig<Ds> {
   const env = options.env ?? process.env;
   const source = options.source ?? 'config';
   const doc = parseDocument(text, { prettyErrors: false });
@@ -232,24 +235,31 @@ export function parseConfig(
     );
   }
   const issues: ConfigIssue[] = [];
-  const interpolated = defaultAuth(mergeEndpoints(interpolate(raw, [], env, issues), env), env);
+  const { connectors } = options;
+  const interpolated = defaultAuth(
+    mergeEndpoints(interpolate(raw, [], env, issues), env, connectors),
+    env,
+    connectors,
+  );
   // reportInput: messages can then say what was given (`got "dollars"`).
-  const parsed = configSchema.safeParse(interpolated, { reportInput: true });
+  const parsed = createConfigSchema(connectors).safeParse(interpolated, { reportInput: true });
   if (!parsed.success) {
     for (const issue of parsed.error.issues)
       issues.push({ path: formatPath(issue.path), message: zodIssueMessage(issue) });
     throw new ConfigError(issues, source);
   }
-  issues.push(...crossChecks(parsed.data));
+  issues.push(
+    ...crossChecks(parsed.data as { clients: (ClientConfig & Record<string, unknown>)[] }, connectors),
+  );
   if (issues.length > 0) throw new ConfigError(issues, source);
   return parsed.data;
 }
 
 /** Read, interpolate and validate a config file. */
-export async function loadConfig(
+export async function loadConfig<const Ds extends readonly AnyConnectorDescriptor[]>(
   file: string,
-  options: { env?: NodeJS.ProcessEnv } = {},
-): Promise<VahubConfig> {
+  options: Omit<ParseOptions<Ds>, 'source'>,
+): Promise<ComposedConfig<Ds>> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');

@@ -35,8 +35,6 @@ const amount = z.union([z.string(), z.number()]).transform((value, ctx) => {
   return text;
 });
 
-const gid = z.union([z.string().regex(/^\d+$/), z.number().int().positive()]).transform(String);
-const positiveInt = z.number().int().positive();
 const minutes = (min: number, max: number) => z.number().int().min(min).max(max);
 
 /** "08:30-17:00" or "08:30-12:00, 13:00-17:00". */
@@ -150,7 +148,7 @@ const retainerSchema = z.strictObject({
   rollover: z.boolean().default(false),
 });
 
-const billingSchema = z.strictObject({
+export const billingSchema = z.strictObject({
   currency,
   hourlyRate: amount,
   projectRates: z
@@ -170,112 +168,27 @@ const billingSchema = z.strictObject({
   lineAmountTypes: z.enum(['Exclusive', 'Inclusive', 'NoTax']).default('Exclusive'),
 });
 
-const uuid = z
-  .string()
-  .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, {
-    error: 'expected a Xero id (a UUID such as "717f2bfc-c6d4-41fd-b238-3f2f0c0cf777")',
-  });
-
-const clientSchema = z.strictObject({
+/** A client of the VA, vendor-neutral. Each connector adds its own section (`asana:`, `xero:`, …). */
+export const baseClientShape = {
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
     error: 'client ids are lower-case letters, digits and dashes, e.g. "koala-co"',
   }),
   name: z.string().min(1),
   timezone: timeZone,
-  /** Google Calendar colour id ("1"–"11") for this client's blocks. */
+  /** Calendar colour id ("1"–"11") for this client's blocks. */
   color: z
     .string()
-    .regex(/^([1-9]|1[01])$/, { error: 'Google colour ids are "1" to "11"' })
+    .regex(/^([1-9]|1[01])$/, { error: 'calendar colour ids are "1" to "11"' })
     .optional(),
-  asana: z.strictObject({
-    projects: z.array(gid).min(1, { error: 'list at least one Asana project gid' }),
-    defaultEstimateMinutes: minutes(5, 10_000).default(60),
-    /** Name or gid of the duration custom field that holds estimates. */
-    estimateField: z.string().min(1).default('Estimated time'),
-  }),
-  toggl: z
-    .strictObject({
-      workspaceId: positiveInt,
-      clientId: positiveInt.optional(),
-      projectIds: z.array(positiveInt).default([]),
-    })
-    .refine((t) => t.clientId !== undefined || t.projectIds.length > 0, {
-      error: 'give toggl.clientId or toggl.projectIds so vahub knows which time belongs to this client',
-    }),
   billing: billingSchema,
-  xero: z.strictObject({
-    tenantId: uuid,
-    contactId: uuid,
-    accountCode: z.string().min(1).max(10),
-    taxType: z.string().min(1).default('OUTPUT'),
-    brandingThemeId: uuid.optional(),
-  }),
-});
+};
 
 const url = z.url({
   error: (i) => `expected an absolute URL such as "https://…", got ${JSON.stringify(i.input)}`,
 });
 
-/** Every outbound URL, so the whole product can run against proxies, regions or the local fakes. */
-export const DEFAULT_ENDPOINTS = {
-  asana: {
-    api: 'https://app.asana.com/api/1.0',
-    authorize: 'https://app.asana.com/-/oauth_authorize',
-    token: 'https://app.asana.com/-/oauth_token',
-  },
-  toggl: {
-    api: 'https://api.track.toggl.com/api/v9',
-    reports: 'https://api.track.toggl.com/reports/api/v3',
-    webhooks: 'https://api.track.toggl.com/webhooks/api/v1',
-  },
-  google: {
-    api: 'https://www.googleapis.com/',
-    authorize: 'https://accounts.google.com/o/oauth2/v2/auth',
-    token: 'https://oauth2.googleapis.com/token',
-    revoke: 'https://oauth2.googleapis.com/revoke',
-  },
-  xero: {
-    api: 'https://api.xero.com/api.xro/2.0',
-    authorize: 'https://login.xero.com/identity/connect/authorize',
-    token: 'https://identity.xero.com/connect/token',
-    connections: 'https://api.xero.com/connections',
-    revoke: 'https://identity.xero.com/connect/revocation',
-  },
-} as const;
-
-const endpointsSchema = z
-  .strictObject({
-    asana: z.strictObject({ api: url, authorize: url, token: url }).partial().default({}),
-    toggl: z.strictObject({ api: url, reports: url, webhooks: url }).partial().default({}),
-    google: z.strictObject({ api: url, authorize: url, token: url, revoke: url }).partial().default({}),
-    xero: z
-      .strictObject({ api: url, authorize: url, token: url, connections: url, revoke: url })
-      .partial()
-      .default({}),
-  })
-  .default({ asana: {}, toggl: {}, google: {}, xero: {} })
-  .transform((e) => ({
-    asana: { ...DEFAULT_ENDPOINTS.asana, ...e.asana },
-    toggl: { ...DEFAULT_ENDPOINTS.toggl, ...e.toggl },
-    google: { ...DEFAULT_ENDPOINTS.google, ...e.google },
-    xero: { ...DEFAULT_ENDPOINTS.xero, ...e.xero },
-  }));
-
-/** Secrets: only `${VAR}` references may be written here (the loader refuses literals). */
-const authSchema = z
-  .strictObject({
-    asana: z.strictObject({ token: z.string().min(1) }).optional(),
-    toggl: z.strictObject({ apiToken: z.string().min(1) }).optional(),
-    google: z.strictObject({ clientId: z.string().min(1), clientSecret: z.string().min(1) }).optional(),
-    xero: z
-      .strictObject({
-        clientId: z.string().min(1),
-        clientSecret: z.string().min(1),
-        webhookKey: z.string().min(1).optional(),
-      })
-      .optional(),
-  })
-  .default({});
+/** An absolute URL, as every `endpoints.<connector>.<name>` must be. */
+export const endpointUrl = url;
 
 const webhooksSchema = z
   .strictObject({
@@ -285,27 +198,37 @@ const webhooksSchema = z
   })
   .default({ port: 8787 });
 
-export const configSchema = z.strictObject({
-  va: vaSchema,
-  calendar: calendarSchema.default({
-    id: 'primary',
-    busyCalendars: [],
-    bufferMinutes: 10,
-    minBlockMinutes: 30,
-    maxBlockMinutes: 120,
-    horizonDays: 14,
-    earliestStartMinutes: 15,
-    titleTemplate: '[{client}] {task}',
-  }),
-  clients: z.array(clientSchema).min(1, { error: 'list at least one client' }),
-  endpoints: endpointsSchema,
-  auth: authSchema,
-  webhooks: webhooksSchema,
-});
+export const CALENDAR_DEFAULTS = {
+  id: 'primary',
+  busyCalendars: [],
+  bufferMinutes: 10,
+  minBlockMinutes: 30,
+  maxBlockMinutes: 120,
+  horizonDays: 14,
+  earliestStartMinutes: 15,
+  titleTemplate: '[{client}] {task}',
+};
 
-export type VahubConfig = z.output<typeof configSchema>;
-export type ClientConfig = VahubConfig['clients'][number];
+/** The vendor-neutral top-level sections; `createConfigSchema` adds clients and the connectors' sections. */
+export const baseConfigShape = {
+  va: vaSchema,
+  calendar: calendarSchema.default(CALENDAR_DEFAULTS),
+  webhooks: webhooksSchema,
+};
+
+const baseClientSchema = z.strictObject(baseClientShape);
+
+/** A client as the flows and engines see it: no vendor's ids. */
+export type ClientConfig = z.output<typeof baseClientSchema>;
 export type BillingConfig = ClientConfig['billing'];
-export type CalendarConfig = VahubConfig['calendar'];
-export type VaConfig = VahubConfig['va'];
-export type Endpoints = VahubConfig['endpoints'];
+export type CalendarConfig = z.output<typeof calendarSchema>;
+export type VaConfig = z.output<typeof vaSchema>;
+export type WebhooksConfig = z.output<typeof webhooksSchema>;
+
+/** The config as the flows and engines see it: the VA, the calendar settings and the clients. */
+export interface VahubConfig {
+  va: VaConfig;
+  calendar: CalendarConfig;
+  clients: ClientConfig[];
+  webhooks: WebhooksConfig;
+}

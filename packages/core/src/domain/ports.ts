@@ -1,3 +1,4 @@
+import type { NameLookup } from '../invoicing/types.js';
 import type {
   BusyInterval,
   CalendarBlock,
@@ -11,40 +12,49 @@ import type {
 /** "Something happened to task X": the worker re-reads the task to learn what is true now. */
 export interface TaskChange {
   taskId: string;
+  /** Where it happened in the source's terms (a project), opaque to vahub. */
   projectId: string | null;
   action: 'added' | 'changed' | 'removed' | 'deleted' | 'undeleted';
   at: IsoInstant | null;
 }
 
-export interface TaskEventsPage {
+export interface TaskChangesPage {
   changes: TaskChange[];
-  /** Where to read from next time. */
+  /** Where to read from next time; opaque, the source's own. */
   cursor: string;
-  /** The old cursor had expired: changes were lost, so re-list the project's open tasks. */
+  /** The old cursor had expired: changes were lost, so re-list the client's open tasks. */
   resyncNeeded: boolean;
 }
 
-/** Tasks (Asana, later Trello or ClickUp). */
+/**
+ * Tasks (Asana, later Trello or ClickUp). Clients are vahub's client ids; which projects stand behind
+ * a client is the connector's business. A task filed under two clients' projects fails with core's
+ * `AmbiguousClientError`.
+ */
 export interface TaskSource {
+  /** The task, or null when the source no longer has it or it belongs to no configured client. */
   getTask(taskId: string): Promise<Task | null>;
-  listOpenTasks(projectId: string): Promise<Task[]>;
-  readEvents(projectId: string, cursor: string | null): Promise<TaskEventsPage>;
+  /** Every open task of the client, each once. */
+  listOpenTasks(clientId: string): Promise<Task[]>;
+  /** What changed in the client's tasks since `cursor` (null: start from now). */
+  readChanges(clientId: string, cursor: string | null): Promise<TaskChangesPage>;
 }
 
+/** A client's tracked time that started in [start, end). */
 export interface TimeQuery {
-  workspaceId: string;
+  clientId: string;
   start: IsoInstant;
   end: IsoInstant;
-  /** Only entries of these projects, or of this client's projects. */
-  projectIds?: string[];
-  clientId?: string;
 }
 
-/** Tracked time (Toggl, later Clockify). */
+/** Tracked time (Toggl, later Clockify). The connector knows which workspace and projects are the client's. */
 export interface TimeSource {
   listTimeEntries(query: TimeQuery): Promise<TimeEntry[]>;
-  tagEntries(workspaceId: string, entryIds: readonly string[], tag: string): Promise<void>;
-  untagEntries(workspaceId: string, entryIds: readonly string[], tag: string): Promise<void>;
+  /** Mark entries (`invoiced`); safe to repeat. */
+  tagEntries(clientId: string, entryIds: readonly string[], tag: string): Promise<void>;
+  untagEntries(clientId: string, entryIds: readonly string[], tag: string): Promise<void>;
+  /** Project and task names of the client's time, so invoice lines read "Social media", not an id. */
+  names(clientId: string): Promise<NameLookup>;
 }
 
 export interface TimeWindow {
@@ -83,15 +93,23 @@ export interface CreatedInvoice {
   total: string;
 }
 
-/** Where invoices go (Xero, later QuickBooks). Tenant is fixed per sink instance or named per call. */
+/** Where a client's invoices go, as the invoicing engine needs it. */
+export interface InvoiceTarget {
+  contactId: string;
+  accountCode: string;
+  taxType: string;
+}
+
+/**
+ * Where invoices go (Xero, later QuickBooks). Clients are vahub's client ids; which organisation and
+ * contact stand behind a client is the connector's business.
+ */
 export interface InvoiceSink {
-  findContact(query: {
-    tenantId: string;
-    contactId?: string;
-    name?: string;
-    email?: string;
-  }): Promise<Contact | null>;
+  /** The client's contact, account and tax type, from the connector's config. */
+  target(clientId: string): InvoiceTarget;
+  /** The client's contact as the invoicing app has it; null when it is not there. */
+  findContact(clientId: string): Promise<Contact | null>;
   /** Create a draft with the draft's idempotency key: repeating the call creates nothing new. */
-  createDraft(tenantId: string, draft: InvoiceDraft): Promise<CreatedInvoice>;
-  getInvoiceStatus(tenantId: string, invoiceId: string): Promise<InvoiceStatus | null>;
+  createDraft(clientId: string, draft: InvoiceDraft): Promise<CreatedInvoice>;
+  getInvoiceStatus(clientId: string, invoiceId: string): Promise<InvoiceStatus | null>;
 }

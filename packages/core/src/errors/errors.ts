@@ -26,7 +26,8 @@ export class ConfigError extends VahubError {
   }
 }
 
-export type Provider = 'asana' | 'toggl' | 'google' | 'xero';
+/** A connector's id (`asana`, `xero`, …): core names no vendor, the connector descriptors do. */
+export type Provider = string;
 
 export type ConnectorErrorCode =
   | 'rate_limited'
@@ -37,6 +38,7 @@ export type ConnectorErrorCode =
   | 'conflict'
   | 'unavailable'
   | 'network'
+  | 'timeout'
   | 'unexpected_response'
   | 'failed';
 
@@ -66,6 +68,7 @@ const RETRYABLE_CODES: ReadonlySet<ConnectorErrorCode> = new Set([
   'quota_exhausted',
   'unavailable',
   'network',
+  'timeout',
 ]);
 
 function codeFor(status: number | undefined): ConnectorErrorCode {
@@ -134,7 +137,10 @@ function hasName(err: unknown, names: readonly string[]): boolean {
 }
 
 export function isConnectorError(err: unknown): err is ConnectorError {
-  return err instanceof ConnectorError || hasName(err, ['ConnectorError', 'ReconnectRequiredError']);
+  return (
+    err instanceof ConnectorError ||
+    hasName(err, ['ConnectorError', 'ReconnectRequiredError', 'AmbiguousClientError'])
+  );
 }
 
 export function isReconnectRequired(err: unknown): err is ReconnectRequiredError {
@@ -155,4 +161,23 @@ export function parseRetryAfter(
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
   const at = Date.parse(trimmed);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/**
+ * A thing the source files under two (or more) clients, e.g. a task in two clients' projects. vahub
+ * never guesses whose it is: the VA files it under one client.
+ */
+export class AmbiguousClientError extends ConnectorError {
+  override name = 'AmbiguousClientError';
+  readonly clientIds: readonly string[];
+  constructor(init: { provider: Provider; operation: string; what: string; clientIds: readonly string[] }) {
+    super({
+      provider: init.provider,
+      operation: init.operation,
+      code: 'conflict',
+      retryable: false,
+      message: `${init.what} belongs to more than one client (${init.clientIds.join(', ')}): keep it in one client's project only`,
+    });
+    this.clientIds = [...init.clientIds].sort();
+  }
 }

@@ -37,16 +37,20 @@ describe('withRetry', () => {
       fail(503),
       fail(503),
     );
-    await expect(withRetry(s.fn, { attempts: 3, sleep, random: () => 0 })).resolves.toBe('done');
+    await expect(withRetry(s.fn, { attempts: 3, sleep, random: () => 0.5 })).resolves.toBe('done');
     expect(waits).toEqual([2000, 1000, 250, 500]);
     expect(s.calls()).toBe(5);
   });
 
-  it('backs off with jitter between 50 and 100 % of the doubled delay', async () => {
+  it('backs off with full jitter: anywhere from 0 to the doubled delay', async () => {
     const { waits, sleep } = recorder();
     const s = script(fail(500), fail(502), fail(504));
     await withRetry(s.fn, { attempts: 4, baseDelayMs: 100, sleep, random: () => 0.999 });
     expect(waits).toEqual([100, 200, 400]);
+    const low = recorder();
+    const again = script(fail(500), fail(502), fail(504));
+    await withRetry(again.fn, { attempts: 4, baseDelayMs: 100, sleep: low.sleep, random: () => 0 });
+    expect(low.waits).toEqual([0, 0, 0]);
   });
 
   it('throws at once what cannot succeed, and after the last attempt what still fails', async () => {

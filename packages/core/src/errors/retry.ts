@@ -6,7 +6,10 @@ export interface RetryOptions {
    * not count as one. @defaultValue 4
    */
   attempts?: number;
-  /** First backoff, doubled after each failure and jittered to 50–100 %. @defaultValue 500 */
+  /**
+   * First backoff, doubled after each failure. The wait is drawn from the whole range up to it
+   * ("full jitter"), so callers that failed together do not come back together. @defaultValue 500
+   */
   baseDelayMs?: number;
   /** @defaultValue 30_000 */
   maxDelayMs?: number;
@@ -39,7 +42,8 @@ function isRateLimit(error: ConnectorError): boolean {
 
 /**
  * Run `fn` again after retryable `ConnectorError`s: a rate limit waits exactly the time the vendor
- * asked for without burning an attempt; other transient failures back off exponentially with jitter.
+ * asked for without burning an attempt; other transient failures back off exponentially with full
+ * jitter.
  * Anything not retryable is thrown at once, and so is a wait longer than `maxWaitMs`.
  */
 export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions = {}): Promise<T> {
@@ -67,7 +71,7 @@ export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions =
         failures += 1;
         if (failures >= attempts) throw error;
         const backoff = Math.min(maxDelay, base * 2 ** (failures - 1));
-        waitMs = error.retryAfterMs ?? Math.round(backoff * (0.5 + random() / 2));
+        waitMs = error.retryAfterMs ?? Math.round(backoff * random());
       }
       if (waitMs > maxWait) throw error;
       options.onRetry?.({ attempt: failures + rateLimitWaits, waitMs, error });

@@ -1,11 +1,9 @@
 // Shared by the invoicing tests only (not exported from the package).
-import { type BillingConfig, configSchema } from '../config/schema.js';
+import { type BillingConfig, billingSchema } from '../config/schema.js';
 import type { TimeEntry } from '../domain/types.js';
 import { type Period, parseInstant, periodContaining } from '../time/zoned.js';
 import { buildInvoiceDraft } from './build-draft.js';
 import type { BuildInvoiceInput, BuildInvoiceResult } from './types.js';
-
-const billingSchema = configSchema.shape.clients.element.shape.billing;
 
 /** Billing settings through the real config schema, so defaults are the product's defaults. */
 export function billing(raw: Record<string, unknown>): BillingConfig {

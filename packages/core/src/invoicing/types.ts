@@ -1,4 +1,4 @@
-import type { BillingConfig, ClientConfig } from '../config/schema.js';
+import type { BillingConfig } from '../config/schema.js';
 import type { InvoiceDraft, IsoDate, IsoInstant, TimeEntry } from '../domain/types.js';
 import type { Period } from '../time/zoned.js';
 
@@ -14,8 +14,8 @@ export interface NameLookup {
 export interface BuildInvoiceInput {
   clientId: string;
   billing: BillingConfig;
-  /** The client's Xero settings (`ClientConfig['xero']` fits). */
-  xero: Pick<ClientConfig['xero'], 'contactId' | 'accountCode' | 'taxType'>;
+  /** Where the invoice goes: the invoice sink's contact, account and tax type for this client. */
+  xero: { contactId: string; accountCode: string; taxType: string };
   /** The billing period, from `periodContaining` / `periodOfDates` in the client's zone. */
   period: Period;
   entries: readonly TimeEntry[];

@@ -1,6 +1,6 @@
+import { ConfigError } from '@vahub/core';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../errors/errors.js';
-import { parseConfig } from './load.js';
+import { parseVahubConfig as parseConfig } from './config.js';
 
 const client = (id: string, extra = '') => `
   - id: ${id}

@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from './load.js';
+import { loadVahubConfig as loadConfig } from './config.js';
 
-const example = fileURLToPath(new URL('../../../../vahub.config.example.yaml', import.meta.url));
+const example = fileURLToPath(new URL('../../../vahub.config.example.yaml', import.meta.url));
 
 describe('vahub.config.example.yaml', () => {
   it('is accepted, with three clients on three continents', async () => {
