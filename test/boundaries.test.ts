@@ -3,11 +3,14 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-// The arrows of DESIGN.md, checked in one place: apps → jobs → connectors → core; core imports
-// nothing of ours; a connector never imports another connector or an app; only the fakes and tests
-// import testkit or a `/testing` export; the worker's flows see core's ports only.
+// The arrows of DESIGN.md, checked in one place: apps → registry/jobs → connectors → core; core
+// imports nothing of ours; a connector never imports another connector or an app; only the fakes
+// and tests import testkit or a `/testing` export; the worker's flows see core's ports only; no
+// relative import leaves its package; and no vendor is named in core or the worker: the connector
+// descriptors, listed in the registry, are the only place that knows a vendor.
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CONNECTORS = ['asana', 'toggl', 'google-calendar', 'xero'];
+const VENDOR = /\b(asana|toggl|google|xero)\b/i;
 const IMPORT =
   /^\s*(?:import|export)\b[^;]*?from\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]/gm;
 
@@ -21,16 +24,35 @@ async function sources(dir: string): Promise<string[]> {
   return out;
 }
 
-/** Every non-relative import of the package's sources, as `file: specifier`. */
-async function importsOf(pkgDir: string): Promise<{ file: string; spec: string }[]> {
+/** Every import of the package's sources, as `file: specifier`; relative ones only with `relativeToo`. */
+async function importsOf(pkgDir: string, relativeToo = false): Promise<{ file: string; spec: string }[]> {
   const found: { file: string; spec: string }[] = [];
   for (const file of await sources(join(ROOT, pkgDir, 'src'))) {
     for (const m of (await readFile(file, 'utf8')).matchAll(IMPORT)) {
       const spec = (m[1] ?? m[2] ?? m[3]) as string;
-      if (!spec.startsWith('.')) found.push({ file: relative(ROOT, file), spec });
+      if (relativeToo || !spec.startsWith('.')) found.push({ file: relative(ROOT, file), spec });
     }
   }
   return found;
+}
+
+/** Every package and app folder of the workspace. */
+async function workspaces(): Promise<string[]> {
+  const out: string[] = [];
+  for (const top of ['packages', 'apps']) {
+    for (const entry of await readdir(join(ROOT, top), { withFileTypes: true })) {
+      if (entry.isDirectory()) out.push(`${top}/${entry.name}`);
+    }
+  }
+  return out.sort();
+}
+
+/** Source lines without comments, numbered, for the vendor-name check. */
+function codeLines(text: string): { line: number; code: string }[] {
+  const code = text
+    .replace(/\/\*[\s\S]*?\*\//g, (c) => c.replace(/[^\n]/g, ' '))
+    .replace(/(^|[^:])\/\/.*$/gm, '$1');
+  return code.split('\n').map((line, i) => ({ line: i + 1, code: line }));
 }
 
 const isTestOnly = (file: string) => /\.test\.ts$|\/testing\/|\/test-support\//.test(file);
@@ -43,7 +65,7 @@ function offenders(list: { file: string; spec: string }[], refused: (spec: strin
 describe('package boundaries', () => {
   it('core imports nothing but its own files, zod, YAML and the time/money libraries', async () => {
     const allowed = new Set(['zod', 'yaml', 'temporal-polyfill', 'big.js', 'vitest', 'fast-check']);
-    const allowedNode = new Set(['node:crypto', 'node:fs/promises', 'node:path', 'node:url']);
+    const allowedNode = new Set(['node:async_hooks', 'node:crypto', 'node:fs/promises', 'node:path', 'node:url']);
     const list = await importsOf('packages/core');
     expect(list.length).toBeGreaterThan(0);
     expect(offenders(list, (spec) => !allowed.has(spec) && !allowedNode.has(spec))).toEqual([]);
@@ -51,9 +73,56 @@ describe('package boundaries', () => {
 
   it("the worker's flows import nothing of ours but core: no connector, no SDK", async () => {
     const allowed = new Set(['@vahub/core', 'vitest', 'fast-check']);
-    const list = await importsOf('apps/worker');
+    const list = (await importsOf('apps/worker')).filter(({ file }) =>
+      file.startsWith('apps/worker/src/flows/'),
+    );
     expect(list.length).toBeGreaterThan(0);
     expect(offenders(list, (spec) => !spec.startsWith('node:') && !allowed.has(spec))).toEqual([]);
+  });
+
+  it('apps reach the connectors only through the registry, and fakes only from the demo and tests', async () => {
+    const connectorPackages = CONNECTORS.map((c) => `@vahub/${c}`);
+    for (const app of (await workspaces()).filter((w) => w.startsWith('apps/'))) {
+      const list = await importsOf(app);
+      const refused = (spec: string, file: string) => {
+        const connector = connectorPackages.find((c) => spec === c || spec.startsWith(`${c}/`));
+        if (!connector) return spec === '@vahub/testkit' && !isTestOnly(file) && !file.includes('/demo/');
+        return !(spec.endsWith('/testing') && (isTestOnly(file) || file.includes('/demo/')));
+      };
+      expect(offenders(list, refused), app).toEqual([]);
+    }
+  });
+
+  it('no relative import leaves its package', async () => {
+    const escaped: string[] = [];
+    for (const pkg of await workspaces()) {
+      for (const { file, spec } of await importsOf(pkg, true)) {
+        if (!spec.startsWith('.')) continue;
+        const target = relative(join(ROOT, pkg), join(ROOT, file, '..', spec));
+        if (target.startsWith('..')) escaped.push(`${file}: ${spec}`);
+      }
+    }
+    expect(escaped).toEqual([]);
+  });
+
+  it('core and the worker name no vendor in code: only the descriptors in the registry do', async () => {
+    const named: string[] = [];
+    for (const dir of ['packages/core/src', 'apps/worker/src']) {
+      for (const file of await sources(join(ROOT, dir))) {
+        if (isTestOnly(file) || /test-(fixtures|arbitraries)\.ts$/.test(file)) continue;
+        for (const { line, code } of codeLines(await readFile(file, 'utf8'))) {
+          if (VENDOR.test(code)) named.push(`${relative(ROOT, file)}:${line}: ${code.trim()}`);
+        }
+      }
+    }
+    expect(named).toEqual([]);
+  });
+
+  it('the vendor check would catch a vendor named in code, and not one named in a comment', () => {
+    const found = codeLines(
+      "// Xero's rule\nconst a = client.xero;\n/* asana */ const b = 1;\nconst c = 'https://x';",
+    );
+    expect(found.filter((l) => VENDOR.test(l.code)).map((l) => l.line)).toEqual([2]);
   });
 
   it.each(CONNECTORS)(

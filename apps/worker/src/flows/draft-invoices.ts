@@ -76,7 +76,7 @@ async function draftUnlocked(input: DraftInvoicesInput): Promise<DraftInvoicesRe
   const preview = buildInvoiceDraft({
     clientId: client.id,
     billing: client.billing,
-    xero: client.xero,
+    xero: input.invoices.target(client.id),
     period,
     entries,
     names: input.names,
@@ -87,42 +87,26 @@ async function draftUnlocked(input: DraftInvoicesInput): Promise<DraftInvoicesRe
     retainerAlreadyInvoicedHours: retainerAlreadyInvoiced({ ...input, entries }),
   });
   if (preview.draft === null) return { preview, invoice: null, tagged: [], entriesRead: entries.length };
-  const invoice = await input.invoices.createDraft(client.xero.tenantId, preview.draft);
+  const invoice = await input.invoices.createDraft(client.id, preview.draft);
   const covered = new Set(preview.draft.entryIds);
-  const byWorkspace = new Map<string, string[]>();
-  for (const e of entries) {
-    if (!covered.has(e.id)) continue;
-    byWorkspace.set(e.workspaceId, [...(byWorkspace.get(e.workspaceId) ?? []), e.id]);
-  }
   const tagged = await tagInvoiced({
     time: input.time,
     invoice,
     tag,
-    entries: byWorkspace,
+    clientId: client.id,
+    entryIds: entries.filter((e) => covered.has(e.id)).map((e) => e.id),
     ...(input.tagRetry ? { retry: input.tagRetry } : {}),
   });
   return { preview, invoice, tagged, entriesRead: entries.length };
 }
 
-/**
- * The client's entries that started in the period. With both a Toggl client and projects
- * configured, time of either counts (the time source ANDs its filters, so they are read apart).
- */
-async function listEntries(time: TimeSource, client: ClientConfig, period: Period): Promise<TimeEntry[]> {
-  const base = {
-    workspaceId: String(client.toggl.workspaceId),
+/** The client's entries that started in the period; which projects are the client's is the time source's business. */
+function listEntries(time: TimeSource, client: ClientConfig, period: Period): Promise<TimeEntry[]> {
+  return time.listTimeEntries({
+    clientId: client.id,
     start: formatInstant(period.start),
     end: formatInstant(period.end),
-  };
-  const queries = [];
-  if (client.toggl.clientId !== undefined) queries.push({ ...base, clientId: String(client.toggl.clientId) });
-  if (client.toggl.projectIds.length > 0) {
-    queries.push({ ...base, projectIds: client.toggl.projectIds.map(String) });
-  }
-  const lists = await Promise.all(queries.map((q) => time.listTimeEntries(q)));
-  const byId = new Map<string, TimeEntry>();
-  for (const entry of lists.flat()) byId.set(entry.id, entry);
-  return [...byId.values()];
+  });
 }
 
 /**
@@ -142,7 +126,7 @@ function retainerAlreadyInvoiced(input: DraftInvoicesInput & { entries: TimeEntr
   const earlier = buildInvoiceDraft({
     clientId: client.id,
     billing: client.billing,
-    xero: client.xero,
+    xero: input.invoices.target(client.id),
     period: input.period,
     entries: billed.map((e) => ({ ...e, tags: e.tags.filter((t) => t.toLowerCase() !== lower) })),
     invoicedTag: client.billing.invoicedTag,

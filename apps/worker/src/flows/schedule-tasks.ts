@@ -92,10 +92,9 @@ export async function scheduleTasks(input: ScheduleTasksInput): Promise<Schedule
   });
 }
 
-/** Every configured project's open tasks, each once (a task may sit in two projects of one client). */
+/** Every client's open tasks, each once. */
 async function openTasks(source: TaskSource, clients: readonly ClientConfig[]): Promise<Task[]> {
-  const projects = [...new Set(clients.flatMap((c) => c.asana.projects))];
-  const lists = await Promise.all(projects.map((p) => source.listOpenTasks(p)));
+  const lists = await Promise.all(clients.map((c) => source.listOpenTasks(c.id)));
   const byId = new Map<string, Task>();
   for (const task of lists.flat()) byId.set(task.id, task);
   return [...byId.values()];

@@ -60,30 +60,29 @@ export async function tagInvoiced(input: {
   time: TimeSource;
   invoice: CreatedInvoice;
   tag: string;
-  /** Entry ids by workspace. */
-  entries: ReadonlyMap<string, readonly string[]>;
+  clientId: string;
+  entryIds: readonly string[];
   retry?: RetryOptions;
 }): Promise<string[]> {
   const tagged: string[] = [];
-  for (const [workspaceId, ids] of input.entries) {
-    for (let i = 0; i < ids.length; i += TAG_BATCH_SIZE) {
-      const batch = ids.slice(i, i + TAG_BATCH_SIZE);
-      try {
-        await withRetry(() => input.time.tagEntries(workspaceId, batch, input.tag), input.retry);
-      } catch (cause) {
-        if (tagged.length === 0) throw cause;
-        const done = new Set(tagged);
-        const untagged = [...input.entries.values()].flat().filter((id) => !done.has(id));
-        throw new InvoiceTaggingIncompleteError({
-          invoice: input.invoice,
-          tag: input.tag,
-          tagged,
-          untagged,
-          cause,
-        });
-      }
-      tagged.push(...batch);
+  const ids = input.entryIds;
+  for (let i = 0; i < ids.length; i += TAG_BATCH_SIZE) {
+    const batch = ids.slice(i, i + TAG_BATCH_SIZE);
+    try {
+      await withRetry(() => input.time.tagEntries(input.clientId, batch, input.tag), input.retry);
+    } catch (cause) {
+      if (tagged.length === 0) throw cause;
+      const done = new Set(tagged);
+      const untagged = ids.filter((id) => !done.has(id));
+      throw new InvoiceTaggingIncompleteError({
+        invoice: input.invoice,
+        tag: input.tag,
+        tagged,
+        untagged,
+        cause,
+      });
     }
+    tagged.push(...batch);
   }
   return tagged;
 }

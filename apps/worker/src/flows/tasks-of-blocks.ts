@@ -1,4 +1,5 @@
 import {
+  AmbiguousClientError,
   type CalendarBlock,
   type ConnectorError,
   isConnectorError,
@@ -65,11 +66,10 @@ export async function tasksOfBlocks(input: {
   return { tasks, problems };
 }
 
-/** The clients a source's error names, when it names them (Asana's `AmbiguousTaskClientError` does). */
-function clientIdsOf(error: object): string[] | null {
-  const ids = (error as { clientIds?: unknown }).clientIds;
-  return Array.isArray(ids) && ids.length > 0 && ids.every((id) => typeof id === 'string')
-    ? [...ids].sort()
+/** The clients a source's error names, when it names them (core's `AmbiguousClientError` does). */
+function clientIdsOf(error: ConnectorError): string[] | null {
+  return error instanceof AmbiguousClientError && error.clientIds.length > 0
+    ? [...error.clientIds].sort()
     : null;
 }
 
