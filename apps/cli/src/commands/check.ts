@@ -1,10 +1,11 @@
-import { ConfigError, loadConfig } from '@vahub/core';
+import { ConfigError } from '@vahub/core';
+import { loadVahubConfig } from '@vahub/registry';
 import type { Io } from '../io.js';
 
 /** `vahub check [--config FILE]`: validate a config and summarise what vahub would do with it. */
 export async function checkCommand(file: string, io: Io): Promise<number> {
   try {
-    const config = await loadConfig(file);
+    const config = await loadVahubConfig(file);
     io.out.write(`${file} is valid.\n`);
     io.out.write(
       `VA in ${config.va.timezone}; blocks go to calendar "${config.calendar.id}" up to ${config.calendar.horizonDays} days ahead.\n`,
