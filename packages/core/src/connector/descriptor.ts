@@ -96,10 +96,33 @@ export interface ConnectorContext<ClientSection = unknown, Section = unknown> {
   deps: ConnectorDeps;
 }
 
+/** What `vahub connect <id>` needs: the vendor's consent flow, ending with the grant in the token store. */
+export interface ConnectFlow {
+  connect(options: {
+    /** Show the consent page to the VA: open a browser, or print the URL on a headless server. */
+    open: (url: string) => Promise<void>;
+    /** How long to wait for the VA's consent. */
+    timeoutMs?: number;
+  }): Promise<ConnectResult>;
+  /** Revoke the grant at the vendor and forget it. */
+  disconnect?(): Promise<void>;
+}
+
+export interface ConnectResult {
+  /** The token store key of the grant. */
+  key: string;
+  scope?: string | undefined;
+  expiresAt?: number | undefined;
+  /** What the grant reaches (organisations, calendars), for the VA to confirm. */
+  reaches?: readonly { id: string; name: string }[];
+}
+
 /** A built connector: the ports it serves and what the service needs of it. */
 export interface ConnectorInstance<Serves extends PortName = PortName> {
   ports: Pick<PortMap, Serves>;
   webhooks?: WebhookReceiver;
+  /** OAuth connectors: the consent flow. */
+  oauth?: ConnectFlow;
   /** Release what it holds (timers, sockets). */
   close?(): Promise<void>;
 }
