@@ -1,12 +1,12 @@
-import { blockEventId, MemoryLock, MemoryTokenStore } from '@vahub/core';
-import { blockEvent, GoogleCalendar, GoogleOAuth, mergeBusy } from '@vahub/google-calendar';
+import { blockEventId, MemoryLock, MemoryTokenStore, parseConfig, silentLogger } from '@vahub/core';
+import { blockEvent, googleCalendarConnector, mergeBusy } from '@vahub/google-calendar';
 import { FakeGoogle } from '@vahub/google-calendar/testing';
 
 /**
  * The Google Calendar connector's hot paths, each against a bare baseline measured in the same run:
  *
- * 1. Placing 300 new blocks with `upsertBlock` (validation, token manager, the SDK, error mapping)
- *    against the fake, versus POSTing the same event bodies with bare `fetch`. The ratio is what the
+ * 1. Placing 300 new blocks with `upsertBlock` (validation, token manager, the SDK, the request
+ *    pipeline with its schema check and log line) against the fake, versus POSTing the same event bodies with bare `fetch`. The ratio is what the
  *    connector and the SDK cost per block.
  * 2. Re-placing the same 300 blocks unchanged: insert → 409 → get, three requests each, versus the
  *    bare inserts (one request each): the price of idempotent retries.
@@ -46,17 +46,20 @@ export default async function run(): Promise<void> {
     const grant = fake.issueGrant();
     const store = new MemoryTokenStore();
     await store.set('google', { ...grant });
-    const oauth = new GoogleOAuth({
-      clientId: fake.clientId,
-      clientSecret: fake.clientSecret,
-      endpoints: fake.endpoints(),
-    });
-    const calendar = new GoogleCalendar({
-      apiUrl: fake.endpoints().api,
-      tokens: oauth.tokenManager({ store, lock: new MemoryLock() }),
-      calendar: { id: 'primary', busyCalendars: [] },
-      timeZone: 'Europe/Budapest',
-    });
+    const config = parseConfig(
+      'va: { timezone: Europe/Budapest, workingHours: { mon-fri: "09:00-17:00" } }\n' +
+        'clients: [{ id: koala-co, name: Koala Co, timezone: Europe/Budapest, billing: { currency: EUR, hourlyRate: "50.00" } }]\n',
+      { env: fake.env(), connectors: [googleCalendarConnector] },
+    );
+    const calendar = googleCalendarConnector.create({
+      va: config.va,
+      calendar: config.calendar,
+      clients: [],
+      section: undefined,
+      endpoints: config.endpoints.google,
+      secrets: config.auth.google ?? {},
+      deps: { tokens: store, lock: new MemoryLock(), logger: silentLogger },
+    }).ports.calendar;
     const bareInsert = async (i: number, client: string) => {
       const res = await fetch(`${fake.url}/calendar/v3/calendars/primary/events?sendUpdates=none`, {
         method: 'POST',

@@ -16,10 +16,11 @@ import {
   blockEvent,
   readBlock,
 } from './block-event.js';
-import type { GoogleTransport } from './transport.js';
+import type { GoogleApi } from './google-api.js';
+import { eventAnswer, eventListAnswer } from './schemas.js';
 
 export interface BlockContext {
-  transport: GoogleTransport;
+  api: GoogleApi;
   calendarId: string;
   /** The VA's zone: written on block times so Google shows them in it; reads all-day dates. */
   timeZone?: string;
@@ -32,35 +33,41 @@ function isStatus(err: unknown, ...statuses: number[]): boolean {
 /**
  * Insert the block under its deterministic id. A 409 means it exists (vahub wrote it before, maybe in
  * a retried call whose answer was lost, or the VA deleted it and Google keeps it as `cancelled`): read
- * it and patch only what differs, restoring a cancelled one. Insert and patch are not retried by the
- * SDK; the transport's retries are safe because a repeated insert can only ever 409.
+ * it and patch only what differs, restoring a cancelled one. The pipeline's retries of an insert are
+ * safe because a repeated insert can only ever 409.
  */
 export async function upsertBlock(ctx: BlockContext, block: BlockInput): Promise<UpsertOutcome> {
-  const { transport, calendarId } = ctx;
+  const { api, calendarId } = ctx;
   const desired = blockEvent(block, { timeZone: ctx.timeZone });
   try {
-    await transport.call('upsertBlock', (auth) =>
-      transport.api.events.insert({ auth, calendarId, sendUpdates: 'none', requestBody: desired }),
+    await api.call(
+      'upsertBlock',
+      (sdk) => sdk.events.insert({ calendarId, sendUpdates: 'none', requestBody: desired }),
+      { schema: eventAnswer },
     );
     return 'created';
   } catch (err) {
     if (!isStatus(err, 409)) throw err;
   }
-  const existing = await transport.call('upsertBlock', (auth) =>
-    transport.api.events.get({ auth, calendarId, eventId: desired.id }),
+  const existing = await api.call(
+    'upsertBlock',
+    (sdk) => sdk.events.get({ calendarId, eventId: desired.id }),
+    { schema: eventAnswer },
   );
   keepHandMove(existing, desired, ctx.timeZone);
   if (!blockDiffers(existing, desired)) return 'unchanged';
   const { id: _id, ...changes } = desired;
   const restoring = existing.status === 'cancelled';
-  await transport.call('upsertBlock', (auth) =>
-    transport.api.events.patch({
-      auth,
-      calendarId,
-      eventId: desired.id,
-      sendUpdates: 'none',
-      requestBody: restoring ? { ...changes, status: 'confirmed' } : changes,
-    }),
+  await api.call(
+    'upsertBlock',
+    (sdk) =>
+      sdk.events.patch({
+        calendarId,
+        eventId: desired.id,
+        sendUpdates: 'none',
+        requestBody: restoring ? { ...changes, status: 'confirmed' } : changes,
+      }),
+    { schema: eventAnswer },
   );
   return restoring ? 'created' : 'updated';
 }
@@ -93,10 +100,12 @@ function keepHandMove(
 /** Delete a block by id; one that is already gone (404, or 410 once deleted) is not an error. */
 export async function deleteBlock(ctx: BlockContext, blockId: string): Promise<void> {
   if (!GOOGLE_EVENT_ID.test(blockId)) return; // vahub never wrote such an id, so there is nothing to delete
-  const { transport, calendarId } = ctx;
+  const { api, calendarId } = ctx;
   try {
-    await transport.call('deleteBlock', (auth) =>
-      transport.api.events.delete({ auth, calendarId, eventId: blockId, sendUpdates: 'none' }),
+    await api.call(
+      'deleteBlock',
+      (sdk) => sdk.events.delete({ calendarId, eventId: blockId, sendUpdates: 'none' }),
+      { schema: null },
     );
   } catch (err) {
     if (!isStatus(err, 404, 410)) throw err;
@@ -106,11 +115,11 @@ export async function deleteBlock(ctx: BlockContext, blockId: string): Promise<v
 /** One block by id as it is now, or null when it does not exist or was deleted. */
 export async function getBlock(ctx: BlockContext, blockId: string): Promise<CalendarBlock | null> {
   if (!GOOGLE_EVENT_ID.test(blockId)) return null;
-  const { transport, calendarId } = ctx;
+  const { api, calendarId } = ctx;
   try {
-    const event = await transport.call('getBlock', (auth) =>
-      transport.api.events.get({ auth, calendarId, eventId: blockId }),
-    );
+    const event = await api.call('getBlock', (sdk) => sdk.events.get({ calendarId, eventId: blockId }), {
+      schema: eventAnswer,
+    });
     return event.status === 'cancelled' ? null : readBlock(event, { timeZone: ctx.timeZone });
   } catch (err) {
     if (isStatus(err, 404, 410)) return null;
@@ -126,23 +135,25 @@ export async function listBlocks(
   window: TimeWindow,
   options: { clientId?: string } = {},
 ): Promise<CalendarBlock[]> {
-  const { transport, calendarId } = ctx;
+  const { api, calendarId } = ctx;
   const filters = [BLOCK_MARKER_FILTER];
   if (options.clientId) filters.push(`${BLOCK_PROPERTIES.client}=${options.clientId}`);
   const blocks: CalendarBlock[] = [];
   let pageToken: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
-    const data: calendar_v3.Schema$Events = await transport.call('listBlocks', (auth) =>
-      transport.api.events.list({
-        auth,
-        calendarId,
-        privateExtendedProperty: filters,
-        timeMin: new Date(parseInstant(window.start)).toISOString(),
-        timeMax: new Date(parseInstant(window.end)).toISOString(),
-        singleEvents: true,
-        maxResults: 2500,
-        pageToken,
-      }),
+    const data: calendar_v3.Schema$Events = await api.call(
+      'listBlocks',
+      (sdk) =>
+        sdk.events.list({
+          calendarId,
+          privateExtendedProperty: filters,
+          timeMin: new Date(parseInstant(window.start)).toISOString(),
+          timeMax: new Date(parseInstant(window.end)).toISOString(),
+          singleEvents: true,
+          maxResults: 2500,
+          pageToken,
+        }),
+      { schema: eventListAnswer },
     );
     for (const event of data.items ?? []) {
       const block = event.status === 'cancelled' ? null : readBlock(event, { timeZone: ctx.timeZone });

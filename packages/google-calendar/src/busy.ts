@@ -1,7 +1,8 @@
 import type { BusyInterval, TimeWindow } from '@vahub/core';
 import { ConnectorError, parseInstant } from '@vahub/core';
 import { readCalendarBusy } from './event-busy.js';
-import type { GoogleTransport } from './transport.js';
+import type { GoogleApi } from './google-api.js';
+import { freeBusyAnswer } from './schemas.js';
 
 export interface RawBusy {
   start: number;
@@ -56,7 +57,7 @@ export function mergeBusy(
  * around a calendar vahub cannot see would double-book.
  */
 export async function queryBusy(input: {
-  transport: GoogleTransport;
+  api: GoogleApi;
   /** The VA's calendar, where vahub writes its blocks. */
   calendarId: string;
   busyCalendars: readonly string[];
@@ -71,12 +72,12 @@ export async function queryBusy(input: {
   const others = [...new Set(input.busyCalendars)].filter((id) => id !== input.calendarId);
   const [own, further] = await Promise.all([
     readCalendarBusy({
-      transport: input.transport,
+      api: input.api,
       calendarId: input.calendarId,
       window: { start, end },
       fallbackZone: input.fallbackZone ?? 'UTC',
     }),
-    others.length === 0 ? [] : queryFreeBusy({ transport: input.transport, calendarIds: others, start, end }),
+    others.length === 0 ? [] : queryFreeBusy({ api: input.api, calendarIds: others, start, end }),
   ]);
   return mergeBusy([...own, ...further], { start, end });
 }
@@ -86,22 +87,24 @@ export async function queryBusy(input: {
  * marked free (transparent), events the VA declined, cancelled events.
  */
 async function queryFreeBusy(input: {
-  transport: GoogleTransport;
+  api: GoogleApi;
   calendarIds: readonly string[];
   start: number;
   end: number;
 }): Promise<RawBusy[]> {
   const ids = input.calendarIds;
-  const data = await input.transport.call('busy', (auth) =>
-    input.transport.api.freebusy.query({
-      auth,
-      requestBody: {
-        timeMin: new Date(input.start).toISOString(),
-        timeMax: new Date(input.end).toISOString(),
-        timeZone: 'UTC',
-        items: ids.map((id) => ({ id })),
-      },
-    }),
+  const data = await input.api.call(
+    'busy',
+    (sdk) =>
+      sdk.freebusy.query({
+        requestBody: {
+          timeMin: new Date(input.start).toISOString(),
+          timeMax: new Date(input.end).toISOString(),
+          timeZone: 'UTC',
+          items: ids.map((id) => ({ id })),
+        },
+      }),
+    { schema: freeBusyAnswer },
   );
   const raw: RawBusy[] = [];
   for (const id of ids) {

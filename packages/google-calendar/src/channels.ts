@@ -1,6 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ConnectorError, isConnectorError, registerSecret } from '@vahub/core';
-import type { GoogleTransport } from './transport.js';
+import type { GoogleApi } from './google-api.js';
+import { channelAnswer } from './schemas.js';
+import { GOOGLE } from './settings.js';
 
 /** A push channel on a calendar's events: what must be kept to verify, renew and stop it. */
 export interface WatchChannel {
@@ -25,11 +27,12 @@ export interface WatchInput {
   ttlMs?: number;
 }
 
-const CHANNEL_ID = /^[A-Za-z0-9\-_+/=]{1,64}$/;
+/** Google's rule for channel ids. */
+export const CHANNEL_ID = /^[A-Za-z0-9\-_+/=]{1,64}$/;
 
 function invalid(message: string): ConnectorError {
   return new ConnectorError({
-    provider: 'google',
+    provider: GOOGLE,
     operation: 'watch',
     code: 'validation',
     retryable: false,
@@ -39,23 +42,21 @@ function invalid(message: string): ConnectorError {
 
 /** Open a channel: Google POSTs a `sync` message first, then one per change to the calendar's events. */
 export async function watchEvents(input: {
-  transport: GoogleTransport;
+  api: GoogleApi;
   calendarId: string;
   watch: WatchInput;
-  now?: () => number;
+  now: () => number;
 }): Promise<WatchChannel> {
-  const { transport, calendarId } = input;
-  const now = input.now ?? Date.now;
+  const { api, calendarId, now } = input;
   const id = `vahub-${randomUUID()}`;
   const token = input.watch.token ?? randomBytes(32).toString('base64url');
   if (!CHANNEL_ID.test(id)) throw invalid(`channel id "${id}" is not valid`);
   if (token.length > 256) throw invalid('the channel token is longer than 256 characters');
   registerSecret(token);
-  const data = await transport.call(
+  const data = await api.call(
     'watch',
-    (auth) =>
-      transport.api.events.watch({
-        auth,
+    (sdk) =>
+      sdk.events.watch({
         calendarId,
         requestBody: {
           id,
@@ -66,19 +67,11 @@ export async function watchEvents(input: {
         },
       }),
     // A lost answer may mean an open channel: a second watch would open a twin that also delivers.
-    { idempotent: false },
+    { schema: channelAnswer, idempotent: false },
   );
-  if (!data.resourceId) {
-    throw new ConnectorError({
-      provider: 'google',
-      operation: 'watch',
-      code: 'unexpected_response',
-      message: 'the watch answer held no resourceId',
-    });
-  }
   return {
     id,
-    resourceId: data.resourceId,
+    resourceId: data.resourceId as string, // `channelAnswer` made sure of it
     calendarId,
     token,
     address: input.watch.address,
@@ -88,13 +81,15 @@ export async function watchEvents(input: {
 
 /** Stop a channel; one Google no longer knows (404, expired or already stopped) is not an error. */
 export async function stopChannel(input: {
-  transport: GoogleTransport;
+  api: GoogleApi;
   channel: Pick<WatchChannel, 'id' | 'resourceId'>;
 }): Promise<void> {
-  const { transport, channel } = input;
+  const { api, channel } = input;
   try {
-    await transport.call('stopChannel', (auth) =>
-      transport.api.channels.stop({ auth, requestBody: { id: channel.id, resourceId: channel.resourceId } }),
+    await api.call(
+      'stopChannel',
+      (sdk) => sdk.channels.stop({ requestBody: { id: channel.id, resourceId: channel.resourceId } }),
+      { schema: null },
     );
   } catch (err) {
     if (!(isConnectorError(err) && err.status === 404)) throw err;
@@ -108,28 +103,4 @@ export function channelNeedsRenewal(
   marginMs = 3_600_000,
 ) {
   return channel.expiresAt - now <= marginMs;
-}
-
-/**
- * Replace a channel: open the new one first, then stop the old, so no change falls in a gap. The
- * token carries over unless a new one is given, so notifications of both verify during the overlap.
- */
-export async function renewChannel(input: {
-  transport: GoogleTransport;
-  channel: WatchChannel;
-  watch?: Partial<WatchInput>;
-  now?: () => number;
-}): Promise<WatchChannel> {
-  const next = await watchEvents({
-    transport: input.transport,
-    calendarId: input.channel.calendarId,
-    now: input.now,
-    watch: {
-      address: input.watch?.address ?? input.channel.address,
-      token: input.watch?.token ?? input.channel.token,
-      ...(input.watch?.ttlMs ? { ttlMs: input.watch.ttlMs } : {}),
-    },
-  });
-  await stopChannel({ transport: input.transport, channel: input.channel });
-  return next;
 }

@@ -2,14 +2,15 @@ import type { calendar_v3 } from '@googleapis/calendar';
 import { ConnectorError, isConnectorError } from '@vahub/core';
 import { BLOCK_PROPERTIES, eventTime } from './block-event.js';
 import type { RawBusy } from './busy.js';
-import type { GoogleTransport } from './transport.js';
+import type { GoogleApi } from './google-api.js';
+import { busyListAnswer } from './schemas.js';
 
 /**
  * Only what deciding "busy or not" needs (partial response): the list carries the calendar's zone,
- * which all-day dates are read in.
+ * which all-day dates are read in, and its `kind`, which tells an empty list from a shapeless answer.
  */
 export const BUSY_FIELDS =
-  'nextPageToken,timeZone,items(status,transparency,eventType,start,end,attendees(self,responseStatus),extendedProperties(private))';
+  'kind,nextPageToken,timeZone,items(status,transparency,eventType,start,end,attendees(self,responseStatus),extendedProperties(private))';
 
 const MAX_PAGES = 200;
 
@@ -39,28 +40,30 @@ export function eventBusy(
  * meeting put inside a block would vanish with the block.
  */
 export async function readCalendarBusy(input: {
-  transport: GoogleTransport;
+  api: GoogleApi;
   calendarId: string;
   window: { start: number; end: number };
   /** For all-day dates, should Google's answer not name the calendar's zone. */
   fallbackZone: string;
 }): Promise<RawBusy[]> {
-  const { transport, calendarId } = input;
+  const { api, calendarId } = input;
   const busy: RawBusy[] = [];
   let pageToken: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
-    const data: calendar_v3.Schema$Events = await transport
-      .call('busy', (auth) =>
-        transport.api.events.list({
-          auth,
-          calendarId,
-          timeMin: new Date(input.window.start).toISOString(),
-          timeMax: new Date(input.window.end).toISOString(),
-          singleEvents: true,
-          maxResults: 2500,
-          pageToken,
-          fields: BUSY_FIELDS,
-        }),
+    const data: calendar_v3.Schema$Events = await api
+      .call(
+        'busy',
+        (sdk) =>
+          sdk.events.list({
+            calendarId,
+            timeMin: new Date(input.window.start).toISOString(),
+            timeMax: new Date(input.window.end).toISOString(),
+            singleEvents: true,
+            maxResults: 2500,
+            pageToken,
+            fields: BUSY_FIELDS,
+          }),
+        { schema: busyListAnswer },
       )
       .catch((err: unknown) => {
         throw unreadable(err, calendarId);

@@ -1,52 +1,45 @@
-import {
-  type BusyInterval,
-  type CalendarBlock,
-  type CalendarConfig,
-  type CalendarPort,
-  ConnectorError,
-  type Lock,
-  type RetryOptions,
-  type TimeWindow,
-  type TokenStore,
-  type UpsertOutcome,
-  type VahubConfig,
+import type {
+  BusyInterval,
+  CalendarBlock,
+  CalendarConfig,
+  CalendarPort,
+  TimeWindow,
+  UpsertOutcome,
 } from '@vahub/core';
 import type { BlockInput } from './block-event.js';
 import { type BlockContext, deleteBlock, getBlock, listBlocks, upsertBlock } from './blocks.js';
 import { queryBusy } from './busy.js';
-import { renewChannel, stopChannel, type WatchChannel, type WatchInput, watchEvents } from './channels.js';
-import { GoogleOAuth } from './oauth.js';
+import type { ChannelStore } from './channel-store.js';
+import {
+  channelNeedsRenewal,
+  stopChannel,
+  type WatchChannel,
+  type WatchInput,
+  watchEvents,
+} from './channels.js';
+import type { GoogleApi } from './google-api.js';
 import { type CalendarChangesPage, syncChanges } from './sync.js';
-import { type AccessTokenSource, GoogleTransport } from './transport.js';
 
 export interface GoogleCalendarOptions {
-  /** `endpoints.google.api`. */
-  apiUrl: string;
-  /** Usually a `TokenManager` (see `GoogleOAuth.tokenManager`). */
-  tokens: AccessTokenSource;
+  api: GoogleApi;
   /** The VA's calendar (`calendar.id`) and the further calendars that make them busy. */
   calendar: Pick<CalendarConfig, 'id' | 'busyCalendars'>;
   /** The VA's time zone: block times are written in it and all-day dates are read in it. */
   timeZone?: string;
-  retry?: RetryOptions;
-  timeoutMs?: number;
+  /** Where open push channels are kept for the webhook receiver; without it channels are the caller's to keep. */
+  channels?: ChannelStore;
   now?: () => number;
 }
 
 /** The VA's Google Calendar as a `CalendarPort`, plus incremental sync and push channels. */
 export class GoogleCalendar implements CalendarPort {
-  readonly transport: GoogleTransport;
+  private readonly api: GoogleApi;
   private readonly ctx: BlockContext;
   private readonly now: () => number;
 
   constructor(private readonly options: GoogleCalendarOptions) {
-    this.transport = new GoogleTransport({
-      apiUrl: options.apiUrl,
-      tokens: options.tokens,
-      retry: options.retry,
-      timeoutMs: options.timeoutMs,
-    });
-    this.ctx = { transport: this.transport, calendarId: options.calendar.id, timeZone: options.timeZone };
+    this.api = options.api;
+    this.ctx = { api: options.api, calendarId: options.calendar.id, timeZone: options.timeZone };
     this.now = options.now ?? Date.now;
   }
 
@@ -57,7 +50,7 @@ export class GoogleCalendar implements CalendarPort {
    */
   busy(window: TimeWindow): Promise<BusyInterval[]> {
     return queryBusy({
-      transport: this.transport,
+      api: this.api,
       calendarId: this.options.calendar.id,
       busyCalendars: this.options.calendar.busyCalendars,
       window,
@@ -83,61 +76,71 @@ export class GoogleCalendar implements CalendarPort {
 
   syncChanges(cursor: string | null): Promise<CalendarChangesPage> {
     return syncChanges({
-      transport: this.transport,
+      api: this.api,
       calendarId: this.options.calendar.id,
       cursor,
       timeZone: this.options.timeZone,
     });
   }
 
-  watch(input: WatchInput): Promise<WatchChannel> {
-    return watchEvents({
-      transport: this.transport,
+  /** Open a push channel on the VA's calendar and keep it (with its token) for the webhook receiver. */
+  async watch(input: WatchInput): Promise<WatchChannel> {
+    const channel = await watchEvents({
+      api: this.api,
       calendarId: this.options.calendar.id,
       watch: input,
       now: this.now,
     });
+    await this.keep(channel);
+    return channel;
   }
 
-  renewChannel(channel: WatchChannel, input: Partial<WatchInput> = {}): Promise<WatchChannel> {
-    return renewChannel({ transport: this.transport, channel, watch: input, now: this.now });
-  }
-
-  stopChannel(channel: Pick<WatchChannel, 'id' | 'resourceId'>): Promise<void> {
-    return stopChannel({ transport: this.transport, channel });
-  }
-}
-
-/**
- * Everything from the config: OAuth client and URLs from `auth.google` and `endpoints.google`, the
- * calendars from `calendar`, the VA's zone; tokens through the injected store and lock (in
- * production the jobs package's Redis ones, encrypted).
- */
-export function createGoogleCalendar(input: {
-  config: Pick<VahubConfig, 'auth' | 'endpoints' | 'calendar' | 'va'>;
-  store: TokenStore;
-  lock: Lock;
-  /** Store key of the grant. @defaultValue 'google' */
-  key?: string;
-  retry?: RetryOptions;
-}): { calendar: GoogleCalendar; oauth: GoogleOAuth } {
-  const google = input.config.auth.google;
-  if (!google) {
-    throw new ConnectorError({
-      provider: 'google',
-      operation: 'configure',
-      code: 'validation',
-      retryable: false,
-      message: 'auth.google (clientId, clientSecret) is not configured',
+  /**
+   * Replace a channel: open the new one first, then stop the old, so no change falls in a gap. The
+   * token carries over unless a new one is given, so notifications of both verify during the overlap.
+   */
+  async renewChannel(channel: WatchChannel, input: Partial<WatchInput> = {}): Promise<WatchChannel> {
+    const next = await watchEvents({
+      api: this.api,
+      calendarId: channel.calendarId,
+      now: this.now,
+      watch: {
+        address: input.address ?? channel.address,
+        token: input.token ?? channel.token,
+        ...(input.ttlMs ? { ttlMs: input.ttlMs } : {}),
+      },
     });
+    await this.keep(next);
+    await this.stopChannel(channel);
+    return next;
   }
-  const oauth = new GoogleOAuth({ ...google, endpoints: input.config.endpoints.google });
-  const calendar = new GoogleCalendar({
-    apiUrl: input.config.endpoints.google.api,
-    tokens: oauth.tokenManager({ store: input.store, lock: input.lock, key: input.key }),
-    calendar: input.config.calendar,
-    timeZone: input.config.va.timezone,
-    retry: input.retry,
-  });
-  return { calendar, oauth };
+
+  /** Stop a channel and forget it; one Google no longer knows is not an error. */
+  async stopChannel(channel: Pick<WatchChannel, 'id' | 'resourceId'>): Promise<void> {
+    await stopChannel({ api: this.api, channel });
+    await this.options.channels?.delete(channel.id);
+  }
+
+  /** The channels kept for the receiver, soonest to expire first (none without a channel store). */
+  channels(): Promise<WatchChannel[]> {
+    return this.options.channels?.list() ?? Promise.resolve([]);
+  }
+
+  /** Renew every kept channel that expires within `marginMs`; returns the new channels. */
+  async renewDueChannels(marginMs?: number): Promise<WatchChannel[]> {
+    const due = (await this.channels()).filter((c) => channelNeedsRenewal(c, this.now(), marginMs));
+    const renewed: WatchChannel[] = [];
+    for (const channel of due) renewed.push(await this.renewChannel(channel));
+    return renewed;
+  }
+
+  /** A channel Google opened but the receiver cannot find would be refused: stop it if it cannot be kept. */
+  private async keep(channel: WatchChannel): Promise<void> {
+    try {
+      await this.options.channels?.save(channel);
+    } catch (err) {
+      await stopChannel({ api: this.api, channel }).catch(() => undefined);
+      throw err;
+    }
+  }
 }

@@ -10,10 +10,20 @@ export {
   readBlock,
 } from './block-event.js';
 export { mergeBusy, type RawBusy } from './busy.js';
+export { ChannelStore } from './channel-store.js';
 export { channelNeedsRenewal, type WatchChannel, type WatchInput } from './channels.js';
-export { describeFailure, isRateLimit, toConnectorError } from './errors.js';
+export {
+  createGoogleCalendarConnector,
+  type GoogleCalendarInstance,
+  type GoogleConnectInput,
+  type GoogleGrant,
+  type GoogleTuning,
+} from './connector.js';
+export { googleCalendarConnector } from './descriptor.js';
+export { describeApiAnswer, isRateLimit } from './errors.js';
 export { eventBusy } from './event-busy.js';
-export { createGoogleCalendar, GoogleCalendar, type GoogleCalendarOptions } from './google-calendar.js';
+export { GoogleApi } from './google-api.js';
+export { GoogleCalendar, type GoogleCalendarOptions } from './google-calendar.js';
 export {
   type ConnectGoogleInput,
   connectGoogle,
@@ -26,11 +36,12 @@ export {
   type ResourceState,
   verifyChannelNotification,
 } from './notification.js';
+export { type AuthorizationRequest, GoogleOAuth, type GoogleOAuthOptions } from './oauth.js';
 export {
-  type AuthorizationRequest,
   GOOGLE_CALENDAR_SCOPES,
-  GoogleOAuth,
-  type GoogleOAuthOptions,
-} from './oauth.js';
+  GOOGLE_ENDPOINTS,
+  GOOGLE_SECRETS,
+  GOOGLE_TOKEN_KEY,
+} from './settings.js';
 export type { CalendarChange, CalendarChangesPage } from './sync.js';
-export { type AccessTokenSource, type CallOptions, GoogleTransport } from './transport.js';
+export { googleWebhooks } from './webhooks.js';

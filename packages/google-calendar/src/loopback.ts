@@ -1,8 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConnectorError, type TokenStore } from '@vahub/core';
+import { ConnectorError, type Lock, type TokenStore, tokenLockKey } from '@vahub/core';
 import type { GoogleOAuth } from './oauth.js';
+import { GOOGLE, GOOGLE_TOKEN_KEY } from './settings.js';
 
 /**
  * The redirect target of an installed app (RFC 8252 §7.3): an HTTP server on 127.0.0.1 on a free
@@ -22,7 +23,7 @@ function sameText(a: string, b: string): boolean {
 }
 
 function failure(message: string, code: 'validation' | 'failed' = 'failed'): ConnectorError {
-  return new ConnectorError({ provider: 'google', operation: 'authorize', code, retryable: false, message });
+  return new ConnectorError({ provider: GOOGLE, operation: 'authorize', code, retryable: false, message });
 }
 
 const PAGE = (text: string) => `<!doctype html><meta charset="utf-8"><title>vahub</title><p>${text}</p>`;
@@ -107,6 +108,8 @@ export async function startLoopbackReceiver(
 export interface ConnectGoogleInput {
   oauth: GoogleOAuth;
   store: TokenStore;
+  /** The lock that guards the grant: storing it never interleaves with a refresh. */
+  lock?: Lock;
   /** Store key of the grant. @defaultValue 'google' */
   key?: string;
   /** Show the URL to the VA (open a browser, print it). */
@@ -134,8 +137,9 @@ export async function connectGoogle(
       codeVerifier: request.codeVerifier,
       redirectUri: request.redirectUri,
     });
-    const key = input.key ?? 'google';
-    await input.store.set(key, tokens);
+    const key = input.key ?? GOOGLE_TOKEN_KEY;
+    const store = () => input.store.set(key, tokens);
+    await (input.lock ? input.lock.withLock(tokenLockKey(key), store) : store());
     return { key, scope: tokens.scope, expiresAt: tokens.expiresAt };
   } finally {
     await receiver.close();

@@ -1,10 +1,8 @@
 import { inspect } from 'node:util';
-import { isReconnectRequired, MemoryLock, MemoryTokenStore } from '@vahub/core';
+import { isReconnectRequired } from '@vahub/core';
 import { within } from '@vahub/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GoogleCalendar } from './google-calendar.js';
-import { connectGoogle, startLoopbackReceiver } from './loopback.js';
-import { GoogleOAuth } from './oauth.js';
+import { startLoopbackReceiver } from './loopback.js';
 import { connect, oauthFor, startFake } from './test-support.js';
 import type { FakeGoogle } from './testing/index.js';
 
@@ -28,7 +26,9 @@ afterEach(async () => {
 
 describe('the authorization-code flow with PKCE and a loopback redirect', () => {
   it('builds the consent URL from config endpoints with an S256 challenge, offline access and state', async () => {
-    const request = await oauthFor(fake).authorizationRequest({ redirectUri: 'http://127.0.0.1:5555/cb' });
+    const request = await (await oauthFor(fake)).authorizationRequest({
+      redirectUri: 'http://127.0.0.1:5555/cb',
+    });
     const url = new URL(request.url);
     expect(`${url.origin}${url.pathname}`).toBe(fake.endpoints().authorize);
     expect(url.searchParams.get('code_challenge_method')).toBe('S256');
@@ -45,18 +45,16 @@ describe('the authorization-code flow with PKCE and a loopback redirect', () => 
   });
 
   it('connects end to end: consent, loopback redirect, code exchange with the verifier, grant stored', async () => {
-    const store = new MemoryTokenStore();
+    const { instance, store, calendar } = await connect(fake, { grant: false });
     let landed = 0;
     const result = await within(
-      connectGoogle({
-        oauth: oauthFor(fake),
-        store,
+      instance.connect({
         open: async (url) => {
           landed = (await browser(url)).landing;
         },
       }),
       5000,
-      'connectGoogle',
+      'connect',
     );
     expect(landed).toBe(200);
     const stored = await store.get('google');
@@ -73,12 +71,6 @@ describe('the authorization-code flow with PKCE and a loopback redirect', () => 
     expect(form.get('grant_type')).toBe('authorization_code');
     expect(form.get('code_verifier')).toMatch(/^[A-Za-z0-9~_.-]{43,128}$/);
     // The stored grant works against the API.
-    const tokens = oauthFor(fake).tokenManager({ store, lock: new MemoryLock() });
-    const calendar = new GoogleCalendar({
-      apiUrl: fake.endpoints().api,
-      tokens,
-      calendar: { id: 'primary', busyCalendars: [] },
-    });
     expect(await calendar.listBlocks({ start: '2026-11-30T00:00:00Z', end: '2026-12-01T00:00:00Z' })).toEqual(
       [],
     );
@@ -86,7 +78,7 @@ describe('the authorization-code flow with PKCE and a loopback redirect', () => 
   });
 
   it('is refused by Google when the code comes back with the wrong verifier', async () => {
-    const oauth = oauthFor(fake);
+    const oauth = await oauthFor(fake);
     const receiver = await startLoopbackReceiver();
     try {
       const request = await oauth.authorizationRequest({ redirectUri: receiver.redirectUri });
@@ -115,7 +107,7 @@ describe('the authorization-code flow with PKCE and a loopback redirect', () => 
       const forged = await fetch(`${receiver.redirectUri}?state=forged&code=stolen`);
       expect(forged.status).toBe(400);
       fake.oauth.consent = 'deny';
-      const request = await oauthFor(fake).authorizationRequest({
+      const request = await (await oauthFor(fake)).authorizationRequest({
         redirectUri: receiver.redirectUri,
         state: 'expected-state',
       });
@@ -174,10 +166,8 @@ describe('refresh through the token manager', () => {
   });
 
   it('names the OAuth client as the problem when Google refuses it', async () => {
-    const oauth = new GoogleOAuth({
-      clientId: fake.clientId,
-      clientSecret: 'GOCSPX-wrong-secret',
-      endpoints: fake.endpoints(),
+    const oauth = await oauthFor(fake, {
+      secrets: { clientId: fake.clientId, clientSecret: 'GOCSPX-wrong-secret' },
     });
     const error = await oauth.refresh(fake.issueGrant().refreshToken).catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/invalid_client.*clientSecret/);

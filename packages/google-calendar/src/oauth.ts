@@ -1,30 +1,32 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   ConnectorError,
-  type Endpoints,
+  type HttpPipeline,
+  HttpStatusError,
   type Lock,
   type OAuthTokenSet,
   registerSecret,
   TokenManager,
   type TokenStore,
 } from '@vahub/core';
-import { CodeChallengeMethod, type Credentials, OAuth2Client } from 'google-auth-library';
-import { toOAuthError } from './errors.js';
-
-/**
- * What vahub asks for: its own events (blocks, watching changes) and free/busy of the calendars the
- * VA lists. Nothing that reads other people's event details beyond that.
- */
-export const GOOGLE_CALENDAR_SCOPES = [
-  'https://www.googleapis.com/auth/calendar.events',
-  'https://www.googleapis.com/auth/calendar.freebusy',
-] as const;
+import type { z } from 'zod';
+import { oauthFailure, secretMissing } from './errors.js';
+import { tokenAnswer } from './schemas.js';
+import {
+  GOOGLE,
+  GOOGLE_CALENDAR_SCOPES,
+  GOOGLE_TOKEN_KEY,
+  type GoogleEndpoints,
+  type GoogleSecrets,
+} from './settings.js';
 
 export interface GoogleOAuthOptions {
-  clientId: string;
-  clientSecret: string;
-  /** `endpoints.google` of the config: authorize, token and revoke URLs. */
-  endpoints: Pick<Endpoints['google'], 'authorize' | 'token' | 'revoke'>;
+  /** `auth.google`: either may be missing; the first call that needs it says so. */
+  secrets: GoogleSecrets;
+  /** `endpoints.google`: authorize, token and revoke URLs. */
+  endpoints: Pick<GoogleEndpoints, 'authorize' | 'token' | 'revoke'>;
+  /** A pipeline without credentials of its own: the token endpoint takes the client's in the body. */
+  pipeline: HttpPipeline;
   scopes?: readonly string[];
   now?: () => number;
 }
@@ -39,9 +41,15 @@ export interface AuthorizationRequest {
   redirectUri: string;
 }
 
+/** Token-endpoint statuses that carry an OAuth error body (RFC 6749 §5.2) vahub reads itself. */
+const OAUTH_ERRORS = [400, 401] as const;
+
 /**
  * Google's OAuth2 authorization-code flow with PKCE (S256) for an installed app with a loopback
- * redirect, and the refresh that `TokenManager` calls. Every URL comes from config `endpoints`.
+ * redirect, the refresh that `TokenManager` calls, and revocation. Every call goes through the
+ * pipeline: a timeout over the whole exchange (a token endpoint that never answers fails instead of
+ * holding the refresh lock), and no redirect followed to another origin, so the refresh token and the
+ * client secret in the body never reach another host.
  */
 export class GoogleOAuth {
   private readonly scopes: readonly string[];
@@ -50,20 +58,14 @@ export class GoogleOAuth {
   constructor(private readonly options: GoogleOAuthOptions) {
     this.scopes = options.scopes ?? GOOGLE_CALENDAR_SCOPES;
     this.now = options.now ?? Date.now;
-    registerSecret(options.clientSecret);
+    registerSecret(options.secrets.clientSecret);
   }
 
-  private client(redirectUri?: string): OAuth2Client {
-    return new OAuth2Client({
-      clientId: this.options.clientId,
-      clientSecret: this.options.clientSecret,
-      redirectUri,
-      endpoints: {
-        oauth2AuthBaseUrl: this.options.endpoints.authorize,
-        oauth2TokenUrl: this.options.endpoints.token,
-        oauth2RevokeUrl: this.options.endpoints.revoke,
-      },
-    });
+  private client(operation: string): { clientId: string; clientSecret: string } {
+    const { clientId, clientSecret } = this.options.secrets;
+    if (!clientId) throw secretMissing(operation, 'clientId');
+    if (!clientSecret) throw secretMissing(operation, 'clientSecret');
+    return { clientId, clientSecret };
   }
 
   /**
@@ -71,20 +73,25 @@ export class GoogleOAuth {
    * token every time, also when the VA connects again after revoking.
    */
   async authorizationRequest(input: { redirectUri: string; state?: string }): Promise<AuthorizationRequest> {
-    const client = this.client(input.redirectUri);
-    const { codeVerifier, codeChallenge } = await client.generateCodeVerifierAsync();
+    const { clientId } = this.client('authorize');
+    const codeVerifier = randomBytes(48).toString('base64url');
     registerSecret(codeVerifier);
     const state = input.state ?? randomBytes(24).toString('base64url');
-    const url = client.generateAuthUrl({
+    const url = new URL(this.options.endpoints.authorize);
+    const params = {
+      client_id: clientId,
+      redirect_uri: input.redirectUri,
+      response_type: 'code',
+      scope: this.scopes.join(' '),
       access_type: 'offline',
       prompt: 'consent',
-      scope: [...this.scopes],
+      include_granted_scopes: 'true',
       state,
-      code_challenge: codeChallenge,
-      code_challenge_method: CodeChallengeMethod.S256,
-      include_granted_scopes: true,
-    });
-    return { url, state, codeVerifier, redirectUri: input.redirectUri };
+      code_challenge: createHash('sha256').update(codeVerifier).digest('base64url'),
+      code_challenge_method: 'S256',
+    };
+    for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
+    return { url: url.toString(), state, codeVerifier, redirectUri: input.redirectUri };
   }
 
   /** Exchange the code from the redirect (with the PKCE verifier) for a token set. */
@@ -93,24 +100,27 @@ export class GoogleOAuth {
     codeVerifier: string;
     redirectUri: string;
   }): Promise<OAuthTokenSet> {
+    const client = this.client('exchangeCode');
     registerSecret(input.code);
-    let credentials: Credentials;
-    try {
-      const client = this.client(input.redirectUri);
-      credentials = (
-        await client.getToken({
-          code: input.code,
-          codeVerifier: input.codeVerifier,
-          redirect_uri: input.redirectUri,
-        })
-      ).tokens;
-    } catch (err) {
-      throw toOAuthError(err, 'exchangeCode');
-    }
-    const tokens = this.toTokenSet(credentials, 'exchangeCode');
+    const answer = await this.post({
+      operation: 'exchangeCode',
+      url: this.options.endpoints.token,
+      form: {
+        grant_type: 'authorization_code',
+        code: input.code,
+        code_verifier: input.codeVerifier,
+        redirect_uri: input.redirectUri,
+        client_id: client.clientId,
+        client_secret: client.clientSecret,
+      },
+      schema: tokenAnswer,
+      // A code is single-use: after an answer that may have been processed, a repeat can only fail.
+      idempotent: false,
+    });
+    const tokens = this.toTokenSet(answer);
     if (!tokens.refreshToken) {
       throw new ConnectorError({
-        provider: 'google',
+        provider: GOOGLE,
         operation: 'exchangeCode',
         code: 'unexpected_response',
         retryable: false,
@@ -125,35 +135,41 @@ export class GoogleOAuth {
    * (`invalid_grant`) throws `ReconnectRequiredError` at once: retrying cannot bring it back.
    */
   async refresh(refreshToken: string): Promise<OAuthTokenSet> {
-    const client = this.client();
-    let latest: Credentials | null = null;
-    // The raw token answer: `credentials` afterwards would hide whether Google sent a new refresh token.
-    client.on('tokens', (tokens: Credentials) => {
-      latest = tokens;
+    const client = this.client('refreshToken');
+    registerSecret(refreshToken);
+    const answer = await this.post({
+      operation: 'refreshToken',
+      url: this.options.endpoints.token,
+      form: {
+        grant_type: 'refresh_token',
+        refresh_token: refreshToken,
+        client_id: client.clientId,
+        client_secret: client.clientSecret,
+      },
+      schema: tokenAnswer,
+      // Google does not rotate refresh tokens: repeating a refresh is harmless.
+      idempotent: true,
     });
-    client.setCredentials({ refresh_token: refreshToken });
-    try {
-      await client.getAccessToken();
-    } catch (err) {
-      throw toOAuthError(err, 'refreshToken');
-    }
-    return this.toTokenSet(latest ?? client.credentials, 'refreshToken');
+    return this.toTokenSet(answer);
   }
 
   /** Revoke the grant at Google (when the VA disconnects vahub). */
   async revoke(token: string): Promise<void> {
-    try {
-      await this.client().revokeToken(token);
-    } catch (err) {
-      throw toOAuthError(err, 'revokeToken');
-    }
+    registerSecret(token);
+    await this.post({
+      operation: 'revokeToken',
+      url: this.options.endpoints.revoke,
+      form: { token },
+      schema: null,
+      idempotent: true,
+    });
   }
 
   /** A token manager for this grant: refreshes single-flight through the injected store and lock. */
   tokenManager(input: { store: TokenStore; lock: Lock; key?: string }): TokenManager {
     return new TokenManager({
-      provider: 'google',
-      key: input.key ?? 'google',
+      provider: GOOGLE,
+      key: input.key ?? GOOGLE_TOKEN_KEY,
       store: input.store,
       lock: input.lock,
       refresh: (refreshToken) => this.refresh(refreshToken),
@@ -161,25 +177,47 @@ export class GoogleOAuth {
     });
   }
 
-  private toTokenSet(credentials: Credentials, operation: string): OAuthTokenSet {
-    if (!credentials.access_token) {
-      throw new ConnectorError({
-        provider: 'google',
-        operation,
-        code: 'unexpected_response',
-        retryable: true,
-        message: 'the token answer held no access token',
-      });
-    }
-    registerSecret(credentials.access_token);
-    registerSecret(credentials.refresh_token);
-    registerSecret(credentials.id_token);
+  /** POST a form to an OAuth endpoint; an OAuth error answer is read here, everything else by the pipeline. */
+  private async post<S extends z.ZodType | null>(input: {
+    operation: string;
+    url: string;
+    form: Record<string, string>;
+    schema: S;
+    idempotent: boolean;
+  }): Promise<S extends z.ZodType ? z.output<S> : undefined> {
+    type Out = S extends z.ZodType ? z.output<S> : undefined;
+    const { pipeline } = this.options;
+    const result = await pipeline.attempt(
+      input.operation,
+      async () => {
+        const res = await pipeline.fetch(input.url, {
+          method: 'POST',
+          headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams(input.form).toString(),
+        });
+        const body = await res.text();
+        if (!res.ok) throw new HttpStatusError(res.status);
+        // The pipeline has checked the answer against the schema already; this only types it.
+        return (input.schema ? input.schema.parse(JSON.parse(body)) : undefined) as Out;
+      },
+      { schema: input.schema, auth: false, idempotent: input.idempotent, limitKey: 'oauth' },
+      OAUTH_ERRORS,
+    );
+    if (!result.ok)
+      throw oauthFailure({ operation: input.operation, status: result.status, json: result.json });
+    return result.value;
+  }
+
+  private toTokenSet(answer: z.output<typeof tokenAnswer>): OAuthTokenSet {
+    registerSecret(answer.access_token);
+    registerSecret(answer.refresh_token);
+    registerSecret(answer.id_token);
     return {
-      accessToken: credentials.access_token,
-      refreshToken: credentials.refresh_token ?? null,
-      expiresAt: credentials.expiry_date ?? this.now() + 3_600_000,
-      scope: credentials.scope,
-      tokenType: credentials.token_type ?? 'Bearer',
+      accessToken: answer.access_token,
+      refreshToken: answer.refresh_token ?? null,
+      expiresAt: this.now() + (answer.expires_in ?? 3600) * 1000,
+      scope: answer.scope,
+      tokenType: answer.token_type ?? 'Bearer',
     };
   }
 }

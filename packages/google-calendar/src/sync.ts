@@ -1,7 +1,8 @@
 import type { calendar_v3 } from '@googleapis/calendar';
 import { type CalendarBlock, ConnectorError, type IsoInstant, isConnectorError } from '@vahub/core';
 import { readBlock } from './block-event.js';
-import type { GoogleTransport } from './transport.js';
+import type { GoogleApi } from './google-api.js';
+import { eventListAnswer } from './schemas.js';
 
 /** "Event X changed": the worker re-reads what it needs (a webhook or a sync says *that*, not *what*). */
 export interface CalendarChange {
@@ -38,19 +39,21 @@ function toChange(event: calendar_v3.Schema$Event, timeZone: string | undefined)
 }
 
 async function readAll(input: {
-  transport: GoogleTransport;
+  api: GoogleApi;
   calendarId: string;
   syncToken: string | undefined;
   timeZone: string | undefined;
 }): Promise<{ changes: CalendarChange[]; cursor: string }> {
-  const { transport, calendarId, syncToken } = input;
+  const { api, calendarId, syncToken } = input;
   const changes: CalendarChange[] = [];
   let pageToken: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
     // Incremental requests must repeat the first request's parameters and may not add timeMin,
     // privateExtendedProperty and friends, so both use the same plain parameters.
-    const data: calendar_v3.Schema$Events = await transport.call('syncChanges', (auth) =>
-      transport.api.events.list({ auth, calendarId, syncToken, pageToken, maxResults: 250 }),
+    const data: calendar_v3.Schema$Events = await api.call(
+      'syncChanges',
+      (sdk) => sdk.events.list({ calendarId, syncToken, pageToken, maxResults: 250 }),
+      { schema: eventListAnswer },
     );
     for (const event of data.items ?? []) {
       const change = toChange(event, input.timeZone);
@@ -75,12 +78,12 @@ async function readAll(input: {
  * when Google answers 410 Gone (the token expired), it reads everything and says `resyncNeeded`.
  */
 export async function syncChanges(input: {
-  transport: GoogleTransport;
+  api: GoogleApi;
   calendarId: string;
   cursor: string | null;
   timeZone?: string;
 }): Promise<CalendarChangesPage> {
-  const base = { transport: input.transport, calendarId: input.calendarId, timeZone: input.timeZone };
+  const base = { api: input.api, calendarId: input.calendarId, timeZone: input.timeZone };
   if (input.cursor) {
     try {
       return { ...(await readAll({ ...base, syncToken: input.cursor })), resyncNeeded: false };

@@ -1,10 +1,23 @@
-// Shared set-up of this package's tests (not built, not exported): a started fake Google and a
-// GoogleCalendar connected to it through the real OAuth client, token manager and SDK.
-import { blockEventId, MemoryLock, MemoryTokenStore, type TokenManager } from '@vahub/core';
+// Shared set-up of this package's tests (not built, not exported): a started fake Google, and the
+// connector built from a config pointing at it, as the registry builds it, with the real SDK,
+// pipeline, OAuth client and token manager.
+import {
+  blockEventId,
+  type CalendarConfig,
+  type ConnectorContext,
+  type ConnectorDeps,
+  MemoryLock,
+  MemoryLogger,
+  MemoryTokenStore,
+  parseConfig,
+  type RetryOptions,
+} from '@vahub/core';
 import type { BlockInput } from './block-event.js';
-import { GoogleCalendar, type GoogleCalendarOptions } from './google-calendar.js';
-import { GoogleOAuth } from './oauth.js';
-import { FakeGoogle, type FakeGoogleOptions } from './testing/index.js';
+import { createGoogleCalendarConnector, type GoogleCalendarInstance } from './connector.js';
+import { googleCalendarConnector } from './descriptor.js';
+import type { GoogleCalendar } from './google-calendar.js';
+import type { GoogleEndpoints, GoogleSecrets } from './settings.js';
+import { FakeGoogle, type FakeGoogleOptions, MemoryStateStore } from './testing/index.js';
 
 export async function startFake(options: FakeGoogleOptions = {}): Promise<FakeGoogle> {
   const fake = new FakeGoogle(options);
@@ -12,51 +25,94 @@ export async function startFake(options: FakeGoogleOptions = {}): Promise<FakeGo
   return fake;
 }
 
-export function oauthFor(fake: FakeGoogle): GoogleOAuth {
-  return new GoogleOAuth({
-    clientId: fake.clientId,
-    clientSecret: fake.clientSecret,
-    endpoints: fake.endpoints(),
-  });
+/** A config with one client and nothing of Google's but what the environment gives. */
+export const MINIMAL_CONFIG = `
+va: { timezone: Europe/Budapest, workingHours: { mon-fri: "09:00-17:00" } }
+clients:
+  - id: koala-co
+    name: Koala Co
+    timezone: Australia/Sydney
+    billing: { currency: AUD, hourlyRate: "55.00" }
+`;
+
+/** Parse a config with this connector alone, as the registry parses it with all of them. */
+export function parseGoogleConfig(text: string, env: NodeJS.ProcessEnv) {
+  return parseConfig(text, { env, connectors: [googleCalendarConnector] });
+}
+
+/** The context the registry's composition root builds for this connector (Google has no client sections). */
+export function contextFrom(
+  config: ReturnType<typeof parseGoogleConfig>,
+  deps: ConnectorDeps,
+): ConnectorContext<undefined, undefined> {
+  return {
+    va: config.va,
+    calendar: config.calendar,
+    clients: [],
+    section: undefined,
+    endpoints: config.endpoints.google,
+    secrets: config.auth.google ?? {},
+    deps,
+  };
+}
+
+export interface ConnectOptions {
+  calendar?: Pick<CalendarConfig, 'id' | 'busyCalendars'>;
+  /** The VA's zone. @defaultValue 'Europe/Budapest' */
+  timeZone?: string;
+  retry?: RetryOptions;
+  timeoutMs?: number;
+  oauthAttempts?: number;
+  /** Endpoints to point elsewhere than the fake (a stalling server, say). */
+  endpoints?: Partial<GoogleEndpoints>;
+  secrets?: GoogleSecrets;
+  /** Store a grant as if the VA had connected. @defaultValue true */
+  grant?: boolean;
 }
 
 export interface Connected {
+  instance: GoogleCalendarInstance;
   calendar: GoogleCalendar;
   store: MemoryTokenStore;
-  tokens: TokenManager;
+  state: MemoryStateStore;
+  logger: MemoryLogger;
   grant: { accessToken: string; refreshToken: string; expiresAt: number };
-  /** Every wait the transport asked for, instead of sleeping it. */
+  /** Every wait the pipeline asked for, instead of sleeping it. */
   sleeps: number[];
 }
 
-export async function connect(
-  fake: FakeGoogle,
-  options: Partial<Omit<GoogleCalendarOptions, 'apiUrl' | 'tokens'>> = {},
-): Promise<Connected> {
+export async function connect(fake: FakeGoogle, options: ConnectOptions = {}): Promise<Connected> {
   const store = new MemoryTokenStore();
   const grant = fake.issueGrant();
-  await store.set('google', {
-    accessToken: grant.accessToken,
-    refreshToken: grant.refreshToken,
-    expiresAt: grant.expiresAt,
-  });
-  const tokens = oauthFor(fake).tokenManager({ store, lock: new MemoryLock() });
+  if (options.grant !== false) await store.set('google', { ...grant });
   const sleeps: number[] = [];
-  const calendar = new GoogleCalendar({
-    apiUrl: fake.endpoints().api,
-    tokens,
-    calendar: { id: 'primary', busyCalendars: [] },
-    timeZone: 'Europe/Budapest',
-    ...options,
-    retry: {
-      sleep: async (ms) => {
-        sleeps.push(ms);
-      },
-      random: () => 0,
-      ...options.retry,
+  const state = new MemoryStateStore();
+  const logger = new MemoryLogger();
+  const config = parseGoogleConfig(MINIMAL_CONFIG, fake.env());
+  const context = contextFrom(config, {
+    tokens: store,
+    lock: new MemoryLock(),
+    logger,
+    state,
+    sleep: async (ms) => {
+      sleeps.push(ms);
     },
   });
-  return { calendar, store, tokens, grant, sleeps };
+  const instance = createGoogleCalendarConnector(
+    {
+      ...context,
+      calendar: { ...context.calendar, ...(options.calendar ?? { id: 'primary', busyCalendars: [] }) },
+      va: { ...context.va, timezone: options.timeZone ?? 'Europe/Budapest' },
+      endpoints: { ...context.endpoints, ...options.endpoints },
+      secrets: options.secrets ?? context.secrets,
+    },
+    {
+      retry: { random: () => 0, ...options.retry },
+      timeoutMs: options.timeoutMs,
+      oauthAttempts: options.oauthAttempts,
+    },
+  );
+  return { instance, calendar: instance.ports.calendar, store, state, logger, grant, sleeps };
 }
 
 export function makeBlock(input: {
@@ -84,4 +140,9 @@ export function makeBlock(input: {
     ...(input.description === undefined ? {} : { description: input.description }),
     ...(input.colorId === undefined ? {} : { colorId: input.colorId }),
   };
+}
+
+/** The connector's OAuth client, configured from the fake's environment. */
+export async function oauthFor(fake: FakeGoogle, options: Pick<ConnectOptions, 'secrets'> = {}) {
+  return (await connect(fake, { ...options, grant: false })).instance.oauth;
 }

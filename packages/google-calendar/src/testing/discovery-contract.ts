@@ -1,7 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { LoggedRequest } from '@vahub/testkit';
+import { readFileSync } from 'node:fs';
+import { type LoggedRequest, specPath } from '@vahub/testkit';
 import { type FieldSelection, parseFields } from './fake-partial-response.js';
 
 /** The parts of a Google API discovery document the contract checks read. */
@@ -39,23 +37,8 @@ export interface DiscoveryDocument {
   resources: Record<string, Resource>;
 }
 
-/**
- * Where `shared/specs` is: `VAHUB_SPECS_DIR`, else beside the checkout (`<repo>/../shared/specs`,
- * where CI and the developers have it), else inside it.
- */
-export function specsDir(): string {
-  const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
-  const candidates = [
-    process.env.VAHUB_SPECS_DIR,
-    join(repo, '..', 'shared', 'specs'),
-    join(repo, 'shared', 'specs'),
-  ];
-  const found = candidates.find((dir) => dir && existsSync(join(dir, 'calendar-json-v3.json')));
-  if (!found) throw new Error(`calendar-json-v3.json not found in ${candidates.filter(Boolean).join(', ')}`);
-  return found;
-}
-
-export function loadCalendarDiscovery(path = join(specsDir(), 'calendar-json-v3.json')): DiscoveryDocument {
+/** The Calendar API's discovery document the repository carries (testkit checks its checksum). */
+export function loadCalendarDiscovery(path = specPath('calendar-json-v3.json')): DiscoveryDocument {
   return JSON.parse(readFileSync(path, 'utf8')) as DiscoveryDocument;
 }
 

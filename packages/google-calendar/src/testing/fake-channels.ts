@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { EventEmitter } from 'node:events';
+import { type HubDelivery, WebhookHub } from '@vahub/testkit';
 import { badRequest, GoogleApiError } from './google-errors.js';
 
 export interface FakeChannel {
@@ -26,15 +26,25 @@ export interface DeliveredNotification {
 
 const CHANNEL_ID = /^[A-Za-z0-9\-_+/=]+$/;
 
+type NotificationMeta = Pick<DeliveredNotification, 'channelId' | 'state' | 'messageNumber'>;
+
+function notificationOf(delivery: HubDelivery<NotificationMeta>): DeliveredNotification {
+  return {
+    ...delivery.meta,
+    headers: delivery.headers,
+    status: delivery.status,
+    ...(delivery.error === null ? {} : { error: delivery.error }),
+  };
+}
+
 /**
  * Push channels: `watch` opens one and POSTs a `sync` message, every change to the calendar's events
  * POSTs `exists` with the channel token and the `X-Goog-*` headers and an empty body; `channels.stop`
- * or expiry ends it.
+ * or expiry ends it. Deliveries go through testkit's hub, in order per channel.
  */
-export class FakeChannels extends EventEmitter {
+export class FakeChannels {
   readonly channels = new Map<string, FakeChannel>();
-  readonly delivered: DeliveredNotification[] = [];
-  private readonly inFlight = new Set<Promise<void>>();
+  readonly hub = new WebhookHub<NotificationMeta>({ name: 'google', timeoutMs: 5000 });
 
   constructor(
     private readonly options: {
@@ -43,8 +53,19 @@ export class FakeChannels extends EventEmitter {
       defaultTtlMs: number;
       apiBase: () => string;
     },
-  ) {
-    super();
+  ) {}
+
+  /** Every notification sent and answered so far, in the order they were answered. */
+  get delivered(): DeliveredNotification[] {
+    return this.hub.deliveries.map(notificationOf);
+  }
+
+  /** The first notification (already answered or yet to be) matching `predicate`, within `timeoutMs`. */
+  async waitFor(
+    predicate: (n: DeliveredNotification) => boolean,
+    timeoutMs: number,
+  ): Promise<DeliveredNotification> {
+    return notificationOf(await this.hub.waitForDelivery((d) => predicate(notificationOf(d)), timeoutMs));
   }
 
   open(calendarId: string, body: unknown): Record<string, unknown> {
@@ -112,8 +133,8 @@ export class FakeChannels extends EventEmitter {
   }
 
   /** Wait until every notification sent so far has been answered. */
-  async settle(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  settle(): Promise<void> {
+    return this.hub.idle();
   }
 
   private deliver(channel: FakeChannel, state: DeliveredNotification['state']): void {
@@ -127,31 +148,12 @@ export class FakeChannels extends EventEmitter {
       'x-goog-message-number': String(channel.messageNumber),
       ...(channel.token === undefined ? {} : { 'x-goog-channel-token': channel.token }),
     };
-    const record: DeliveredNotification = {
-      channelId: channel.id,
-      state,
-      messageNumber: channel.messageNumber,
-      headers,
-      status: null,
-    };
-    const sending = fetch(channel.address, {
-      method: 'POST',
-      headers,
+    void this.hub.send({
+      target: channel.address,
       body: '',
-      signal: AbortSignal.timeout(5000),
-    })
-      .then(async (res) => {
-        record.status = res.status;
-        await res.arrayBuffer();
-      })
-      .catch((err: unknown) => {
-        record.error = (err as Error).message;
-      })
-      .finally(() => {
-        this.delivered.push(record);
-        this.inFlight.delete(sending);
-        this.emit('notification', record);
-      });
-    this.inFlight.add(sending);
+      headers,
+      meta: { channelId: channel.id, state, messageNumber: channel.messageNumber },
+      queue: channel.id,
+    });
   }
 }

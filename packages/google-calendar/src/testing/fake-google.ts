@@ -1,9 +1,19 @@
-import { FakeServer, type FaultSpec, type LoggedRequest } from '@vahub/testkit';
+import { endpointEnvName } from '@vahub/core';
+import {
+  authGuard,
+  type FakeRequest,
+  type FakeResponse,
+  FakeServer,
+  type FaultSpec,
+  type LoggedRequest,
+  type VendorFake,
+} from '@vahub/testkit';
+import { GOOGLE, GOOGLE_SECRETS } from '../settings.js';
 import { type EventJson, FakeCalendarStore, type StoredEvent } from './fake-calendar-store.js';
 import { type DeliveredNotification, type FakeChannel, FakeChannels } from './fake-channels.js';
 import { FakeOAuth } from './fake-oauth.js';
-import { registerCalendarRoutes } from './fake-routes.js';
-import { GoogleApiError, googleErrorBody } from './google-errors.js';
+import { API_PATHS, registerCalendarRoutes } from './fake-routes.js';
+import { errorResponse, GoogleApiError, googleErrorBody } from './google-errors.js';
 
 export interface FakeGoogleOptions {
   clientId?: string;
@@ -22,6 +32,19 @@ export interface FakeGoogleOptions {
   now?: () => number;
 }
 
+/** An answer the fake gives instead of its own, whatever it is: garbage, a redirect, a wrong shape. */
+export interface RawAnswer {
+  /** Which requests it answers. @defaultValue every request */
+  match?: (req: FakeRequest) => boolean;
+  /** @defaultValue 200 */
+  status?: number;
+  headers?: Record<string, string>;
+  /** The exact bytes of the body. */
+  body?: string;
+  /** How many requests it answers. @defaultValue 1 */
+  times?: number;
+}
+
 export const FAKE_SCOPES =
   'https://www.googleapis.com/auth/calendar.events https://www.googleapis.com/auth/calendar.freebusy';
 
@@ -31,7 +54,8 @@ export const FAKE_SCOPES =
  * lists with extended-property filters and sync tokens, freeBusy, push channels that really POST, and
  * rate-limit switches. Every request is in `requests`.
  */
-export class FakeGoogle {
+export class FakeGoogle implements VendorFake {
+  readonly id = GOOGLE;
   readonly server = new FakeServer('google');
   readonly oauth: FakeOAuth;
   readonly store: FakeCalendarStore;
@@ -39,6 +63,7 @@ export class FakeGoogle {
   readonly clientId: string;
   readonly clientSecret: string;
   readonly account: string;
+  private readonly raw: (RawAnswer & { left: number })[] = [];
 
   constructor(options: FakeGoogleOptions = {}) {
     const now = options.now ?? Date.now;
@@ -61,12 +86,27 @@ export class FakeGoogle {
       apiBase: () => `${this.server.url}/`,
     });
     this.store.onChange((calendarId) => this.channels.changed(calendarId));
+    this.server.guard((req) => this.rawAnswer(req));
+    this.server.guard(
+      authGuard({
+        scheme: 'Bearer',
+        accepts: (token) => this.oauth.check(token) !== null,
+        refuse: () =>
+          errorResponse(
+            new GoogleApiError(401, 'authError', 'Invalid Credentials', 'global', {
+              location: 'Authorization',
+              locationType: 'header',
+            }),
+          ),
+      }),
+      API_PATHS,
+    );
     this.oauth.register(this.server);
     registerCalendarRoutes(this.server, { store: this.store, channels: this.channels, oauth: this.oauth });
   }
 
-  async start(): Promise<string> {
-    return this.server.start();
+  async start(): Promise<void> {
+    await this.server.start();
   }
 
   async stop(): Promise<void> {
@@ -86,6 +126,16 @@ export class FakeGoogle {
       token: `${this.url}/token`,
       revoke: `${this.url}/revoke`,
     };
+  }
+
+  /** The OAuth client it accepts (`GOOGLE_CLIENT_ID`/`SECRET`) and `VAHUB_ENDPOINT_GOOGLE_*` pointing here. */
+  env(): Record<string, string> {
+    const env: Record<string, string> = {
+      [GOOGLE_SECRETS.clientId.env]: this.clientId,
+      [GOOGLE_SECRETS.clientSecret.env]: this.clientSecret,
+    };
+    for (const [name, url] of Object.entries(this.endpoints())) env[endpointEnvName(GOOGLE, name)] = url;
+    return env;
   }
 
   // --- OAuth switches -------------------------------------------------------------------------
@@ -152,21 +202,7 @@ export class FakeGoogle {
     predicate: (n: DeliveredNotification) => boolean,
     timeoutMs = 5000,
   ): Promise<DeliveredNotification> {
-    const seen = this.channels.delivered.find(predicate);
-    if (seen) return Promise.resolve(seen);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.channels.off('notification', listener);
-        reject(new Error(`fake google: no matching notification within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const listener = (n: DeliveredNotification) => {
-        if (!predicate(n)) return;
-        clearTimeout(timer);
-        this.channels.off('notification', listener);
-        resolve(n);
-      };
-      this.channels.on('notification', listener);
-    });
+    return this.channels.waitFor(predicate, timeoutMs);
   }
 
   // --- Faults and the request log --------------------------------------------------------------
@@ -193,6 +229,25 @@ export class FakeGoogle {
       times: spec.times ?? 1,
       match: (req) => req.path.startsWith('/calendar/v3/') && (!match || match(req)),
     });
+  }
+
+  /**
+   * Answer the next matching request(s) with exactly this, before any check: invalid JSON, a 200 of
+   * the wrong shape, a redirect to another host. API and OAuth requests alike.
+   */
+  answerNext(answer: RawAnswer): void {
+    this.raw.push({ ...answer, left: answer.times ?? 1 });
+  }
+
+  private rawAnswer(req: FakeRequest): FakeResponse | null {
+    const answer = this.raw.find((a) => a.left > 0 && (!a.match || a.match(req)));
+    if (!answer) return null;
+    answer.left -= 1;
+    return {
+      status: answer.status ?? 200,
+      headers: { 'content-type': 'application/json; charset=UTF-8', ...answer.headers },
+      body: answer.body ?? '',
+    };
   }
 
   get requests(): LoggedRequest[] {

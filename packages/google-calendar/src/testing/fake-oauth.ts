@@ -223,16 +223,11 @@ const WRITE_EVENTS = ['calendar', 'calendar.events'];
 const FREE_BUSY = ['calendar', 'calendar.readonly', 'calendar.freebusy', 'calendar.events.freebusy'];
 export const SCOPES_FOR = { readEvents: READ_EVENTS, writeEvents: WRITE_EVENTS, freeBusy: FREE_BUSY };
 
-/** 401 without a valid bearer token; 403 when its scopes do not allow the request. */
-export function requireAccess(oauth: FakeOAuth, req: FakeRequest, allowed: readonly string[]): void {
-  const match = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
-  const scope = match?.[1] ? oauth.check(match[1]) : null;
-  if (scope === null) {
-    throw new GoogleApiError(401, 'authError', 'Invalid Credentials', 'global', {
-      location: 'Authorization',
-      locationType: 'header',
-    });
-  }
+/** 403 when the (already accepted) bearer token's scopes do not allow the request. */
+export function requireScope(oauth: FakeOAuth, req: FakeRequest, allowed: readonly string[]): void {
+  const match = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '');
+  const scope = match?.[1] ? oauth.check(match[1].trim()) : null;
+  if (scope === null) throw new GoogleApiError(401, 'authError', 'Invalid Credentials');
   const granted = scope.split(' ').map((s) => s.replace('https://www.googleapis.com/auth/', ''));
   if (!granted.some((s) => allowed.includes(s))) {
     throw new GoogleApiError(

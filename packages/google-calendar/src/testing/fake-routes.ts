@@ -3,11 +3,14 @@ import type { FakeCalendarStore } from './fake-calendar-store.js';
 import type { FakeChannels } from './fake-channels.js';
 import { listEvents } from './fake-event-list.js';
 import { freeBusy } from './fake-freebusy.js';
-import { type FakeOAuth, requireAccess, SCOPES_FOR } from './fake-oauth.js';
+import { type FakeOAuth, requireScope, SCOPES_FOR } from './fake-oauth.js';
 import { parseFields, selectFields } from './fake-partial-response.js';
 import { badRequest, guarded } from './google-errors.js';
 
 const BASE = '/calendar/v3';
+
+/** Every Calendar API path: what the fake's bearer-token guard covers. */
+export const API_PATHS = /^\/calendar\/v3\//;
 const SEND_UPDATES = ['all', 'externalOnly', 'none'];
 
 function checkSendUpdates(req: FakeRequest): void {
@@ -21,7 +24,7 @@ function requireJson(req: FakeRequest): void {
   if (req.rawBody.length > 0 && req.json === undefined) throw badRequest('Parse Error', 'parseError');
 }
 
-/** The Calendar API routes the fake serves, each behind the bearer-token and scope check. */
+/** The Calendar API routes the fake serves, each behind a scope check (the bearer token is checked by the guard). */
 export function registerCalendarRoutes(
   server: FakeServer,
   parts: { store: FakeCalendarStore; channels: FakeChannels; oauth: FakeOAuth },
@@ -35,7 +38,7 @@ export function registerCalendarRoutes(
   ) =>
     server.route(method, `${BASE}${path}`, (req) =>
       guarded(() => {
-        requireAccess(oauth, req, scopes);
+        requireScope(oauth, req, scopes);
         requireJson(req);
         // `fields` (partial response) applies to every method's answer; a malformed one is a 400.
         const mask = req.query.get('fields');

@@ -149,3 +149,36 @@ describe('errors never carry a token', () => {
     expect(fake.requests.filter((r) => r.path === '/token')).toHaveLength(1);
   });
 });
+
+describe('logs', () => {
+  it('one line per exchange through deps.logger, with provider, operation, status and attempt; never a token', async () => {
+    fake.rateLimit({ status: 429, retryAfterSeconds: 1 });
+    await va.store.set('google', { ...va.grant, expiresAt: Date.now() - 1 });
+    await va.calendar.listBlocks(DAY);
+    const exchanges = va.logger.lines.filter((l) => l.fields.durationMs !== undefined);
+    expect(
+      exchanges.map((l) => [
+        l.level,
+        l.fields.provider,
+        l.fields.operation,
+        l.fields.status,
+        l.fields.attempt,
+      ]),
+    ).toEqual([
+      ['debug', 'google', 'refreshToken', 200, 1],
+      ['warn', 'google', 'listBlocks', 429, 1],
+      ['debug', 'google', 'listBlocks', 200, 2],
+    ]);
+    const stored = await va.store.get('google');
+    for (const line of va.logger.lines) {
+      for (const secret of [
+        va.grant.accessToken,
+        va.grant.refreshToken,
+        stored?.accessToken,
+        fake.clientSecret,
+      ]) {
+        expect(JSON.stringify(line)).not.toContain(secret);
+      }
+    }
+  });
+});

@@ -1,0 +1,80 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { calendar, type calendar_v3 } from '@googleapis/calendar';
+import type { HttpPipeline } from '@vahub/core';
+import type { z } from 'zod';
+import { refusedAfterRefresh } from './errors.js';
+
+export interface GoogleCallOptions<S extends z.ZodType | null> {
+  /** The shape of the answer; an answer of another shape is an error, never "nothing". */
+  schema: S;
+  /**
+   * Whether repeating the request is safe. Everything vahub sends is (deterministic event ids make a
+   * repeated insert a 409, a patch sets absolute values, a repeated delete is a 404/410), except
+   * opening a watch channel after an answer that may have been processed.
+   * @defaultValue true
+   */
+  idempotent?: boolean;
+}
+
+/** Rate limits met in a row within one call: Google's advice is to double the wait each time. */
+const streaks = new AsyncLocalStorage<{ limits: number }>();
+
+/**
+ * The wait vahub suggests for a Google rate limit that names none: `baseMs`, doubled per limit in a
+ * row within the same call, plus up to a quarter of jitter.
+ */
+export function suggestedWait(baseMs: number, random: () => number): number {
+  const streak = streaks.getStore();
+  const limits = streak ? streak.limits++ : 0;
+  const base = baseMs * 2 ** limits;
+  return Math.round(base + base * 0.25 * random());
+}
+
+/**
+ * The Calendar SDK on the request pipeline: the SDK builds URLs, parameters and bodies and reads the
+ * answers; the pipeline sends them (token, one refresh after a 401, timeout, retries, no credentials
+ * across origins) and checks every answer against its schema. The SDK holds no credential and never
+ * retries on its own.
+ */
+export class GoogleApi {
+  readonly sdk: calendar_v3.Calendar;
+  private readonly limitKey: string;
+
+  constructor(
+    private readonly pipeline: HttpPipeline,
+    options: {
+      /** `endpoints.google.api`. */
+      apiUrl: string;
+      /** What the limiter counts this grant's calls by. */
+      limitKey: string;
+    },
+  ) {
+    this.limitKey = options.limitKey;
+    this.sdk = calendar({
+      version: 'v3',
+      rootUrl: options.apiUrl,
+      retry: false,
+      fetchImplementation: pipeline.fetch,
+    });
+  }
+
+  /** Run one SDK request through the pipeline; returns the answer's body. */
+  async call<T, S extends z.ZodType | null>(
+    operation: string,
+    request: (sdk: calendar_v3.Calendar) => Promise<{ data: T }>,
+    options: GoogleCallOptions<S>,
+  ): Promise<T> {
+    return streaks.run({ limits: 0 }, async () => {
+      try {
+        const answer = await this.pipeline.call(operation, () => request(this.sdk), {
+          schema: options.schema,
+          idempotent: options.idempotent ?? true,
+          limitKey: this.limitKey,
+        });
+        return answer.data;
+      } catch (err) {
+        throw refusedAfterRefresh(err, operation);
+      }
+    });
+  }
+}
