@@ -93,7 +93,7 @@ const MAX_DETAIL = 300;
 export class TogglHttp {
   /** The latest quota Toggl reported; null until an answer carried the headers. */
   quota: TogglQuota | null = null;
-  readonly pipeline: HttpPipeline;
+  private readonly pipeline: HttpPipeline;
   private readonly endpoints: TogglEndpoints;
   private readonly limitKey: string;
   private readonly random: () => number;
