@@ -1,6 +1,7 @@
 import { isReconnectRequired } from '@vahub/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TogglClient } from './client.js';
+import { buildToggl, clientYaml, parseTogglConfig } from './test-support/build.js';
 import { FakeToggl, seedScenario, type TogglScenario } from './testing/index.js';
 
 const NOV = Date.parse('2026-11-02T09:00:00Z');
@@ -15,7 +16,7 @@ describe('TogglClient against the fake over HTTP', () => {
     fake = new FakeToggl({ now: () => NOV + 40 * 86_400_000 });
     await fake.start();
     s = seedScenario(fake);
-    client = new TogglClient({ apiToken: fake.apiToken, endpoints: fake.endpoints });
+    client = new TogglClient({ apiToken: fake.apiToken, endpoints: fake.endpoints() });
   });
   afterEach(() => fake.stop());
 
@@ -124,7 +125,7 @@ describe('TogglClient against the fake over HTTP', () => {
   });
 
   it('turns a refused token into a reconnect-required error', async () => {
-    const wrong = new TogglClient({ apiToken: 'not-the-right-token-123', endpoints: fake.endpoints });
+    const wrong = new TogglClient({ apiToken: 'not-the-right-token-123', endpoints: fake.endpoints() });
     const err = await wrong.me().catch((e: unknown) => e);
     expect(isReconnectRequired(err)).toBe(true);
     expect((err as Error).message).toContain('toggl getMe failed (HTTP 401)');
@@ -141,17 +142,29 @@ describe('TogglClient against the fake over HTTP', () => {
   });
 
   it('reports a vendor answer of the wrong shape as unexpected_response, naming the field', async () => {
-    fake.server.faults.next({ status: 200, json: [{ id: 'not-a-number', name: 'x' }] });
-    const err = await client.workspaces().catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'unexpected_response', retryable: false });
+    // Core's policy: a shapeless answer is retryable (the next one may be whole), so it is tried 4 times.
+    fake.server.faults.next({ status: 200, json: [{ id: 'not-a-number', name: 'x' }], times: 4 });
+    const patient = new TogglClient({
+      apiToken: fake.apiToken,
+      endpoints: fake.endpoints(),
+      retry: { sleep: async () => undefined },
+    });
+    const err = await patient.workspaces().catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'unexpected_response', retryable: true });
     expect((err as { details: string[] }).details[0]).toMatch(/^0\.id: /);
+    expect(fake.requestsTo('GET', '/api/v9/me/workspaces')).toHaveLength(4);
   });
 
   it('takes its token and endpoints from the config', async () => {
-    const fromConfig = TogglClient.fromConfig({
-      auth: { toggl: { apiToken: fake.apiToken } },
-      endpoints: { toggl: fake.endpoints },
-    } as unknown as Parameters<typeof TogglClient.fromConfig>[0]);
-    expect((await fromConfig.me()).id).toBe('1');
+    const config = parseTogglConfig(clientYaml('koala', `{ workspaceId: ${s.workspace.id}, clientId: 1 }`), {
+      ...fake.env(),
+    });
+    const toggl = buildToggl(config);
+    const names = await toggl.ports.time.names('koala');
+    expect(names.projects).toMatchObject({ [String(s.koalaSite.id)]: 'Koala website' });
+    const [req] = fake.requestsTo('GET', `/api/v9/workspaces/${s.workspace.id}/projects`);
+    expect(req?.headers.authorization).toBe(
+      `Basic ${Buffer.from(`${fake.apiToken}:api_token`).toString('base64')}`,
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { ConnectorError, type TimeEntry, type VahubConfig } from '@vahub/core';
+import { ConnectorError, type TimeEntry } from '@vahub/core';
 import { z } from 'zod';
 import { TogglHttp, type TogglHttpOptions, type TogglQuota } from './http.js';
 import {
@@ -67,15 +67,6 @@ export class TogglClient {
   constructor(private readonly options: TogglClientOptions) {
     this.http = new TogglHttp(options);
     this.subscriptions = new TogglSubscriptions(this.http);
-  }
-
-  /** A client from the loaded config: its token and its `endpoints.toggl`. */
-  static fromConfig(config: VahubConfig, options: Omit<TogglClientOptions, 'apiToken' | 'endpoints'> = {}) {
-    return new TogglClient({
-      ...options,
-      apiToken: config.auth.toggl?.apiToken ?? '',
-      endpoints: config.endpoints.toggl,
-    });
   }
 
   /** The hourly quota as of Toggl's latest answer, so callers can pace. */
@@ -209,9 +200,18 @@ export class TogglClient {
         schema: bulkPatchResultSchema,
       });
       result.requests += 1;
-      result.success.push(...(res.data.success ?? []).map(String));
+      const success = (res.data.success ?? []).map(String);
+      const failure = (res.data.failure ?? []).map((f) => ({
+        id: String(f.id),
+        message: f.message ?? 'failed',
+      }));
+      // An id Toggl says nothing about was not changed as far as vahub can tell: never count it done.
+      const answered = new Set([...success, ...failure.map((f) => f.id)]);
+      const unanswered = batch.filter((id) => !answered.has(id));
+      result.success.push(...success);
       result.failure.push(
-        ...(res.data.failure ?? []).map((f) => ({ id: String(f.id), message: f.message ?? 'failed' })),
+        ...failure,
+        ...unanswered.map((id) => ({ id, message: 'Toggl did not report this entry as changed' })),
       );
     }
     return result;

@@ -23,7 +23,13 @@ describe('TogglHttp', () => {
     expect(http.url('api', '/me')).toBe('http://127.0.0.1:9/api/v9/me');
   });
 
-  it('refuses to start without a token, saying where to put one', () => {
-    expect(() => new TogglHttp({ apiToken: '' })).toThrow(/auth\.toggl\.apiToken/);
+  it('starts without a token, and its first call fails saying where to put one, sending nothing', async () => {
+    const http = new TogglHttp({ apiToken: '', endpoints: { api: 'http://127.0.0.1:9/api/v9' } });
+    const err = await http
+      .request({ api: 'api', method: 'GET', path: '/me', operation: 'getMe', schema: null })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: 'ReconnectRequiredError', retryable: false });
+    expect((err as Error).message).toMatch(/auth\.toggl\.apiToken/);
+    expect((err as Error).message).toContain('TOGGL_API_TOKEN');
   });
 });

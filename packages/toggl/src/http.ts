@@ -1,16 +1,23 @@
+import { createHash } from 'node:crypto';
 import {
-  ConnectorError,
-  DEFAULT_ENDPOINTS,
-  type Endpoints,
+  type Answer,
+  type AuthSource,
+  basicAuth,
+  HttpPipeline,
+  type Logger,
   parseRetryAfter,
+  type RateLimiter,
   ReconnectRequiredError,
   type RetryOptions,
-  registerSecret,
-  withRetry,
+  readJson,
+  redact,
+  type VendorReading,
 } from '@vahub/core';
 import type { z } from 'zod';
+import { TOGGL_ENDPOINTS, type TogglEndpoints } from './config.js';
+import { TogglLimiter } from './limiter.js';
 
-export type TogglApiName = keyof Endpoints['toggl'];
+export type TogglApiName = keyof TogglEndpoints;
 
 /** What Toggl said about the hourly quota on its latest answer. */
 export interface TogglQuota {
@@ -23,19 +30,23 @@ export interface TogglQuota {
 }
 
 export interface TogglHttpOptions {
-  /** The Toggl Track API token. Registered with core's redaction so it never reaches a message. */
-  apiToken: string;
-  /** Base URLs; `config.endpoints.toggl` in production, the fake's URLs in tests. @defaultValue DEFAULT_ENDPOINTS.toggl */
-  endpoints?: Partial<Endpoints['toggl']>;
+  /**
+   * The Toggl Track API token (`auth.toggl.apiToken`, from `TOGGL_API_TOKEN`). Registered with core's
+   * redaction. When absent, nothing fails until the first call, which names the variable to set.
+   */
+  apiToken: string | undefined;
+  /** Base URLs; `config.endpoints.toggl` in production, the fake's URLs in tests. @defaultValue TOGGL_ENDPOINTS */
+  endpoints?: Partial<TogglEndpoints>;
   /** Toggl asks callers to name themselves. @defaultValue 'vahub' */
   userAgent?: string;
-  /** In-process retries of Toggl's rate limits; see `TOGGL_RETRY`. */
+  logger?: Logger;
+  /** Client-side limits across processes (the jobs package's). @defaultValue a `TogglLimiter` of this process */
+  limiter?: RateLimiter;
+  /** Core's retry policy, with Toggl's defaults (`TOGGL_RETRY`); `random` is also the 429 jitter's source. */
   retry?: RetryOptions;
-  /** Called after every answer that carried quota headers, so the jobs package can pace. */
+  /** Called after every answer that carried quota headers, so callers can pace. */
   onQuota?: (quota: TogglQuota) => void;
-  /** Called before each in-process wait on a 429/402 (for logs and tests). */
-  onWait?: (ms: number) => void;
-  /** Per-request timeout. @defaultValue 30_000 */
+  /** Bounds each exchange, body included. @defaultValue 30_000 */
   timeoutMs?: number;
   now?: () => number;
 }
@@ -44,12 +55,14 @@ export interface TogglRequest<S extends z.ZodType | null> {
   api: TogglApiName;
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
-  /** What vahub was doing, for errors: `listClients`, `bulkTag`. */
+  /** What vahub was doing, for errors and logs: `listClients`, `bulkTag`. */
   operation: string;
   query?: Record<string, string | number | undefined>;
   body?: unknown;
   /** The answer's schema; null when the body is not read. */
   schema: S;
+  /** Whether repeating the request after a failure is harmless. @defaultValue true */
+  idempotent?: boolean;
 }
 
 export interface TogglResponse<T> {
@@ -57,44 +70,58 @@ export interface TogglResponse<T> {
   headers: Headers;
 }
 
-const MAX_BODY_IN_ERROR = 300;
+/**
+ * Core's policy with Toggl's bounds: rate limits are waited out in-process up to 10 s (a quota that
+ * resets in 40 minutes goes back to the job queue, retryable, with its wait), and up to 10 waits on
+ * the leaky bucket, whose 429s cost nothing and clear within seconds.
+ */
+export const TOGGL_RETRY: RetryOptions = { maxRateLimitWaits: 10, maxWaitMs: 10_000 };
+
+/** Toggl's leaky bucket drains about one request a second: the wait when a 429 names none. */
+const BUCKET_DRAIN_MS = 1000;
+/** The widest extra spread added to a 429's wait, so the wait stays within `TOGGL_RETRY.maxWaitMs`. */
+const MAX_SPREAD_MS = 8000;
+/** 429s older than this no longer widen the spread. */
+const CONGESTION_WINDOW_MS = 10_000;
+const MAX_DETAIL = 300;
 
 /**
- * Only Toggl's rate limits (429 leaky bucket, 402 hourly quota) are retried in-process: Toggl refused
- * those before doing anything, so repeating is safe even for a POST. A wait longer than 10 s (a quota
- * resetting in 40 minutes) goes back to the job queue; other failures, 5xx included, go to the caller.
+ * The one place that knows Toggl's URLs, its auth, its limit headers and its error answers: a thin
+ * layer over core's `HttpPipeline`, which does the rest (timeouts over the whole exchange, retries
+ * with full jitter, no credentials across origins, schema-checked answers, redaction, log lines).
  */
-export const TOGGL_RETRY: RetryOptions = {
-  maxRateLimitWaits: 2,
-  maxWaitMs: 10_000,
-  retryOn: (error) => error.code === 'rate_limited' || error.code === 'quota_exhausted',
-};
-
-/** The one place that knows Toggl's URLs, its auth header and its limit headers. */
 export class TogglHttp {
   /** The latest quota Toggl reported; null until an answer carried the headers. */
   quota: TogglQuota | null = null;
-  private readonly endpoints: Endpoints['toggl'];
-  private readonly authorization: string;
-  private readonly retry: RetryOptions;
+  private readonly pipeline: HttpPipeline;
+  private readonly endpoints: TogglEndpoints;
+  private readonly limitKey: string;
+  private readonly random: () => number;
+  private readonly now: () => number;
+  /** When this process met Toggl's 429s lately: how crowded the token's bucket is. */
+  private recent429s: number[] = [];
 
   constructor(private readonly options: TogglHttpOptions) {
-    if (!options.apiToken) {
-      throw new ConnectorError({
-        provider: 'toggl',
-        operation: 'configure',
-        code: 'reconnect_required',
-        retryable: false,
-        message:
-          'no Toggl API token: set auth.toggl.apiToken to an environment reference such as TOGGL_API_TOKEN',
-      });
-    }
-    registerSecret(options.apiToken);
-    const encoded = Buffer.from(`${options.apiToken}:api_token`).toString('base64');
-    registerSecret(encoded);
-    this.authorization = `Basic ${encoded}`;
-    this.endpoints = { ...DEFAULT_ENDPOINTS.toggl, ...options.endpoints };
-    this.retry = { ...TOGGL_RETRY, ...options.retry };
+    this.now = options.now ?? Date.now;
+    this.random = options.retry?.random ?? Math.random;
+    this.endpoints = { ...TOGGL_ENDPOINTS, ...options.endpoints };
+    const token = options.apiToken;
+    // Limits are Toggl's per token: count them by a digest, never the token itself.
+    this.limitKey = `token:${createHash('sha256')
+      .update(token ?? '')
+      .digest('hex')
+      .slice(0, 16)}`;
+    this.pipeline = new HttpPipeline({
+      provider: 'toggl',
+      auth: token ? basicAuth(token, 'api_token') : missingToken,
+      logger: options.logger,
+      timeoutMs: options.timeoutMs,
+      retry: { ...TOGGL_RETRY, ...options.retry },
+      limiter: options.limiter ?? new TogglLimiter({ now: options.now, sleep: options.retry?.sleep }),
+      describe: (answer) => this.describe(answer),
+      onAnswer: (answer) => this.observe(answer),
+      now: options.now,
+    });
   }
 
   url(api: TogglApiName, path: string, query?: TogglRequest<null>['query']): string {
@@ -103,55 +130,29 @@ export class TogglHttp {
     return url.toString();
   }
 
-  request<S extends z.ZodType | null>(
+  async request<S extends z.ZodType | null>(
     req: TogglRequest<S>,
   ): Promise<TogglResponse<S extends z.ZodType ? z.output<S> : undefined>> {
-    return withRetry(() => this.once(req), {
-      ...this.retry,
-      onRetry: ({ waitMs }) => this.options.onWait?.(waitMs),
-    });
-  }
-
-  private now(): number {
-    return this.options.now?.() ?? Date.now();
-  }
-
-  private async once<S extends z.ZodType | null>(
-    req: TogglRequest<S>,
-  ): Promise<TogglResponse<S extends z.ZodType ? z.output<S> : undefined>> {
-    const headers: Record<string, string> = {
-      authorization: this.authorization,
-      'user-agent': this.options.userAgent ?? 'vahub',
-      accept: 'application/json',
-    };
-    if (req.body !== undefined) headers['content-type'] = 'application/json';
-    let res: Response;
-    try {
-      res = await fetch(this.url(req.api, req.path, req.query), {
+    const res = await this.pipeline.request(
+      req.operation,
+      {
         method: req.method,
-        headers,
-        body: req.body === undefined ? undefined : JSON.stringify(req.body),
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
-      });
-    } catch (err) {
-      throw new ConnectorError({
-        provider: 'toggl',
-        operation: req.operation,
-        message: `could not reach Toggl (${(err as Error).name}: ${(err as Error).message})`,
-        cause: err,
-      });
-    }
-    this.readQuota(res.headers);
-    const text = await res.text();
-    if (!res.ok) throw this.errorFor(req.operation, res, text);
-    type Out = S extends z.ZodType ? z.output<S> : undefined;
-    if (req.schema === null) return { data: undefined as Out, headers: res.headers };
-    return { data: this.parse(req.operation, req.schema, text) as Out, headers: res.headers };
+        url: this.url(req.api, req.path, req.query),
+        headers: { 'user-agent': this.options.userAgent ?? 'vahub' },
+        json: req.body,
+      },
+      { schema: req.schema, idempotent: req.idempotent ?? true, limitKey: this.limitKey },
+    );
+    return { data: res.data as S extends z.ZodType ? z.output<S> : undefined, headers: res.headers };
   }
 
-  private readQuota(headers: Headers): void {
-    const remaining = headers.get('x-toggl-quota-remaining');
-    const resetsIn = headers.get('x-toggl-quota-resets-in');
+  private observe(answer: Answer): void {
+    if (answer.status === 429) {
+      const now = this.now();
+      this.recent429s = [...this.recent429s.filter((t) => t > now - CONGESTION_WINDOW_MS), now];
+    }
+    const remaining = answer.headers.get('x-toggl-quota-remaining');
+    const resetsIn = answer.headers.get('x-toggl-quota-resets-in');
     if (remaining === null && resetsIn === null) return;
     const num = (v: string | null) => (v === null || Number.isNaN(Number(v)) ? null : Number(v));
     const resetsSeconds = num(resetsIn);
@@ -163,68 +164,66 @@ export class TogglHttp {
     this.options.onQuota?.(this.quota);
   }
 
-  private parse(operation: string, schema: z.ZodType, text: string): unknown {
-    let json: unknown;
-    try {
-      json = text.length === 0 ? null : JSON.parse(text);
-    } catch {
-      throw new ConnectorError({
-        provider: 'toggl',
-        operation,
-        code: 'unexpected_response',
-        retryable: false,
-        message: 'Toggl answered with something that is not JSON',
-      });
-    }
-    const parsed = schema.safeParse(json);
-    if (parsed.success) return parsed.data;
-    // Paths and zod's messages only: the values may hold secrets (`/me` carries the API token).
-    const details = parsed.error.issues
-      .slice(0, 10)
-      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new ConnectorError({
-      provider: 'toggl',
-      operation,
-      code: 'unexpected_response',
-      retryable: false,
-      message: `Toggl's answer did not have the expected shape (${details[0] ?? 'unknown'})`,
-      details,
-    });
-  }
-
-  private errorFor(operation: string, res: Response, text: string): ConnectorError {
-    const said = text.trim().slice(0, MAX_BODY_IN_ERROR) || res.statusText;
-    const base = { provider: 'toggl' as const, operation, status: res.status, details: said ? [said] : [] };
-    if (res.status === 401) {
-      return new ReconnectRequiredError({
+  /** Toggl's meanings: the token refused, the hourly quota (402), the leaky bucket (429), plain-text messages. */
+  private describe(answer: Answer): VendorReading {
+    const json = readJson(answer);
+    // Toggl answers most errors with a bare JSON string: `"Incorrect username and/or password"`.
+    const said = typeof json === 'string' && json.trim() ? redact(json.trim()).slice(0, MAX_DETAIL) : null;
+    const base: VendorReading = said ? { message: said, details: [said] } : {};
+    if (answer.status === 401) {
+      return {
         ...base,
         message:
-          'Toggl rejected the API token: put a valid one in TOGGL_API_TOKEN (Toggl profile → API token)',
-      });
+          'Toggl rejected the API token: put a valid one in TOGGL_API_TOKEN (Toggl → Profile settings → API Token)',
+      };
     }
-    if (res.status === 402) {
-      const seconds = Number(res.headers.get('x-toggl-quota-resets-in'));
+    if (answer.status === 402) {
+      const resetsIn = answer.headers.get('x-toggl-quota-resets-in');
+      const seconds = Number(resetsIn);
       const retryAfterMs =
-        Number.isFinite(seconds) && res.headers.get('x-toggl-quota-resets-in') !== null
+        resetsIn !== null && Number.isFinite(seconds)
           ? Math.round(seconds * 1000)
-          : parseRetryAfter(res.headers.get('retry-after'), this.now());
-      return new ConnectorError({
+          : parseRetryAfter(answer.headers.get('retry-after'), this.now());
+      return {
         ...base,
         code: 'quota_exhausted',
         retryable: true,
         retryAfterMs,
         message: `the hourly Toggl API quota is used up${retryAfterMs === undefined ? '' : `; it frees up in ${Math.ceil(retryAfterMs / 1000)} s`}`,
-      });
+      };
     }
-    if (res.status === 429) {
-      return new ConnectorError({
+    if (answer.status === 429) {
+      return {
         ...base,
         code: 'rate_limited',
-        // Toggl's leaky bucket drains about 1 request a second: wait that when no Retry-After is given.
-        retryAfterMs: parseRetryAfter(res.headers.get('retry-after'), this.now()) ?? 1000,
+        retryable: true,
+        retryAfterMs: this.jitteredBucketWait(answer),
         message: 'Toggl is rate limiting (about 1 request per second per token)',
-      });
+      };
     }
-    return new ConnectorError({ ...base, message: said || `HTTP ${res.status}` });
+    return base;
+  }
+
+  /**
+   * Wait at least what the 429 asks (or the bucket's one second), plus a random part that doubles
+   * with each 429 met lately: callers refused together spread out instead of colliding again.
+   */
+  private jitteredBucketWait(answer: Answer): number {
+    const asked = parseRetryAfter(answer.headers.get('retry-after'), this.now()) ?? BUCKET_DRAIN_MS;
+    const crowd = Math.max(1, this.recent429s.length);
+    const spread = Math.min(MAX_SPREAD_MS, asked * 2 ** (crowd - 1));
+    return asked + Math.round(this.random() * spread);
   }
 }
+
+/** No token configured: the first call fails, naming what to set, and nothing is sent. */
+const missingToken: AuthSource = {
+  headers: async () => {
+    throw new ReconnectRequiredError({
+      provider: 'toggl',
+      operation: 'authenticate',
+      message:
+        'no Toggl API token: set TOGGL_API_TOKEN, or auth.toggl.apiToken to a reference to another variable; find it in Toggl → Profile settings → API Token',
+    });
+  },
+};

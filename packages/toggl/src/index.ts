@@ -1,6 +1,16 @@
-// @vahub/toggl: a small typed Toggl Track client (API v9, Reports v3, Webhooks v1) implementing TimeSource.
+// @vahub/toggl: the Toggl Track connector (API v9, Reports v3, Webhooks v1): its descriptor, the
+// `TimeSource` it serves, and the small typed client underneath.
 export { BULK_PATCH_LIMIT, type BulkTagResult, TogglClient, type TogglClientOptions } from './client.js';
-export { TOGGL_RETRY, type TogglHttpOptions, type TogglQuota } from './http.js';
+export {
+  checkTogglClients,
+  TOGGL_ENDPOINTS,
+  type TogglClientSection,
+  type TogglEndpoints,
+  togglClientSection,
+} from './config.js';
+export { togglConnector } from './descriptor.js';
+export { TOGGL_RETRY, TogglHttp, type TogglHttpOptions, type TogglQuota } from './http.js';
+export { TogglLimiter, type TogglLimiterOptions } from './limiter.js';
 export {
   isRunning,
   type TimeTotals,
@@ -13,12 +23,11 @@ export {
   type TogglWorkspace,
   timeTotals,
 } from './mappers.js';
+export { type TogglHook, TogglWebhookReceiver } from './receiver.js';
 export type { ReportResult, ReportSearch } from './reports.js';
 export { type CreateSubscription, TogglSubscriptions, VAHUB_EVENT_FILTERS } from './subscriptions.js';
-export { TogglTimeSource } from './time-source.js';
+export { TogglTimeSource, type TogglTimeSourceOptions } from './time-source.js';
 export {
-  type HandleResult,
-  handleTogglWebhook,
   type ParseResult,
   parseTogglWebhook,
   type TimeEntryAction,

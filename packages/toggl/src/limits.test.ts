@@ -21,17 +21,22 @@ describe("Toggl's limits: 429 leaky bucket and 402 hourly quota", () => {
   });
   afterEach(() => fake.stop());
 
-  /** A client whose waits move the fake's clock instead of the wall clock. */
+  /**
+   * A client whose waits move the fake's clock instead of the wall clock. Its jitter source is pinned
+   * to 0, so a 429's wait is exactly what Toggl asked (the spread is tested in concurrency.test.ts).
+   */
   const clientWith = (options: Partial<TogglClientOptions> = {}) =>
     new TogglClient({
       apiToken: fake.apiToken,
-      endpoints: fake.endpoints,
+      endpoints: fake.endpoints(),
+      now: () => clock,
       ...options,
       retry: {
         sleep: async (ms) => {
           waits.push(ms);
           clock += ms;
         },
+        random: () => 0,
         ...options.retry,
       },
     });
@@ -108,7 +113,8 @@ describe("Toggl's limits: 429 leaky bucket and 402 hourly quota", () => {
 
 describe('429 without Retry-After', () => {
   it("waits the leaky bucket's one second", async () => {
-    const fake = new FakeToggl();
+    let clock = T0;
+    const fake = new FakeToggl({ now: () => clock });
     await fake.start();
     fake.addWorkspace();
     const waits: number[] = [];
@@ -116,16 +122,29 @@ describe('429 without Retry-After', () => {
       fake.server.faults.next({ status: 429 });
       const client = new TogglClient({
         apiToken: fake.apiToken,
-        endpoints: fake.endpoints,
-        retry: { sleep: async (ms) => void waits.push(ms) },
+        endpoints: fake.endpoints(),
+        now: () => clock,
+        retry: {
+          sleep: async (ms) => {
+            waits.push(ms);
+            clock += ms;
+          },
+          random: () => 0,
+        },
       });
       await client.me();
       expect(waits).toEqual([1000]);
       expect(fake.requestsTo('GET', '/api/v9/me').map((r) => r.status)).toEqual([429, 200]);
-      // A 5xx is the caller's to retry (the job queue), not slept on here.
-      fake.server.faults.next({ status: 503 });
-      await expect(client.me()).rejects.toMatchObject({ status: 503, retryable: true });
-      expect(waits).toEqual([1000]);
+      // A 5xx is retried under core's policy: a full-jitter backoff (here half of the first 500 ms), not
+      // Toggl's bucket wait, and it is not a rate limit.
+      fake.server.faults.next({ status: 503, times: 4 });
+      const client2 = new TogglClient({
+        apiToken: fake.apiToken,
+        endpoints: fake.endpoints(),
+        retry: { sleep: async (ms) => void waits.push(ms), random: () => 0.5 },
+      });
+      await expect(client2.me()).rejects.toMatchObject({ status: 503, retryable: true, code: 'unavailable' });
+      expect(waits).toEqual([1000, 250, 500, 1000]);
     } finally {
       await fake.stop();
     }

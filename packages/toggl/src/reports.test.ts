@@ -15,7 +15,7 @@ describe('Reports v3 detailed search', () => {
     fake = new FakeToggl();
     await fake.start();
     s = seedScenario(fake);
-    client = new TogglClient({ apiToken: fake.apiToken, endpoints: fake.endpoints });
+    client = new TogglClient({ apiToken: fake.apiToken, endpoints: fake.endpoints() });
   });
   afterEach(() => fake.stop());
 
@@ -66,7 +66,11 @@ describe('Reports v3 detailed search', () => {
   it('spends fewer requests with a larger page when Toggl allows one', async () => {
     fake.reports.maxPageSize = 200;
     seedMonth(1050, s.koalaAdmin.id);
-    const big = new TogglClient({ apiToken: fake.apiToken, endpoints: fake.endpoints, reportPageSize: 200 });
+    const big = new TogglClient({
+      apiToken: fake.apiToken,
+      endpoints: fake.endpoints(),
+      reportPageSize: 200,
+    });
     const result = await big.report({
       workspaceId: String(s.workspace.id),
       startDate: '2026-11-01',

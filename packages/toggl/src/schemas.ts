@@ -108,12 +108,10 @@ export const reportRowSchema = z.looseObject({
   time_entries: z.array(reportTimeEntrySchema),
 });
 
+/** Both lists are always there (an empty one may be `null`): an answer without them says nothing. */
 export const bulkPatchResultSchema = z.looseObject({
-  success: z.array(id).nullable().optional(),
-  failure: z
-    .array(z.looseObject({ id, message: z.string().optional() }))
-    .nullable()
-    .optional(),
+  success: z.array(id).nullable(),
+  failure: z.array(z.looseObject({ id, message: z.string().optional() })).nullable(),
 });
 
 export const eventFilterSchema = z.looseObject({ entity: z.string(), action: z.string() });

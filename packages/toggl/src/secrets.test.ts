@@ -18,10 +18,11 @@ describe('errors never contain the API token', () => {
     fake = new FakeToggl({ apiToken: `tok${'9f3a'.repeat(8)}` });
     await fake.start();
     fake.addWorkspace();
+    // No in-process retries: each error is the first answer's.
     client = new TogglClient({
       apiToken: fake.apiToken,
-      endpoints: fake.endpoints,
-      retry: { maxRateLimitWaits: 0 },
+      endpoints: fake.endpoints(),
+      retry: { maxRateLimitWaits: 0, attempts: 1 },
     });
     basic = Buffer.from(`${fake.apiToken}:api_token`).toString('base64');
   });
@@ -47,7 +48,7 @@ describe('errors never contain the API token', () => {
 
   it('when the token is refused (401)', async () => {
     const wrongToken = 'wrong-token-0123456789abcdef';
-    const wrong = new TogglClient({ apiToken: wrongToken, endpoints: fake.endpoints });
+    const wrong = new TogglClient({ apiToken: wrongToken, endpoints: fake.endpoints() });
     fake.server.faults.next({ status: 401, json: `token ${wrongToken} is not valid` });
     const err = await wrong.me().catch((e: unknown) => e);
     expectClean(err, wrongToken);
@@ -65,6 +66,7 @@ describe('errors never contain the API token', () => {
     await fake.stop();
     const offline = new TogglClient({
       apiToken: fake.apiToken,
+      retry: { attempts: 1 },
       endpoints: {
         api: `${url}/api/v9`,
         reports: `${url}/reports/api/v3`,

@@ -1,106 +1,121 @@
-import { randomBytes } from 'node:crypto';
+import type { WebhookOutcome } from '@vahub/core';
 import { FakeServer, within } from '@vahub/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TogglClient } from './client.js';
+import { TogglWebhookReceiver } from './receiver.js';
 import { VAHUB_EVENT_FILTERS } from './subscriptions.js';
+import { MemoryStateStore } from './test-support/memory-state.js';
 import { FakeToggl, seedScenario, type TogglScenario } from './testing/index.js';
-import { handleTogglWebhook, TOGGL_SIGNATURE_HEADER, type TogglWebhookEvent } from './webhooks.js';
+import { parseTogglWebhook } from './webhooks.js';
 
 const NOV = Date.parse('2026-11-02T09:00:00Z');
 
-describe('webhook subscriptions, end to end with a receiver', () => {
+describe('webhook subscriptions, end to end with the receiver', () => {
   let fake: FakeToggl;
-  let receiver: FakeServer;
+  let vahub: FakeServer;
   let s: TogglScenario;
   let client: TogglClient;
+  let state: MemoryStateStore;
+  let receiver: TogglWebhookReceiver;
   let wid: string;
-  const secret = randomBytes(24).toString('hex');
-  let receiverSecret: string;
   let echoValidation: boolean;
-  let events: TogglWebhookEvent[];
+  let outcomes: WebhookOutcome[];
 
   beforeEach(async () => {
     fake = new FakeToggl();
     await fake.start();
     s = seedScenario(fake);
     wid = String(s.workspace.id);
-    client = new TogglClient({ apiToken: fake.apiToken, endpoints: fake.endpoints });
-    receiverSecret = secret;
+    client = new TogglClient({ apiToken: fake.apiToken, endpoints: fake.endpoints() });
+    state = new MemoryStateStore();
+    receiver = new TogglWebhookReceiver({ state, subscriptions: client.subscriptions });
     echoValidation = true;
-    events = [];
-    // vahub's receiver, reduced to the pure handler: verify, parse, answer.
-    receiver = new FakeServer('vahub-receiver').route('POST', '/hooks/toggl', (req) => {
-      const result = handleTogglWebhook({
+    outcomes = [];
+    // vahub's receiving route, reduced to what the service does: hand the raw delivery over, answer the reply.
+    vahub = new FakeServer('vahub-receiver').route('POST', '/webhooks/toggl/:hook', async (req) => {
+      const outcome = await receiver.receive({
+        hook: req.params.hook,
+        headers: req.headers,
         rawBody: req.rawBody,
-        secret: receiverSecret,
-        signature: req.headers[TOGGL_SIGNATURE_HEADER],
       });
-      if (!result.ok) return { status: result.status, json: { error: result.error } };
-      events.push(result.event);
-      return { status: 200, body: echoValidation ? result.body : '' };
+      outcomes.push(outcome);
+      if (!echoValidation && outcome.kind === 'handled') return { status: 200, body: '' };
+      return {
+        status: outcome.reply.status,
+        headers: outcome.reply.headers ?? {},
+        body: outcome.reply.body ?? '',
+      };
     });
-    await receiver.start();
+    await vahub.start();
   });
   afterEach(async () => {
     await fake.stop();
-    await receiver.stop();
+    await vahub.stop();
   });
 
-  const create = () =>
-    client.subscriptions.create({ workspaceId: wid, urlCallback: `${receiver.url}/hooks/toggl`, secret });
+  const subscribe = () =>
+    receiver.subscribe({ workspaceId: wid, callbackBase: `${vahub.url}/webhooks/toggl` });
+  const storedSecret = (hook: string) =>
+    (JSON.parse(state.values.get(`toggl:webhook:${hook}`) ?? '{}') as { secret?: string }).secret;
 
-  it('creates a subscription with vahub secret and filters; the signed PING validates it', async () => {
-    const created = await create();
+  it('creates a subscription with a secret of its own and vahub’s filters; the signed PING validates it', async () => {
+    const { hook, subscription: created } = await subscribe();
     expect(created).toMatchObject({
       workspaceId: wid,
       enabled: true,
       validatedAt: null,
       description: 'vahub time entries',
+      urlCallback: `${vahub.url}/webhooks/toggl/${hook}`,
     });
     expect(created.eventFilters).toEqual(VAHUB_EVENT_FILTERS);
+    const secret = storedSecret(hook);
+    expect(secret?.length).toBeGreaterThanOrEqual(32);
     const [req] = fake.requestsTo('POST', `/webhooks/api/v1/subscriptions/${wid}`);
     expect(req?.json).toMatchObject({ secret, event_filters: VAHUB_EVENT_FILTERS, enabled: true });
 
-    const ping = await fake.webhooks.waitForDelivery((d) => d.kind === 'ping');
+    const ping = await fake.webhooks.waitForDelivery((d) => d.meta.kind === 'ping');
     expect(ping.status).toBe(200);
-    expect(events[0]).toMatchObject({ kind: 'ping', subscriptionId: created.id });
+    expect(outcomes[0]).toMatchObject({ kind: 'handled', note: expect.stringContaining(created.id) });
 
     const [listed] = await client.subscriptions.list(wid);
     expect(listed?.id).toBe(created.id);
     expect(listed?.validatedAt).not.toBeNull();
+    expect(await receiver.hooks()).toEqual([{ hook, workspaceId: wid, subscriptionId: created.id }]);
   });
 
-  it('then delivers signed events for created, updated (bulk tag) and deleted entries', async () => {
-    await create();
-    await fake.webhooks.waitForDelivery((d) => d.kind === 'ping');
+  it('then accepts signed events for created, updated (bulk tag) and deleted entries', async () => {
+    const { subscription } = await subscribe();
+    await fake.webhooks.waitForDelivery((d) => d.meta.kind === 'ping');
     const entry = fake.addEntry({ workspace_id: s.workspace.id, project_id: s.koalaSite.id, start: NOV });
-    await fake.webhooks.waitForDelivery((d) => d.action === 'created');
+    await fake.webhooks.waitForDelivery((d) => d.meta.action === 'created');
     await client.bulkTag({ workspaceId: wid, entryIds: [String(entry.id)], tag: 'invoiced', op: 'add' });
-    await fake.webhooks.waitForDelivery((d) => d.action === 'updated');
+    const updated = await fake.webhooks.waitForDelivery((d) => d.meta.action === 'updated');
     fake.deleteEntry(entry.id);
-    await fake.webhooks.waitForDelivery((d) => d.action === 'deleted');
+    await fake.webhooks.waitForDelivery((d) => d.meta.action === 'deleted');
 
-    const changes = events.filter((e) => e.kind === 'time_entry');
-    expect(changes.map((e) => e.kind === 'time_entry' && [e.action, e.entryId, e.workspaceId])).toEqual([
-      ['created', String(entry.id), wid],
-      ['updated', String(entry.id), wid],
-      ['deleted', String(entry.id), wid],
+    const events = outcomes.flatMap((o) => (o.kind === 'accepted' ? o.events : []));
+    expect(events.map((e) => [e.subject, e.action, e.resourceId, e.scope])).toEqual([
+      ['time-entry', 'created', String(entry.id), wid],
+      ['time-entry', 'changed', String(entry.id), wid],
+      ['time-entry', 'deleted', String(entry.id), wid],
     ]);
-    const updated = changes[1];
-    expect(updated?.kind === 'time_entry' && updated.entry?.tags).toEqual(['invoiced']);
+    expect(events.every((e) => e.id.startsWith(`${subscription.id}:`))).toBe(true);
+    expect(new Set(events.map((e) => e.id)).size).toBe(3);
+    const parsed = parseTogglWebhook(updated.body);
+    expect(parsed.ok && parsed.event.kind === 'time_entry' && parsed.event.entry?.tags).toEqual(['invoiced']);
     expect(fake.webhooks.deliveries.every((d) => d.status === 200)).toBe(true);
   });
 
   it('validates asynchronously with the code from the PING when the receiver does not echo it', async () => {
     echoValidation = false;
-    const created = await create();
-    const ping = await fake.webhooks.waitForDelivery((d) => d.kind === 'ping');
+    const { subscription: created } = await subscribe();
+    const ping = await fake.webhooks.waitForDelivery((d) => d.meta.kind === 'ping');
     expect((await client.subscriptions.list(wid))[0]?.validatedAt).toBeNull();
 
     // Not validated: a change is not delivered.
     fake.addEntry({ workspace_id: s.workspace.id, start: NOV });
     await within(fake.webhooks.idle(), 5000, 'deliveries');
-    expect(fake.webhooks.deliveries.filter((d) => d.kind === 'event')).toHaveLength(0);
+    expect(fake.webhooks.deliveries.filter((d) => d.meta.kind === 'event')).toHaveLength(0);
 
     const wrong = await client.subscriptions.validate(wid, created.id, 'nope').catch((e: unknown) => e);
     expect(wrong).toMatchObject({ name: 'ConnectorError', status: 400, code: 'validation' });
@@ -111,37 +126,44 @@ describe('webhook subscriptions, end to end with a receiver', () => {
   });
 
   it('is not validated when the receiver holds another secret (it answers 401)', async () => {
-    receiverSecret = 'a-different-secret-entirely';
-    await create();
-    const ping = await fake.webhooks.waitForDelivery((d) => d.kind === 'ping');
+    const hook = 'hook-held-elsewhere';
+    await receiver.remember({
+      hook,
+      secret: 'a-different-secret-entirely',
+      workspaceId: wid,
+      subscriptionId: null,
+    });
+    await client.subscriptions.create({
+      workspaceId: wid,
+      urlCallback: `${vahub.url}/webhooks/toggl/${hook}`,
+      secret: 'the-secret-toggl-signs-with',
+    });
+    const ping = await fake.webhooks.waitForDelivery((d) => d.meta.kind === 'ping');
     expect(ping.status).toBe(401);
     expect((await client.subscriptions.list(wid))[0]?.validatedAt).toBeNull();
   });
 
-  it("pings on request, keeps to the plan's limit, and deletes", async () => {
-    const created = await create();
-    await fake.webhooks.waitForDelivery((d) => d.kind === 'ping');
+  it("pings on request, keeps to the plan's limit (forgetting the refused secret), and unsubscribes", async () => {
+    const { hook, subscription: created } = await subscribe();
+    await fake.webhooks.waitForDelivery((d) => d.meta.kind === 'ping');
     await client.subscriptions.ping(wid, created.id);
     await within(fake.webhooks.idle(), 5000, 'deliveries');
-    expect(fake.webhooks.deliveries.filter((d) => d.kind === 'ping')).toHaveLength(2);
+    expect(fake.webhooks.deliveries.filter((d) => d.meta.kind === 'ping')).toHaveLength(2);
 
-    const second = await client.subscriptions
-      .create({
-        workspaceId: wid,
-        urlCallback: `${receiver.url}/hooks/toggl`,
-        secret,
-        description: 'another',
-      })
+    const second = await receiver
+      .subscribe({ workspaceId: wid, callbackBase: `${vahub.url}/webhooks/toggl`, description: 'another' })
       .catch((e: unknown) => e);
     expect(second).toMatchObject({ status: 400, code: 'validation', operation: 'createSubscription' });
+    expect((await receiver.hooks()).map((h) => h.hook)).toEqual([hook]);
 
-    await client.subscriptions.delete(wid, created.id);
+    await receiver.unsubscribe(hook);
     expect(await client.subscriptions.list(wid)).toEqual([]);
+    expect(await receiver.hooks()).toEqual([]);
   });
 
   it('refuses a short secret before calling Toggl', async () => {
     const err = await client.subscriptions
-      .create({ workspaceId: wid, urlCallback: `${receiver.url}/hooks/toggl`, secret: 'short' })
+      .create({ workspaceId: wid, urlCallback: `${vahub.url}/webhooks/toggl/x`, secret: 'short' })
       .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'validation' });
     expect(fake.requests).toHaveLength(0);

@@ -48,7 +48,7 @@ export class TogglSubscriptions {
 
   /**
    * Create a subscription. Toggl then sends a signed PING carrying a `validation_code`; vahub's receiver
-   * echoes it (`handleTogglWebhook`), or `validate` is called with the code later.
+   * echoes it (`TogglWebhookReceiver`), or `validate` is called with the code later.
    */
   async create(input: CreateSubscription): Promise<TogglSubscription> {
     requireSecret(input.secret);
@@ -66,6 +66,8 @@ export class TogglSubscriptions {
         secret: input.secret,
       },
       schema: subscriptionSchema,
+      // A repeat after a lost answer could make a second subscription: only Toggl's refusals are retried.
+      idempotent: false,
     });
     return mapSubscription(res.data);
   }

@@ -1,9 +1,9 @@
-import type { TimeQuery } from '@vahub/core';
+import type { TimeQuery, TimeSource } from '@vahub/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TogglClient } from './client.js';
 import { isRunning, timeTotals } from './mappers.js';
+import { buildToggl, clientYaml, parseTogglConfig } from './test-support/build.js';
 import { FakeToggl, seedScenario, type TogglScenario } from './testing/index.js';
-import { TogglTimeSource } from './time-source.js';
 
 const NOV = Date.parse('2026-11-01T00:00:00Z');
 const DEC = Date.parse('2026-12-01T00:00:00Z');
@@ -14,28 +14,37 @@ describe('TogglTimeSource', () => {
   let fake: FakeToggl;
   let s: TogglScenario;
   let client: TogglClient;
-  let source: TogglTimeSource;
+  let source: TimeSource;
   let month: TimeQuery;
+  let wid: number;
 
   beforeEach(async () => {
     fake = new FakeToggl();
     await fake.start();
     s = seedScenario(fake);
-    client = new TogglClient({ apiToken: fake.apiToken, endpoints: fake.endpoints });
-    source = new TogglTimeSource(client);
-    month = {
-      workspaceId: String(s.workspace.id),
-      start: '2026-11-01T00:00:00.000Z',
-      end: '2026-12-01T00:00:00.000Z',
-      clientId: String(s.koala.id),
-    };
+    wid = s.workspace.id;
+    client = new TogglClient({ apiToken: fake.apiToken, endpoints: fake.endpoints() });
+    // vahub's clients, in vahub's ids: the connector alone knows what stands behind each at Toggl.
+    const config = parseTogglConfig(
+      [
+        clientYaml('koala-co', `{ workspaceId: ${wid}, clientId: ${s.koala.id} }`, 'task'),
+        clientYaml('koala-admin', `{ workspaceId: ${wid}, projectIds: [${s.koalaAdmin.id}] }`),
+        clientYaml(
+          'wombat',
+          `{ workspaceId: ${wid}, clientId: ${s.wombat.id}, projectIds: [${s.internal.id}] }`,
+        ),
+      ].join(''),
+      fake.env(),
+    );
+    source = buildToggl(config).ports.time;
+    month = { clientId: 'koala-co', start: '2026-11-01T00:00:00.000Z', end: '2026-12-01T00:00:00.000Z' };
   });
   afterEach(() => fake.stop());
 
   const seedKoala = (n: number) =>
     fake.seedEntries(
       Array.from({ length: n }, (_, i) => ({
-        workspace_id: s.workspace.id,
+        workspace_id: wid,
         project_id: i % 2 === 0 ? s.koalaSite.id : s.koalaAdmin.id,
         start: NOV + i * 6 * HOUR,
         stop: NOV + i * 6 * HOUR + HOUR,
@@ -73,13 +82,46 @@ describe('TogglTimeSource', () => {
     const byClient = await source.listTimeEntries(month);
     expect(byClient.map((e) => e.projectId)).toEqual([String(s.koalaSite.id), String(s.koalaAdmin.id)]);
 
-    const byProject = await source.listTimeEntries({
-      workspaceId: month.workspaceId,
-      start: month.start,
-      end: month.end,
-      projectIds: [String(s.koalaAdmin.id)],
-    });
+    const byProject = await source.listTimeEntries({ ...month, clientId: 'koala-admin' });
     expect(byProject.map((e) => e.projectId)).toEqual([String(s.koalaAdmin.id)]);
+  });
+
+  it('counts time of either the Toggl client or the listed projects when both are configured', async () => {
+    const [app, internal] = fake.seedEntries([
+      { workspace_id: wid, project_id: s.wombatApp.id, start: NOV + HOUR },
+      { workspace_id: wid, project_id: s.internal.id, start: NOV + 2 * HOUR },
+      { workspace_id: wid, project_id: s.koalaSite.id, start: NOV + 3 * HOUR },
+    ]);
+    const entries = await source.listTimeEntries({ ...month, clientId: 'wombat' });
+    expect(entries.map((e) => e.id)).toEqual([String(app?.id), String(internal?.id)]);
+    // Toggl ANDs its filters, so that is two searches, one per filter.
+    const searches = fake.requestsTo('POST', /\/search\/time_entries$/).map((r) => r.json);
+    expect(searches).toMatchObject([{ client_ids: [s.wombat.id] }, { project_ids: [s.internal.id] }]);
+  });
+
+  it('refuses a client it has no section for, naming it, without calling Toggl', async () => {
+    const err = await source.listTimeEntries({ ...month, clientId: 'nobody' }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'validation', retryable: false, operation: 'listTimeEntries' });
+    expect((err as Error).message).toContain('client "nobody" has no toggl section');
+    await expect(source.tagEntries('nobody', ['1'], 'invoiced')).rejects.toMatchObject({
+      code: 'validation',
+    });
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('names the projects of the workspace and, for a client billed per task, its tasks, reading each list once', async () => {
+    const koala = await source.names('koala-co');
+    expect(koala.projects).toMatchObject({
+      [String(s.koalaSite.id)]: 'Koala website',
+      [String(s.wombatApp.id)]: 'Wombat app',
+    });
+    expect(koala.tasks).toEqual({ [String(s.koalaSiteTask.id)]: 'Landing page copy' });
+    const admin = await source.names('koala-admin');
+    expect(admin.projects).toEqual(koala.projects);
+    expect(admin.tasks).toEqual({});
+    // One projects list for the workspace and one tasks list per Koala project, shared by both clients.
+    expect(fake.requestsTo('GET', `/api/v9/workspaces/${wid}/projects`)).toHaveLength(1);
+    expect(fake.requestsTo('GET', /\/projects\/\d+\/tasks$/)).toHaveLength(2);
   });
 
   it.each([600, -480, 0])(
@@ -136,7 +178,7 @@ describe('TogglTimeSource', () => {
     fake.updateEntry(entries[0]?.id ?? 0, { tags: ['meeting'] });
     const ids = entries.map((e) => String(e.id));
 
-    await source.tagEntries(month.workspaceId, ids, 'invoiced');
+    await source.tagEntries('koala-co', ids, 'invoiced');
     const patches = fake.requestsTo('PATCH', PATCH_PATH);
     expect(patches).toHaveLength(3);
     expect(patches.map((p) => p.path.split('/').pop()?.split(',').length)).toEqual([100, 100, 50]);
@@ -145,7 +187,7 @@ describe('TogglTimeSource', () => {
     expect(stored.every((e) => e?.tags.includes('invoiced'))).toBe(true);
     expect(stored[0]?.tags).toEqual(['meeting', 'invoiced']);
 
-    await source.untagEntries(month.workspaceId, ids, 'invoiced');
+    await source.untagEntries('koala-co', ids, 'invoiced');
     expect(fake.requestsTo('PATCH', PATCH_PATH)).toHaveLength(6);
     expect(fake.requestsTo('PATCH', PATCH_PATH)[5]?.json).toEqual([
       { op: 'remove', path: '/tags', value: ['invoiced'] },
@@ -159,7 +201,7 @@ describe('TogglTimeSource', () => {
     fake.deleteEntry(b?.id ?? 0);
     const err = await source
       .tagEntries(
-        month.workspaceId,
+        'koala-co',
         [a, b, c].map((e) => String(e?.id)),
         'invoiced',
       )
@@ -171,10 +213,8 @@ describe('TogglTimeSource', () => {
   });
 
   it('refuses ids that are not Toggl ids and sends nothing for an empty list', async () => {
-    await source.tagEntries(month.workspaceId, [], 'invoiced');
-    const err = await source
-      .tagEntries(month.workspaceId, ['12', '1,2'], 'invoiced')
-      .catch((e: unknown) => e);
+    await source.tagEntries('koala-co', [], 'invoiced');
+    const err = await source.tagEntries('koala-co', ['12', '1,2'], 'invoiced').catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'validation' });
     expect(fake.requests).toHaveLength(0);
   });

@@ -1,5 +1,14 @@
-import { ConnectorError, type TimeEntry, type TimeQuery, type TimeSource } from '@vahub/core';
+import {
+  type ClientWithSection,
+  ConnectorError,
+  type NameLookup,
+  type TimeEntry,
+  type TimeQuery,
+  type TimeSource,
+} from '@vahub/core';
 import type { TogglClient } from './client.js';
+import type { TogglClientSection } from './config.js';
+import { TogglNames } from './names.js';
 
 const DAY_MS = 86_400_000;
 
@@ -18,61 +27,119 @@ function utcDate(instant: string, days: number): string {
   return new Date(ms + days * DAY_MS).toISOString().slice(0, 10);
 }
 
+export interface TogglTimeSourceOptions {
+  client: TogglClient;
+  /** The configured clients with a `toggl` section (`context.clients`). */
+  clients: readonly ClientWithSection<TogglClientSection>[];
+  /** How long project and task names are reused before Toggl is asked again. @defaultValue 300_000 */
+  namesTtlMs?: number;
+  now?: () => number;
+}
+
 /**
- * Toggl as core's `TimeSource`. Listing goes through one Reports v3 search (paged only past the page
- * size) instead of many v9 calls, because Toggl's hourly quota is tiny (30/h on Free).
+ * Toggl as core's `TimeSource`, spoken in vahub's client ids: which workspace, Toggl client and
+ * projects stand behind a client is read from its `toggl` section here, and nowhere else. Listing goes
+ * through Reports v3 searches (paged only past the page size) instead of many v9 calls, because
+ * Toggl's hourly quota is tiny (30/h on Free).
  */
 export class TogglTimeSource implements TimeSource {
-  constructor(private readonly client: TogglClient) {}
+  private readonly sections: ReadonlyMap<string, ClientWithSection<TogglClientSection>>;
+  private readonly names_: TogglNames;
+
+  constructor(private readonly options: TogglTimeSourceOptions) {
+    this.sections = new Map(options.clients.map((c) => [c.client.id, c]));
+    this.names_ = new TogglNames({
+      client: options.client,
+      ttlMs: options.namesTtlMs ?? 300_000,
+      now: options.now ?? Date.now,
+    });
+  }
 
   /**
-   * Entries that started in `[start, end)` of the client's projects. A running entry comes back
-   * recognised (negative `durationSeconds`, `stop: null`) rather than dropped, so the invoicing engine
-   * can leave it out of the bill and tell the VA why.
+   * Entries that started in `[start, end)` of the client's time: its Toggl client's projects, its listed
+   * projects, or either when both are configured (Toggl ANDs its filters, so those are two searches,
+   * merged by entry id). A running entry comes back recognised (negative `durationSeconds`, `stop: null`)
+   * rather than dropped, so the invoicing engine can leave it out of the bill and tell the VA why.
    */
   async listTimeEntries(query: TimeQuery): Promise<TimeEntry[]> {
+    const { section } = this.sectionOf(query.clientId, 'listTimeEntries');
     const from = Date.parse(query.start);
     const to = Date.parse(query.end);
     // Reports read dates in the token owner's profile zone, which vahub does not spend a request to learn:
     // ask one day wider on each side (no zone is more than 14 h off UTC), then cut to the exact instants.
-    const { entries } = await this.client.report({
-      workspaceId: query.workspaceId,
+    const base = {
+      workspaceId: String(section.workspaceId),
       startDate: utcDate(query.start, -1),
       endDate: utcDate(query.end, 1),
-      clientIds: query.clientId === undefined ? undefined : [query.clientId],
-      projectIds: query.projectIds,
-    });
-    return entries.filter((e) => {
+    };
+    const searches = [];
+    if (section.clientId !== undefined) searches.push({ ...base, clientIds: [String(section.clientId)] });
+    if (section.projectIds.length > 0) searches.push({ ...base, projectIds: section.projectIds.map(String) });
+    const byId = new Map<string, TimeEntry>();
+    for (const search of searches) {
+      const { entries } = await this.options.client.report(search);
+      for (const entry of entries) byId.set(entry.id, entry);
+    }
+    return [...byId.values()].filter((e) => {
       const start = Date.parse(e.start);
       return start >= from && start < to;
     });
   }
 
-  tagEntries(workspaceId: string, entryIds: readonly string[], tag: string): Promise<void> {
-    return this.patch(workspaceId, entryIds, tag, 'add');
+  /** Tag the client's entries, at most 100 per request; safe to repeat. */
+  tagEntries(clientId: string, entryIds: readonly string[], tag: string): Promise<void> {
+    return this.patch({ clientId, entryIds, tag, op: 'add' });
   }
 
-  untagEntries(workspaceId: string, entryIds: readonly string[], tag: string): Promise<void> {
-    return this.patch(workspaceId, entryIds, tag, 'remove');
+  untagEntries(clientId: string, entryIds: readonly string[], tag: string): Promise<void> {
+    return this.patch({ clientId, entryIds, tag, op: 'remove' });
   }
 
-  private async patch(
-    workspaceId: string,
-    entryIds: readonly string[],
-    tag: string,
-    op: 'add' | 'remove',
-  ): Promise<void> {
-    if (entryIds.length === 0) return;
-    const result = await this.client.bulkTag({ workspaceId, entryIds, tag, op });
+  /**
+   * Project names of the client's workspace and, for a client billed per task, the task names of its
+   * projects. Reused for a few minutes: each list costs one of Toggl's few hourly requests.
+   */
+  names(clientId: string): Promise<NameLookup> {
+    const { client, section } = this.sectionOf(clientId, 'names');
+    return this.names_.of({ section, perTask: client.billing.grouping === 'task' });
+  }
+
+  private async patch(input: {
+    clientId: string;
+    entryIds: readonly string[];
+    tag: string;
+    op: 'add' | 'remove';
+  }): Promise<void> {
+    const operation = input.op === 'add' ? 'tagEntries' : 'untagEntries';
+    const { section } = this.sectionOf(input.clientId, operation);
+    if (input.entryIds.length === 0) return;
+    const result = await this.options.client.bulkTag({
+      workspaceId: String(section.workspaceId),
+      entryIds: input.entryIds,
+      tag: input.tag,
+      op: input.op,
+    });
     if (result.failure.length > 0) {
       throw new ConnectorError({
         provider: 'toggl',
-        operation: op === 'add' ? 'tagEntries' : 'untagEntries',
+        operation,
         code: 'failed',
         retryable: false,
-        message: `${result.failure.length} of ${result.success.length + result.failure.length} entries could not be ${op === 'add' ? 'tagged' : 'untagged'} "${tag}"; the others were`,
+        message: `${result.failure.length} of ${result.success.length + result.failure.length} entries could not be ${input.op === 'add' ? 'tagged' : 'untagged'} "${input.tag}"; the others were`,
         details: result.failure.map((f) => `${f.id}: ${f.message}`),
       });
     }
+  }
+
+  private sectionOf(clientId: string, operation: string): ClientWithSection<TogglClientSection> {
+    const found = this.sections.get(clientId);
+    if (found) return found;
+    throw new ConnectorError({
+      provider: 'toggl',
+      operation,
+      code: 'validation',
+      retryable: false,
+      message: `client "${clientId}" has no toggl section in the config: add clients[…].toggl with its workspaceId and clientId or projectIds`,
+    });
   }
 }

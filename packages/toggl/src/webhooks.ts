@@ -13,8 +13,11 @@ export type TogglWebhookEvent =
   | { kind: 'ping'; eventId: string; subscriptionId: string | null; validationCode: string | null }
   | {
       kind: 'time_entry';
-      /** Toggl's event id: the dedupe key for the job it becomes. */
+      /** Toggl's event id: with the subscription id, the dedupe key for the job it becomes. */
       eventId: string;
+      subscriptionId: string | null;
+      /** When Toggl says the change happened (`created_at`), as a UTC instant; null when absent or unreadable. */
+      at: string | null;
       action: TimeEntryAction;
       entryId: string;
       workspaceId: string;
@@ -121,42 +124,18 @@ export function parseTogglWebhook(rawBody: Uint8Array | string): ParseResult {
       entry = null;
     }
   }
+  const at = env.created_at === undefined ? Number.NaN : Date.parse(env.created_at);
   return {
     ok: true,
     event: {
       kind: 'time_entry',
       eventId: env.event_id,
+      subscriptionId: env.subscription_id ?? null,
+      at: Number.isNaN(at) ? null : new Date(at).toISOString(),
       action: action as TimeEntryAction,
       entryId,
       workspaceId,
       entry,
     },
   };
-}
-
-export type HandleResult =
-  | { ok: true; status: 200; body: string; event: TogglWebhookEvent }
-  | { ok: false; status: 401; error: Exclude<VerifyResult, { ok: true }>['error'] }
-  | { ok: false; status: 400; error: 'malformed_body'; message: string };
-
-/**
- * Everything the receiver needs in one pure call: verify the signature over the raw bytes, parse, and
- * say what to answer. A PING is answered with `{"validation_code": …}`, which validates the
- * subscription synchronously; any other event gets an empty 200 once it is verified.
- */
-export function handleTogglWebhook(input: {
-  rawBody: Uint8Array | string;
-  secret: string | null | undefined;
-  signature: string | null | undefined;
-}): HandleResult {
-  const verified = verifyTogglSignature(input);
-  if (!verified.ok) return { ok: false, status: 401, error: verified.error };
-  const parsed = parseTogglWebhook(input.rawBody);
-  if (!parsed.ok) return { ok: false, status: 400, error: parsed.error, message: parsed.message };
-  const event = parsed.event;
-  const body =
-    event.kind === 'ping' && event.validationCode !== null
-      ? JSON.stringify({ validation_code: event.validationCode })
-      : '';
-  return { ok: true, status: 200, body, event };
 }

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { EventEmitter } from 'node:events';
 import { signHmacSha256 } from '@vahub/core';
-import { deliverWebhook, type FakeResponse, firstMatch } from '@vahub/testkit';
+import { type FakeResponse, type HubDelivery, WebhookHub } from '@vahub/testkit';
 import { type EntryChange, entryJson, type FakeEntry, type FakeStore } from './fake-store.js';
 
 export interface FakeSubscription {
@@ -18,17 +17,15 @@ export interface FakeSubscription {
   created_at: string;
 }
 
-/** One POST the fake made to a subscriber, and what it answered. */
-export interface FakeDelivery {
+/** What the fake remembers of each delivery, beside what testkit's hub records. */
+export interface TogglDeliveryMeta {
   subscriptionId: number;
   kind: 'ping' | 'event';
   action: EntryChange | null;
-  body: string;
-  signature: string;
-  status: number | null;
-  responseBody: string;
-  error: string | null;
 }
+
+/** One POST the fake made to a subscriber (exact bytes, headers), and what it answered. */
+export type FakeDelivery = HubDelivery<TogglDeliveryMeta>;
 
 export interface SubscriptionLimits {
   /** Webhooks per workspace: 1 on Free, 2 on Starter, 3 on Premium. @defaultValue 1 */
@@ -39,12 +36,14 @@ export interface SubscriptionLimits {
 
 const bad = (message: string): FakeResponse => ({ status: 400, json: message });
 
-/** Webhooks API v1 subscriptions, and delivery: a signed PING on create, signed events on changes. */
-export class FakeSubscriptions extends EventEmitter {
+/**
+ * Webhooks API v1 subscriptions, and delivery through testkit's hub (one queue per subscription, so
+ * deliveries arrive in order): a signed PING on create, signed events on changes.
+ */
+export class FakeSubscriptions {
   readonly subs = new Map<number, FakeSubscription>();
-  readonly deliveries: FakeDelivery[] = [];
+  readonly hub = new WebhookHub<TogglDeliveryMeta>({ name: 'toggl', timeoutMs: 5000 });
   limits: SubscriptionLimits = { perWorkspace: 1, filtersPerWebhook: 3 };
-  private readonly pending = new Set<Promise<void>>();
   private nextEventId = 1;
 
   constructor(
@@ -52,7 +51,13 @@ export class FakeSubscriptions extends EventEmitter {
     private readonly now: () => number,
     private readonly baseUrl: () => string,
   ) {
-    super();
+    // Registered first, so a PING answered with its code is validated before any test sees the delivery.
+    this.hub.on('delivery', (d: FakeDelivery) => this.validateFromAnswer(d));
+  }
+
+  /** Every delivery made, in order. */
+  get deliveries(): readonly FakeDelivery[] {
+    return this.hub.deliveries;
   }
 
   create(workspaceId: number, userId: number, body: unknown): FakeResponse {
@@ -164,60 +169,44 @@ export class FakeSubscriptions extends EventEmitter {
 
   /** Resolve with the first delivery (made or still to come) matching `predicate`, within `timeoutMs`. */
   waitForDelivery(predicate: (d: FakeDelivery) => boolean, timeoutMs = 5000): Promise<FakeDelivery> {
-    return firstMatch({
-      emitter: this,
-      event: 'delivery',
-      seen: this.deliveries,
-      predicate,
-      timeoutMs,
-      what: 'fake toggl: no matching webhook delivery',
-    });
+    return this.hub.waitForDelivery(predicate, timeoutMs);
   }
 
   /** Wait for every delivery in flight (for a clean teardown). */
-  async idle(): Promise<void> {
-    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  idle(): Promise<void> {
+    return this.hub.idle();
   }
 
   private send(
     sub: FakeSubscription,
-    kind: FakeDelivery['kind'],
+    kind: TogglDeliveryMeta['kind'],
     action: EntryChange | null,
     body: string,
   ): void {
-    const signature = `sha256=${signHmacSha256(sub.secret, body, 'hex')}`;
-    const job = deliverWebhook({
-      url: sub.url_callback,
+    void this.hub.send({
+      target: sub.url_callback,
       body,
-      headers: { 'x-webhook-signature-256': signature, 'user-agent': 'fake-toggl-webhooks' },
-      timeoutMs: 5000,
-    })
-      .then(
-        (res) => ({ status: res.status, responseBody: res.body, error: null }),
-        (err: unknown) => ({ status: null, responseBody: '', error: (err as Error).message }),
-      )
-      .then((outcome) => {
-        const delivery: FakeDelivery = {
-          subscriptionId: sub.subscription_id,
-          kind,
-          action,
-          body,
-          signature,
-          ...outcome,
-        };
-        if (kind === 'ping' && !sub.validated_at && outcome.status !== null && outcome.status < 300) {
-          try {
-            const answer = JSON.parse(outcome.responseBody) as { validation_code?: unknown };
-            if (answer.validation_code === sub.validation_code)
-              sub.validated_at = new Date(this.now()).toISOString();
-          } catch {
-            // An answer that is not JSON simply leaves the subscription unvalidated, as Toggl does.
-          }
-        }
-        this.deliveries.push(delivery);
-        this.emit('delivery', delivery);
-      });
-    this.pending.add(job);
-    void job.finally(() => this.pending.delete(job));
+      headers: {
+        'content-type': 'application/json',
+        'x-webhook-signature-256': `sha256=${signHmacSha256(sub.secret, body, 'hex')}`,
+        'user-agent': 'fake-toggl-webhooks',
+      },
+      meta: { subscriptionId: sub.subscription_id, kind, action },
+      queue: String(sub.subscription_id),
+    });
+  }
+
+  /** Toggl validates a subscription whose PING was answered 2xx with `{"validation_code": <its code>}`. */
+  private validateFromAnswer(delivery: FakeDelivery): void {
+    const sub = this.subs.get(delivery.meta.subscriptionId);
+    if (!sub || delivery.meta.kind !== 'ping' || sub.validated_at) return;
+    if (delivery.status === null || delivery.status >= 300) return;
+    try {
+      const answer = JSON.parse(delivery.responseBody) as { validation_code?: unknown };
+      if (answer.validation_code === sub.validation_code)
+        sub.validated_at = new Date(this.now()).toISOString();
+    } catch {
+      // An answer that is not JSON simply leaves the subscription unvalidated, as Toggl does.
+    }
   }
 }

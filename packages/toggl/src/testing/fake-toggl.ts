@@ -1,5 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { type FakeHandler, type FakeRequest, type FakeResponse, FakeServer } from '@vahub/testkit';
+import { endpointEnvName } from '@vahub/core';
+import {
+  authGuard,
+  decodeBasic,
+  type FakeHandler,
+  type FakeRequest,
+  type FakeResponse,
+  FakeServer,
+  type VendorFake,
+} from '@vahub/testkit';
 import { FakeLimits } from './fake-limits.js';
 import { patchTimeEntries } from './fake-patch.js';
 import { type ReportSettings, searchReport } from './fake-reports.js';
@@ -27,12 +36,21 @@ const HOOKS = '/webhooks/api/v1';
 
 const text = (status: number, message: string): FakeResponse => ({ status, json: message });
 
+/** The fake's base URLs, under the names of the connector's endpoints. */
+export type TogglEndpointUrls = {
+  api: string;
+  reports: string;
+  webhooks: string;
+};
+
 /**
  * A faithful fake of the Toggl Track subset vahub uses: API v9, Reports v3 and Webhooks v1 over real
  * HTTP on 127.0.0.1, with Basic auth, the hourly quota (402) and leaky bucket (429), header paging,
- * JSON-patch bulk edits, signed webhook deliveries and a request log (`requests`).
+ * JSON-patch bulk edits, signed webhook deliveries and a request log (`requests`). It shows testkit's
+ * `VendorFake` face: `start`, `stop`, `endpoints()` and `env()`.
  */
-export class FakeToggl {
+export class FakeToggl implements VendorFake {
+  readonly id = 'toggl';
   readonly server = new FakeServer('toggl');
   readonly store: FakeStore;
   readonly limits: FakeLimits;
@@ -50,11 +68,12 @@ export class FakeToggl {
     this.store = new FakeStore(clock, (action, entry) => this.webhooks.notify(action, entry));
     this.limits = new FakeLimits(clock);
     this.webhooks = new FakeSubscriptions(this.store, clock, () => this.server.url);
+    this.guards();
     this.routes();
   }
 
-  start(): Promise<string> {
-    return this.server.start();
+  async start(): Promise<void> {
+    await this.server.start();
   }
 
   async stop(): Promise<void> {
@@ -66,9 +85,16 @@ export class FakeToggl {
     return this.server.url;
   }
 
-  /** Base URLs shaped like `config.endpoints.toggl`. */
-  get endpoints(): { api: string; reports: string; webhooks: string } {
+  /** Base URLs under the descriptor's endpoint names, shaped like `config.endpoints.toggl`. */
+  endpoints(): TogglEndpointUrls {
     return { api: this.url + API, reports: this.url + REPORTS, webhooks: this.url + HOOKS };
+  }
+
+  /** The token it accepts under `TOGGL_API_TOKEN`, and `VAHUB_ENDPOINT_TOGGL_*` pointing at it. */
+  env(): Record<string, string> {
+    const env: Record<string, string> = { TOGGL_API_TOKEN: this.apiToken };
+    for (const [name, url] of Object.entries(this.endpoints())) env[endpointEnvName('toggl', name)] = url;
+    return env;
   }
 
   /** Every request the fake answered, in order (method, path, query, headers, body, status). */
@@ -153,22 +179,26 @@ export class FakeToggl {
     return this.store.deleteEntry(id);
   }
 
-  private tokenOf(header: string | undefined): string | null {
-    const match = /^Basic\s+(.+)$/i.exec(header ?? '');
-    if (!match?.[1]) return null;
-    const [user, pass] = Buffer.from(match[1], 'base64').toString('utf8').split(':');
-    return pass === 'api_token' && user === this.apiToken ? user : null;
+  /** Basic auth with the token and the literal password `api_token`, then the leaky bucket and the quota. */
+  private guards(): void {
+    this.server.guard(
+      authGuard({
+        scheme: 'Basic',
+        accepts: (credential) => {
+          const basic = decodeBasic(credential);
+          return basic?.user === this.apiToken && basic.password === 'api_token';
+        },
+        refuse: () => text(401, 'Incorrect username and/or password'),
+      }),
+    );
+    this.server.guard(() => this.limits.admit(this.apiToken));
   }
 
-  /** Auth, then the leaky bucket and the quota, then the handler; quota headers on every answer. */
-  private guard(handler: (req: FakeRequest) => FakeResponse | Promise<FakeResponse>): FakeHandler {
+  /** Quota headers on every answer, as Toggl sends them. */
+  private withQuota(handler: (req: FakeRequest) => FakeResponse | Promise<FakeResponse>): FakeHandler {
     return async (req) => {
-      const token = this.tokenOf(req.headers.authorization);
-      if (token === null) return text(401, 'Incorrect username and/or password');
-      const refusal = this.limits.admit(token);
-      if (refusal) return refusal;
       const res = await handler(req);
-      return { ...res, headers: { ...this.limits.headers(token), ...res.headers } };
+      return { ...res, headers: { ...this.limits.headers(this.apiToken), ...res.headers } };
     };
   }
 
@@ -187,7 +217,7 @@ export class FakeToggl {
       method: string,
       path: string,
       h: (req: FakeRequest) => FakeResponse | Promise<FakeResponse>,
-    ) => s.route(method, path, this.guard(h));
+    ) => s.route(method, path, this.withQuota(h));
     const withWs = (h: (req: FakeRequest, wid: number) => FakeResponse) => (req: FakeRequest) => {
       const wid = this.workspace(req);
       return typeof wid === 'number' ? h(req, wid) : wid;

@@ -12,7 +12,12 @@ export type {
   FakeWorkspace,
 } from './fake-store.js';
 export { FakeStore, togglTime } from './fake-store.js';
-export type { FakeDelivery, FakeSubscription, SubscriptionLimits } from './fake-subscriptions.js';
+export type {
+  FakeDelivery,
+  FakeSubscription,
+  SubscriptionLimits,
+  TogglDeliveryMeta,
+} from './fake-subscriptions.js';
 export { FakeSubscriptions } from './fake-subscriptions.js';
-export { FakeToggl, type FakeTogglOptions } from './fake-toggl.js';
+export { FakeToggl, type FakeTogglOptions, type TogglEndpointUrls } from './fake-toggl.js';
 export { seedScenario, type TogglScenario } from './scenario.js';

@@ -1,0 +1,68 @@
+import type { ConfigIssue, IndexedSection } from '@vahub/core';
+import { z } from 'zod';
+
+const positiveInt = z.number().int().positive();
+
+/**
+ * `clients[i].toggl`: which of the VA's Toggl time is this client's. Time of the Toggl client, of the
+ * listed projects, or of either when both are given.
+ */
+export const togglClientSection = z
+  .strictObject({
+    workspaceId: positiveInt,
+    /** The Toggl client (the VA's customer as Toggl knows it) whose projects' time is this client's. */
+    clientId: positiveInt.optional(),
+    /** Projects whose time is this client's, whatever Toggl client they sit under. */
+    projectIds: z.array(positiveInt).default([]),
+  })
+  .refine((t) => t.clientId !== undefined || t.projectIds.length > 0, {
+    error: 'give toggl.clientId or toggl.projectIds so vahub knows which time belongs to this client',
+  });
+
+export type TogglClientSection = z.output<typeof togglClientSection>;
+
+/** Toggl's real base URLs; each is overridable under `endpoints.toggl` or `VAHUB_ENDPOINT_TOGGL_*`. */
+export const TOGGL_ENDPOINTS = {
+  api: 'https://api.track.toggl.com/api/v9',
+  reports: 'https://api.track.toggl.com/reports/api/v3',
+  webhooks: 'https://api.track.toggl.com/webhooks/api/v1',
+} as const;
+
+export type TogglEndpoints = { [K in keyof typeof TOGGL_ENDPOINTS]: string };
+
+/** A Toggl project or Toggl client may stand behind one vahub client only: its time would be billed twice. */
+export function checkTogglClients(clients: readonly IndexedSection<TogglClientSection>[]): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const owners = new Map<string, number>();
+  const idAt = new Map(clients.map((c) => [c.index, c.clientId]));
+  const claim = (key: string, index: number, path: string, what: string) => {
+    const owner = owners.get(key);
+    if (owner === undefined) owners.set(key, index);
+    else if (owner !== index) {
+      issues.push({
+        path,
+        message: `${what} is already mapped to clients[${owner}] (${idAt.get(owner)}): map it to one client only`,
+      });
+    }
+  };
+  for (const { index: i, section } of clients) {
+    const { workspaceId, clientId, projectIds } = section;
+    projectIds.forEach((pid, j) => {
+      claim(
+        `project:${workspaceId}:${pid}`,
+        i,
+        `clients[${i}].toggl.projectIds[${j}]`,
+        `Toggl project ${pid}`,
+      );
+    });
+    if (clientId !== undefined) {
+      claim(
+        `client:${workspaceId}:${clientId}`,
+        i,
+        `clients[${i}].toggl.clientId`,
+        `Toggl client ${clientId}`,
+      );
+    }
+  }
+  return issues;
+}

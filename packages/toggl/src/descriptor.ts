@@ -1,0 +1,49 @@
+import { defineConnector } from '@vahub/core';
+import { TogglClient } from './client.js';
+import { checkTogglClients, TOGGL_ENDPOINTS, togglClientSection } from './config.js';
+import { TogglWebhookReceiver } from './receiver.js';
+import { TogglTimeSource } from './time-source.js';
+
+/**
+ * Toggl Track: the `time` port. A personal API token, per-client sections naming the workspace and
+ * the Toggl client and/or projects, and webhooks with one secret per subscription.
+ */
+export const togglConnector = defineConnector({
+  id: 'toggl',
+  title: 'Toggl Track',
+  serves: ['time'],
+  config: {
+    client: togglClientSection,
+    endpoints: TOGGL_ENDPOINTS,
+    secrets: {
+      apiToken: {
+        env: 'TOGGL_API_TOKEN',
+        description: 'the Toggl Track API token of the VA (Toggl → Profile settings → API Token)',
+      },
+    },
+    check: checkTogglClients,
+  },
+  auth: {
+    kind: 'token',
+    secret: 'apiToken',
+    howToGet: 'Toggl Track → Profile settings → API Token',
+  },
+  create(context) {
+    const { deps } = context;
+    const client = new TogglClient({
+      apiToken: context.secrets.apiToken,
+      endpoints: context.endpoints,
+      logger: deps.logger,
+      ...(deps.limiter ? { limiter: deps.limiter } : {}),
+      ...(deps.sleep ? { retry: { sleep: deps.sleep } } : {}),
+      ...(deps.now ? { now: deps.now } : {}),
+    });
+    const time = new TogglTimeSource({
+      client,
+      clients: context.clients,
+      ...(deps.now ? { now: deps.now } : {}),
+    });
+    const webhooks = new TogglWebhookReceiver({ state: deps.state, subscriptions: client.subscriptions });
+    return { ports: { time }, webhooks };
+  },
+});
