@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { draftOf, type Harness, startHarness } from './test-support/harness.js';
+import { CLIENT, draftOf, type Harness, startHarness } from './test-support/harness.js';
 import { loadSpec, type SpecValidators } from './test-support/spec.js';
 
 let accounting: SpecValidators;
@@ -20,8 +20,8 @@ function errorsOf(validate: { errors?: unknown }): unknown {
 describe('what the connector sends, against xero_accounting.yaml', () => {
   it('invoice bodies (single and batch, every line amount type) are valid Invoices', async () => {
     const contactId = h.fake.addContact({ name: 'Koala Co' }).ContactID;
-    await h.connector.createDraft(
-      h.tenantId,
+    await h.invoices.createDraft(
+      CLIENT,
       draftOf({
         contactId,
         lines: [
@@ -30,7 +30,7 @@ describe('what the connector sends, against xero_accounting.yaml', () => {
         ],
       }),
     );
-    await h.connector.createDrafts(h.tenantId, [
+    await h.accounting.createDrafts(h.tenantId, [
       draftOf({
         contactId,
         period: '2026-09',
@@ -53,7 +53,7 @@ describe('what the connector sends, against xero_accounting.yaml', () => {
   });
 
   it('contact bodies are valid Contacts', async () => {
-    await h.connector.createContact({
+    await h.accounting.createContact({
       tenantId: h.tenantId,
       name: 'Possum Partners',
       email: 'ap@possum.example',
@@ -77,13 +77,13 @@ describe('what the connector sends, against xero_accounting.yaml', () => {
 describe('what the fake answers, against the specs', () => {
   it('invoices, contacts and connections as Xero shapes them', async () => {
     const contactId = h.fake.addContact({ name: 'Wombat Ltd', email: 'a@w.example' }).ContactID;
-    const created = await h.connector.createDraft(
-      h.tenantId,
+    const created = await h.invoices.createDraft(
+      CLIENT,
       draftOf({ contactId, period: '2026-12', lines: [{ quantity: '1', unitAmount: '1.00' }] }),
     );
-    await h.connector.getInvoiceStatus(h.tenantId, created.invoiceId);
-    await h.connector.searchContacts(h.tenantId, 'wombat');
-    await h.connector.connections();
+    await h.invoices.getInvoiceStatus(CLIENT, created.invoiceId);
+    await h.accounting.searchContacts(h.tenantId, 'wombat');
+    await h.connect.connections();
 
     const invoices = accounting.response('Invoices');
     for (const r of [
@@ -104,9 +104,9 @@ describe('what the fake answers, against the specs', () => {
 
   it('validation failures in Xero’s Error shape', async () => {
     const contactId = h.fake.addContact({ name: 'Emu Pty' }).ContactID;
-    await h.connector
+    await h.invoices
       .createDraft(
-        h.tenantId,
+        CLIENT,
         draftOf({
           contactId,
           period: '2027-01',
