@@ -1,14 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bareServer } from './test-support/bare-server.js';
 import { CLIENT, draftOf, type Harness, startHarness } from './test-support/harness.js';
 import { loadSpec, type SpecValidators } from './test-support/spec.js';
 
 let accounting: SpecValidators;
 let identity: SpecValidators;
+let webhooks: SpecValidators;
 let h: Harness;
 
 beforeAll(async () => {
   accounting = loadSpec('xero_accounting.yaml');
   identity = loadSpec('xero-identity.yaml', { formats: false });
+  // Xero's own event dates carry no zone ("2024-06-21T01:15:39.902"), which `date-time` refuses.
+  webhooks = loadSpec('xero-webhooks.yaml', { formats: false });
   h = await startHarness();
 });
 afterAll(() => h.stop());
@@ -118,5 +122,30 @@ describe('what the fake answers, against the specs', () => {
     expect(failed).toHaveLength(1);
     const error = accounting.response('Error');
     expect(error(failed[0]?.responseBody), JSON.stringify(errorsOf(error))).toBe(true);
+  });
+});
+
+describe('what the fake delivers, against xero-webhooks.yaml', () => {
+  it('event payloads are WebhookEvents', async () => {
+    const target = await bareServer((_req, res) => res.end());
+    try {
+      const contactId = h.fake.addContact({ name: 'Quokka Pty' }).ContactID;
+      await h.invoices.createDraft(
+        CLIENT,
+        draftOf({ contactId, period: '2027-02', lines: [{ quantity: '1', unitAmount: '2.00' }] }),
+      );
+      await h.fake.deliverPendingEvents(target.url);
+      const validate = webhooks.response('WebhookEvent');
+      // Intent-to-receive payloads carry sequence 0, below the spec's minimum of 1, as Xero sends them.
+      const bodies = h.fake.webhooks.hub.deliveries
+        .filter((d) => d.meta.kind === 'events')
+        .map((d) => JSON.parse(d.body) as { events: { eventCategory: string }[] });
+      expect(bodies).toHaveLength(1);
+      expect(bodies[0]?.events.map((e) => e.eventCategory)).toContain('INVOICE');
+      for (const body of bodies) expect(validate(body), JSON.stringify(validate.errors)).toBe(true);
+      expect(validate({ events: [], entropy: 'x' })).toBe(false);
+    } finally {
+      await target.close();
+    }
   });
 });

@@ -30,7 +30,7 @@ export class XeroInvoiceSink implements InvoiceSink {
     return { contactId, accountCode, taxType };
   }
 
-  findContact(clientId: string): Promise<Contact | null> {
+  async findContact(clientId: string): Promise<Contact | null> {
     const { tenantId, contactId } = this.section(clientId, 'findContact');
     return this.accounting.getContact(tenantId, contactId);
   }
@@ -50,7 +50,7 @@ export class XeroInvoiceSink implements InvoiceSink {
     return this.accounting.createDraft(tenantId, draft);
   }
 
-  getInvoiceStatus(clientId: string, invoiceId: string): Promise<InvoiceStatus | null> {
+  async getInvoiceStatus(clientId: string, invoiceId: string): Promise<InvoiceStatus | null> {
     const { tenantId } = this.section(clientId, 'getInvoiceStatus');
     return this.accounting.getInvoiceStatus(tenantId, invoiceId);
   }
