@@ -70,7 +70,13 @@ describe('connect flow', () => {
   it('refuses a code used twice with a reconnect error that carries no secret', async () => {
     fake = new FakeXero();
     await fake.start();
-    const { connect } = connectorFor(fake);
+    // A tool that only connects builds the connector without clients, VA or calendar settings.
+    const { connect } = createXero({
+      clients: [],
+      endpoints: fake.endpoints(),
+      secrets: { clientId: fake.clientId, clientSecret: fake.clientSecret },
+      deps: { tokens: new MemoryTokenStore(), lock: new MemoryLock(), logger: new MemoryLogger() },
+    });
     const redirectUri = 'http://127.0.0.1:8787/cb';
     const res = await fetch(connect.authorizeUrl({ redirectUri, state: 's' }), {
       redirect: 'manual',

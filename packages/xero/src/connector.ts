@@ -52,7 +52,14 @@ export interface XeroInstance extends ConnectorInstance<'invoices'> {
   accounting: XeroAccounting;
 }
 
-export type XeroContext = ConnectorContext<XeroClientSection, undefined>;
+/**
+ * What the connector is built from: the registry's `ConnectorContext` fits; a tool or a test that
+ * has no VA or calendar settings passes just these (`clients` may be empty for connect-only use).
+ */
+export type XeroContext = Pick<
+  ConnectorContext<XeroClientSection, undefined>,
+  'clients' | 'endpoints' | 'secrets' | 'deps'
+>;
 
 /**
  * Build the Xero connector from its slice of the config. Nothing here calls Xero or fails for a

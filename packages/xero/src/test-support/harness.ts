@@ -1,4 +1,5 @@
 import {
+  type ConnectorContext,
   type ConnectorDeps,
   dec,
   type InvoiceDraft,
@@ -12,8 +13,9 @@ import {
   sum,
 } from '@vahub/core';
 import type { XeroAccounting } from '../accounting.js';
+import type { XeroClientSection } from '../config.js';
 import type { XeroConnect } from '../connect.js';
-import { createXero, type XeroContext, type XeroInstance, type XeroTuning } from '../connector.js';
+import { createXero, type XeroInstance, type XeroTuning } from '../connector.js';
 import { xeroConnector } from '../descriptor.js';
 import type { XeroInvoiceSink } from '../invoice-sink.js';
 import { FakeXero, type FakeXeroOptions } from '../testing/index.js';
@@ -54,7 +56,7 @@ export function contextFrom(input: {
   text: string;
   env: Record<string, string | undefined>;
   deps: ConnectorDeps;
-}): XeroContext {
+}): ConnectorContext<XeroClientSection, undefined> {
   const config = parseConfig(input.text, { connectors: [xeroConnector], env: input.env });
   return {
     va: config.va,
