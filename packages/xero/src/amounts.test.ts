@@ -1,7 +1,7 @@
 import { dec, roundTo, sum } from '@vahub/core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { draftOf, type Harness, rawNumbers, startHarness } from './test-support/harness.js';
+import { CLIENT, draftOf, type Harness, rawNumbers, startHarness } from './test-support/harness.js';
 
 let h: Harness;
 let contactId: string;
@@ -35,7 +35,7 @@ describe('amounts reach Xero to the cent', () => {
         async (lines, lineAmountTypes) => {
           run += 1;
           const draft = draftOf({ contactId, period: `run-${run}`, lineAmountTypes, lines });
-          const created = await h.connector.createDraft(h.tenantId, draft);
+          const created = await h.invoices.createDraft(CLIENT, draft);
           const req = h.fake.server.requestsTo('PUT', '/api.xro/2.0/Invoices').at(-1);
           const body = req?.body ?? '';
           const sentEq = (key: string, expected: string[]) =>

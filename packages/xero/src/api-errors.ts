@@ -1,77 +1,17 @@
 import {
+  type Answer,
   ConnectorError,
   type ConnectorErrorInit,
+  isConnectorError,
   parseRetryAfter,
   ReconnectRequiredError,
+  readJson,
+  type VendorReading,
 } from '@vahub/core';
 import { z } from 'zod';
 
-/** What a failed xero-node call says, once its rejection (a JSON string, not an Error) is read. */
-export interface XeroFailure {
-  /** 0 when no answer came (network). */
-  status: number;
-  body: unknown;
-  headers: Record<string, string>;
-  /** Set when the rejection was something other than an HTTP answer (a thrown Error). */
-  thrown: string | null;
-}
-
-const rejection = z.object({
-  response: z
-    .object({
-      statusCode: z.number().optional(),
-      status: z.number().optional(),
-      body: z.unknown().optional(),
-      data: z.unknown().optional(),
-      headers: z.record(z.string(), z.unknown()).optional(),
-    })
-    .passthrough(),
-  body: z.unknown().optional(),
-});
-
-function flatHeaders(headers: Record<string, unknown> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers ?? {})) {
-    if (typeof v === 'string' || typeof v === 'number') out[k.toLowerCase()] = String(v);
-  }
-  return out;
-}
-
-/**
- * Read whatever xero-node rejected with: its generated APIs reject with
- * `JSON.stringify({ response: { statusCode, body, headers, request }, body })` for HTTP errors, with
- * `{ response, body }` for a non-2xx that axios let through, and throw plain Errors for missing
- * arguments.
- */
-export function readRejection(reason: unknown): XeroFailure {
-  let value: unknown = reason;
-  if (typeof reason === 'string') {
-    try {
-      value = JSON.parse(reason);
-    } catch {
-      return { status: 0, body: null, headers: {}, thrown: reason };
-    }
-  }
-  const parsed = rejection.safeParse(value);
-  if (parsed.success) {
-    const r = parsed.data.response;
-    const status = r.statusCode ?? r.status ?? 0;
-    const body = r.body ?? r.data ?? parsed.data.body ?? null;
-    const headers = flatHeaders(
-      typeof (r.headers as { toJSON?: unknown } | undefined)?.toJSON === 'function'
-        ? (r.headers as { toJSON: () => Record<string, unknown> }).toJSON()
-        : r.headers,
-    );
-    return { status, body, headers, thrown: status === 0 && typeof body === 'string' ? body : null };
-  }
-  const message = reason instanceof Error ? reason.message : 'unrecognised rejection';
-  return { status: 0, body: null, headers: {}, thrown: message };
-}
-
 const xeroError = z
   .object({
-    ErrorNumber: z.number().optional(),
-    Type: z.string().nullish(),
     Message: z.string().nullish(),
     Detail: z.string().nullish(),
     Title: z.string().nullish(),
@@ -102,71 +42,130 @@ export function xeroMessages(body: unknown): string[] {
 
 export type XeroLimitName = 'minute' | 'day' | 'concurrent' | 'appminute' | 'unknown';
 
+function limitName(value: string | null | undefined): XeroLimitName {
+  const v = (value ?? '').toLowerCase();
+  return v === 'minute' || v === 'day' || v === 'concurrent' || v === 'appminute' ? v : 'unknown';
+}
+
+function rateLimitMessage(limit: XeroLimitName, retryAfterMs: number | undefined): string {
+  const wait = retryAfterMs === undefined ? '' : `, retry after ${Math.ceil(retryAfterMs / 1000)} s`;
+  return `Xero's ${limit} rate limit was hit${wait}`;
+}
+
+const RECONNECT = 'reconnect Xero with `vahub connect xero`';
+
+/**
+ * What a failed Accounting API (or connections) answer means in Xero's words: which limit a 429 hit
+ * (`X-Rate-Limit-Problem`), the validation messages of a 400, an organisation outside the grant.
+ */
+export function describeApiAnswer(answer: Answer): VendorReading {
+  const messages = xeroMessages(readJson(answer) ?? (answer.text.trim() || undefined));
+  switch (answer.status) {
+    case 429: {
+      const limit = limitName(answer.headers.get('x-rate-limit-problem'));
+      const retryAfterMs = parseRetryAfter(answer.headers.get('retry-after'));
+      return {
+        code: 'rate_limited',
+        retryable: true,
+        retryAfterMs,
+        message: rateLimitMessage(limit, retryAfterMs),
+        details: [`limit: ${limit}`],
+      };
+    }
+    case 401:
+      return {
+        code: 'reconnect_required',
+        retryable: false,
+        message: `Xero refused the access token even after a refresh: ${RECONNECT}`,
+      };
+    case 403:
+      return {
+        code: 'reconnect_required',
+        retryable: false,
+        message: `vahub may not act on this organisation (${messages[0] ?? 'forbidden'}): ${RECONNECT} and include it`,
+        details: messages,
+      };
+    case 400:
+      return {
+        code: 'validation',
+        message: messages.length > 0 ? `Xero refused it: ${messages.join('; ')}` : 'Xero refused it',
+        details: messages,
+      };
+    default:
+      return {
+        message: `Xero answered HTTP ${answer.status}${messages[0] ? `: ${messages[0]}` : ''}`,
+        details: messages,
+      };
+  }
+}
+
+const oauthError = z.object({ error: z.string(), error_description: z.string().optional() });
+
+/** What a failed answer of Xero's identity server (token, revocation) means. */
+export function describeIdentityAnswer(answer: Answer): VendorReading {
+  const parsed = oauthError.safeParse(readJson(answer));
+  if (!parsed.success) return { message: `Xero answered HTTP ${answer.status}`, details: [] };
+  const { error, error_description: description } = parsed.data;
+  if (error === 'invalid_grant') {
+    return {
+      code: 'reconnect_required',
+      retryable: false,
+      message: `Xero refused the grant (invalid_grant): it was revoked, unused for 60 days, or its refresh token was already rotated; ${RECONNECT}`,
+    };
+  }
+  if (error === 'invalid_client' || error === 'unauthorized_client') {
+    return {
+      code: 'reconnect_required',
+      retryable: false,
+      message: `Xero refused vahub's client credentials (${error}): check XERO_CLIENT_ID and XERO_CLIENT_SECRET, then ${RECONNECT}`,
+    };
+  }
+  return { message: `Xero answered ${error}`, details: [error, description ?? ''].filter(Boolean) };
+}
+
 /** A 429 from Xero: which limit was hit (`X-Rate-Limit-Problem`) and how long to wait (`Retry-After`). */
 export class XeroRateLimitError extends ConnectorError {
   // Keeps the base name so `isConnectorError` matches it across a job boundary too.
   override name = 'ConnectorError';
   readonly limit: XeroLimitName;
   constructor(init: Omit<ConnectorErrorInit, 'code' | 'message'> & { limit: XeroLimitName }) {
-    const wait =
-      init.retryAfterMs === undefined ? '' : `, retry after ${Math.ceil(init.retryAfterMs / 1000)} s`;
     super({
       ...init,
       code: 'rate_limited',
       retryable: true,
-      message: `Xero's ${init.limit} rate limit was hit${wait}`,
+      message: rateLimitMessage(init.limit, init.retryAfterMs),
       details: [`limit: ${init.limit}`, ...(init.details ?? [])],
     });
     this.limit = init.limit;
   }
 }
 
-function limitName(value: string | undefined): XeroLimitName {
-  const v = (value ?? '').toLowerCase();
-  return v === 'minute' || v === 'day' || v === 'concurrent' || v === 'appminute' ? v : 'unknown';
-}
-
-/** Turn a failure into the typed error the rest of vahub acts on. It carries Xero's messages, never a token. */
-export function toConnectorError(operation: string, failure: XeroFailure, tenantId?: string): ConnectorError {
-  const { status } = failure;
-  if (status === 0) {
-    return new ConnectorError({
-      provider: 'xero',
-      operation,
-      code: 'network',
-      message: `no answer from Xero: ${failure.thrown ?? 'the request failed'}`,
-    });
-  }
-  const messages = xeroMessages(failure.body);
-  if (status === 429) {
+/**
+ * The pipeline's error for an Accounting API call, in Xero's terms: a 429 becomes a
+ * `XeroRateLimitError` naming the limit, a 403 names the organisation vahub may not act on.
+ */
+export function inTenantTerms(err: unknown, tenantId: string): unknown {
+  if (!isConnectorError(err)) return err;
+  if (err.status === 429) {
+    const named = err.details.find((d) => d.startsWith('limit: '))?.slice('limit: '.length);
     return new XeroRateLimitError({
-      provider: 'xero',
-      operation,
-      status,
-      limit: limitName(failure.headers['x-rate-limit-problem']),
-      retryAfterMs: parseRetryAfter(failure.headers['retry-after']),
+      provider: err.provider,
+      operation: err.operation,
+      status: 429,
+      limit: limitName(named),
+      retryAfterMs: err.retryAfterMs,
+      cause: err,
     });
   }
-  if (status === 401) {
+  if (err.status === 403) {
     return new ReconnectRequiredError({
-      provider: 'xero',
-      operation,
-      status,
-      message: 'Xero refused the access token even after a refresh: reconnect Xero with `vahub connect xero`',
+      provider: err.provider,
+      operation: err.operation,
+      status: 403,
+      message: `vahub may not act on the organisation ${tenantId} (${err.details[0] ?? 'forbidden'}): ${RECONNECT} and include it`,
+      details: err.details,
+      cause: err,
     });
   }
-  if (status === 403) {
-    const which = tenantId ? `the organisation ${tenantId}` : 'this organisation';
-    return new ReconnectRequiredError({
-      provider: 'xero',
-      operation,
-      status,
-      message: `vahub may not act on ${which} (${messages[0] ?? 'forbidden'}): reconnect Xero with \`vahub connect xero\` and include it`,
-    });
-  }
-  const summary =
-    status === 400 && messages.length > 0
-      ? `Xero refused it: ${messages.join('; ')}`
-      : `Xero answered HTTP ${status}${messages[0] ? `: ${messages[0]}` : ''}`;
-  return new ConnectorError({ provider: 'xero', operation, status, message: summary, details: messages });
+  return err;
 }

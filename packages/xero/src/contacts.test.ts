@@ -14,46 +14,48 @@ afterEach(() => h.stop());
 
 describe('findContact', () => {
   it('finds a contact by id, and answers null for an id Xero does not know', async () => {
-    const koala = [...h.fake.tenants.get(h.tenantId)!.contacts.values()][0]!;
-    expect(await h.connector.findContact({ tenantId: h.tenantId, contactId: koala.ContactID })).toEqual({
+    const koala = [...h.fake.tenants.get(h.tenantId)!.contacts.values()].find(
+      (c) => c.Name === 'Koala Co Pty Ltd',
+    )!;
+    expect(await h.accounting.findContact({ tenantId: h.tenantId, contactId: koala.ContactID })).toEqual({
       id: koala.ContactID,
       name: 'Koala Co Pty Ltd',
       email: 'accounts@koala.example',
     });
     expect(
-      await h.connector.findContact({ tenantId: h.tenantId, contactId: crypto.randomUUID() }),
+      await h.accounting.findContact({ tenantId: h.tenantId, contactId: crypto.randomUUID() }),
     ).toBeNull();
   });
 
   it('finds by exact name (any case) among the search results, not by a partial match', async () => {
-    const found = await h.connector.findContact({ tenantId: h.tenantId, name: 'koala co pty ltd' });
+    const found = await h.accounting.findContact({ tenantId: h.tenantId, name: 'koala co pty ltd' });
     expect(found?.name).toBe('Koala Co Pty Ltd');
-    expect(await h.connector.findContact({ tenantId: h.tenantId, name: 'Koala' })).toBeNull();
+    expect(await h.accounting.findContact({ tenantId: h.tenantId, name: 'Koala' })).toBeNull();
     const [search] = h.fake.server.requestsTo('GET', '/api.xro/2.0/Contacts');
     expect(search?.query.searchTerm).toBe('koala co pty ltd');
   });
 
   it('finds by email regardless of case, and skips archived contacts', async () => {
     expect(
-      (await h.connector.findContact({ tenantId: h.tenantId, email: 'billing@wombat.example' }))?.name,
+      (await h.accounting.findContact({ tenantId: h.tenantId, email: 'billing@wombat.example' }))?.name,
     ).toBe('Wombat Ltd');
-    expect(await h.connector.findContact({ tenantId: h.tenantId, email: 'emu@example.com' })).toBeNull();
+    expect(await h.accounting.findContact({ tenantId: h.tenantId, email: 'emu@example.com' })).toBeNull();
   });
 
   it('lists candidates for `vahub init`', async () => {
-    const names = (await h.connector.searchContacts(h.tenantId, 'koala')).map((c) => c.name).sort();
+    const names = (await h.accounting.searchContacts(h.tenantId, 'koala')).map((c) => c.name).sort();
     expect(names).toEqual(['Koala Co Pty Ltd', 'Koala Co Pty Ltd (old)']);
   });
 });
 
 describe('createContact', () => {
   it('creates a customer once even when repeated, and reports Xero’s uniqueness rule otherwise', async () => {
-    const first = await h.connector.createContact({
+    const first = await h.accounting.createContact({
       tenantId: h.tenantId,
       name: 'Possum Partners',
       email: 'a@p.example',
     });
-    const again = await h.connector.createContact({
+    const again = await h.accounting.createContact({
       tenantId: h.tenantId,
       name: 'Possum Partners',
       email: 'a@p.example',
@@ -63,7 +65,7 @@ describe('createContact', () => {
       [...h.fake.tenants.get(h.tenantId)!.contacts.values()].filter((c) => c.Name === 'Possum Partners'),
     ).toHaveLength(1);
 
-    const err = await h.connector
+    const err = await h.accounting
       .createContact({ tenantId: h.tenantId, name: 'Wombat Ltd' })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConnectorError);

@@ -1,14 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { draftOf, type Harness, startHarness } from './test-support/harness.js';
+import { bareServer } from './test-support/bare-server.js';
+import { CLIENT, draftOf, type Harness, startHarness } from './test-support/harness.js';
 import { loadSpec, type SpecValidators } from './test-support/spec.js';
 
 let accounting: SpecValidators;
 let identity: SpecValidators;
+let webhooks: SpecValidators;
 let h: Harness;
 
 beforeAll(async () => {
   accounting = loadSpec('xero_accounting.yaml');
   identity = loadSpec('xero-identity.yaml', { formats: false });
+  // Xero's own event dates carry no zone ("2024-06-21T01:15:39.902"), which `date-time` refuses.
+  webhooks = loadSpec('xero-webhooks.yaml', { formats: false });
   h = await startHarness();
 });
 afterAll(() => h.stop());
@@ -20,8 +24,8 @@ function errorsOf(validate: { errors?: unknown }): unknown {
 describe('what the connector sends, against xero_accounting.yaml', () => {
   it('invoice bodies (single and batch, every line amount type) are valid Invoices', async () => {
     const contactId = h.fake.addContact({ name: 'Koala Co' }).ContactID;
-    await h.connector.createDraft(
-      h.tenantId,
+    await h.invoices.createDraft(
+      CLIENT,
       draftOf({
         contactId,
         lines: [
@@ -30,7 +34,7 @@ describe('what the connector sends, against xero_accounting.yaml', () => {
         ],
       }),
     );
-    await h.connector.createDrafts(h.tenantId, [
+    await h.accounting.createDrafts(h.tenantId, [
       draftOf({
         contactId,
         period: '2026-09',
@@ -53,7 +57,7 @@ describe('what the connector sends, against xero_accounting.yaml', () => {
   });
 
   it('contact bodies are valid Contacts', async () => {
-    await h.connector.createContact({
+    await h.accounting.createContact({
       tenantId: h.tenantId,
       name: 'Possum Partners',
       email: 'ap@possum.example',
@@ -77,13 +81,13 @@ describe('what the connector sends, against xero_accounting.yaml', () => {
 describe('what the fake answers, against the specs', () => {
   it('invoices, contacts and connections as Xero shapes them', async () => {
     const contactId = h.fake.addContact({ name: 'Wombat Ltd', email: 'a@w.example' }).ContactID;
-    const created = await h.connector.createDraft(
-      h.tenantId,
+    const created = await h.invoices.createDraft(
+      CLIENT,
       draftOf({ contactId, period: '2026-12', lines: [{ quantity: '1', unitAmount: '1.00' }] }),
     );
-    await h.connector.getInvoiceStatus(h.tenantId, created.invoiceId);
-    await h.connector.searchContacts(h.tenantId, 'wombat');
-    await h.connector.connections();
+    await h.invoices.getInvoiceStatus(CLIENT, created.invoiceId);
+    await h.accounting.searchContacts(h.tenantId, 'wombat');
+    await h.connect.connections();
 
     const invoices = accounting.response('Invoices');
     for (const r of [
@@ -104,9 +108,9 @@ describe('what the fake answers, against the specs', () => {
 
   it('validation failures in Xero’s Error shape', async () => {
     const contactId = h.fake.addContact({ name: 'Emu Pty' }).ContactID;
-    await h.connector
+    await h.invoices
       .createDraft(
-        h.tenantId,
+        CLIENT,
         draftOf({
           contactId,
           period: '2027-01',
@@ -118,5 +122,30 @@ describe('what the fake answers, against the specs', () => {
     expect(failed).toHaveLength(1);
     const error = accounting.response('Error');
     expect(error(failed[0]?.responseBody), JSON.stringify(errorsOf(error))).toBe(true);
+  });
+});
+
+describe('what the fake delivers, against xero-webhooks.yaml', () => {
+  it('event payloads are WebhookEvents', async () => {
+    const target = await bareServer((_req, res) => res.end());
+    try {
+      const contactId = h.fake.addContact({ name: 'Quokka Pty' }).ContactID;
+      await h.invoices.createDraft(
+        CLIENT,
+        draftOf({ contactId, period: '2027-02', lines: [{ quantity: '1', unitAmount: '2.00' }] }),
+      );
+      await h.fake.deliverPendingEvents(target.url);
+      const validate = webhooks.response('WebhookEvent');
+      // Intent-to-receive payloads carry sequence 0, below the spec's minimum of 1, as Xero sends them.
+      const bodies = h.fake.webhooks.hub.deliveries
+        .filter((d) => d.meta.kind === 'events')
+        .map((d) => JSON.parse(d.body) as { events: { eventCategory: string }[] });
+      expect(bodies).toHaveLength(1);
+      expect(bodies[0]?.events.map((e) => e.eventCategory)).toContain('INVOICE');
+      for (const body of bodies) expect(validate(body), JSON.stringify(validate.errors)).toBe(true);
+      expect(validate({ events: [], entropy: 'x' })).toBe(false);
+    } finally {
+      await target.close();
+    }
   });
 });

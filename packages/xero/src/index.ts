@@ -1,27 +1,35 @@
-export type { XeroLogEvent } from './accounting-client.js';
+export { XeroAccounting } from './accounting.js';
+export { PipelinedAccountingApi, pipelineAdapter } from './accounting-api.js';
 export {
-  readRejection,
-  type XeroFailure,
+  describeApiAnswer,
+  describeIdentityAnswer,
   type XeroLimitName,
   XeroRateLimitError,
   xeroMessages,
 } from './api-errors.js';
-export { XeroConnector, type XeroConnectorOptions } from './connector.js';
-export type { DraftResult } from './draft-batch.js';
-export { checkDraftArithmetic, exactNumber, toXeroInvoice } from './invoice-mapping.js';
-export type { XeroLimits } from './limits.js';
 export {
   DEFAULT_XERO_SCOPES,
-  type XeroConnection,
+  XERO_ENDPOINTS,
+  XERO_SECRETS,
+  XERO_TOKEN_KEY,
+  type XeroClientSection,
   type XeroEndpoints,
-  XeroOAuth,
-  type XeroOAuthOptions,
-} from './oauth.js';
+  type XeroSecrets,
+  xeroClientSection,
+} from './config.js';
+export { XeroConnect, type XeroConnection } from './connect.js';
+export { createXero, type XeroContext, type XeroInstance, type XeroTuning } from './connector.js';
+export { xeroConnector } from './descriptor.js';
+export type { DraftResult } from './draft-batch.js';
+export { checkDraftArithmetic, exactNumber, toXeroInvoice } from './invoice-mapping.js';
+export { XeroInvoiceSink } from './invoice-sink.js';
+export { KeyedSemaphore, type XeroLimits } from './limits.js';
+export { XeroOAuth } from './oauth.js';
 export {
-  handleXeroWebhook,
   parseXeroWebhook,
+  toWebhookEvent,
   verifyXeroSignature,
-  type XeroInvoiceEvent,
-  type XeroWebhookOutcome,
+  type XeroWebhookEvent,
   type XeroWebhookPayload,
+  xeroWebhookReceiver,
 } from './webhooks.js';

@@ -31,11 +31,11 @@ describe('refresh is single-flight', () => {
     await expireStored(h);
     slowFirstRefresh(h);
     const harness = h;
-    const connectors = Array.from({ length: 4 }, () => harness.connectorWith());
+    const connectors = Array.from({ length: 4 }, () => harness.build());
     const results = await within(
       Promise.allSettled(
         Array.from({ length: 20 }, (_, i) =>
-          connectors[i % 4]!.findContact({ tenantId: harness.tenantId, contactId: contact.ContactID }),
+          connectors[i % 4]!.accounting.getContact(harness.tenantId, contact.ContactID),
         ),
       ),
       10_000,
@@ -58,8 +58,8 @@ describe('refresh is single-flight', () => {
     h = await startHarness();
     await expireStored(h);
     slowFirstRefresh(h);
-    const a = h.connectorWith({ lock: new MemoryLock() });
-    const b = h.connectorWith({ lock: new MemoryLock() });
+    const a = h.build({ deps: { lock: new MemoryLock() } }).accounting;
+    const b = h.build({ deps: { lock: new MemoryLock() } }).accounting;
     const results = await within(
       Promise.allSettled([a.searchContacts(h.tenantId, 'x'), b.searchContacts(h.tenantId, 'x')]),
       10_000,

@@ -1,15 +1,17 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { signHmacSha256 } from '@vahub/core';
-import { afterEach, describe, expect, it } from 'vitest';
-import { draftOf, type Harness, startHarness } from './test-support/harness.js';
-import { XeroWebhookSender } from './testing/index.js';
 import {
-  handleXeroWebhook,
-  parseXeroWebhook,
-  verifyXeroSignature,
-  type XeroInvoiceEvent,
-} from './webhooks.js';
+  signHmacSha256,
+  stableKey,
+  type WebhookEvent,
+  type WebhookOutcome,
+  type WebhookReceiver,
+  type WebhookRequest,
+} from '@vahub/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CLIENT, draftOf, type Harness, startHarness } from './test-support/harness.js';
+import { XeroWebhookSender } from './testing/index.js';
+import { verifyXeroSignature, xeroWebhookReceiver } from './webhooks.js';
 
 const KEY = 'test-webhook-key-0123456789';
 // From xero-webhooks.yaml (the CONTACT example) with an INVOICE event added.
@@ -71,52 +73,105 @@ describe('verifyXeroSignature', () => {
   });
 });
 
-describe('parseXeroWebhook / handleXeroWebhook', () => {
-  it('turns INVOICE events into tenant, invoice id and event type', () => {
-    const parsed = parseXeroWebhook(SAMPLE);
-    expect(parsed.ok && parsed.invoiceEvents).toEqual([
-      {
-        tenantId: 'c2cc9b6e-9458-4c7d-93cc-f02b81b0594f',
-        invoiceId: '55d84274-a3da-4829-a7c0-0cab601b95cc',
-        eventType: 'CREATE',
-        eventDateUtc: '2024-06-21T01:15:40.000',
-      },
-    ]);
-    expect(parsed.ok && parsed.payload.events).toHaveLength(2);
+const TENANT = 'c2cc9b6e-9458-4c7d-93cc-f02b81b0594f';
+const INVOICE = '55d84274-a3da-4829-a7c0-0cab601b95cc';
+
+/** One delivery as the service's route hands it over: raw bytes and lower-cased headers. */
+function delivery(body: string, signature: string | undefined): WebhookRequest {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (signature !== undefined) headers['x-xero-signature'] = signature;
+  return { hook: undefined, headers, rawBody: Buffer.from(body) };
+}
+
+const signed = (body: string, key = KEY) => delivery(body, signHmacSha256(key, body, 'base64'));
+
+describe('xeroWebhookReceiver', () => {
+  const receiver = xeroWebhookReceiver(KEY);
+
+  it('is one route without a hook segment', () => {
+    expect(receiver.hooked).toBe(false);
   });
 
-  it('answers 200 with an empty body when signed, 401 when not, 400 for a signed body that is not an event payload', () => {
-    const good = handleXeroWebhook({
-      rawBody: SAMPLE,
-      signature: signHmacSha256(KEY, SAMPLE, 'base64'),
-      webhookKey: KEY,
+  it('accepts signed events: one event per INVOICE event, identified by what Xero says happened', async () => {
+    const outcome = await receiver.receive(signed(SAMPLE));
+    expect(outcome).toMatchObject({ kind: 'accepted', reply: { status: 200, body: '' } });
+    const events = outcome.kind === 'accepted' ? outcome.events : [];
+    // The CONTACT event is handled and ignored: nothing vahub acts on.
+    expect(events).toEqual([
+      {
+        id: stableKey(['xero', TENANT, INVOICE, '2024-06-21T01:15:40.000', 'CREATE']),
+        subject: 'invoice',
+        action: 'created',
+        resourceId: INVOICE,
+        scope: TENANT,
+        at: '2024-06-21T01:15:40.000Z',
+      },
+    ]);
+  });
+
+  it('gives a redelivery the same event ids, and another event of the same invoice another id', async () => {
+    const first = await receiver.receive(signed(SAMPLE));
+    const again = await receiver.receive(signed(SAMPLE.replace('S0m3r4Nd0mt3xt', 'other-entropy')));
+    const later = await receiver.receive(signed(SAMPLE.replace('01:15:40.000', '01:20:00.000')));
+    const ids = (o: WebhookOutcome) => (o.kind === 'accepted' ? o.events.map((e) => e.id) : []);
+    expect(ids(again)).toEqual(ids(first));
+    expect(ids(later)).toHaveLength(1);
+    expect(ids(later)).not.toEqual(ids(first));
+  });
+
+  it('answers an intent-to-receive check: signed → 200 handled, wrongly signed → 401, both with empty bodies', async () => {
+    const empty = JSON.stringify({ events: [], firstEventSequence: 0, lastEventSequence: 0, entropy: 'X' });
+    expect(await receiver.receive(signed(empty))).toMatchObject({
+      kind: 'handled',
+      reply: { status: 200, body: '' },
     });
-    expect(good.status).toBe(200);
-    expect(good.body).toBe('');
-    expect(
-      handleXeroWebhook({
-        rawBody: SAMPLE,
-        signature: signHmacSha256('nope', SAMPLE, 'base64'),
-        webhookKey: KEY,
-      }),
-    ).toMatchObject({ status: 401, body: '', reason: 'signature_mismatch' });
+    expect(await receiver.receive(signed(empty, 'not-the-key'))).toMatchObject({
+      kind: 'rejected',
+      reply: { status: 401, body: '' },
+      reason: 'x-xero-signature: signature_mismatch',
+    });
+  });
+
+  it('refuses an unsigned or wrongly signed delivery with 401, and a signed unreadable one with 400', async () => {
+    expect(await receiver.receive(delivery(SAMPLE, undefined))).toMatchObject({
+      kind: 'rejected',
+      reply: { status: 401 },
+      reason: 'x-xero-signature: missing_signature',
+    });
+    expect(await receiver.receive(signed(SAMPLE, 'nope'))).toMatchObject({ reply: { status: 401 } });
     const junk = '{"hello":1}';
-    const bad = handleXeroWebhook({
-      rawBody: junk,
-      signature: signHmacSha256(KEY, junk, 'base64'),
-      webhookKey: KEY,
+    const bad = await receiver.receive(signed(junk));
+    expect(bad).toMatchObject({ kind: 'rejected', reply: { status: 400, body: '' } });
+    expect(bad.kind === 'rejected' && bad.reason).toMatch(/events/);
+    const notJson = await receiver.receive(signed('{"events": ['));
+    expect(notJson).toMatchObject({
+      kind: 'rejected',
+      reply: { status: 400 },
+      reason: 'the webhook body is not JSON',
     });
-    expect(bad).toMatchObject({ status: 400, body: '' });
-    expect(bad.status === 400 && bad.reason).toMatch(/events/);
+  });
+
+  it('handles and ignores a delivery with only CONTACT events', async () => {
+    const contactOnly = JSON.stringify({ ...JSON.parse(SAMPLE), events: [JSON.parse(SAMPLE).events[0]] });
+    expect(await receiver.receive(signed(contactOnly))).toMatchObject({
+      kind: 'handled',
+      reply: { status: 200, body: '' },
+    });
+  });
+
+  it('without a webhook key refuses every delivery with 401, naming XERO_WEBHOOK_KEY', async () => {
+    const outcome = await xeroWebhookReceiver(undefined).receive(signed(SAMPLE));
+    expect(outcome).toMatchObject({ kind: 'rejected', reply: { status: 401, body: '' } });
+    expect(outcome.kind === 'rejected' && outcome.reason).toMatch(/XERO_WEBHOOK_KEY/);
   });
 });
 
-/** A receiver as the webhooks app will run it: raw body in, `handleXeroWebhook` decides. */
-async function receiver(
-  webhookKey: string,
-  answer?: (outcome: ReturnType<typeof handleXeroWebhook>) => number,
-): Promise<{ url: string; events: XeroInvoiceEvent[]; close: () => Promise<void> }> {
-  const events: XeroInvoiceEvent[] = [];
+/** A receiver as the service will run it: raw body in, the connector's receiver decides, `reply` goes back. */
+async function receiverServer(
+  receiver: WebhookReceiver,
+  answer?: (outcome: WebhookOutcome) => number,
+): Promise<{ url: string; events: WebhookEvent[]; close: () => Promise<void> }> {
+  const events: WebhookEvent[] = [];
   const read = (req: IncomingMessage) =>
     new Promise<Buffer>((resolve) => {
       const chunks: Buffer[] = [];
@@ -125,14 +180,13 @@ async function receiver(
     });
   const server: Server = createServer(async (req, res) => {
     const rawBody = await read(req);
-    const outcome = handleXeroWebhook({
-      rawBody,
-      signature: req.headers['x-xero-signature'] as string,
-      webhookKey,
-    });
-    if (outcome.status === 200) events.push(...outcome.invoiceEvents);
-    res.writeHead(answer ? answer(outcome) : outcome.status);
-    res.end(outcome.body);
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]),
+    );
+    const outcome = await receiver.receive({ hook: undefined, headers, rawBody });
+    if (outcome.kind === 'accepted') events.push(...outcome.events);
+    res.writeHead(answer ? answer(outcome) : outcome.reply.status, outcome.reply.headers);
+    res.end(outcome.reply.body ?? '');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/xero`;
@@ -148,7 +202,7 @@ describe('intent to receive and delivery, over HTTP', () => {
 
   it('passes Xero’s intent-to-receive check', async () => {
     const sender = new XeroWebhookSender(KEY);
-    const r = await receiver(KEY);
+    const r = await receiverServer(xeroWebhookReceiver(KEY));
     try {
       const result = await sender.intentToReceive(r.url, { rounds: 6, seed: 42 });
       expect(result.deliveries.map((d) => d.correctlySigned)).toContain(true);
@@ -162,7 +216,7 @@ describe('intent to receive and delivery, over HTTP', () => {
 
   it('control: a receiver that answers 200 to everything fails the check', async () => {
     const sender = new XeroWebhookSender(KEY);
-    const r = await receiver(KEY, () => 200);
+    const r = await receiverServer(xeroWebhookReceiver(KEY), () => 200);
     try {
       expect((await sender.intentToReceive(r.url)).passed).toBe(false);
     } finally {
@@ -173,19 +227,21 @@ describe('intent to receive and delivery, over HTTP', () => {
   it('delivers signed INVOICE events for drafts vahub created and for what the VA did in Xero', async () => {
     h = await startHarness();
     const contactId = h.fake.addContact({ name: 'Koala Co' }).ContactID;
-    const created = await h.connector.createDraft(
-      h.tenantId,
+    const created = await h.invoices.createDraft(
+      CLIENT,
       draftOf({ contactId, lines: [{ quantity: '1', unitAmount: '10.00' }] }),
     );
     h.fake.setInvoiceStatus(created.invoiceId, 'DELETED');
-    const r = await receiver(h.fake.webhookKey);
+    // The receiver the connector built, with the webhook key its config took from XERO_WEBHOOK_KEY.
+    const r = await receiverServer(h.xero.webhooks);
     try {
-      const delivery = await h.fake.deliverPendingEvents(r.url);
-      expect(delivery).toMatchObject({ status: 200, body: '' });
-      expect(r.events.map((e) => [e.tenantId, e.invoiceId, e.eventType])).toEqual([
-        [h.tenantId, created.invoiceId, 'CREATE'],
-        [h.tenantId, created.invoiceId, 'UPDATE'],
+      const sent = await h.fake.deliverPendingEvents(r.url);
+      expect(sent).toMatchObject({ status: 200, responseBody: '' });
+      expect(r.events.map((e) => [e.scope, e.resourceId, e.action])).toEqual([
+        [h.tenantId, created.invoiceId, 'created'],
+        [h.tenantId, created.invoiceId, 'changed'],
       ]);
+      expect(h.fake.webhooks.hub.deliveries).toHaveLength(1);
     } finally {
       await r.close();
     }

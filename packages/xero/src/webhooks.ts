@@ -1,5 +1,15 @@
-import { type VerifyResult, verifyHmacSha256 } from '@vahub/core';
+import { createHash } from 'node:crypto';
+import {
+  stableKey,
+  type VerifyResult,
+  verifyHmacSha256,
+  type WebhookEvent,
+  type WebhookOutcome,
+  type WebhookReceiver,
+  type WebhookRequest,
+} from '@vahub/core';
 import { z } from 'zod';
+import { XERO_SECRETS } from './config.js';
 
 /** Verify `x-xero-signature`: base64 HMAC-SHA256 of the raw body with the webhook key, in constant time. */
 export function verifyXeroSignature(input: {
@@ -34,20 +44,11 @@ const payload = z.object({
 });
 
 export type XeroWebhookPayload = z.infer<typeof payload>;
+export type XeroWebhookEvent = XeroWebhookPayload['events'][number];
 
-/** "Invoice X of tenant T was created/updated": the worker re-reads the invoice to learn what is true now. */
-export interface XeroInvoiceEvent {
-  tenantId: string;
-  invoiceId: string;
-  eventType: 'CREATE' | 'UPDATE';
-  eventDateUtc: string;
-}
+export type ParseResult = { ok: true; payload: XeroWebhookPayload } | { ok: false; error: string };
 
-export type ParseResult =
-  | { ok: true; payload: XeroWebhookPayload; invoiceEvents: XeroInvoiceEvent[] }
-  | { ok: false; error: string };
-
-/** Parse a verified body. INVOICE events become `XeroInvoiceEvent`s; other categories stay in `payload`. */
+/** Parse a verified body into Xero's event payload. */
 export function parseXeroWebhook(rawBody: Uint8Array | string): ParseResult {
   const text = typeof rawBody === 'string' ? rawBody : Buffer.from(rawBody).toString('utf8');
   let json: unknown;
@@ -64,37 +65,69 @@ export function parseXeroWebhook(rawBody: Uint8Array | string): ParseResult {
       error: `the webhook body is not a Xero event payload: ${issue?.path.join('.') || '(top)'}: ${issue?.message ?? ''}`,
     };
   }
-  const invoiceEvents = parsed.data.events
-    .filter((e) => e.eventCategory === 'INVOICE' && (e.eventType === 'CREATE' || e.eventType === 'UPDATE'))
-    .map((e) => ({
-      tenantId: e.tenantId,
-      invoiceId: e.resourceId,
-      eventType: e.eventType as 'CREATE' | 'UPDATE',
-      eventDateUtc: e.eventDateUtc,
-    }));
-  return { ok: true, payload: parsed.data, invoiceEvents };
+  return { ok: true, payload: parsed.data };
 }
 
-/** What the receiver answers Xero, and what (if anything) to enqueue. */
-export type XeroWebhookOutcome =
-  | { status: 200; body: ''; invoiceEvents: XeroInvoiceEvent[]; payload: XeroWebhookPayload }
-  | { status: 401; body: ''; reason: string }
-  | { status: 400; body: ''; reason: string };
+/** Xero's event time, UTC without a zone designator ("2024-06-21T01:15:39.902"), as an ISO instant. */
+function instantOf(eventDateUtc: string): string | null {
+  const text = /(Z|[+-]\d\d:?\d\d)$/.test(eventDateUtc) ? eventDateUtc : `${eventDateUtc}Z`;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+}
 
 /**
- * Decide the answer to one delivery. Xero's intent-to-receive check sends correctly and incorrectly
- * signed bodies and expects 200 and 401 with empty bodies; real deliveries get the same treatment, so
- * passing the check and receiving events are one code path. Pure: no I/O, never throws.
+ * An INVOICE event as vahub's "something changed": the worker re-reads the invoice. Its id is the
+ * event's identity at Xero (organisation, invoice, time and type), so a redelivery collapses onto the
+ * first. Other categories (CONTACT, …) say nothing vahub acts on.
  */
-export function handleXeroWebhook(input: {
-  rawBody: Uint8Array | string;
-  signature: string | null | undefined;
-  webhookKey: string | null | undefined;
-}): XeroWebhookOutcome {
-  const verified = verifyXeroSignature(input);
-  if (!verified.ok) return { status: 401, body: '', reason: verified.error };
-  const parsed = parseXeroWebhook(input.rawBody);
-  // Signed by Xero but unreadable: 400 makes Xero retry later instead of losing it silently.
-  if (!parsed.ok) return { status: 400, body: '', reason: parsed.error };
-  return { status: 200, body: '', invoiceEvents: parsed.invoiceEvents, payload: parsed.payload };
+export function toWebhookEvent(e: XeroWebhookEvent): WebhookEvent | null {
+  if (e.eventCategory !== 'INVOICE') return null;
+  return {
+    id: stableKey(['xero', e.tenantId, e.resourceId, e.eventDateUtc, e.eventType]),
+    subject: 'invoice',
+    action: e.eventType === 'CREATE' ? 'created' : 'changed',
+    resourceId: e.resourceId,
+    scope: e.tenantId,
+    at: instantOf(e.eventDateUtc),
+  };
+}
+
+/** Xero wants an empty body on every answer, 200 and 401 alike. */
+function reject(status: 400 | 401, reason: string): WebhookOutcome {
+  return { kind: 'rejected', reply: { status, body: '' }, reason };
+}
+
+/**
+ * Xero's webhook side, on one route (`/webhooks/xero`, no hook segment). The intent-to-receive check
+ * sends empty payloads, some signed correctly and some not, and wants 200 and 401 with empty bodies:
+ * it takes the same path as a real delivery, so passing the check and receiving events are one code.
+ * Never throws.
+ */
+export function xeroWebhookReceiver(webhookKey: string | undefined): WebhookReceiver {
+  return {
+    hooked: false,
+    async receive(request: WebhookRequest): Promise<WebhookOutcome> {
+      if (!webhookKey) {
+        return reject(
+          401,
+          `no Xero webhook key is configured: set ${XERO_SECRETS.webhookKey.env} (auth.xero.webhookKey) to ${XERO_SECRETS.webhookKey.description}`,
+        );
+      }
+      const signature = request.headers['x-xero-signature'];
+      const verified = verifyXeroSignature({ rawBody: request.rawBody, signature, webhookKey });
+      if (!verified.ok) return reject(401, `x-xero-signature: ${verified.error}`);
+      const parsed = parseXeroWebhook(request.rawBody);
+      // Signed by Xero but unreadable: 400 makes Xero retry later instead of losing it silently.
+      if (!parsed.ok) return reject(400, parsed.error);
+      const { events } = parsed.payload;
+      const reply = { status: 200, body: '' };
+      if (events.length === 0) return { kind: 'handled', reply, note: 'intent to receive: signature valid' };
+      const changes = events.map(toWebhookEvent).filter((e): e is WebhookEvent => e !== null);
+      if (changes.length === 0) {
+        return { kind: 'handled', reply, note: `${events.length} event(s), none about invoices` };
+      }
+      const deliveryId = createHash('sha256').update(request.rawBody).digest('hex').slice(0, 32);
+      return { kind: 'accepted', reply, deliveryId, events: changes };
+    },
+  };
 }

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
+import { readSpec, type SpecName } from '@vahub/testkit';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { parse } from 'yaml';
@@ -7,11 +6,6 @@ import { parse } from 'yaml';
 // ajv-formats is CommonJS with a `default` property; under NodeNext the import is the module object.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
   addFormatsModule) as unknown as (ajv: Ajv) => void;
-
-/** Where the vendor specs live: `VAHUB_SPECS_DIR`, else `../shared/specs` next to the checkout. */
-const SPECS = process.env.VAHUB_SPECS_DIR
-  ? pathToFileURL(`${process.env.VAHUB_SPECS_DIR.replace(/\/$/, '')}/`)
-  : new URL('../../../../../shared/specs/', import.meta.url);
 
 type Schema = Record<string, unknown>;
 
@@ -41,12 +35,12 @@ export interface SpecValidators {
 }
 
 /**
- * Validators over one of the Xero OpenAPI files in `../shared/specs`. `formats: false` skips string
+ * Validators over one of the Xero OpenAPI files the repository carries (testkit's `specs/`). `formats: false` skips string
  * formats, for the identity spec whose `date-time` fields Xero itself fills without a zone
  * ("2019-12-07T18:46:19.5165400", the spec's own example).
  */
-export function loadSpec(file: string, options: { formats?: boolean } = {}): SpecValidators {
-  const doc = parse(readFileSync(new URL(file, SPECS), 'utf8')) as { components: { schemas: Schema } };
+export function loadSpec(file: SpecName, options: { formats?: boolean } = {}): SpecValidators {
+  const doc = parse(readSpec(file)) as { components: { schemas: Schema } };
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: options.formats ?? true });
   addFormats(ajv);
   for (const f of ['double', 'int32', 'int64', 'binary', 'byte']) ajv.addFormat(f, true);

@@ -1,5 +1,6 @@
-import { dec } from '@vahub/core';
+import { dec, endpointEnvName } from '@vahub/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { xeroConnector } from '../descriptor.js';
 import { FakeXero, type FakeXeroOptions } from './fake-xero.js';
 import { invoiceTotals } from './invoice-math.js';
 
@@ -16,7 +17,7 @@ async function started(options: FakeXeroOptions = {}): Promise<FakeXero> {
 }
 
 function refresh(f: FakeXero, refreshToken: string) {
-  return fetch(f.endpoints.token, {
+  return fetch(f.endpoints().token, {
     method: 'POST',
     headers: {
       authorization: `Basic ${Buffer.from(`${f.clientId}:${f.clientSecret}`).toString('base64')}`,
@@ -36,7 +37,7 @@ interface ErrorJson {
 }
 
 function api(f: FakeXero, token: string, path: string, init: RequestInit = {}, tenantId = f.tenantId) {
-  return fetch(`${f.endpoints.api}${path}`, {
+  return fetch(`${f.endpoints().api}${path}`, {
     ...init,
     headers: {
       authorization: `Bearer ${token}`,
@@ -46,6 +47,24 @@ function api(f: FakeXero, token: string, path: string, init: RequestInit = {}, t
     },
   });
 }
+
+describe('the face every fake shows', () => {
+  it('names its endpoints as the descriptor does, and gives the environment a vahub process needs', async () => {
+    const f = await started();
+    expect(f.id).toBe(xeroConnector.id);
+    const endpoints = f.endpoints();
+    expect(Object.keys(endpoints).sort()).toEqual(Object.keys(xeroConnector.config.endpoints).sort());
+    for (const url of Object.values(endpoints)) expect(url.startsWith(f.server.url)).toBe(true);
+    const env = f.env();
+    expect(env).toMatchObject({
+      [xeroConnector.config.secrets.clientId.env]: f.clientId,
+      [xeroConnector.config.secrets.clientSecret.env]: f.clientSecret,
+      [xeroConnector.config.secrets.webhookKey.env]: f.webhookKey,
+      [endpointEnvName('xero', 'token')]: endpoints.token,
+      VAHUB_ENDPOINT_XERO_CONNECTIONS: endpoints.connections,
+    });
+  });
+});
 
 describe('identity', () => {
   it('rotates: a used refresh token dies, and the new one works', async () => {
@@ -82,7 +101,7 @@ describe('identity', () => {
 
   it('refuses wrong client credentials and answers 401/403 on the API like Xero', async () => {
     const f = await started({ tenants: [{}, {}] });
-    const bad = await fetch(f.endpoints.token, {
+    const bad = await fetch(f.endpoints().token, {
       method: 'POST',
       headers: { authorization: `Basic ${Buffer.from(`${f.clientId}:nope`).toString('base64')}` },
       body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'x' }),
@@ -215,7 +234,8 @@ describe('limits', () => {
   });
 
   it('allows 5 calls in flight per organisation', async () => {
-    const f = await started({ latencyMs: 25 });
+    // Long enough that the 7 calls overlap even on a loaded machine.
+    const f = await started({ latencyMs: 150 });
     const { access_token } = f.grant();
     const statuses = await Promise.all(
       Array.from({ length: 7 }, () =>

@@ -1,13 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import { dec } from '@vahub/core';
-import { type Delivery, FakeServer, type LoggedRequest } from '@vahub/testkit';
+import { dec, endpointEnvName } from '@vahub/core';
+import { FakeServer, type HubDelivery, type LoggedRequest, type VendorFake } from '@vahub/testkit';
+import { XERO_SECRETS, type XeroEndpoints } from '../config.js';
 import { addContact, contactRoutes } from './contact-routes.js';
 import { type IdentityOptions, identityRoutes, issueTokens, newGrant } from './identity-routes.js';
 import { renderInvoice } from './invoice-build.js';
 import { canMove, type InvoiceChange, invoiceRoutes } from './invoice-routes.js';
 import { type FakeContact, type FakeTenant, newIdentityState, randomUUID } from './state.js';
 import { type FakeLimitOptions, TenantLimits } from './tenant-limits.js';
-import { type FakeWebhookEvent, XeroWebhookSender, xeroEventDate } from './webhook-sender.js';
+import {
+  type FakeWebhookEvent,
+  type XeroDeliveryMeta,
+  XeroWebhookSender,
+  xeroEventDate,
+} from './webhook-sender.js';
 
 export interface FakeTenantOptions {
   tenantId?: string;
@@ -39,22 +45,17 @@ export interface FakeXeroOptions {
   now?: () => number;
 }
 
-/** The endpoint overrides that point a connector at this fake (the shape of core's `endpoints.xero`). */
-export interface FakeXeroEndpoints {
-  api: string;
-  authorize: string;
-  token: string;
-  connections: string;
-  revoke: string;
-}
+/** The endpoint overrides that point a connector at this fake, under the descriptor's endpoint names. */
+export type FakeXeroEndpoints = XeroEndpoints;
 
 /**
  * A faithful fake of the Xero APIs vahub uses, on one local port: login.xero.com authorize,
  * identity.xero.com token/revocation with real refresh-token rotation, api.xero.com/connections,
  * Accounting Contacts and Invoices (Idempotency-Key replay, Xero's arithmetic and error shapes),
- * per-organisation limits with their headers, and signed webhooks.
+ * per-organisation limits with their headers, and signed webhooks delivered through testkit's hub.
  */
-export class FakeXero {
+export class FakeXero implements VendorFake {
+  readonly id = 'xero';
   readonly server = new FakeServer('xero');
   readonly clientId: string;
   readonly clientSecret: string;
@@ -105,15 +106,16 @@ export class FakeXero {
     invoiceRoutes(this.server, ctx, (change) => this.pendingEvents.push(change));
   }
 
-  start(): Promise<string> {
-    return this.server.start();
+  async start(): Promise<void> {
+    await this.server.start();
   }
 
-  stop(): Promise<void> {
-    return this.server.stop();
+  async stop(): Promise<void> {
+    await this.webhooks.hub.idle();
+    await this.server.stop();
   }
 
-  get endpoints(): FakeXeroEndpoints {
+  endpoints(): FakeXeroEndpoints {
     const base = this.server.url;
     return {
       api: `${base}/api.xro/2.0`,
@@ -121,6 +123,20 @@ export class FakeXero {
       token: `${base}/connect/token`,
       connections: `${base}/connections`,
       revoke: `${base}/connect/revocation`,
+    };
+  }
+
+  /** The app's credentials under vahub's variable names, and every endpoint pointed at this fake. */
+  env(): Record<string, string> {
+    const endpoints = Object.entries(this.endpoints()).map(([name, url]) => [
+      endpointEnvName('xero', name),
+      url,
+    ]);
+    return {
+      [XERO_SECRETS.clientId.env]: this.clientId,
+      [XERO_SECRETS.clientSecret.env]: this.clientSecret,
+      [XERO_SECRETS.webhookKey.env]: this.webhookKey,
+      ...Object.fromEntries(endpoints),
     };
   }
 
@@ -216,9 +232,9 @@ export class FakeXero {
   }
 
   /** Deliver the pending invoice events to `url` in one signed payload, as Xero batches them. */
-  async deliverPendingEvents(url: string): Promise<Delivery> {
+  async deliverPendingEvents(url: string): Promise<HubDelivery<XeroDeliveryMeta>> {
     const events: FakeWebhookEvent[] = this.pendingEvents.splice(0).map((c) => ({
-      resourceUrl: `${this.endpoints.api}/Invoices/${c.invoiceId}`,
+      resourceUrl: `${this.endpoints().api}/Invoices/${c.invoiceId}`,
       resourceId: c.invoiceId,
       eventDateUtc: xeroEventDate(this.now()),
       eventType: c.eventType,

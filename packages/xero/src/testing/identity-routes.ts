@@ -1,5 +1,5 @@
-import type { FakeRequest, FakeResponse, FakeServer } from '@vahub/testkit';
-import { type FakeGrant, type IdentityState, opaque, randomUUID } from './state.js';
+import { authGuard, decodeBasic, type FakeRequest, type FakeResponse, type FakeServer } from '@vahub/testkit';
+import { type FakeGrant, type IdentityState, opaque, problem, randomUUID } from './state.js';
 
 export interface IdentityOptions {
   clientId: string;
@@ -26,25 +26,18 @@ function form(req: FakeRequest): URLSearchParams {
   return new URLSearchParams(req.rawBody.toString('utf8'));
 }
 
-function clientOf(req: FakeRequest, body: URLSearchParams): { id: string; secret: string } | null {
-  const header = req.headers.authorization ?? '';
-  if (header.startsWith('Basic ')) {
-    const [id, ...rest] = Buffer.from(header.slice(6), 'base64').toString('utf8').split(':');
-    return { id: id ?? '', secret: rest.join(':') };
-  }
-  const id = body.get('client_id');
-  const secret = body.get('client_secret');
-  return id && secret ? { id, secret } : null;
-}
-
-/** The grant behind a `Bearer` access token, or null if it is unknown, expired or revoked. */
-export function grantOf(state: IdentityState, req: FakeRequest, now: number): FakeGrant | null {
-  const header = req.headers.authorization ?? '';
-  if (!header.startsWith('Bearer ')) return null;
-  const record = state.accessTokens.get(header.slice(7).trim());
+/** The grant behind an access token, or null if it is unknown, expired or revoked. */
+export function grantOfToken(state: IdentityState, token: string, now: number): FakeGrant | null {
+  const record = state.accessTokens.get(token);
   if (!record || record.expiresAt <= now) return null;
   const grant = state.grants.get(record.grantId);
   return grant && !grant.revoked ? grant : null;
+}
+
+/** The grant behind a request's `Bearer` access token, or null. */
+export function grantOf(state: IdentityState, req: FakeRequest, now: number): FakeGrant | null {
+  const header = req.headers.authorization ?? '';
+  return header.startsWith('Bearer ') ? grantOfToken(state, header.slice(7).trim(), now) : null;
 }
 
 /** Issue an access token (and a refresh token with `offline_access`) for a grant. */
@@ -137,12 +130,33 @@ export function identityRoutes(server: FakeServer, state: IdentityState, options
     return { status: 302, headers: { location: target.toString() } };
   });
 
+  // Xero's identity server takes the app's credentials as Basic auth and refuses anything else.
+  server.guard(
+    authGuard({
+      scheme: 'Basic',
+      accepts: (credential) => {
+        const client = decodeBasic(credential);
+        return client?.user === options.clientId && client.password === options.clientSecret;
+      },
+      refuse: () => oauthError(400, 'invalid_client'),
+    }),
+    /^\/connect\/(token|revocation)$/,
+  );
+  // The Accounting API and /connections take the grant's access token.
+  server.guard(
+    authGuard({
+      scheme: 'Bearer',
+      accepts: (token) => grantOfToken(state, token, options.now()) !== null,
+      refuse: (req) =>
+        req.path.startsWith('/connections')
+          ? { status: 401, body: '' }
+          : problem(401, 'Unauthorized', 'AuthenticationUnsuccessful'),
+    }),
+    /^\/(api\.xro|connections)(\/|$)/,
+  );
+
   server.route('POST', '/connect/token', (req) => {
     const body = form(req);
-    const client = clientOf(req, body);
-    if (!client || client.id !== options.clientId || client.secret !== options.clientSecret) {
-      return oauthError(400, 'invalid_client');
-    }
     const grantType = body.get('grant_type');
     if (grantType === 'refresh_token') return refresh(state, options, body.get('refresh_token'));
     if (grantType !== 'authorization_code') return oauthError(400, 'unsupported_grant_type');
@@ -158,10 +172,6 @@ export function identityRoutes(server: FakeServer, state: IdentityState, options
 
   server.route('POST', '/connect/revocation', (req) => {
     const body = form(req);
-    const client = clientOf(req, body);
-    if (!client || client.id !== options.clientId || client.secret !== options.clientSecret) {
-      return oauthError(400, 'invalid_client');
-    }
     const record = state.refreshTokens.get(body.get('token') ?? '');
     const grant = record ? state.grants.get(record.grantId) : undefined;
     if (grant) grant.revoked = true;

@@ -10,6 +10,7 @@ export type { FakeLimitOptions, LimitProblem } from './tenant-limits.js';
 export {
   type FakeWebhookEvent,
   type IntentToReceiveResult,
+  type XeroDeliveryMeta,
   XeroWebhookSender,
   xeroEventDate,
 } from './webhook-sender.js';

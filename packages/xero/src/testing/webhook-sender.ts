@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { signHmacSha256 } from '@vahub/core';
-import { type Delivery, deliverWebhook, seededRandom } from '@vahub/testkit';
+import { type HubDelivery, seededRandom, WebhookHub } from '@vahub/testkit';
 
 export interface FakeWebhookEvent {
   resourceUrl: string;
@@ -12,10 +12,18 @@ export interface FakeWebhookEvent {
   tenantType: 'ORGANISATION' | 'APPLICATION';
 }
 
+/** What the fake remembers of each delivery. */
+export interface XeroDeliveryMeta {
+  kind: 'events' | 'intent-to-receive';
+  events: FakeWebhookEvent[];
+  /** Whether the signature was made with the real webhook key. */
+  correctlySigned: boolean;
+}
+
 export interface IntentToReceiveResult {
   /** Every correctly signed delivery got 200 with an empty body and every other one 401 with an empty body. */
   passed: boolean;
-  deliveries: { correctlySigned: boolean; status: number; body: string }[];
+  deliveries: { correctlySigned: boolean; status: number | null; body: string }[];
 }
 
 /** Xero's webhook timestamps: UTC without a zone designator, milliseconds included. */
@@ -24,14 +32,17 @@ export function xeroEventDate(epochMs: number): string {
 }
 
 /**
- * Delivers webhooks as Xero does: the raw JSON body signed with HMAC-SHA256 under the webhook key,
- * base64, in `x-xero-signature`; sequences numbered; and the intent-to-receive check, a series of
- * correctly and incorrectly signed empty payloads.
+ * Delivers webhooks as Xero does, through testkit's `WebhookHub`: the raw JSON body signed with
+ * HMAC-SHA256 under the webhook key, base64, in `x-xero-signature`; sequences numbered; and the
+ * intent-to-receive check, a series of correctly and incorrectly signed empty payloads.
  */
 export class XeroWebhookSender {
   private sequence = 0;
 
-  constructor(private readonly webhookKey: string) {}
+  constructor(
+    private readonly webhookKey: string,
+    readonly hub: WebhookHub<XeroDeliveryMeta> = new WebhookHub({ name: 'xero' }),
+  ) {}
 
   body(events: FakeWebhookEvent[]): string {
     const first = events.length > 0 ? this.sequence + 1 : 0;
@@ -49,9 +60,14 @@ export class XeroWebhookSender {
   }
 
   /** Deliver these events, correctly signed. */
-  deliver(url: string, events: FakeWebhookEvent[]): Promise<Delivery> {
+  deliver(url: string, events: FakeWebhookEvent[]): Promise<HubDelivery<XeroDeliveryMeta>> {
     const body = this.body(events);
-    return deliverWebhook({ url, body, headers: { 'x-xero-signature': this.sign(body) } });
+    return this.hub.send({
+      target: url,
+      body,
+      headers: { 'content-type': 'application/json', 'x-xero-signature': this.sign(body) },
+      meta: { kind: 'events', events, correctlySigned: true },
+    });
   }
 
   /**
@@ -75,8 +91,13 @@ export class XeroWebhookSender {
     for (const correctlySigned of plan) {
       const body = this.body([]);
       const signature = correctlySigned ? this.sign(body) : this.sign(body, `${this.webhookKey}-wrong`);
-      const answer = await deliverWebhook({ url, body, headers: { 'x-xero-signature': signature } });
-      deliveries.push({ correctlySigned, status: answer.status, body: answer.body });
+      const answer = await this.hub.send({
+        target: url,
+        body,
+        headers: { 'content-type': 'application/json', 'x-xero-signature': signature },
+        meta: { kind: 'intent-to-receive', events: [], correctlySigned },
+      });
+      deliveries.push({ correctlySigned, status: answer.status, body: answer.responseBody });
     }
     const passed = deliveries.every(
       (d) => d.body === '' && (d.correctlySigned ? d.status === 200 : d.status === 401),
