@@ -1,5 +1,6 @@
 import {
   bearerAuth,
+  type ConnectFlow,
   type ConnectorContext,
   type ConnectorInstance,
   HttpPipeline,
@@ -34,7 +35,10 @@ export interface GoogleConnectInput {
 export interface GoogleCalendarInstance extends ConnectorInstance<'calendar'> {
   ports: { calendar: GoogleCalendar };
   webhooks: WebhookReceiver;
-  oauth: GoogleOAuth;
+  /** `vahub connect google` and `vahub disconnect google`, as every OAuth connector offers them. */
+  oauth: ConnectFlow;
+  /** Google's OAuth endpoints (authorization request, code exchange, refresh, revoke). */
+  googleOAuth: GoogleOAuth;
   /** The grant's token manager (single-flight refresh under `deps.lock`). */
   tokens: TokenManager;
   /**
@@ -109,12 +113,21 @@ export function createGoogleCalendarConnector(
     channels,
     now,
   });
+  const connect = (input: GoogleConnectInput) =>
+    connectGoogle({ oauth, store: deps.tokens, lock: deps.lock, key: GOOGLE_TOKEN_KEY, ...input });
   return {
     ports: { calendar },
     webhooks: googleWebhooks(channels),
-    oauth,
+    oauth: {
+      connect,
+      disconnect: async () => {
+        const grant = await deps.tokens.get(GOOGLE_TOKEN_KEY);
+        if (grant) await oauth.revoke(grant.refreshToken ?? grant.accessToken);
+        await deps.tokens.delete(GOOGLE_TOKEN_KEY);
+      },
+    },
+    googleOAuth: oauth,
     tokens,
-    connect: (input) =>
-      connectGoogle({ oauth, store: deps.tokens, lock: deps.lock, key: GOOGLE_TOKEN_KEY, ...input }),
+    connect,
   };
 }

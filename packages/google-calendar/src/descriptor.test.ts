@@ -130,7 +130,7 @@ describe('googleCalendarConnector.create', () => {
     // The descriptor types its instance as any calendar connector; Google's adds the OAuth side.
     const instance = googleCalendarConnector.create(
       contextFrom(config, deps(store)),
-    ) as GoogleCalendarInstance;
+    ) as unknown as GoogleCalendarInstance;
     expect(fake.requests).toEqual([]); // building calls nobody
     await instance.ports.calendar.upsertBlock(
       makeBlock({ start: '2026-11-30T09:00:00Z', end: '2026-11-30T10:00:00Z' }),
@@ -141,7 +141,7 @@ describe('googleCalendarConnector.create', () => {
     ]);
     expect(fake.events()[0]?.json.start).toMatchObject({ timeZone: config.va.timezone });
     expect((await store.get('google'))?.accessToken).not.toBe(grant.accessToken);
-    const request = await instance.oauth.authorizationRequest({
+    const request = await instance.googleOAuth.authorizationRequest({
       redirectUri: 'http://127.0.0.1:1/cb',
     });
     expect(request.url.startsWith(fake.endpoints().authorize)).toBe(true);
@@ -157,7 +157,7 @@ describe('googleCalendarConnector.create', () => {
     // The descriptor types its instance as any calendar connector; Google's adds the OAuth side.
     const instance = googleCalendarConnector.create(
       contextFrom(config, deps(store)),
-    ) as GoogleCalendarInstance;
+    ) as unknown as GoogleCalendarInstance;
     const error = await instance.ports.calendar
       .listBlocks({ start: '2026-11-30T00:00:00Z', end: '2026-12-01T00:00:00Z' })
       .catch((e: unknown) => e);

@@ -144,5 +144,5 @@ export function makeBlock(input: {
 
 /** The connector's OAuth client, configured from the fake's environment. */
 export async function oauthFor(fake: FakeGoogle, options: Pick<ConnectOptions, 'secrets'> = {}) {
-  return (await connect(fake, { ...options, grant: false })).instance.oauth;
+  return (await connect(fake, { ...options, grant: false })).instance.googleOAuth;
 }

@@ -58,7 +58,7 @@ describe('a redirect to another host is refused: no credential leaves for it', (
   });
 
   it('from the token endpoint on the code exchange, and from the revoke endpoint', async () => {
-    const { oauth } = (await connect(fake, { grant: false })).instance;
+    const { googleOAuth: oauth } = (await connect(fake, { grant: false })).instance;
     redirect((r) => r.path === '/token', '/token');
     const exchange = await oauth
       .exchangeCode({
@@ -129,7 +129,7 @@ describe('an answer that never completes times out, retryably, and closes its so
     it(`the token endpoint ${how} on the code exchange and on revoke`, async () => {
       const stalled = await startStalledServer(mode);
       try {
-        const { oauth } = (
+        const { googleOAuth: oauth } = (
           await connect(fake, {
             grant: false,
             endpoints: { token: `${stalled.url}/token`, revoke: `${stalled.url}/revoke` },
