@@ -1,1 +1,3 @@
+export * from './lock.js';
+export * from './token-store.js';
 export * from './tokens.js';
