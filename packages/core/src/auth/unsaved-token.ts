@@ -93,7 +93,11 @@ export class UnsavedToken {
     this.attempt += 1;
     try {
       const revision = await store.replace(key, { ifRevision, token, refreshing: null });
-      this.outcome = revision === null ? 'superseded' : 'saved';
+      // A write that timed out may still have landed later (a queued Redis command): then the
+      // revision moved on to this very token.
+      const stored = revision === null ? (await store.read(key))?.token : undefined;
+      const landed = stored?.accessToken === token.accessToken && stored.refreshToken === token.refreshToken;
+      this.outcome = revision !== null || landed ? 'saved' : 'superseded';
       this.cancel();
       return this.outcome;
     } catch (error) {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { type Lease, type Lock, VahubError } from '@vahub/core';
 import type { Redis } from 'ioredis';
-import { bounded } from '../redis/bounded.js';
+import { bounded, isRedisUnavailable } from '../redis/bounded.js';
 import { VAHUB_PREFIX } from '../redis/keys.js';
 import { type LeaseEvent, RedisLease } from './redis-lease.js';
 
@@ -13,8 +13,9 @@ export interface RedisLockOptions {
   /** How long a holder may keep the lock if it dies without releasing it. @defaultValue 30 s */
   ttlMs?: number;
   /**
-   * How long to wait for the lock, Redis round trips included; then `LockTimeoutError` (someone holds
-   * it) or `RedisUnavailableError` (Redis did not answer). 0 tries once. @defaultValue 60 s
+   * How long to wait for the lock, Redis round trips included (the last try may take up to 250 ms
+   * more); then `LockTimeoutError` (someone holds it) or `RedisUnavailableError` (Redis did not
+   * answer). 0 tries once. @defaultValue 60 s
    */
   waitMs?: number;
   /** Longest wait for one Redis command (a try, a renewal, the release). @defaultValue 5 s */
@@ -39,6 +40,9 @@ return 0`;
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 // Extend the lease only while this holder still owns it.
 const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+
+/** The shortest time one try waits for Redis, however little of `waitMs` is left. */
+const MIN_TRY_MS = 250;
 
 export class LockTimeoutError extends VahubError {
   override name = 'LockTimeoutError';
@@ -77,6 +81,12 @@ export class RedisLock implements Lock {
     }
   }
 
+  private timeout(key: string): LockTimeoutError {
+    return new LockTimeoutError(
+      `could not take the lock "${key}" within ${this.waitMs} ms: another vahub process holds it`,
+    );
+  }
+
   private lockKey(key: string): string {
     return `${this.prefix}:lock:${key}`;
   }
@@ -95,29 +105,40 @@ export class RedisLock implements Lock {
   private async acquire(key: string, owner: string): Promise<RedisLease> {
     const { redis } = this.options;
     const deadline = performance.now() + this.waitMs;
+    // Even with no wait left, a try gets this long to answer: enough for a healthy Redis.
+    const floor = Math.min(this.commandTimeoutMs, MIN_TRY_MS);
+    let answered = false;
     let pause = 10;
-    for (let first = true; ; first = false) {
+    for (;;) {
       const left = deadline - performance.now();
       const sentAt = performance.now();
-      const fence = Number(
-        await bounded({
-          redis,
-          what: `the lock "${key}"`,
-          ms: first && left < 1 ? this.commandTimeoutMs : Math.max(1, Math.min(this.commandTimeoutMs, left)),
-          command: redis.eval(
-            ACQUIRE,
-            2,
-            this.lockKey(key),
-            `${this.prefix}:fence:${key}`,
-            owner,
-            this.ttlMs,
-          ),
-          // The queued try may take the lock once Redis is back, long after we gave up: free it.
-          onLate: (taken) => {
-            if (Number(taken) > 0) this.release(key, owner).catch(() => undefined);
-          },
-        }),
-      );
+      let fence: number;
+      try {
+        fence = Number(
+          await bounded({
+            redis,
+            what: `the lock "${key}"`,
+            ms: Math.min(this.commandTimeoutMs, Math.max(left, floor)),
+            command: redis.eval(
+              ACQUIRE,
+              2,
+              this.lockKey(key),
+              `${this.prefix}:fence:${key}`,
+              owner,
+              this.ttlMs,
+            ),
+            // The queued try may take the lock once Redis is back, long after we gave up: free it.
+            onLate: (taken) => {
+              if (Number(taken) > 0) this.release(key, owner).catch(() => undefined);
+            },
+          }),
+        );
+      } catch (err) {
+        // Redis answered before and the lock was taken then: a slow last try does not change that.
+        if (answered && isRedisUnavailable(err) && performance.now() >= deadline) throw this.timeout(key);
+        throw err;
+      }
+      answered = true;
       if (fence > 0) {
         const lease = new RedisLease({
           key,
@@ -139,11 +160,7 @@ export class RedisLock implements Lock {
         this.options.onLease?.('acquired', key);
         return lease;
       }
-      if (performance.now() >= deadline) {
-        throw new LockTimeoutError(
-          `could not take the lock "${key}" within ${this.waitMs} ms: another vahub process holds it`,
-        );
-      }
+      if (performance.now() >= deadline) throw this.timeout(key);
       const wait = Math.min(pause + Math.random() * pause, deadline - performance.now());
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, wait)));
       pause = Math.min(pause * 2, 200);
