@@ -4,8 +4,11 @@ import {
   MemoryLock,
   MemoryTokenStore,
   type OAuthTokenSet,
+  type RefreshIntent,
   refreshLeadMs,
   TokenManager,
+  type TokenManagerOptions,
+  type TokenStore,
   tokenLockKey,
 } from './index.js';
 
@@ -89,6 +92,20 @@ describe('TokenManager', () => {
   });
 });
 
+/** A manager of grant `g` on `store`, with a lock of its own unless given one. */
+function managerOf(
+  store: TokenStore,
+  options: Partial<TokenManagerOptions> & Pick<TokenManagerOptions, 'refresh'>,
+): TokenManager {
+  return new TokenManager({ provider: 'xero', key: 'g', store, lock: new MemoryLock(), ...options });
+}
+
+/** Record that another holder sent a refresh of `g` and has not recorded its answer. */
+async function markRefreshing(store: TokenStore, intent: RefreshIntent): Promise<string | null> {
+  const before = await store.read('g');
+  return store.replace('g', { ifRevision: before!.revision, token: before!.token, refreshing: intent });
+}
+
 describe('refresh lead', () => {
   it('is the configured lead, capped at a quarter of the lifetime when the lifetime is known', () => {
     expect(refreshLeadMs({ expiresAt: NOW + 1_800_000 }, 300_000)).toBe(300_000);
@@ -102,11 +119,7 @@ describe('refresh lead', () => {
     const store = new MemoryTokenStore();
     await store.set('g', { accessToken: 'a1', refreshToken: 'r1', issuedAt: NOW, expiresAt: NOW + 2_000 });
     let calls = 0;
-    const m = new TokenManager({
-      provider: 'xero',
-      key: 'g',
-      store,
-      lock: new MemoryLock(),
+    const m = managerOf(store, {
       now: () => clock,
       refresh: async () => {
         calls += 1;
@@ -131,10 +144,7 @@ describe('TokenManager under the lock', () => {
     const lock = new MemoryLock();
     await store.set('g', { accessToken: 'a1', refreshToken: 'r1', expiresAt: NOW - 1 });
     let calls = 0;
-    const m = new TokenManager({
-      provider: 'xero',
-      key: 'g',
-      store,
+    const m = managerOf(store, {
       lock,
       now: () => clock,
       refresh: async () => {
@@ -165,22 +175,11 @@ describe('TokenManager under the lock', () => {
   it('waits for a refresh another holder sent and has not recorded yet, instead of spending its token again', async () => {
     const store = new MemoryTokenStore();
     await store.set('g', { accessToken: 'a1', refreshToken: 'r1', expiresAt: Date.now() - 1 });
-    const before = await store.read('g');
-    const intent = { fence: 999, until: Date.now() + 20_000 };
-    const marked = await store.replace('g', {
-      ifRevision: before!.revision,
-      token: before!.token,
-      refreshing: intent,
-    });
+    const marked = await markRefreshing(store, { fence: 999, until: Date.now() + 20_000 });
     const events: string[] = [];
-    let calls = 0;
-    const m = new TokenManager({
-      provider: 'xero',
-      key: 'g',
-      store,
-      lock: new MemoryLock(),
+    const m = managerOf(store, {
       refresh: async () => {
-        calls += 1;
+        events.push('refresh');
         throw new Error('must not be called');
       },
       log: (e) => {
@@ -196,7 +195,6 @@ describe('TokenManager under the lock', () => {
       },
     });
     expect(await m.accessToken()).toBe('a2');
-    expect(calls).toBe(0);
     expect(events).toEqual(['token.waiting_for_other_refresh']);
   });
 
@@ -204,18 +202,9 @@ describe('TokenManager under the lock', () => {
     let clock = NOW;
     const store = new MemoryTokenStore();
     await store.set('g', { accessToken: 'a1', refreshToken: 'r1', expiresAt: NOW - 1 });
-    const before = await store.read('g');
-    await store.replace('g', {
-      ifRevision: before!.revision,
-      token: before!.token,
-      refreshing: { fence: 999, until: NOW + 1_000 },
-    });
+    await markRefreshing(store, { fence: 999, until: NOW + 1_000 });
     const seen: string[] = [];
-    const m = new TokenManager({
-      provider: 'xero',
-      key: 'g',
-      store,
-      lock: new MemoryLock(),
+    const m = managerOf(store, {
       now: () => clock,
       sleep: async (ms) => {
         clock += ms;

@@ -104,7 +104,7 @@ export class TokenManager {
   }
 
   /** Whether `token` can be handed out without refreshing: it expires later than its refresh lead. */
-  fresh(token: OAuthTokenSet): boolean {
+  private fresh(token: OAuthTokenSet): boolean {
     return token.expiresAt - this.now() > refreshLeadMs(token, this.refreshAheadMs);
   }
 

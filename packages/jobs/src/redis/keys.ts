@@ -6,7 +6,3 @@
  */
 export const VAHUB_PREFIX = '{vahub}';
 
-/** `prefix:part:part…`, the one way vahub names its Redis keys. */
-export function redisKey(prefix: string, ...parts: string[]): string {
-  return [prefix, ...parts].join(':');
-}
