@@ -5,4 +5,3 @@
  * to BullMQ as `prefix` and to the stores as `prefix`; a custom prefix should keep a `{…}` tag.
  */
 export const VAHUB_PREFIX = '{vahub}';
-
