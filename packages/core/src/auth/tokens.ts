@@ -136,10 +136,15 @@ export class TokenManager {
     return outcome !== 'failed';
   }
 
-  /** A refreshed token not yet in the store: saved now if it can be, else used from memory while valid. */
+  /**
+   * A refreshed token not yet in the store. While fresh it is handed out at once (the background
+   * writes go on); near its expiry it is written first if it can be, and used while still valid if not.
+   */
   private async heldToken(): Promise<OAuthTokenSet | null> {
     const unsaved = this.unsaved;
-    if (!unsaved || (await this.flush())) return null;
+    if (!unsaved) return null;
+    if (this.fresh(unsaved.token)) return unsaved.token;
+    if (await this.flush()) return null;
     return unsaved.token.expiresAt > this.now() ? unsaved.token : null;
   }
 
