@@ -137,7 +137,7 @@ async function scenario(options: ScenarioOptions): Promise<Outcome> {
 
 // Four children compile the connector graph with tsx; on a machine busy with other test files that
 // alone can take most of a minute.
-describe('Xero refresh across processes', { timeout: STARTUP_MS + 60_000 }, () => {
+describe('Xero refresh across processes', { timeout: STARTUP_MS + 90_000 }, () => {
   it(`${PROCESSES} processes × ${CALLERS_EACH} callers with an expired token: one refresh, no invalid_grant`, async () => {
     const { reports, granted, store, contactId } = await scenario({ lockKind: 'redis' });
     expect(reports.flatMap((r) => r.errors)).toEqual([]);
