@@ -25,12 +25,15 @@ export function describeRedis(redis: Redis): string {
 
 const CHECK = 'check that Redis is running and reachable at the URL vahub is configured with (REDIS_URL)';
 
-export interface BoundedInput<T> {
-  redis: Redis;
+/** How long a store waits for one Redis command before giving up. */
+export const DEFAULT_REDIS_TIMEOUT_MS = 5_000;
+
+export interface BoundedOptions<T> {
+  ms: number;
   /** What the command was for, e.g. `GET vahub:token:xero`. */
   what: string;
-  ms: number;
-  command: Promise<T>;
+  /** The client, to name it in the error (address and connection state). */
+  redis?: Redis;
   /**
    * Called with the answer if it comes after the caller gave up. ioredis keeps an unsent command in
    * its offline queue (`maxRetriesPerRequest: null`, as BullMQ requires) and sends it once Redis is
@@ -42,40 +45,37 @@ export interface BoundedInput<T> {
 /**
  * Wait for a Redis command at most `ms`. With `maxRetriesPerRequest: null` ioredis waits forever
  * for a Redis that is down; every wait of the stores goes through here so none can hang a job.
- * A Redis error reply (WRONGTYPE, OOM…) is passed on as it is; a lost connection becomes a
- * `RedisUnavailableError`.
+ * A Redis error reply (WRONGTYPE, OOM…) is passed on as it is; a lost connection or no answer in
+ * time becomes a retryable `RedisUnavailableError`.
  */
-export async function bounded<T>(input: BoundedInput<T>): Promise<T> {
-  const { redis, what, ms } = input;
+export async function bounded<T>(command: Promise<T>, options: BoundedOptions<T>): Promise<T> {
+  const { what, ms } = options;
+  const where = options.redis ? ` (${describeRedis(options.redis)})` : '';
   let timer: NodeJS.Timeout | undefined;
   let gaveUp = false;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       gaveUp = true;
-      reject(
-        new RedisUnavailableError(
-          `Redis did not answer ${what} within ${ms} ms (${describeRedis(redis)}): ${CHECK}`,
-        ),
-      );
+      reject(new RedisUnavailableError(`Redis did not answer ${what} within ${ms} ms${where}: ${CHECK}`));
     }, ms);
   });
-  const command = input.command.then(
+  const answer = command.then(
     (value) => {
-      if (gaveUp) input.onLate?.(value);
+      if (gaveUp) options.onLate?.(value);
       return value;
     },
     (err: unknown) => {
       if ((err as { name?: unknown } | null)?.name === 'ReplyError') throw err;
       throw new RedisUnavailableError(
-        `Redis ${what} failed (${describeRedis(redis)}): ${(err as Error)?.message ?? String(err)}; ${CHECK}`,
+        `Redis ${what} failed${where}: ${(err as Error)?.message ?? String(err)}; ${CHECK}`,
         { cause: err },
       );
     },
   );
   // The losing side of the race must not surface as an unhandled rejection.
-  command.catch(() => undefined);
+  answer.catch(() => undefined);
   try {
-    return await Promise.race([command, timeout]);
+    return await Promise.race([answer, timeout]);
   } finally {
     clearTimeout(timer);
   }

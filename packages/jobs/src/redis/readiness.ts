@@ -1,6 +1,6 @@
 import { VahubError } from '@vahub/core';
 import type { Redis } from 'ioredis';
-import { bounded, describeRedis } from './bounded.js';
+import { bounded, DEFAULT_REDIS_TIMEOUT_MS, describeRedis } from './bounded.js';
 
 /** What vahub needs to know about a Redis before it trusts it with queues, locks and tokens. */
 export interface RedisReadiness {
@@ -40,11 +40,10 @@ function infoFields(text: string): Map<string, string> {
 async function configValue(redis: Redis, name: string, ms: number): Promise<string | null> {
   // Managed services (ElastiCache, Memorystore…) may refuse CONFIG: then the value is unknown.
   try {
-    const reply = (await bounded({
+    const reply = (await bounded(redis.config('GET', name), {
       redis,
       what: `CONFIG GET ${name}`,
       ms,
-      command: redis.config('GET', name),
     })) as string[];
     return reply[1] ?? null;
   } catch {
@@ -57,8 +56,8 @@ export async function inspectRedis(
   redis: Redis,
   options: { timeoutMs?: number } = {},
 ): Promise<RedisReadiness> {
-  const ms = options.timeoutMs ?? 5_000;
-  const info = infoFields(await bounded({ redis, what: 'INFO', ms, command: redis.info() }));
+  const ms = options.timeoutMs ?? DEFAULT_REDIS_TIMEOUT_MS;
+  const info = infoFields(await bounded(redis.info(), { redis, what: 'INFO', ms }));
   const number = (name: string) => {
     const value = info.get(name);
     return value === undefined ? null : Number(value);

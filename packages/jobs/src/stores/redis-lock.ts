@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { type Lease, type Lock, VahubError } from '@vahub/core';
 import type { Redis } from 'ioredis';
-import { bounded, isRedisUnavailable } from '../redis/bounded.js';
+import { bounded, DEFAULT_REDIS_TIMEOUT_MS, isRedisUnavailable } from '../redis/bounded.js';
 import { VAHUB_PREFIX } from '../redis/keys.js';
 import { type LeaseEvent, RedisLease } from './redis-lease.js';
 
@@ -66,7 +66,7 @@ export class RedisLock implements Lock {
     this.prefix = options.prefix ?? VAHUB_PREFIX;
     this.ttlMs = options.ttlMs ?? 30_000;
     this.waitMs = options.waitMs ?? 60_000;
-    this.commandTimeoutMs = options.commandTimeoutMs ?? 5_000;
+    this.commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_REDIS_TIMEOUT_MS;
   }
 
   async withLock<T>(key: string, fn: (lease: Lease) => Promise<T>): Promise<T> {
@@ -94,11 +94,10 @@ export class RedisLock implements Lock {
   private release(key: string, owner: string): Promise<unknown> {
     const { redis } = this.options;
     const lockKey = this.lockKey(key);
-    return bounded({
+    return bounded(redis.eval(RELEASE, 1, lockKey, owner), {
       redis,
       what: `the release of lock "${key}"`,
       ms: this.commandTimeoutMs,
-      command: redis.eval(RELEASE, 1, lockKey, owner),
     });
   }
 
@@ -115,23 +114,18 @@ export class RedisLock implements Lock {
       let fence: number;
       try {
         fence = Number(
-          await bounded({
-            redis,
-            what: `the lock "${key}"`,
-            ms: Math.min(this.commandTimeoutMs, Math.max(left, floor)),
-            command: redis.eval(
-              ACQUIRE,
-              2,
-              this.lockKey(key),
-              `${this.prefix}:fence:${key}`,
-              owner,
-              this.ttlMs,
-            ),
-            // The queued try may take the lock once Redis is back, long after we gave up: free it.
-            onLate: (taken) => {
-              if (Number(taken) > 0) this.release(key, owner).catch(() => undefined);
+          await bounded(
+            redis.eval(ACQUIRE, 2, this.lockKey(key), `${this.prefix}:fence:${key}`, owner, this.ttlMs),
+            {
+              redis,
+              what: `the lock "${key}"`,
+              ms: Math.min(this.commandTimeoutMs, Math.max(left, floor)),
+              // The queued try may take the lock once Redis is back, long after we gave up: free it.
+              onLate: (taken) => {
+                if (Number(taken) > 0) this.release(key, owner).catch(() => undefined);
+              },
             },
-          }),
+          ),
         );
       } catch (err) {
         // Redis answered before and the lock was taken then: a slow last try does not change that.
@@ -149,11 +143,10 @@ export class RedisLock implements Lock {
           onLease: this.options.onLease,
           renew: async (ms) =>
             Number(
-              await bounded({
+              await bounded(redis.eval(RENEW, 1, this.lockKey(key), owner, String(this.ttlMs)), {
                 redis,
                 what: `the renewal of lock "${key}"`,
                 ms,
-                command: redis.eval(RENEW, 1, this.lockKey(key), owner, String(this.ttlMs)),
               }),
             ) === 1,
         });

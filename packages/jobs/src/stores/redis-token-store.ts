@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { OAuthTokenSet, RefreshIntent, TokenRecord, TokenStore } from '@vahub/core';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { bounded } from '../redis/bounded.js';
+import { bounded, DEFAULT_REDIS_TIMEOUT_MS } from '../redis/bounded.js';
 import { VAHUB_PREFIX } from '../redis/keys.js';
 import { assertStrongKey, decrypt, encrypt, SealedSecretError } from './encryption.js';
 
@@ -55,7 +55,7 @@ export class RedisTokenStore implements TokenStore {
   constructor(private readonly options: RedisTokenStoreOptions) {
     assertStrongKey(options.key);
     this.prefix = `${options.prefix ?? VAHUB_PREFIX}:token:`;
-    this.timeoutMs = options.commandTimeoutMs ?? 5_000;
+    this.timeoutMs = options.commandTimeoutMs ?? DEFAULT_REDIS_TIMEOUT_MS;
   }
 
   async get(name: string): Promise<OAuthTokenSet | null> {
@@ -94,7 +94,7 @@ export class RedisTokenStore implements TokenStore {
   }
 
   private run<T>(what: string, command: Promise<T>): Promise<T> {
-    return bounded({ redis: this.options.redis, what, ms: this.timeoutMs, command });
+    return bounded(command, { redis: this.options.redis, what, ms: this.timeoutMs });
   }
 
   private seal(redisKey: string, token: OAuthTokenSet, refreshing: RefreshIntent | null): string {
