@@ -14,6 +14,16 @@ export interface OAuthTokenSet {
 }
 
 /**
+ * How long before expiry a token is refreshed: `refreshAheadMs`, but never more than a quarter of
+ * the token's lifetime, so a short-lived token is used for most of its life instead of being
+ * "about to expire" from the start. A token without `issuedAt` has an unknown lifetime: the full lead.
+ */
+export function refreshLeadMs(token: Pick<OAuthTokenSet, 'expiresAt' | 'issuedAt'>, refreshAheadMs: number) {
+  if (token.issuedAt === undefined) return refreshAheadMs;
+  return Math.max(0, Math.min(refreshAheadMs, Math.floor((token.expiresAt - token.issuedAt) / 4)));
+}
+
+/**
  * A refresh that was sent to the vendor and has not been answered or recorded yet. Any other
  * refresher waits for it (up to `until`) instead of spending the same refresh token again, which a
  * vendor that rotates refresh tokens (Xero) would answer by killing the grant.

@@ -1,7 +1,8 @@
 import { type Provider, ReconnectRequiredError, VahubError } from '../errors/errors.js';
 import { redact, registerSecret } from '../errors/redact.js';
 import { isLeaseLost, type Lease, type Lock } from './lock.js';
-import type { OAuthTokenSet, TokenRecord, TokenStore } from './token-store.js';
+import type { TokenEvent, TokenEventBody } from './token-events.js';
+import { type OAuthTokenSet, refreshLeadMs, type TokenRecord, type TokenStore } from './token-store.js';
 import { UnsavedToken } from './unsaved-token.js';
 
 /**
@@ -11,27 +12,6 @@ import { UnsavedToken } from './unsaved-token.js';
 export function tokenLockKey(key: string): string {
   return `token-refresh:${key}`;
 }
-
-/**
- * How long before expiry a token is refreshed: `refreshAheadMs`, but never more than a quarter of
- * the token's lifetime, so a short-lived token is used for most of its life instead of being
- * "about to expire" from the start. A token without `issuedAt` has an unknown lifetime: the full lead.
- */
-export function refreshLeadMs(token: Pick<OAuthTokenSet, 'expiresAt' | 'issuedAt'>, refreshAheadMs: number) {
-  if (token.issuedAt === undefined) return refreshAheadMs;
-  return Math.max(0, Math.min(refreshAheadMs, Math.floor((token.expiresAt - token.issuedAt) / 4)));
-}
-
-type TokenEventBody =
-  | { event: 'token.refreshed'; fence: number }
-  | { event: 'token.waiting_for_other_refresh'; fence: number; untilMs: number }
-  | { event: 'token.lease_lost'; beforeVendorCall: boolean }
-  | { event: 'token.save_failed'; attempt: number; retryInMs: number | null; error: string }
-  | { event: 'token.saved_late' }
-  | { event: 'token.superseded' };
-
-/** One structured event of the token manager, for logs. Never carries a token. */
-export type TokenEvent = { provider: Provider; key: string } & TokenEventBody;
 
 export interface TokenManagerOptions {
   provider: Provider;
