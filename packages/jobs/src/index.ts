@@ -1,1 +1,2 @@
+export * from './redis/index.js';
 export * from './stores/index.js';

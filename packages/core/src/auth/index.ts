@@ -1,1 +1,4 @@
+export * from './lock.js';
+export * from './token-events.js';
+export * from './token-store.js';
 export * from './tokens.js';

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { isReconnectRequired, ReconnectRequiredError } from '../errors/errors.js';
-import { MemoryLock, MemoryTokenStore, type OAuthTokenSet, TokenManager } from './tokens.js';
+import {
+  MemoryLock,
+  MemoryTokenStore,
+  type OAuthTokenSet,
+  type RefreshIntent,
+  refreshLeadMs,
+  TokenManager,
+  type TokenManagerOptions,
+  type TokenStore,
+  tokenLockKey,
+} from './index.js';
 
 const NOW = 1_800_000_000_000;
 
@@ -79,5 +89,142 @@ describe('TokenManager', () => {
       throw new ReconnectRequiredError({ provider: 'xero', operation: 'refreshToken' });
     });
     await expect(revoked.make().accessToken()).rejects.toThrow(/vahub connect xero/);
+  });
+});
+
+/** A manager of grant `g` on `store`, with a lock of its own unless given one. */
+function managerOf(
+  store: TokenStore,
+  options: Partial<TokenManagerOptions> & Pick<TokenManagerOptions, 'refresh'>,
+): TokenManager {
+  return new TokenManager({ provider: 'xero', key: 'g', store, lock: new MemoryLock(), ...options });
+}
+
+/** Record that another holder sent a refresh of `g` and has not recorded its answer. */
+async function markRefreshing(store: TokenStore, intent: RefreshIntent): Promise<string | null> {
+  const before = await store.read('g');
+  return store.replace('g', { ifRevision: before!.revision, token: before!.token, refreshing: intent });
+}
+
+describe('refresh lead', () => {
+  it('is the configured lead, capped at a quarter of the lifetime when the lifetime is known', () => {
+    expect(refreshLeadMs({ expiresAt: NOW + 1_800_000 }, 300_000)).toBe(300_000);
+    expect(refreshLeadMs({ issuedAt: NOW, expiresAt: NOW + 1_800_000 }, 300_000)).toBe(300_000);
+    expect(refreshLeadMs({ issuedAt: NOW, expiresAt: NOW + 2_000 }, 300_000)).toBe(500);
+    expect(refreshLeadMs({ issuedAt: NOW, expiresAt: NOW - 1 }, 300_000)).toBe(0);
+  });
+
+  it('a 2-second token is used for most of its life, then refreshed once, and the new one is stamped', async () => {
+    let clock = NOW;
+    const store = new MemoryTokenStore();
+    await store.set('g', { accessToken: 'a1', refreshToken: 'r1', issuedAt: NOW, expiresAt: NOW + 2_000 });
+    let calls = 0;
+    const m = managerOf(store, {
+      now: () => clock,
+      refresh: async () => {
+        calls += 1;
+        return { accessToken: 'a2', refreshToken: 'r2', expiresAt: clock + 2_000 };
+      },
+    });
+    clock = NOW + 1_400;
+    expect(await m.accessToken()).toBe('a1');
+    expect(calls).toBe(0);
+    clock = NOW + 1_600;
+    expect(await m.accessToken()).toBe('a2');
+    expect(await m.accessToken()).toBe('a2');
+    expect(calls).toBe(1);
+    expect(await store.get('g')).toMatchObject({ issuedAt: NOW + 1_600, expiresAt: NOW + 3_600 });
+  });
+});
+
+describe('TokenManager under the lock', () => {
+  it('takes a token stored since the caller looked as is, even inside its lead', async () => {
+    let clock = NOW;
+    const store = new MemoryTokenStore();
+    const lock = new MemoryLock();
+    await store.set('g', { accessToken: 'a1', refreshToken: 'r1', expiresAt: NOW - 1 });
+    let calls = 0;
+    const m = managerOf(store, {
+      lock,
+      now: () => clock,
+      refresh: async () => {
+        calls += 1;
+        return { accessToken: 'mine', refreshToken: 'r-mine', expiresAt: clock + 2_000 };
+      },
+    });
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const otherProcess = lock.withLock(tokenLockKey('g'), async () => {
+      await released;
+      await store.set('g', { accessToken: 'a2', refreshToken: 'r2', issuedAt: NOW, expiresAt: NOW + 2_000 });
+      // The caller waited for the lock long enough that a2 is now inside its own lead.
+      clock = NOW + 1_700;
+    });
+    const token = m.accessToken();
+    // The memory store does no I/O: after one turn of the event loop the caller has read a1 and is
+    // queued on the lock.
+    await new Promise((resolve) => setImmediate(resolve));
+    release();
+    await otherProcess;
+    expect(await token).toBe('a2');
+    expect(calls).toBe(0);
+  });
+
+  it('waits for a refresh another holder sent and has not recorded yet, instead of spending its token again', async () => {
+    const store = new MemoryTokenStore();
+    await store.set('g', { accessToken: 'a1', refreshToken: 'r1', expiresAt: Date.now() - 1 });
+    const marked = await markRefreshing(store, { fence: 999, until: Date.now() + 20_000 });
+    const events: string[] = [];
+    const m = managerOf(store, {
+      refresh: async () => {
+        events.push('refresh');
+        throw new Error('must not be called');
+      },
+      log: (e) => {
+        events.push(e.event);
+        // The other holder's answer lands while this one waits.
+        if (e.event === 'token.waiting_for_other_refresh') {
+          void store.replace('g', {
+            ifRevision: marked,
+            token: { accessToken: 'a2', refreshToken: 'r2', expiresAt: Date.now() + 60_000 },
+            refreshing: null,
+          });
+        }
+      },
+    });
+    expect(await m.accessToken()).toBe('a2');
+    expect(events).toEqual(['token.waiting_for_other_refresh']);
+  });
+
+  it('counts an intent unanswered past its window as lost, and refreshes with the same token', async () => {
+    let clock = NOW;
+    const store = new MemoryTokenStore();
+    await store.set('g', { accessToken: 'a1', refreshToken: 'r1', expiresAt: NOW - 1 });
+    await markRefreshing(store, { fence: 999, until: NOW + 1_000 });
+    const seen: string[] = [];
+    const m = managerOf(store, {
+      now: () => clock,
+      sleep: async (ms) => {
+        clock += ms;
+      },
+      refresh: async (rt) => {
+        seen.push(rt);
+        return { accessToken: 'a2', refreshToken: 'r2', expiresAt: clock + 3_600_000 };
+      },
+    });
+    expect(await m.accessToken()).toBe('a2');
+    expect(seen).toEqual(['r1']);
+    expect(clock).toBeGreaterThanOrEqual(NOW + 1_000);
+    expect(await store.read('g')).toMatchObject({ refreshing: null, token: { refreshToken: 'r2' } });
+  });
+
+  it('withdraws its intent when the vendor call fails, so the next refresher does not wait', async () => {
+    const { store, make } = setup({ accessToken: 'a1', refreshToken: 'r1', expiresAt: NOW - 1 }, async () => {
+      throw new Error('token endpoint unreachable');
+    });
+    await expect(make().accessToken()).rejects.toThrow(/unreachable/);
+    expect((await store.read('g'))?.refreshing).toBeNull();
   });
 });

@@ -1,0 +1,82 @@
+import { VahubError } from '@vahub/core';
+import type { Redis } from 'ioredis';
+
+/**
+ * Redis did not answer in time or could not be reached. Retryable: nothing was decided, and the job
+ * can run again once Redis is back. The message names the Redis and what to check.
+ */
+export class RedisUnavailableError extends VahubError {
+  override name = 'RedisUnavailableError';
+  readonly retryable = true;
+}
+
+export function isRedisUnavailable(err: unknown): err is RedisUnavailableError {
+  return (
+    err instanceof RedisUnavailableError ||
+    (typeof err === 'object' && err !== null && (err as { name?: unknown }).name === 'RedisUnavailableError')
+  );
+}
+
+/** Where the client points and how its connection is, for error messages (never a password). */
+export function describeRedis(redis: Redis): string {
+  const { host, port, path } = redis.options;
+  return `${path ?? `${host ?? '127.0.0.1'}:${port ?? 6379}`}, connection ${redis.status}`;
+}
+
+const CHECK = 'check that Redis is running and reachable at the URL vahub is configured with (REDIS_URL)';
+
+/** How long a store waits for one Redis command before giving up. */
+export const DEFAULT_REDIS_TIMEOUT_MS = 5_000;
+
+export interface BoundedOptions<T> {
+  ms: number;
+  /** What the command was for, e.g. `GET vahub:token:xero`. */
+  what: string;
+  /** The client, to name it in the error (address and connection state). */
+  redis?: Redis;
+  /**
+   * Called with the answer if it comes after the caller gave up. ioredis keeps an unsent command in
+   * its offline queue (`maxRetriesPerRequest: null`, as BullMQ requires) and sends it once Redis is
+   * back, so a command that gave up may still take effect later: this is where to undo it.
+   */
+  onLate?: (value: T) => void;
+}
+
+/**
+ * Wait for a Redis command at most `ms`. With `maxRetriesPerRequest: null` ioredis waits forever
+ * for a Redis that is down; every wait of the stores goes through here so none can hang a job.
+ * A Redis error reply (WRONGTYPE, OOM…) is passed on as it is; a lost connection or no answer in
+ * time becomes a retryable `RedisUnavailableError`.
+ */
+export async function bounded<T>(command: Promise<T>, options: BoundedOptions<T>): Promise<T> {
+  const { what, ms } = options;
+  const where = options.redis ? ` (${describeRedis(options.redis)})` : '';
+  let timer: NodeJS.Timeout | undefined;
+  let gaveUp = false;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      gaveUp = true;
+      reject(new RedisUnavailableError(`Redis did not answer ${what} within ${ms} ms${where}: ${CHECK}`));
+    }, ms);
+  });
+  const answer = command.then(
+    (value) => {
+      if (gaveUp) options.onLate?.(value);
+      return value;
+    },
+    (err: unknown) => {
+      if ((err as { name?: unknown } | null)?.name === 'ReplyError') throw err;
+      throw new RedisUnavailableError(
+        `Redis ${what} failed${where}: ${(err as Error)?.message ?? String(err)}; ${CHECK}`,
+        { cause: err },
+      );
+    },
+  );
+  // The losing side of the race must not surface as an unhandled rejection.
+  answer.catch(() => undefined);
+  try {
+    return await Promise.race([answer, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,3 @@
+export * from './bounded.js';
+export * from './keys.js';
+export * from './readiness.js';
