@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import type { Lock, TokenStore } from '../auth/tokens.js';
+import type { Lock } from '../auth/lock.js';
+import type { TokenStore } from '../auth/token-store.js';
 import type { CalendarConfig, ClientConfig, VaConfig } from '../config/schema.js';
 import type { CalendarPort, InvoiceSink, TaskSource, TimeSource } from '../domain/ports.js';
 import type { ConfigIssue } from '../errors/errors.js';
