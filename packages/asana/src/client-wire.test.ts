@@ -1,9 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { type ConnectorError, isConnectorError, MemoryLogger } from '@vahub/core';
+import { MemoryLogger } from '@vahub/core';
 import { type FakeRequest, type FakeResponse, FakeServer } from '@vahub/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AsanaClient } from './client.js';
+import { failure } from './testing/failure.js';
 import { startWorld, type World } from './testing/scenario.js';
 
 /** What the pipeline does on the wire, for the Asana SDK on it, against the fake and bare servers. */
@@ -23,15 +24,6 @@ afterEach(async () => {
 });
 
 const noSleep = { sleep: async () => undefined };
-
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  const err = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!isConnectorError(err)) throw new Error(`expected a ConnectorError, got ${String(err)}`);
-  return err;
-}
 
 /** Every call the client makes, by operation, with the path it reads (the fake's gids filled in). */
 function calls(client: AsanaClient) {

@@ -1,8 +1,9 @@
 import { inspect } from 'node:util';
-import { ConnectorError, isConnectorError, type RetryOptions } from '@vahub/core';
+import { ConnectorError, type RetryOptions } from '@vahub/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RequestBudget } from './budget.js';
 import { AsanaClient } from './client.js';
+import { failure } from './testing/failure.js';
 import { startWorld, type World } from './testing/scenario.js';
 
 let world: World;
@@ -20,15 +21,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await world.fake.stop();
 });
-
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  const err = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!isConnectorError(err)) throw new Error(`expected a ConnectorError, got ${String(err)}`);
-  return err;
-}
 
 function everythingSaid(err: ConnectorError): string {
   return [
