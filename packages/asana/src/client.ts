@@ -1,19 +1,6 @@
-import { createHash } from 'node:crypto';
-import {
-  type AccessTokenProvider,
-  bearerAuth,
-  type CallOptions,
-  ConnectorError,
-  HttpPipeline,
-  type Logger,
-  type RateLimiter,
-  ReconnectRequiredError,
-  type RetryOptions,
-} from '@vahub/core';
-import { EventsApi, ProjectsApi, TasksApi, UsersApi, WebhooksApi } from 'asana';
+import { ConnectorError } from '@vahub/core';
 import { z } from 'zod';
-import { type BudgetReport, RequestBudget } from './budget.js';
-import { ASANA_ENDPOINTS, ASANA_TOKEN_ENV } from './config.js';
+import { AsanaCalls } from './calls.js';
 import {
   type AsanaTask,
   type AsanaWebhook,
@@ -27,29 +14,8 @@ import {
   taskPage,
   webhookPage,
 } from './schemas.js';
-import { PipelineApiClient } from './sdk-client.js';
 
-export interface AsanaClientOptions {
-  /**
-   * A personal access token, a provider of OAuth access tokens (core's `TokenManager`), or null when
-   * none is configured: then every call fails with a `ReconnectRequiredError` naming `ASANA_TOKEN`.
-   */
-  token: string | AccessTokenProvider | null;
-  /** `endpoints.asana.api`. @defaultValue https://app.asana.com/api/1.0 */
-  baseUrl?: string;
-  /** The shared limiter (the jobs package's). @defaultValue a `RequestBudget` of 150 requests per minute */
-  limiter?: RateLimiter;
-  logger?: Logger;
-  /** Bounds each exchange, body included. @defaultValue 30_000 */
-  timeoutMs?: number;
-  /** Changes to core's retry policy (tests pass a `sleep` that records instead of waiting). */
-  retry?: RetryOptions;
-  /** Page size for listings, 1–100 (Asana's bounds). @defaultValue 100 */
-  pageSize?: number;
-  /** A listing longer than this many pages is refused rather than read forever. @defaultValue 200 */
-  maxPages?: number;
-  now?: () => number;
-}
+export type { AsanaClientOptions } from './calls.js';
 
 /** One read of `/events`: a page of events, or word that the token expired (412) with a fresh one. */
 export type EventsRead =
@@ -69,110 +35,11 @@ const WEBHOOK_FIELDS =
 const one = <S extends z.ZodType>(schema: S) => z.object({ data: schema });
 const deleted = z.object({ data: z.object({}) });
 
-/** The SDK resolves `{data, response}`: `data` is the answer's JSON (`returnType` is `Blob`). */
-type SdkAnswer = { data: unknown };
-
 /**
  * Asana through the official SDK on vahub's pipeline: the calls vahub needs, each a named operation
  * whose answer is checked with zod, every failure a `ConnectorError` that never carries the token.
  */
-export class AsanaClient {
-  readonly pipeline: HttpPipeline;
-  private readonly apis: {
-    tasks: TasksApi;
-    events: EventsApi;
-    webhooks: WebhooksApi;
-    projects: ProjectsApi;
-    users: UsersApi;
-  };
-  private readonly hasToken: boolean;
-  /** What the limiter counts this token's requests by: a hash, never the token. */
-  private readonly limitKey: string;
-  private readonly limiter: RateLimiter;
-  private readonly pageSize: number;
-  private readonly maxPages: number;
-
-  constructor(options: AsanaClientOptions) {
-    this.pageSize = options.pageSize ?? 100;
-    this.maxPages = options.maxPages ?? 200;
-    if (!Number.isInteger(this.pageSize) || this.pageSize < 1 || this.pageSize > 100) {
-      throw new RangeError(`pageSize must be 1–100 (Asana's limit), got ${this.pageSize}`);
-    }
-    const token = options.token;
-    this.hasToken = token !== null && token !== '';
-    this.limitKey =
-      typeof token === 'string'
-        ? `token:${createHash('sha256').update(token).digest('hex').slice(0, 16)}`
-        : 'oauth';
-    this.limiter = options.limiter ?? new RequestBudget({ now: options.now });
-    this.pipeline = new HttpPipeline({
-      provider: 'asana',
-      ...(token ? { auth: bearerAuth(token) } : {}),
-      logger: options.logger,
-      timeoutMs: options.timeoutMs,
-      retry: options.retry,
-      limiter: this.limiter,
-      now: options.now,
-    });
-    const sdk = new PipelineApiClient(this.pipeline, options.baseUrl ?? ASANA_ENDPOINTS.api);
-    this.apis = {
-      tasks: new TasksApi(sdk),
-      events: new EventsApi(sdk),
-      webhooks: new WebhooksApi(sdk),
-      projects: new ProjectsApi(sdk),
-      users: new UsersApi(sdk),
-    };
-  }
-
-  /** What is left of this token's in-process budget; null when a shared limiter counts instead. */
-  budget(): BudgetReport | null {
-    return this.limiter instanceof RequestBudget ? this.limiter.report(this.limitKey) : null;
-  }
-
-  /** One operation through the pipeline, its answer read with `schema`. */
-  private async read<S extends z.ZodType>(
-    operation: string,
-    request: () => Promise<SdkAnswer>,
-    schema: S,
-    options: Omit<CallOptions<S>, 'schema'> = {},
-  ): Promise<z.output<S>> {
-    this.requireToken(operation);
-    const answer = await this.pipeline.call(operation, request, {
-      ...options,
-      schema,
-      limitKey: this.limitKey,
-    });
-    // The pipeline checked this shape already; parsing again gives its output (defaults, transforms).
-    return schema.parse(answer.data);
-  }
-
-  /** As `read`, but a status in `handle` comes back as `{ok: false}` with the answer's JSON. */
-  private async attempt<S extends z.ZodType>(
-    operation: string,
-    request: () => Promise<SdkAnswer>,
-    schema: S,
-    handle: readonly number[],
-  ): Promise<{ ok: true; value: z.output<S> } | { ok: false; json: unknown; error: ConnectorError }> {
-    this.requireToken(operation);
-    const result = await this.pipeline.attempt(
-      operation,
-      request,
-      { schema, limitKey: this.limitKey },
-      handle,
-    );
-    if (!result.ok) return { ok: false, json: result.json, error: result.error };
-    return { ok: true, value: schema.parse(result.value.data) };
-  }
-
-  private requireToken(operation: string): void {
-    if (this.hasToken) return;
-    throw new ReconnectRequiredError({
-      provider: 'asana',
-      operation,
-      message: `no Asana token is configured: set ${ASANA_TOKEN_ENV} to a personal access token of the VA's Asana account (or reference one as auth.asana.token in the config)`,
-    });
-  }
-
+export class AsanaClient extends AsanaCalls {
   /** The user the token belongs to: the VA. */
   async me(): Promise<{ gid: string; name: string | null }> {
     const { data } = await this.read(
@@ -209,11 +76,9 @@ export class AsanaClient {
     }
   }
 
-  private async readAllTaskPages(projectId: string): Promise<AsanaTask[]> {
+  private readAllTaskPages(projectId: string): Promise<AsanaTask[]> {
     const op = 'listProjectTasks';
-    const byGid = new Map<string, AsanaTask>();
-    let offset: string | undefined;
-    for (let page = 0; page < this.maxPages; page++) {
+    return this.allPages(op, `tasks in project ${projectId}`, async (offset) => {
       const query = {
         completed_since: 'now',
         limit: this.pageSize,
@@ -229,11 +94,31 @@ export class AsanaClient {
       // Only a request with an offset may come back as a handled 400. The same listing's first page
       // was accepted, so the offset is what Asana refused: it expired (Asana's message is not a contract).
       if (!res.ok) throw new ExpiredOffset(res.error);
-      for (const task of res.value.data) byGid.set(task.gid, task);
-      offset = res.value.next_page?.offset;
+      return res.value;
+    });
+  }
+
+  /** Every page of a listing, following `next_page.offset`, up to `maxPages`. */
+  private async allPages<T extends { gid: string }>(
+    operation: string,
+    what: string,
+    page: (offset: string | undefined) => Promise<{ data: T[]; next_page?: { offset: string } | null }>,
+  ): Promise<T[]> {
+    const byGid = new Map<string, T>();
+    let offset: string | undefined;
+    for (let n = 0; n < this.maxPages; n++) {
+      const body = await page(offset);
+      for (const item of body.data) byGid.set(item.gid, item);
+      offset = body.next_page?.offset;
       if (!offset) return [...byGid.values()];
     }
-    throw tooManyPages(op, `more than ${this.maxPages} pages of tasks in project ${projectId}`);
+    throw new ConnectorError({
+      provider: 'asana',
+      operation,
+      code: 'unexpected_response',
+      retryable: false,
+      message: `more than ${this.maxPages} pages of ${what}`,
+    });
   }
 
   /** One read of a resource's events since `sync` (none: the first read, which Asana answers with 412). */
@@ -301,25 +186,15 @@ export class AsanaClient {
   async listWebhooks(projectId: string): Promise<AsanaWebhook[]> {
     const op = 'listWebhooks';
     const workspace = await this.getProjectWorkspace(projectId);
-    const out: AsanaWebhook[] = [];
-    let offset: string | undefined;
-    for (let page = 0; page < this.maxPages; page++) {
+    return this.allPages(op, 'webhooks', (offset) => {
       const query = {
         resource: projectId,
         limit: this.pageSize,
         opt_fields: WEBHOOK_FIELDS,
         ...(offset ? { offset } : {}),
       };
-      const body = await this.read(
-        op,
-        () => this.apis.webhooks.getWebhooksWithHttpInfo(workspace, query),
-        webhookPage,
-      );
-      out.push(...body.data);
-      offset = body.next_page?.offset;
-      if (!offset) return out;
-    }
-    throw tooManyPages(op, `more than ${this.maxPages} pages of webhooks`);
+      return this.read(op, () => this.apis.webhooks.getWebhooksWithHttpInfo(workspace, query), webhookPage);
+    });
   }
 
   /** Delete a webhook; false if it was already gone. */
@@ -332,16 +207,6 @@ export class AsanaClient {
     );
     return res.ok;
   }
-}
-
-function tooManyPages(operation: string, message: string): ConnectorError {
-  return new ConnectorError({
-    provider: 'asana',
-    operation,
-    code: 'unexpected_response',
-    retryable: false,
-    message,
-  });
 }
 
 class ExpiredOffset extends Error {
