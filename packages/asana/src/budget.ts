@@ -1,6 +1,6 @@
-import { ConnectorError } from '@vahub/core';
+import { ConnectorError, type LimitRequest, type RateLimiter } from '@vahub/core';
 
-/** What is left of the per-token request budget, for the caller to pace itself (or to log). */
+/** What is left of one token's request budget, for the caller to pace itself (or to log). */
 export interface BudgetReport {
   limit: number;
   windowMs: number;
@@ -12,7 +12,8 @@ export interface BudgetReport {
 
 export interface RequestBudgetOptions {
   /**
-   * Requests allowed per window. Asana allows 150/min per token on free plans, 1,500 on paid ones.
+   * Requests allowed per window and key (a token). Asana allows 150/min per token on free plans,
+   * 1,500 on paid ones.
    * @defaultValue 150
    */
   limit?: number;
@@ -23,16 +24,17 @@ export interface RequestBudgetOptions {
 }
 
 /**
- * A sliding-window count of the requests one token made in this process. It is a guard, not the
- * limiter: the shared one (across workers) lives in the jobs package. When the window is full it
- * refuses before sending anything, with a retryable error saying how long to wait, because a 429
- * from Asana costs as much as a success.
+ * Asana's per-token limit as a core `RateLimiter`, counted in this process: a sliding window of the
+ * requests each key (a token's hash) made. The connector uses it when no shared limiter (the jobs
+ * package's, in Redis) is handed in. A full window refuses _before_ sending, because a 429 from
+ * Asana costs as much as a success: the refusal is a retryable `rate_limited` error carrying the wait,
+ * which the pipeline sits out when it is short and hands to the job queue when it is long.
  */
-export class RequestBudget {
+export class RequestBudget implements RateLimiter {
   readonly limit: number;
   readonly windowMs: number;
   private readonly now: () => number;
-  private readonly stamps: number[] = [];
+  private readonly stamps = new Map<string, number[]>();
 
   constructor(options: RequestBudgetOptions = {}) {
     this.limit = options.limit ?? 150;
@@ -41,37 +43,47 @@ export class RequestBudget {
     if (!Number.isInteger(this.limit) || this.limit < 1) throw new RangeError('budget limit must be >= 1');
   }
 
-  private prune(at: number): void {
-    while (this.stamps.length > 0 && (this.stamps[0] ?? 0) <= at - this.windowMs) this.stamps.shift();
+  async acquire(request: LimitRequest): Promise<() => void> {
+    this.take(request);
+    return () => undefined;
   }
 
-  report(): BudgetReport {
-    const at = this.now();
-    this.prune(at);
-    const oldest = this.stamps[0];
-    return {
-      limit: this.limit,
-      windowMs: this.windowMs,
-      used: this.stamps.length,
-      remaining: this.limit - this.stamps.length,
-      resetInMs: oldest === undefined ? 0 : Math.max(0, oldest + this.windowMs - at),
-    };
-  }
-
-  /** Count one request, or throw a retryable `rate_limited` error if the window is full. */
-  take(operation: string): BudgetReport {
-    const before = this.report();
+  /** Count one request, or throw a retryable `rate_limited` error if the key's window is full. */
+  take(request: Pick<LimitRequest, 'key' | 'operation'> & { provider?: string }): BudgetReport {
+    const before = this.report(request.key);
     if (before.remaining <= 0) {
       throw new ConnectorError({
-        provider: 'asana',
-        operation,
+        provider: request.provider ?? 'asana',
+        operation: request.operation,
         code: 'rate_limited',
         retryable: true,
         retryAfterMs: before.resetInMs,
         message: `client-side budget of ${this.limit} requests per ${this.windowMs / 1000} s is used up`,
       });
     }
-    this.stamps.push(this.now());
-    return this.report();
+    this.stamps.set(request.key, [...this.window(request.key), this.now()]);
+    return this.report(request.key);
+  }
+
+  report(key = 'default'): BudgetReport {
+    const stamps = this.window(key);
+    const oldest = stamps[0];
+    return {
+      limit: this.limit,
+      windowMs: this.windowMs,
+      used: stamps.length,
+      remaining: this.limit - stamps.length,
+      resetInMs: oldest === undefined ? 0 : Math.max(0, oldest + this.windowMs - this.now()),
+    };
+  }
+
+  /** The key's stamps still inside the window. */
+  private window(key: string): number[] {
+    const at = this.now();
+    const stamps = this.stamps.get(key) ?? [];
+    while (stamps.length > 0 && (stamps[0] ?? 0) <= at - this.windowMs) stamps.shift();
+    if (stamps.length === 0) this.stamps.delete(key);
+    else this.stamps.set(key, stamps);
+    return stamps;
   }
 }

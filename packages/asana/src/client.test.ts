@@ -1,29 +1,26 @@
 import { inspect } from 'node:util';
-import { ConnectorError, isConnectorError, withRetry } from '@vahub/core';
+import { ConnectorError, type RetryOptions } from '@vahub/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RequestBudget } from './budget.js';
 import { AsanaClient } from './client.js';
+import { failure } from './testing/failure.js';
 import { startWorld, type World } from './testing/scenario.js';
 
 let world: World;
 let client: AsanaClient;
+/** Every wait the pipeline would have slept, recorded instead of spent. */
+let waits: number[];
+let fast: RetryOptions;
 
 beforeEach(async () => {
   world = await startWorld();
-  client = new AsanaClient({ token: world.vaToken, baseUrl: world.apiUrl });
+  waits = [];
+  fast = { sleep: async (ms) => void waits.push(ms) };
+  client = new AsanaClient({ token: world.vaToken, baseUrl: world.apiUrl, retry: fast });
 });
 afterEach(async () => {
   await world.fake.stop();
 });
-
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  const err = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!isConnectorError(err)) throw new Error(`expected a ConnectorError, got ${String(err)}`);
-  return err;
-}
 
 function everythingSaid(err: ConnectorError): string {
   return [
@@ -44,7 +41,7 @@ describe('AsanaClient over the real SDK, against the fake', () => {
   });
 
   it('keeps two clients with different tokens apart (no global ApiClient)', async () => {
-    const other = new AsanaClient({ token: world.colleague.token, baseUrl: world.apiUrl });
+    const other = new AsanaClient({ token: world.colleague.token, baseUrl: world.apiUrl, retry: fast });
     const [a, b] = await Promise.all([client.me(), other.me()]);
     expect(a.gid).toBe(world.va.gid);
     expect(b.gid).toBe(world.colleague.gid);
@@ -76,7 +73,7 @@ describe('AsanaClient over the real SDK, against the fake', () => {
   });
 
   it('lists every incomplete task of a project across pages of `limit` with offset tokens', async () => {
-    const paged = new AsanaClient({ token: world.vaToken, baseUrl: world.apiUrl, pageSize: 3 });
+    const paged = new AsanaClient({ token: world.vaToken, baseUrl: world.apiUrl, pageSize: 3, retry: fast });
     const made = Array.from({ length: 10 }, (_, i) =>
       world.fake.createTask({ name: `task ${i}`, projects: [world.koala.gid], assignee: world.va.gid }),
     );
@@ -93,7 +90,7 @@ describe('AsanaClient over the real SDK, against the fake', () => {
   });
 
   it('starts a listing over once when its offset expires half-way', async () => {
-    const paged = new AsanaClient({ token: world.vaToken, baseUrl: world.apiUrl, pageSize: 2 });
+    const paged = new AsanaClient({ token: world.vaToken, baseUrl: world.apiUrl, pageSize: 2, retry: fast });
     for (let i = 0; i < 5; i++) world.fake.createTask({ name: `t${i}`, projects: [world.koala.gid] });
     let expired = false;
     world.fake.server.on('request', (r: { query: Record<string, string> }) => {
@@ -110,7 +107,7 @@ describe('AsanaClient over the real SDK, against the fake', () => {
   });
 
   it('gives up with the 400 when offsets keep expiring (one restart, no loop)', async () => {
-    const paged = new AsanaClient({ token: world.vaToken, baseUrl: world.apiUrl, pageSize: 2 });
+    const paged = new AsanaClient({ token: world.vaToken, baseUrl: world.apiUrl, pageSize: 2, retry: fast });
     for (let i = 0; i < 5; i++) world.fake.createTask({ name: `t${i}`, projects: [world.koala.gid] });
     world.fake.server.on('request', () => world.fake.expireOffsets());
     const err = await failure(paged.listIncompleteTasks(world.koala.gid));
@@ -166,7 +163,7 @@ describe('AsanaClient over the real SDK, against the fake', () => {
 describe('failures', () => {
   it('a refused token: ConnectorError with operation and status, the token nowhere in it', async () => {
     const token = '2/1209/secret-token-that-must-not-leak';
-    const bad = new AsanaClient({ token, baseUrl: world.apiUrl });
+    const bad = new AsanaClient({ token, baseUrl: world.apiUrl, retry: fast });
     const err = await failure(bad.getTask('123'));
     expect(err).toBeInstanceOf(ConnectorError);
     expect(err).toMatchObject({ provider: 'asana', operation: 'getTask', status: 401, retryable: false });
@@ -177,41 +174,46 @@ describe('failures', () => {
     expect(everythingSaid(err)).not.toContain('secret-token');
   });
 
-  it('a 429 carries Retry-After; withRetry waits exactly that and then succeeds', async () => {
-    world.fake.server.faults.next({ status: 429, retryAfterSeconds: 1 });
+  it('a 429 is waited out for exactly its Retry-After, without using an attempt, and then succeeds', async () => {
+    world.fake.server.faults.next({ status: 429, retryAfterSeconds: 2 });
+    const me = await client.me();
+    expect(me.gid).toBe(world.va.gid);
+    expect(waits).toEqual([2000]);
+    expect(world.fake.server.requestsTo('GET', '/api/1.0/users/me').map((r) => r.status)).toEqual([429, 200]);
+  });
+
+  it('a 429 asking for longer than a call may block goes to the caller, carrying Retry-After', async () => {
+    world.fake.server.faults.next({ status: 429, retryAfterSeconds: 120 });
     const err = await failure(client.me());
     expect(err).toMatchObject({
       operation: 'getMe',
       status: 429,
       code: 'rate_limited',
       retryable: true,
-      retryAfterMs: 1000,
+      retryAfterMs: 120_000,
     });
+    expect(waits).toEqual([]);
     expect(everythingSaid(err)).not.toContain(world.vaToken);
-
-    world.fake.server.faults.next({ status: 429, retryAfterSeconds: 2 });
-    const waits: number[] = [];
-    const me = await withRetry(() => client.me(), { sleep: async (ms) => void waits.push(ms) });
-    expect(me.gid).toBe(world.va.gid);
-    expect(waits).toEqual([2000]);
-    expect(world.fake.server.requestsTo('GET', '/api/1.0/users/me').map((r) => r.status)).toEqual([
-      429, 429, 200,
-    ]);
   });
 
-  it('5xx is retryable and retried by the caller with backoff; it gives up after its attempts', async () => {
+  it('5xx is retried with full-jitter backoff; it gives up after its attempts', async () => {
     world.fake.server.faults.next({ status: 503, times: 2 });
-    const waits: number[] = [];
-    const me = await withRetry(() => client.me(), {
-      sleep: async (ms) => void waits.push(ms),
-      random: () => 0.5,
-      baseDelayMs: 100,
+    const jittered = new AsanaClient({
+      token: world.vaToken,
+      baseUrl: world.apiUrl,
+      retry: { ...fast, random: () => 0.5, baseDelayMs: 100 },
     });
+    const me = await jittered.me();
     expect(me.gid).toBe(world.va.gid);
-    expect(waits).toEqual([75, 150]);
+    expect(waits).toEqual([50, 100]);
 
     world.fake.server.faults.next({ status: 500, times: 10 });
-    const err = await failure(withRetry(() => client.me(), { attempts: 3, sleep: async () => undefined }));
+    const three = new AsanaClient({
+      token: world.vaToken,
+      baseUrl: world.apiUrl,
+      retry: { ...fast, attempts: 3 },
+    });
+    const err = await failure(three.me());
     expect(err).toMatchObject({ status: 500, code: 'unavailable', retryable: true, operation: 'getMe' });
     expect(
       world.fake.server.requestsTo('GET', '/api/1.0/users/me').filter((r) => r.status === 500),
@@ -219,11 +221,10 @@ describe('failures', () => {
   });
 
   it('a 404 on something other than a task read is a not_found error, not retried', async () => {
-    const err = await failure(
-      withRetry(() => client.getProjectWorkspace('404404'), { sleep: async () => undefined }),
-    );
+    const err = await failure(client.getProjectWorkspace('404404'));
     expect(err).toMatchObject({ operation: 'getProject', status: 404, code: 'not_found', retryable: false });
     expect(err.message).toContain('Unknown object');
+    expect(world.fake.server.requestsTo('GET', '/api/1.0/projects/404404')).toHaveLength(1);
   });
 
   it('no server: a retryable network error', async () => {
@@ -233,16 +234,28 @@ describe('failures', () => {
     world = await startWorld();
   });
 
-  it('an answer of the wrong shape is an unexpected_response error, not a crash in a mapper', async () => {
-    world.fake.server.faults.next({ status: 200, json: { data: { gid: 42 } } });
-    const err = await failure(client.me());
-    expect(err).toMatchObject({ operation: 'getMe', code: 'unexpected_response', retryable: false });
+  it('an answer of the wrong shape is a retryable unexpected_response error, not a crash in a mapper', async () => {
+    world.fake.server.faults.next({ status: 200, json: { data: { gid: 42 } }, times: 2 });
+    const twice = new AsanaClient({
+      token: world.vaToken,
+      baseUrl: world.apiUrl,
+      retry: { ...fast, attempts: 2 },
+    });
+    const err = await failure(twice.me());
+    expect(err).toMatchObject({ operation: 'getMe', code: 'unexpected_response', retryable: true });
+    expect(err.message).toContain('data.gid');
   });
 
   it('the budget refuses before sending once the window is used up, and reports what is left', async () => {
     let now = 1_000_000;
     const budget = new RequestBudget({ limit: 2, windowMs: 60_000, now: () => now });
-    const tight = new AsanaClient({ token: world.vaToken, baseUrl: world.apiUrl, budget });
+    // A wait of 50 s is longer than this client may block: the refusal reaches the caller.
+    const tight = new AsanaClient({
+      token: world.vaToken,
+      baseUrl: world.apiUrl,
+      limiter: budget,
+      retry: { ...fast, maxWaitMs: 10_000 },
+    });
     await tight.me();
     expect(tight.budget()).toMatchObject({ limit: 2, used: 1, remaining: 1, resetInMs: 60_000 });
     now += 10_000;
@@ -260,21 +273,45 @@ describe('failures', () => {
     await tight.me();
   });
 
+  it('a short wait for the budget is sat out in the call (the clock moves with the wait)', async () => {
+    let now = 0;
+    const budget = new RequestBudget({ limit: 1, windowMs: 1_000, now: () => now });
+    const paced = new AsanaClient({
+      token: world.vaToken,
+      baseUrl: world.apiUrl,
+      limiter: budget,
+      retry: {
+        sleep: async (ms) => {
+          waits.push(ms);
+          now += ms;
+        },
+      },
+    });
+    await paced.me();
+    now += 400;
+    await paced.me();
+    expect(waits).toEqual([600]);
+    expect(world.fake.server.requestsTo('GET', '/api/1.0/users/me')).toHaveLength(2);
+  });
+
   it('an OAuth token provider is asked again after a 401, once', async () => {
+    // As core's TokenManager behaves: a refresh stores the new token, which `accessToken` then hands out.
     const handedOut: string[] = [];
+    let current = 'expired-access-token';
     const tokens = {
       accessToken: async () => {
-        handedOut.push('expired');
-        return 'expired-access-token';
+        handedOut.push(current === world.vaToken ? 'fresh' : 'expired');
+        return current;
       },
       refreshAfterRejection: async (rejected: string) => {
         handedOut.push(`refresh after ${rejected}`);
-        return world.vaToken;
+        current = world.vaToken;
+        return current;
       },
     };
-    const oauth = new AsanaClient({ token: tokens, baseUrl: world.apiUrl });
+    const oauth = new AsanaClient({ token: tokens, baseUrl: world.apiUrl, retry: fast });
     expect((await oauth.me()).gid).toBe(world.va.gid);
-    expect(handedOut).toEqual(['expired', 'refresh after expired-access-token']);
+    expect(handedOut).toEqual(['expired', 'refresh after expired-access-token', 'fresh']);
     const auth = world.fake.server.requestsTo('GET', '/api/1.0/users/me').map((r) => r.headers.authorization);
     expect(auth).toEqual(['Bearer expired-access-token', `Bearer ${world.vaToken}`]);
   });

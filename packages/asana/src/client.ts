@@ -1,6 +1,6 @@
-import type { z } from 'zod';
-import type { BudgetReport } from './budget.js';
-import { unexpectedResponse } from './errors.js';
+import { ConnectorError } from '@vahub/core';
+import { z } from 'zod';
+import { AsanaCalls } from './calls.js';
 import {
   type AsanaTask,
   type AsanaWebhook,
@@ -14,14 +14,8 @@ import {
   taskPage,
   webhookPage,
 } from './schemas.js';
-import { Transport, type TransportOptions } from './transport.js';
 
-export interface AsanaClientOptions extends TransportOptions {
-  /** Page size for listings, 1–100 (Asana's bounds). @defaultValue 100 */
-  pageSize?: number;
-  /** A listing longer than this many pages is refused rather than read forever. @defaultValue 200 */
-  maxPages?: number;
-}
+export type { AsanaClientOptions } from './calls.js';
 
 /** One read of `/events`: a page of events, or word that the token expired (412) with a fresh one. */
 export type EventsRead =
@@ -38,53 +32,33 @@ export interface WebhookFilter {
 const WEBHOOK_FIELDS =
   'active,resource,resource.name,target,created_at,last_success_at,last_failure_at,last_failure_content';
 
-function parse<S extends z.ZodType>(schema: S, body: unknown, operation: string): z.output<S> {
-  const result = schema.safeParse(body);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  throw unexpectedResponse(operation, `${issue?.path.join('.') || '(body)'}: ${issue?.message ?? 'invalid'}`);
-}
+const one = <S extends z.ZodType>(schema: S) => z.object({ data: schema });
+const deleted = z.object({ data: z.object({}) });
 
-/** Asana over the official SDK: the calls vahub needs, checked with zod, failures as `ConnectorError`. */
-export class AsanaClient {
-  private readonly transport: Transport;
-  private readonly pageSize: number;
-  private readonly maxPages: number;
-
-  constructor(options: AsanaClientOptions) {
-    this.transport = new Transport(options);
-    this.pageSize = options.pageSize ?? 100;
-    this.maxPages = options.maxPages ?? 200;
-    if (!Number.isInteger(this.pageSize) || this.pageSize < 1 || this.pageSize > 100) {
-      throw new RangeError(`pageSize must be 1–100 (Asana's limit), got ${this.pageSize}`);
-    }
-  }
-
-  /** What is left of this token's request budget. */
-  budget(): BudgetReport {
-    return this.transport.budgetReport();
-  }
-
+/**
+ * Asana through the official SDK on vahub's pipeline: the calls vahub needs, each a named operation
+ * whose answer is checked with zod, every failure a `ConnectorError` that never carries the token.
+ */
+export class AsanaClient extends AsanaCalls {
   /** The user the token belongs to: the VA. */
   async me(): Promise<{ gid: string; name: string | null }> {
-    const op = 'getMe';
-    const res = await this.transport.send(op, (a) =>
-      a.users.getUserWithHttpInfo('me', { opt_fields: 'name' }),
+    const { data } = await this.read(
+      'getMe',
+      () => this.apis.users.getUserWithHttpInfo('me', { opt_fields: 'name' }),
+      one(asanaUser),
     );
-    const user = parse(asanaUser, (res.body as { data?: unknown } | undefined)?.data, op);
-    return { gid: user.gid, name: user.name ?? null };
+    return { gid: data.gid, name: data.name ?? null };
   }
 
   /** A task with the fields vahub maps; null if it no longer exists (404). */
   async getTask(taskId: string): Promise<AsanaTask | null> {
-    const op = 'getTask';
-    const res = await this.transport.send(
-      op,
-      (a) => a.tasks.getTaskWithHttpInfo(taskId, { opt_fields: TASK_FIELDS.join(',') }),
+    const result = await this.attempt(
+      'getTask',
+      () => this.apis.tasks.getTaskWithHttpInfo(taskId, { opt_fields: TASK_FIELDS.join(',') }),
+      one(asanaTask),
       [404],
     );
-    if (!res.ok) return null;
-    return parse(asanaTask, (res.body as { data?: unknown } | undefined)?.data, op);
+    return result.ok ? result.value.data : null;
   }
 
   /**
@@ -102,71 +76,109 @@ export class AsanaClient {
     }
   }
 
-  private async readAllTaskPages(projectId: string): Promise<AsanaTask[]> {
+  private readAllTaskPages(projectId: string): Promise<AsanaTask[]> {
     const op = 'listProjectTasks';
-    const byGid = new Map<string, AsanaTask>();
-    let offset: string | undefined;
-    for (let page = 0; page < this.maxPages; page++) {
+    return this.allPages(op, `tasks in project ${projectId}`, async (offset) => {
       const query = {
         completed_since: 'now',
         limit: this.pageSize,
         opt_fields: TASK_FIELDS.join(','),
         ...(offset ? { offset } : {}),
       };
-      const res = await this.transport.send(
+      const res = await this.attempt(
         op,
-        (a) => a.tasks.getTasksForProjectWithHttpInfo(projectId, query),
+        () => this.apis.tasks.getTasksForProjectWithHttpInfo(projectId, query),
+        taskPage,
         offset ? [400] : [],
       );
       // Only a request with an offset may come back as a handled 400. The same listing's first page
       // was accepted, so the offset is what Asana refused: it expired (Asana's message is not a contract).
       if (!res.ok) throw new ExpiredOffset(res.error);
-      const body = parse(taskPage, res.body, op);
-      for (const task of body.data) byGid.set(task.gid, task);
+      return res.value;
+    });
+  }
+
+  /** Every page of a listing, following `next_page.offset`, up to `maxPages`. */
+  private async allPages<T extends { gid: string }>(
+    operation: string,
+    what: string,
+    page: (offset: string | undefined) => Promise<{ data: T[]; next_page?: { offset: string } | null }>,
+  ): Promise<T[]> {
+    const byGid = new Map<string, T>();
+    let offset: string | undefined;
+    for (let n = 0; n < this.maxPages; n++) {
+      const body = await page(offset);
+      for (const item of body.data) byGid.set(item.gid, item);
       offset = body.next_page?.offset;
       if (!offset) return [...byGid.values()];
     }
-    throw unexpectedResponse(op, `more than ${this.maxPages} pages of tasks in project ${projectId}`);
+    throw new ConnectorError({
+      provider: 'asana',
+      operation,
+      code: 'unexpected_response',
+      retryable: false,
+      message: `more than ${this.maxPages} pages of ${what}`,
+    });
   }
 
   /** One read of a resource's events since `sync` (none: the first read, which Asana answers with 412). */
   async readEvents(resource: string, sync: string | null): Promise<EventsRead> {
     const op = 'readEvents';
-    const res = await this.transport.send(
+    const res = await this.attempt(
       op,
-      (a) => a.events.getEventsWithHttpInfo(resource, sync ? { sync } : {}),
+      () => this.apis.events.getEventsWithHttpInfo(resource, sync ? { sync } : {}),
+      eventsPage,
       [412],
     );
-    if (!res.ok) return { kind: 'expired', sync: parse(expiredSync, res.body, op).sync };
-    const body = parse(eventsPage, res.body, op);
-    return { kind: 'events', events: body.data, sync: body.sync, hasMore: body.has_more };
+    if (res.ok) {
+      const body = res.value;
+      return { kind: 'events', events: body.data, sync: body.sync, hasMore: body.has_more };
+    }
+    const expired = expiredSync.safeParse(res.json);
+    // A 412 without a fresh token cannot be acted on: fail as the pipeline fails a shapeless answer.
+    if (!expired.success) {
+      throw new ConnectorError({
+        provider: 'asana',
+        operation: op,
+        status: 412,
+        code: 'unexpected_response',
+        retryable: true,
+        message: 'the 412 answer carried no fresh sync token',
+      });
+    }
+    return { kind: 'expired', sync: expired.data.sync };
   }
 
   async getProjectWorkspace(projectId: string): Promise<string> {
-    const op = 'getProject';
-    const res = await this.transport.send(op, (a) =>
-      a.projects.getProjectWithHttpInfo(projectId, { opt_fields: 'name,workspace' }),
+    const { data } = await this.read(
+      'getProject',
+      () => this.apis.projects.getProjectWithHttpInfo(projectId, { opt_fields: 'name,workspace' }),
+      one(asanaProject),
     );
-    return parse(asanaProject, (res.body as { data?: unknown } | undefined)?.data, op).workspace.gid;
+    return data.workspace.gid;
   }
 
   /**
    * Create a webhook. Asana performs the handshake with `target` while this call is in flight, so the
-   * receiver must be up and a pending registration open (see `registerWebhook`).
+   * receiver must be up and a pending registration open (see `registerWebhook`). Not repeated after
+   * a failure that may have been processed: a second create would be a second webhook.
    */
   async createWebhook(input: {
     resource: string;
     target: string;
     filters?: WebhookFilter[];
   }): Promise<{ webhook: AsanaWebhook; secret: string | null }> {
-    const op = 'createWebhook';
     const data = {
       resource: input.resource,
       target: input.target,
       ...(input.filters ? { filters: input.filters } : {}),
     };
-    const res = await this.transport.send(op, (a) => a.webhooks.createWebhookWithHttpInfo({ data }));
-    const body = parse(createdWebhook, res.body, op);
+    const body = await this.read(
+      'createWebhook',
+      () => this.apis.webhooks.createWebhookWithHttpInfo({ data }),
+      createdWebhook,
+      { idempotent: false },
+    );
     return { webhook: body.data, secret: body['X-Hook-Secret'] ?? null };
   }
 
@@ -174,29 +186,23 @@ export class AsanaClient {
   async listWebhooks(projectId: string): Promise<AsanaWebhook[]> {
     const op = 'listWebhooks';
     const workspace = await this.getProjectWorkspace(projectId);
-    const out: AsanaWebhook[] = [];
-    let offset: string | undefined;
-    for (let page = 0; page < this.maxPages; page++) {
+    return this.allPages(op, 'webhooks', (offset) => {
       const query = {
         resource: projectId,
         limit: this.pageSize,
         opt_fields: WEBHOOK_FIELDS,
         ...(offset ? { offset } : {}),
       };
-      const res = await this.transport.send(op, (a) => a.webhooks.getWebhooksWithHttpInfo(workspace, query));
-      const body = parse(webhookPage, res.body, op);
-      out.push(...body.data);
-      offset = body.next_page?.offset;
-      if (!offset) return out;
-    }
-    throw unexpectedResponse(op, `more than ${this.maxPages} pages of webhooks`);
+      return this.read(op, () => this.apis.webhooks.getWebhooksWithHttpInfo(workspace, query), webhookPage);
+    });
   }
 
   /** Delete a webhook; false if it was already gone. */
   async deleteWebhook(webhookId: string): Promise<boolean> {
-    const res = await this.transport.send(
+    const res = await this.attempt(
       'deleteWebhook',
-      (a) => a.webhooks.deleteWebhookWithHttpInfo(webhookId),
+      () => this.apis.webhooks.deleteWebhookWithHttpInfo(webhookId),
+      deleted,
       [404],
     );
     return res.ok;

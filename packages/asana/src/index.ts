@@ -1,7 +1,17 @@
-// @vahub/asana: core's TaskSource over the asana SDK, webhook registration, handshake and verification.
+// @vahub/asana: core's TaskSource over the asana SDK on vahub's pipeline, webhook registration,
+// handshake and verification, and the connector descriptor that builds them from the config.
 export { type BudgetReport, RequestBudget, type RequestBudgetOptions } from './budget.js';
 export { AsanaClient, type AsanaClientOptions, type EventsRead, type WebhookFilter } from './client.js';
-export { AmbiguousTaskClientError, toConnectorError } from './errors.js';
+export {
+  ASANA_ENDPOINTS,
+  ASANA_TOKEN_ENV,
+  type AsanaClientEntry,
+  type AsanaClientSection,
+  asanaClientSchema,
+  checkProjects,
+} from './config.js';
+export { decodeCursor, encodeCursor, type ProjectTokens } from './cursor.js';
+export { AsanaConnection, type AsanaContext, asanaConnector, createAsanaConnection } from './descriptor.js';
 export {
   type ClientResolution,
   dueOf,
@@ -12,9 +22,9 @@ export {
   toTaskChange,
 } from './mapping.js';
 export type { AsanaEvent, AsanaTask, AsanaWebhook, CustomFieldValue } from './schemas.js';
+export { PipelineApiClient } from './sdk-client.js';
 export { AsanaTaskSource, type AsanaTaskSourceOptions, type TaskProblem } from './task-source.js';
-export type { TokenProvider } from './transport.js';
-export { type HeaderMap, type Receipt, type ReceiveInput, receiveAsanaWebhook } from './webhooks/receive.js';
+export { AsanaWebhookReceiver, type AsanaWebhookReceiverOptions } from './webhooks/receive.js';
 export {
   type RegisteredWebhook,
   type RegisterWebhookInput,
@@ -24,15 +34,19 @@ export {
 } from './webhooks/register.js';
 export {
   type HandshakeRegistry,
-  MemoryHandshakeRegistry,
   newHookKey,
   type PendingRegistration,
+  StateHandshakeRegistry,
+  type StateHandshakeRegistryOptions,
   type WebhookSecretRecord,
   webhookTarget,
 } from './webhooks/registry.js';
 export {
+  type IdentifiedChange,
   type ParsedDelivery,
   parseAsanaDelivery,
+  type ReadDelivery,
+  readAsanaDelivery,
   type SkippedEvent,
   verifyAsanaSignature,
 } from './webhooks/verify.js';

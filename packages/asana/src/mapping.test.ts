@@ -53,28 +53,28 @@ describe('resolveClient', () => {
 
 describe('estimateMinutes', () => {
   it('reads the duration field by name (any case) or by gid', () => {
-    expect(estimateMinutes([field({ name: 'estimated TIME ', number_value: 95 })], koala)).toBe(95);
+    expect(estimateMinutes([field({ name: 'estimated TIME ', number_value: 95 })], koala.section)).toBe(95);
     const byGid = clientConfig({ id: 'x', projects: ['1'], estimateField: '777' });
     expect(
       estimateMinutes(
         [field({ gid: '500', number_value: 5 }), field({ gid: '777', name: 'Other', number_value: 40 })],
-        byGid,
+        byGid.section,
       ),
     ).toBe(40);
   });
 
   it('falls back to the default for an empty, negative, disabled, non-duration or missing field', () => {
-    expect(estimateMinutes([], koala)).toBe(60);
-    expect(estimateMinutes([field({ number_value: null })], koala)).toBe(60);
-    expect(estimateMinutes([field({ number_value: -5 })], koala)).toBe(60);
-    expect(estimateMinutes([field({ enabled: false })], koala)).toBe(60);
-    expect(estimateMinutes([field({ format: 'currency' })], koala)).toBe(60);
-    expect(estimateMinutes([field({ type: 'text', resource_subtype: 'text' })], koala)).toBe(60);
-    expect(estimateMinutes([field({ name: 'Budget' })], koala)).toBe(60);
+    expect(estimateMinutes([], koala.section)).toBe(60);
+    expect(estimateMinutes([field({ number_value: null })], koala.section)).toBe(60);
+    expect(estimateMinutes([field({ number_value: -5 })], koala.section)).toBe(60);
+    expect(estimateMinutes([field({ enabled: false })], koala.section)).toBe(60);
+    expect(estimateMinutes([field({ format: 'currency' })], koala.section)).toBe(60);
+    expect(estimateMinutes([field({ type: 'text', resource_subtype: 'text' })], koala.section)).toBe(60);
+    expect(estimateMinutes([field({ name: 'Budget' })], koala.section)).toBe(60);
   });
 
   it('rounds to whole minutes', () => {
-    expect(estimateMinutes([field({ number_value: 44.6 })], koala)).toBe(45);
+    expect(estimateMinutes([field({ number_value: 44.6 })], koala.section)).toBe(45);
   });
 });
 

@@ -1,21 +1,22 @@
 import type { ClientConfig, Task, TaskChange, TaskDue } from '@vahub/core';
+import type { AsanaClientEntry, AsanaClientSection } from './config.js';
 import type { AsanaEvent, AsanaTask, CustomFieldValue } from './schemas.js';
 
 /** Which client a task belongs to: decided by its projects, never guessed. */
 export type ClientResolution =
-  | { kind: 'one'; client: ClientConfig }
+  | { kind: 'one'; client: ClientConfig; section: AsanaClientSection }
   | { kind: 'none' }
   | { kind: 'ambiguous'; clientIds: string[] };
 
 export function resolveClient(
   projectGids: readonly string[],
-  clients: readonly ClientConfig[],
+  clients: readonly AsanaClientEntry[],
 ): ClientResolution {
-  const owners = clients.filter((c) => c.asana.projects.some((p) => projectGids.includes(p)));
+  const owners = clients.filter((c) => c.section.projects.some((p) => projectGids.includes(p)));
   const [first] = owners;
   if (first === undefined) return { kind: 'none' };
-  if (owners.length > 1) return { kind: 'ambiguous', clientIds: owners.map((c) => c.id) };
-  return { kind: 'one', client: first };
+  if (owners.length > 1) return { kind: 'ambiguous', clientIds: owners.map((c) => c.client.id) };
+  return { kind: 'one', client: first.client, section: first.section };
 }
 
 function isNumberField(field: CustomFieldValue): boolean {
@@ -27,8 +28,11 @@ function isNumberField(field: CustomFieldValue): boolean {
  * holding minutes: format `duration`, or no format reported. Anything else (a currency or percentage
  * field of that name, an empty or negative value) falls back to the client's default.
  */
-export function estimateMinutes(fields: readonly CustomFieldValue[], client: ClientConfig): number {
-  const wanted = client.asana.estimateField.trim();
+export function estimateMinutes(
+  fields: readonly CustomFieldValue[],
+  section: Pick<AsanaClientSection, 'estimateField' | 'defaultEstimateMinutes'>,
+): number {
+  const wanted = section.estimateField.trim();
   const field =
     fields.find((f) => f.gid === wanted) ??
     fields.find((f) => (f.name ?? '').trim().toLowerCase() === wanted.toLowerCase());
@@ -41,7 +45,7 @@ export function estimateMinutes(fields: readonly CustomFieldValue[], client: Cli
     typeof value === 'number' &&
     Number.isFinite(value) &&
     value >= 0;
-  return usable ? Math.round(value) : client.asana.defaultEstimateMinutes;
+  return usable ? Math.round(value) : section.defaultEstimateMinutes;
 }
 
 /** Asana instants come with any offset; vahub carries them as UTC ISO strings. */
@@ -64,7 +68,7 @@ export type TaskMapping =
 /** Map an Asana task to core's `Task` for the VA whose user gid is `vaUserGid`. */
 export function toTask(
   raw: AsanaTask,
-  ctx: { clients: readonly ClientConfig[]; vaUserGid: string },
+  ctx: { clients: readonly AsanaClientEntry[]; vaUserGid: string },
 ): TaskMapping {
   const projectGids = raw.memberships.flatMap((m) => (m.project ? [m.project.gid] : []));
   const owner = resolveClient(projectGids, ctx.clients);
@@ -78,7 +82,7 @@ export function toTask(
       name: raw.name,
       url: raw.permalink_url ?? null,
       status,
-      estimateMinutes: estimateMinutes(raw.custom_fields, owner.client),
+      estimateMinutes: estimateMinutes(raw.custom_fields, owner.section),
       remainingMinutes: null,
       due: dueOf(raw.due_at, raw.due_on),
       startOn: dueOf(raw.start_at, raw.start_on),

@@ -1,7 +1,7 @@
-import { ConfigError } from '@vahub/core';
+import { AmbiguousClientError, ConfigError } from '@vahub/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AsanaClient } from './client.js';
-import { AmbiguousTaskClientError } from './errors.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
 import { AsanaTaskSource, type TaskProblem } from './task-source.js';
 import { clientConfig, startWorld, type World } from './testing/scenario.js';
 
@@ -13,7 +13,11 @@ beforeEach(async () => {
   world = await startWorld();
   problems = [];
   source = new AsanaTaskSource({
-    client: new AsanaClient({ token: world.vaToken, baseUrl: world.apiUrl }),
+    client: new AsanaClient({
+      token: world.vaToken,
+      baseUrl: world.apiUrl,
+      retry: { sleep: async () => undefined },
+    }),
     clients: world.clients,
     onProblem: (p) => problems.push(p),
   });
@@ -90,20 +94,22 @@ describe('getTask', () => {
     expect(world.fake.server.requestsTo('GET', '/api/1.0/users/me')).toHaveLength(1);
   });
 
-  it('a task in two clients’ projects is an AmbiguousTaskClientError, never a guess', async () => {
+  it('a task in two clients’ projects is core’s AmbiguousClientError, never a guess', async () => {
     const t = world.fake.createTask({
       name: 'shared',
       projects: [world.koala.gid, world.thames.gid],
       assignee: world.va.gid,
     });
     const err = await source.getTask(t.gid).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(AmbiguousTaskClientError);
+    expect(err).toBeInstanceOf(AmbiguousClientError);
     expect(err).toMatchObject({
-      taskId: t.gid,
+      provider: 'asana',
+      operation: 'getTask',
       clientIds: ['koala-co', 'thames-studio'],
       retryable: false,
       code: 'conflict',
     });
+    expect((err as Error).message).toContain(`task ${t.gid}`);
   });
 
   it('a task in no configured project is nothing for vahub: null', async () => {
@@ -114,7 +120,7 @@ describe('getTask', () => {
 });
 
 describe('listOpenTasks', () => {
-  it('lists incomplete tasks of the project, leaves out and reports ambiguous ones', async () => {
+  it('lists incomplete tasks of the client’s project, leaves out and reports ambiguous ones', async () => {
     const a = world.fake.createTask({ name: 'a', projects: [world.koala.gid], assignee: world.va.gid });
     world.fake.createTask({
       name: 'done',
@@ -128,7 +134,7 @@ describe('listOpenTasks', () => {
       projects: [world.koala.gid],
       assignee: world.colleague.gid,
     });
-    const tasks = await source.listOpenTasks(world.koala.gid);
+    const tasks = await source.listOpenTasks('koala-co');
     expect(tasks.map((t) => [t.id, t.status])).toEqual([
       [a.gid, 'open'],
       [b.gid, 'unassigned'],
@@ -143,19 +149,48 @@ describe('listOpenTasks', () => {
     ]);
   });
 
-  it('refuses a project no client has', async () => {
-    await expect(source.listOpenTasks('999')).rejects.toMatchObject({ code: 'validation', retryable: false });
+  it('a client without Asana projects has no tasks, and nothing is asked of Asana', async () => {
+    world.fake.createTask({ name: 'a', projects: [world.koala.gid], assignee: world.va.gid });
+    expect(await source.listOpenTasks('hudson-legal')).toEqual([]);
+    expect(await source.readChanges('hudson-legal', null)).toEqual({
+      changes: [],
+      cursor: encodeCursor({}),
+      resyncNeeded: false,
+    });
+    expect(world.fake.server.requests).toEqual([]);
+  });
+
+  it('lists every project of the client, each task once', async () => {
+    const extra = world.fake.addProject({ name: 'Koala Co — events' });
+    const twoProjects = new AsanaTaskSource({
+      client: new AsanaClient({ token: world.vaToken, baseUrl: world.apiUrl }),
+      clients: [
+        clientConfig({ id: 'koala-co', projects: [world.koala.gid, extra.gid] }),
+        ...world.clients.slice(1),
+      ],
+    });
+    const a = world.fake.createTask({ name: 'a', projects: [world.koala.gid], assignee: world.va.gid });
+    const b = world.fake.createTask({ name: 'b', projects: [extra.gid], assignee: world.va.gid });
+    const both = world.fake.createTask({ name: 'both', projects: [world.koala.gid, extra.gid] });
+    world.fake.createTask({ name: 'theirs', projects: [world.thames.gid] });
+    const tasks = await twoProjects.listOpenTasks('koala-co');
+    expect(tasks.map((t) => [t.name, t.clientId]).sort()).toEqual([
+      ['a', 'koala-co'],
+      ['b', 'koala-co'],
+      ['both', 'koala-co'],
+    ]);
+    expect(new Set(tasks.map((t) => t.id))).toEqual(new Set([a.gid, b.gid, both.gid]));
   });
 });
 
-describe('readEvents', () => {
+describe('readChanges', () => {
   it('first read: a cursor and resyncNeeded; then the changes since, in order', async () => {
-    const first = await source.readEvents(world.koala.gid, null);
+    const first = await source.readChanges('koala-co', null);
     expect(first).toEqual({ changes: [], cursor: expect.any(String), resyncNeeded: true });
     const t = world.fake.createTask({ name: 'new', projects: [world.koala.gid] });
     world.fake.updateTask(t.gid, { assignee: world.va.gid });
     world.fake.removeTaskFromProject(t.gid, world.koala.gid);
-    const next = await source.readEvents(world.koala.gid, first.cursor);
+    const next = await source.readChanges('koala-co', first.cursor);
     expect(next.resyncNeeded).toBe(false);
     expect(next.changes.map((c) => [c.taskId, c.projectId, c.action])).toEqual([
       [t.gid, world.koala.gid, 'added'],
@@ -163,18 +198,18 @@ describe('readEvents', () => {
       [t.gid, world.koala.gid, 'removed'],
     ]);
     expect(next.changes.every((c) => typeof c.at === 'string')).toBe(true);
-    const quiet = await source.readEvents(world.koala.gid, next.cursor);
+    const quiet = await source.readChanges('koala-co', next.cursor);
     expect(quiet).toEqual({ changes: [], cursor: expect.any(String), resyncNeeded: false });
   });
 
   it('reads on while has_more, in one call', async () => {
     world.fake.eventsPageSize = 2;
-    const { cursor } = await source.readEvents(world.koala.gid, null);
+    const { cursor } = await source.readChanges('koala-co', null);
     const made = Array.from({ length: 5 }, (_, i) =>
       world.fake.createTask({ name: `t${i}`, projects: [world.koala.gid] }),
     );
     world.fake.deleteTask(made[0]?.gid ?? '');
-    const page = await source.readEvents(world.koala.gid, cursor);
+    const page = await source.readChanges('koala-co', cursor);
     expect(page.changes.map((c) => c.action)).toEqual([
       'added',
       'added',
@@ -189,18 +224,18 @@ describe('readEvents', () => {
   });
 
   it('an expired cursor: a fresh one and resyncNeeded (the caller re-lists)', async () => {
-    const { cursor } = await source.readEvents(world.koala.gid, null);
+    const { cursor } = await source.readChanges('koala-co', null);
     world.fake.createTask({ name: 'lost', projects: [world.koala.gid] });
     world.fake.expireSyncTokens();
-    const page = await source.readEvents(world.koala.gid, cursor);
+    const page = await source.readChanges('koala-co', cursor);
     expect(page.resyncNeeded).toBe(true);
     expect(page.cursor).not.toBe(cursor);
-    const after = await source.readEvents(world.koala.gid, page.cursor);
+    const after = await source.readChanges('koala-co', page.cursor);
     expect(after.resyncNeeded).toBe(false);
   });
 
   it('an unreadable event is reported and skipped, the rest still arrive', async () => {
-    const { cursor } = await source.readEvents(world.koala.gid, null);
+    const { cursor } = await source.readChanges('koala-co', null);
     const t = world.fake.createTask({ name: 'ok', projects: [world.koala.gid] });
     world.fake.server.faults.next({
       status: 200,
@@ -210,14 +245,60 @@ describe('readEvents', () => {
         has_more: false,
       },
     });
-    const page = await source.readEvents(world.koala.gid, cursor);
+    const page = await source.readChanges('koala-co', cursor);
     expect(page.changes).toEqual([
       { taskId: t.gid, projectId: world.koala.gid, action: 'changed', at: null },
     ]);
-    expect(page.cursor).toBe('next-sync-token');
+    expect(decodeCursor(page.cursor)).toEqual({ [world.koala.gid]: 'next-sync-token' });
     expect(problems).toEqual([
       { kind: 'unreadable_event', projectId: world.koala.gid, reason: expect.stringContaining('resource') },
     ]);
+  });
+});
+
+describe('readChanges across a client’s projects', () => {
+  let extra: { gid: string };
+  let twoProjects: AsanaTaskSource;
+  beforeEach(() => {
+    extra = world.fake.addProject({ name: 'Koala Co — events' });
+    twoProjects = new AsanaTaskSource({
+      client: new AsanaClient({ token: world.vaToken, baseUrl: world.apiUrl }),
+      clients: [clientConfig({ id: 'koala-co', projects: [world.koala.gid, extra.gid] })],
+    });
+  });
+
+  it('one cursor holds a token per project; a task change seen in two projects comes once', async () => {
+    const first = await twoProjects.readChanges('koala-co', null);
+    expect(first.resyncNeeded).toBe(true);
+    expect(Object.keys(decodeCursor(first.cursor) ?? {}).sort()).toEqual([world.koala.gid, extra.gid].sort());
+    const t = world.fake.createTask({ name: 'x', projects: [world.koala.gid, extra.gid] });
+    world.fake.updateTask(t.gid, { dueOn: '2026-12-24' });
+    const next = await twoProjects.readChanges('koala-co', first.cursor);
+    expect(next.resyncNeeded).toBe(false);
+    expect(next.changes.map((c) => [c.projectId, c.action])).toEqual([
+      [world.koala.gid, 'added'],
+      [extra.gid, 'added'],
+      [world.koala.gid, 'changed'],
+    ]);
+  });
+
+  it('one project’s expired token: its fresh one, the other’s changes, and resyncNeeded', async () => {
+    const first = await twoProjects.readChanges('koala-co', null);
+    const tokens = decodeCursor(first.cursor) ?? {};
+    const t = world.fake.createTask({ name: 'x', projects: [world.koala.gid] });
+    const stale = encodeCursor({ ...tokens, [extra.gid]: 'expired-token' });
+    const page = await twoProjects.readChanges('koala-co', stale);
+    expect(page.resyncNeeded).toBe(true);
+    expect(page.changes.map((c) => [c.taskId, c.action])).toEqual([[t.gid, 'added']]);
+    const after = decodeCursor(page.cursor) ?? {};
+    expect(after[extra.gid]).not.toBe('expired-token');
+    expect((await twoProjects.readChanges('koala-co', page.cursor)).resyncNeeded).toBe(false);
+  });
+
+  it('a cursor that is not one of ours starts afresh and asks for a resync, losing nothing', async () => {
+    expect(decodeCursor('a-raw-asana-sync-token')).toBeNull();
+    const page = await twoProjects.readChanges('koala-co', 'a-raw-asana-sync-token');
+    expect(page).toEqual({ changes: [], cursor: expect.stringMatching(/^asana1\./), resyncNeeded: true });
   });
 });
 

@@ -1,14 +1,14 @@
 import {
-  type ClientConfig,
+  AmbiguousClientError,
   ConfigError,
-  ConnectorError,
   type Task,
   type TaskChange,
-  type TaskEventsPage,
+  type TaskChangesPage,
   type TaskSource,
 } from '@vahub/core';
 import type { AsanaClient } from './client.js';
-import { AmbiguousTaskClientError } from './errors.js';
+import { type AsanaClientEntry, checkProjects } from './config.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
 import { toTask, toTaskChange } from './mapping.js';
 import { asanaEvent } from './schemas.js';
 
@@ -19,43 +19,27 @@ export type TaskProblem =
 
 export interface AsanaTaskSourceOptions {
   client: AsanaClient;
-  /** The configured clients: `clients[].asana.projects` decide whose a task is. */
-  clients: readonly ClientConfig[];
+  /** The clients with an `asana` section: their projects decide whose a task is. */
+  clients: readonly AsanaClientEntry[];
   /** Told about tasks left out of a listing and events that could not be read. */
   onProblem?: (problem: TaskProblem) => void;
-  /** Pages of events read per call before handing back a cursor (the next call continues). @defaultValue 50 */
+  /** Pages of events read per project and call before handing back a cursor (the next call continues). @defaultValue 50 */
   maxEventPages?: number;
 }
 
-/** Refuse a config where one project belongs to two clients: every task in it would be ambiguous. */
-function checkProjects(clients: readonly ClientConfig[]): void {
-  const owner = new Map<string, string>();
-  const issues = [];
-  for (const [i, client] of clients.entries()) {
-    for (const [j, project] of client.asana.projects.entries()) {
-      const other = owner.get(project);
-      if (other !== undefined && other !== client.id) {
-        issues.push({
-          path: `clients[${i}].asana.projects[${j}]`,
-          message: `project ${project} is also listed for client "${other}": a project belongs to one client`,
-        });
-      }
-      owner.set(project, client.id);
-    }
-  }
-  if (issues.length > 0) throw new ConfigError(issues);
-}
-
-/** Core's `TaskSource` over Asana. */
+/** Core's `TaskSource` over Asana: a vahub client stands for the Asana projects listed under it. */
 export class AsanaTaskSource implements TaskSource {
   private readonly client: AsanaClient;
-  private readonly clients: readonly ClientConfig[];
+  private readonly clients: readonly AsanaClientEntry[];
   private readonly onProblem: (problem: TaskProblem) => void;
   private readonly maxEventPages: number;
   private me: Promise<string> | null = null;
 
   constructor(options: AsanaTaskSourceOptions) {
-    checkProjects(options.clients);
+    const issues = checkProjects(
+      options.clients.map((c, index) => ({ index, clientId: c.client.id, section: c.section })),
+    );
+    if (issues.length > 0) throw new ConfigError(issues);
     this.client = options.client;
     this.clients = options.clients;
     this.onProblem = options.onProblem ?? (() => undefined);
@@ -79,56 +63,107 @@ export class AsanaTaskSource implements TaskSource {
     return this.me;
   }
 
+  /** The projects behind a vahub client; none for a client without an `asana` section. */
+  projectsOf(clientId: string): readonly string[] {
+    const found = this.clients.find((c) => c.client.id === clientId);
+    return found ? [...new Set(found.section.projects)] : [];
+  }
+
   /**
    * The task as vahub sees it; null when it is deleted or in none of the configured clients'
-   * projects (either way: nothing for vahub to do). In two clients' projects: `AmbiguousTaskClientError`.
+   * projects (either way: nothing for vahub to do). In two clients' projects: core's `AmbiguousClientError`.
    */
   async getTask(taskId: string): Promise<Task | null> {
     const [raw, vaUserGid] = await Promise.all([this.client.getTask(taskId), this.vaUserGid()]);
     if (!raw) return null;
     const mapped = toTask(raw, { clients: this.clients, vaUserGid });
     if (mapped.kind === 'ambiguous') {
-      throw new AmbiguousTaskClientError({ operation: 'getTask', taskId, clientIds: mapped.clientIds });
+      throw new AmbiguousClientError({
+        provider: 'asana',
+        operation: 'getTask',
+        what: `task ${taskId}`,
+        clientIds: mapped.clientIds,
+      });
     }
     return mapped.kind === 'task' ? mapped.task : null;
   }
 
-  /** The project's incomplete tasks. Tasks also in another client's project are left out and reported. */
-  async listOpenTasks(projectId: string): Promise<Task[]> {
-    if (!this.clients.some((c) => c.asana.projects.includes(projectId))) {
-      throw new ConnectorError({
-        provider: 'asana',
-        operation: 'listOpenTasks',
-        code: 'validation',
-        retryable: false,
-        message: `project ${projectId} is not configured for any client`,
-      });
-    }
-    const [raws, vaUserGid] = await Promise.all([
-      this.client.listIncompleteTasks(projectId),
+  /**
+   * The client's incomplete tasks, across all its projects, each once. Tasks also in another client's
+   * project are left out and reported. A client without Asana projects has none.
+   */
+  async listOpenTasks(clientId: string): Promise<Task[]> {
+    const projects = this.projectsOf(clientId);
+    if (projects.length === 0) return [];
+    const [vaUserGid, ...listings] = await Promise.all([
       this.vaUserGid(),
+      ...projects.map((p) => this.client.listIncompleteTasks(p)),
     ]);
-    const tasks: Task[] = [];
-    for (const raw of raws) {
-      const mapped = toTask(raw, { clients: this.clients, vaUserGid });
-      if (mapped.kind === 'task') tasks.push(mapped.task);
-      else if (mapped.kind === 'ambiguous') {
-        this.onProblem({ kind: 'ambiguous_client', taskId: raw.gid, clientIds: mapped.clientIds, projectId });
+    const tasks = new Map<string, Task>();
+    listings.forEach((raws, i) => {
+      for (const raw of raws) {
+        if (tasks.has(raw.gid)) continue;
+        const mapped = toTask(raw, { clients: this.clients, vaUserGid });
+        if (mapped.kind === 'task') tasks.set(raw.gid, mapped.task);
+        else if (mapped.kind === 'ambiguous') {
+          this.onProblem({
+            kind: 'ambiguous_client',
+            taskId: raw.gid,
+            clientIds: mapped.clientIds,
+            projectId: projects[i] ?? null,
+          });
+        }
       }
-    }
-    return tasks;
+    });
+    return [...tasks.values()];
   }
 
   /**
-   * Changes since `cursor` (null: never read). An expired or missing cursor answers with a fresh one
-   * and `resyncNeeded`; `has_more` pages are read on, up to `maxEventPages` per call.
+   * What changed in the client's projects since `cursor` (null: start from now). The cursor holds one
+   * sync token per project; a project whose token is missing or expired answers with a fresh one,
+   * and then the page says `resyncNeeded` (the caller re-lists the client's open tasks). `has_more`
+   * pages are read on, up to `maxEventPages` per project and call.
    */
-  async readEvents(projectId: string, cursor: string | null): Promise<TaskEventsPage> {
+  async readChanges(clientId: string, cursor: string | null): Promise<TaskChangesPage> {
+    const projects = this.projectsOf(clientId);
+    const known = cursor === null ? null : decodeCursor(cursor);
+    const reads = await Promise.all(projects.map((p) => this.readProject(p, known?.[p] ?? null)));
+    const tokens: Record<string, string> = {};
     const changes: TaskChange[] = [];
-    let sync = cursor;
+    /** Which project's stream told each change first. */
+    const seen = new Map<string, number>();
+    projects.forEach((project, i) => {
+      const read = reads[i];
+      if (!read) return;
+      tokens[project] = read.sync;
+      for (const change of read.changes) {
+        // An event arrives once per project stream the task is in: keep the first. A membership
+        // change names its project; any other change is the task's own, whichever stream told it.
+        const membership = change.action === 'added' || change.action === 'removed';
+        const key = JSON.stringify([
+          change.taskId,
+          change.action,
+          change.at,
+          membership ? change.projectId : null,
+        ]);
+        const first = seen.get(key);
+        if (first !== undefined && first !== i) continue;
+        seen.set(key, i);
+        changes.push(change);
+      }
+    });
+    return { changes, cursor: encodeCursor(tokens), resyncNeeded: reads.some((r) => r.expired) };
+  }
+
+  private async readProject(
+    projectId: string,
+    from: string | null,
+  ): Promise<{ sync: string; expired: boolean; changes: TaskChange[] }> {
+    const changes: TaskChange[] = [];
+    let sync = from;
     for (let page = 0; page < this.maxEventPages; page++) {
       const read = await this.client.readEvents(projectId, sync);
-      if (read.kind === 'expired') return { changes, cursor: read.sync, resyncNeeded: true };
+      if (read.kind === 'expired') return { sync: read.sync, expired: true, changes };
       for (const item of read.events) {
         const parsed = asanaEvent.safeParse(item);
         if (!parsed.success) {
@@ -144,6 +179,6 @@ export class AsanaTaskSource implements TaskSource {
       if (!read.hasMore) break;
     }
     // The loop ran at least once (maxEventPages >= 1) and either returned or stored a token.
-    return { changes, cursor: sync ?? '', resyncNeeded: false };
+    return { sync: sync ?? '', expired: false, changes };
   }
 }

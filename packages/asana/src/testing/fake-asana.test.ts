@@ -142,8 +142,8 @@ describe('webhooks', () => {
       res.end();
     };
     expect((await create({ resource: world.koala.gid, target: target.url })).status).toBe(400);
-    expect(world.fake.hub.webhooks.size).toBe(0);
-    expect(world.fake.hub.deliveries.map((d) => [d.kind, d.status])).toEqual([
+    expect(world.fake.webhooks.size).toBe(0);
+    expect(world.fake.hub.deliveries.map((d) => [d.meta.kind, d.status])).toEqual([
       ['handshake', 200],
       ['handshake', 200],
     ]);
@@ -172,8 +172,8 @@ describe('webhooks', () => {
     const t = world.fake.createTask({ name: 'x', projects: [world.koala.gid] });
     world.fake.updateTask(t.gid, { name: 'y' });
     world.fake.deleteTask(t.gid);
-    const failed = await world.fake.hub.waitForDelivery((d) => d.kind === 'events');
-    expect(failed.events.map((e) => e.action)).toEqual(['deleted']);
+    const failed = await world.fake.hub.waitForDelivery((d) => d.meta.kind === 'events');
+    expect(failed.meta.events.map((e) => e.action)).toEqual(['deleted']);
     expect(failed.status).toBe(500);
     await world.fake.hub.idle();
     const gid = (created.json.data as { gid: string }).gid;

@@ -1,9 +1,11 @@
-import { FakeServer } from '@vahub/testkit';
+import { endpointEnvName } from '@vahub/core';
+import { FakeServer, type VendorFake, type WebhookHub } from '@vahub/testkit';
+import { ASANA_TOKEN_ENV } from '../config.js';
 import { EventLog, type FakeEvent } from './event-log.js';
 import { type FakeCustomField, type FakeProject, type FakeTask, type FakeUser, WORKSPACE } from './model.js';
 import { Paginator } from './pagination.js';
 import { API_PREFIX, type FakeState, installRoutes } from './routes.js';
-import { WebhookHub } from './webhook-hub.js';
+import { type AsanaDeliveryMeta, AsanaWebhooks, type FakeWebhook } from './webhooks.js';
 
 export interface FakeAsanaOptions {
   /** The fake's clock (epoch ms): offsets and sync tokens expire against it. @defaultValue Date.now */
@@ -51,9 +53,11 @@ const FIELD_NAMES: Record<keyof TaskPatch, string> = {
  * custom fields, offset pagination, `/events` with sync tokens and 412, webhooks with a real
  * handshake and signed deliveries, plus testkit's request log and fault switches (`server.faults`).
  * Change data through the control methods (`createTask`, `updateTask`, …): they record events and
- * deliver them to webhooks, as Asana does.
+ * deliver them to webhooks, as Asana does. The first user added is the account vahub connects as:
+ * `env()` hands out its token.
  */
-export class FakeAsana {
+export class FakeAsana implements VendorFake {
+  readonly id = 'asana';
   readonly server = new FakeServer('asana');
   readonly state: FakeState;
   /** Events per `/events` answer; tests lower it to see `has_more` without 100 events. */
@@ -89,7 +93,7 @@ export class FakeAsana {
         ttlMs: options.syncTtlMs ?? 24 * 3_600_000,
         pageSize: () => this.eventsPageSize,
       }),
-      hub: new WebhookHub({ timeoutMs: options.webhookTimeoutMs ?? 10_000, nowIso }),
+      hooks: new AsanaWebhooks({ timeoutMs: options.webhookTimeoutMs ?? 10_000, nowIso }),
       apiUrl: () => this.apiUrl,
       secretInCreateResponse: () => this.secretInCreateResponse,
       nowIso,
@@ -98,23 +102,53 @@ export class FakeAsana {
     installRoutes(this.server, this.state);
   }
 
-  /** Start listening; resolves with the API base URL (what `endpoints.asana.api` should be). */
-  async start(): Promise<string> {
+  async start(): Promise<void> {
     await this.server.start();
-    return this.apiUrl;
   }
 
   async stop(): Promise<void> {
-    await this.state.hub.idle();
+    await this.hub.idle();
     await this.server.stop();
   }
 
+  /** The API base URL (what `endpoints.asana.api` should be), once started. */
   get apiUrl(): string {
     return `${this.server.url}${API_PREFIX}`;
   }
 
-  get hub(): WebhookHub {
-    return this.state.hub;
+  /**
+   * The descriptor's endpoints. The fake serves the API only: vahub connects to Asana with a personal
+   * access token, so the OAuth URLs are where Asana's would be, and answer 404 here.
+   */
+  endpoints(): Record<'api' | 'authorize' | 'token', string> {
+    return {
+      api: this.apiUrl,
+      authorize: `${this.server.url}/-/oauth_authorize`,
+      token: `${this.server.url}/-/oauth_token`,
+    };
+  }
+
+  /** `ASANA_TOKEN` (the first user's, when there is one) and every `VAHUB_ENDPOINT_ASANA_*`. */
+  env(): Record<string, string> {
+    const owner = this.state.users.values().next().value;
+    const endpoints = Object.entries(this.endpoints()).map(([name, url]) => [
+      endpointEnvName('asana', name),
+      url,
+    ]);
+    return {
+      ...(owner ? { [ASANA_TOKEN_ENV]: owner.token } : {}),
+      ...Object.fromEntries(endpoints),
+    };
+  }
+
+  /** Every handshake and delivery the fake made (testkit's hub: `deliveries`, `waitForDelivery`, `idle`). */
+  get hub(): WebhookHub<AsanaDeliveryMeta> {
+    return this.state.hooks.hub;
+  }
+
+  /** The webhooks that exist, by gid. */
+  get webhooks(): Map<string, FakeWebhook> {
+    return this.state.hooks.webhooks;
   }
 
   nextGid(): string {
@@ -169,7 +203,7 @@ export class FakeAsana {
 
   private publish(events: FakeEvent[], resources: string[]): void {
     for (const event of events) this.state.events.record(resources, event);
-    this.state.hub.deliver(events, resources);
+    this.state.hooks.deliver(events, resources);
   }
 
   private projectRef(gid: string) {
@@ -270,6 +304,6 @@ export class FakeAsana {
 
   /** Send Asana's heartbeat (a signed delivery with `events: []`) to a webhook. */
   heartbeat(webhookGid: string): void {
-    this.state.hub.heartbeat(webhookGid);
+    this.state.hooks.heartbeat(webhookGid);
   }
 }

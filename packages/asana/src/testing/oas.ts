@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { specPath } from '@vahub/testkit';
 import { Ajv, type ValidateFunction } from 'ajv';
 import formatsModule from 'ajv-formats';
 import { parse } from 'yaml';
@@ -15,13 +15,6 @@ import { parse } from 'yaml';
 type Json = Record<string, unknown>;
 
 const SPEC_ID = 'asana-oas';
-
-/** Where the vendor specs live: `VAHUB_SPECS_DIR`, else `../shared/specs` next to the checkout. */
-export function asanaSpecPath(): string {
-  const dir = process.env.VAHUB_SPECS_DIR;
-  if (dir) return `${dir.replace(/\/+$/, '')}/asana_oas.yaml`;
-  return fileURLToPath(new URL('../../../../../shared/specs/asana_oas.yaml', import.meta.url));
-}
 
 function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -112,7 +105,8 @@ export class AsanaOas {
       .sort((a, b) => b.literal - a.literal);
   }
 
-  static load(path: string = asanaSpecPath()): AsanaOas {
+  /** The spec the repository carries (testkit's `specs/asana_oas.yaml`, checked against its checksum). */
+  static load(path: string = specPath('asana_oas.yaml')): AsanaOas {
     return new AsanaOas(readFileSync(path, 'utf8'));
   }
 

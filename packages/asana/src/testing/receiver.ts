@@ -1,19 +1,21 @@
 import { EventEmitter } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { WebhookOutcome, WebhookReceiver } from '@vahub/core';
 import { within } from '@vahub/testkit';
-import { type Receipt, receiveAsanaWebhook } from '../webhooks/receive.js';
-import type { HandshakeRegistry } from '../webhooks/registry.js';
 
-/** The receiver as vahub's webhook app would run it: raw body in, `receiveAsanaWebhook`, answer out. */
+/**
+ * A connector's `WebhookReceiver` behind a node:http server, as vahub's webhook app runs it: the raw
+ * body and the last path segment in, the outcome's reply out. Every outcome is kept for assertions.
+ */
 export class Receiver extends EventEmitter {
-  readonly receipts: Receipt[] = [];
+  readonly outcomes: WebhookOutcome[] = [];
   base = '';
   /** Runs before a handshake is answered (to stage a concurrent impostor). */
   beforeHandshake: (() => Promise<void>) | null = null;
   private server: Server | null = null;
 
-  constructor(private readonly registry: HandshakeRegistry) {
+  constructor(private readonly receiver: WebhookReceiver) {
     super();
   }
 
@@ -21,37 +23,41 @@ export class Receiver extends EventEmitter {
     this.server = createServer(async (req, res) => {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
-      const hookKey = decodeURIComponent((req.url ?? '').split('/').pop() ?? '');
-      if (req.headers['x-hook-secret'] && this.beforeHandshake) {
+      const hook = decodeURIComponent((req.url ?? '').split('/').pop() ?? '') || undefined;
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+      }
+      if (headers['x-hook-secret'] && this.beforeHandshake) {
         const stage = this.beforeHandshake;
         this.beforeHandshake = null;
         await stage();
       }
-      const receipt = await receiveAsanaWebhook({
-        registry: this.registry,
-        hookKey,
-        headers: req.headers,
+      const outcome = await this.receiver.receive({
+        hook: this.receiver.hooked ? hook : undefined,
+        headers,
         rawBody: Buffer.concat(chunks),
       });
-      res.writeHead(receipt.status, receipt.kind === 'handshake' ? receipt.headers : {});
-      res.end();
-      this.receipts.push(receipt);
-      this.emit('receipt', receipt);
+      res.writeHead(outcome.reply.status, outcome.reply.headers ?? {});
+      res.end(outcome.reply.body ?? '');
+      this.outcomes.push(outcome);
+      this.emit('outcome', outcome);
     });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hooks/asana`;
+    this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/webhooks/asana`;
   }
 
-  next(predicate: (r: Receipt) => boolean, what: string): Promise<Receipt> {
-    const seen = this.receipts.find(predicate);
+  /** The first outcome (already seen or still to come) matching `predicate`, within 5 s. */
+  next(predicate: (o: WebhookOutcome) => boolean, what: string): Promise<WebhookOutcome> {
+    const seen = this.outcomes.find(predicate);
     if (seen) return Promise.resolve(seen);
-    const waiting = new Promise<Receipt>((resolve) => {
-      const listener = (r: Receipt) => {
-        if (!predicate(r)) return;
-        this.off('receipt', listener);
-        resolve(r);
+    const waiting = new Promise<WebhookOutcome>((resolve) => {
+      const listener = (o: WebhookOutcome) => {
+        if (!predicate(o)) return;
+        this.off('outcome', listener);
+        resolve(o);
       };
-      this.on('receipt', listener);
+      this.on('outcome', listener);
     });
     return within(waiting, 5000, what);
   }

@@ -1,4 +1,4 @@
-import type { FakeRequest, FakeResponse, FakeServer } from '@vahub/testkit';
+import { authGuard, type FakeRequest, type FakeResponse, type FakeServer } from '@vahub/testkit';
 import type { EventLog } from './event-log.js';
 import {
   compactTask,
@@ -14,7 +14,7 @@ import {
   userJson,
 } from './model.js';
 import type { Paginator } from './pagination.js';
-import type { FakeWebhook, FakeWebhookFilter, WebhookHub } from './webhook-hub.js';
+import type { AsanaWebhooks, FakeWebhook, FakeWebhookFilter } from './webhooks.js';
 
 /** What the routes read and change: the fake's state. */
 export interface FakeState extends Lookup {
@@ -24,7 +24,7 @@ export interface FakeState extends Lookup {
   tasks: Map<string, FakeTask>;
   paginator: Paginator;
   events: EventLog;
-  hub: WebhookHub;
+  hooks: AsanaWebhooks;
   apiUrl(): string;
   /** Asana repeats the secret in the 201 body; a test can switch that off to exercise the fallback. */
   secretInCreateResponse(): boolean;
@@ -46,25 +46,20 @@ export function asanaError(status: number, message: string): FakeResponse {
   return { status, json: { errors: [{ message, help: HELP }] } };
 }
 
-function unauthorized(): FakeResponse {
-  return asanaError(401, 'Not Authorized');
+function userOf(state: FakeState, req: FakeRequest): FakeUser | undefined {
+  const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+  return token === undefined ? undefined : [...state.users.values()].find((u) => u.token === token);
 }
 
-function userOf(state: FakeState, req: FakeRequest): FakeUser | null {
-  const header = req.headers.authorization ?? '';
-  const match = /^Bearer (.+)$/.exec(header);
-  if (!match) return null;
-  return [...state.users.values()].find((u) => u.token === match[1]) ?? null;
-}
-
-/** Wrap a handler so it answers 401 without a known bearer token, as Asana does. */
+/** Hand the route the token's user; the guard installed by `installRoutes` already refused anyone else. */
 function authed(
   state: FakeState,
   handler: (req: FakeRequest, user: FakeUser) => FakeResponse | Promise<FakeResponse>,
 ) {
   return (req: FakeRequest) => {
     const user = userOf(state, req);
-    return user ? handler(req, user) : unauthorized();
+    if (!user) throw new Error('fake asana: a route ran without the auth guard');
+    return handler(req, user);
   };
 }
 
@@ -114,6 +109,14 @@ function readFilters(value: unknown): FakeWebhookFilter[] | null {
 
 export function installRoutes(server: FakeServer, state: FakeState): void {
   const p = (path: string) => `${API_PREFIX}${path}`;
+  server.guard(
+    authGuard({
+      scheme: 'Bearer',
+      accepts: (token) => [...state.users.values()].some((u) => u.token === token),
+      refuse: () => asanaError(401, 'Not Authorized'),
+    }),
+    new RegExp(`^${API_PREFIX}/`),
+  );
   const fields = (req: FakeRequest) => req.query.get('opt_fields');
 
   server.route(
@@ -206,7 +209,7 @@ export function installRoutes(server: FakeServer, state: FakeState): void {
       if (url.hostname === 'localhost') return asanaError(403, 'target: Invalid hostname');
       const found = state.projects.get(resource) ?? state.tasks.get(resource);
       if (!found) return asanaError(404, `resource: Unknown object: ${resource}`);
-      const handshake = await state.hub.handshake(target);
+      const handshake = await state.hooks.handshake(target);
       if (!handshake.ok) {
         return asanaError(
           400,
@@ -229,7 +232,7 @@ export function installRoutes(server: FakeServer, state: FakeState): void {
         lastFailureAt: null,
         lastFailureContent: '',
       };
-      state.hub.webhooks.set(hook.gid, hook);
+      state.hooks.webhooks.set(hook.gid, hook);
       const created = project(webhookJson(hook), fields(req));
       const json = state.secretInCreateResponse()
         ? { data: created, 'X-Hook-Secret': handshake.secret }
@@ -245,7 +248,7 @@ export function installRoutes(server: FakeServer, state: FakeState): void {
       const workspace = req.query.get('workspace');
       if (!workspace) return asanaError(400, 'workspace: Missing input');
       const resource = req.query.get('resource');
-      const items = [...state.hub.webhooks.values()]
+      const items = [...state.hooks.webhooks.values()]
         .filter((h) => h.ownerGid === me.gid && (!resource || h.resource.gid === resource))
         .map((h) => project(webhookJson(h), fields(req), compactWebhook));
       return paged(state, req, items, '/webhooks');
@@ -256,7 +259,7 @@ export function installRoutes(server: FakeServer, state: FakeState): void {
     'GET',
     p('/webhooks/:webhook_gid'),
     authed(state, (req, me) => {
-      const hook = state.hub.webhooks.get(req.params.webhook_gid ?? '');
+      const hook = state.hooks.webhooks.get(req.params.webhook_gid ?? '');
       if (!hook || hook.ownerGid !== me.gid) {
         return asanaError(404, `webhook: Unknown object: ${req.params.webhook_gid}`);
       }
@@ -269,9 +272,9 @@ export function installRoutes(server: FakeServer, state: FakeState): void {
     p('/webhooks/:webhook_gid'),
     authed(state, (req, me) => {
       const gid = req.params.webhook_gid ?? '';
-      const hook = state.hub.webhooks.get(gid);
+      const hook = state.hooks.webhooks.get(gid);
       if (!hook || hook.ownerGid !== me.gid) return asanaError(404, `webhook: Unknown object: ${gid}`);
-      state.hub.webhooks.delete(gid);
+      state.hooks.webhooks.delete(gid);
       return { status: 200, json: { data: {} } };
     }),
   );

@@ -1,40 +1,63 @@
-import { type ClientConfig, configSchema } from '@vahub/core';
+import {
+  baseClientShape,
+  baseConfigShape,
+  type ClientConfig,
+  type ConnectorDeps,
+  MemoryLock,
+  MemoryLogger,
+  MemoryTokenStore,
+} from '@vahub/core';
+import { z } from 'zod';
+import { type AsanaClientEntry, asanaClientSchema } from '../config.js';
+import type { AsanaContext } from '../descriptor.js';
 import { FakeAsana, type FakeAsanaOptions } from './fake-asana.js';
 import type { FakeCustomField, FakeProject, FakeUser } from './model.js';
 
-/** A client as the config loader would produce it (defaults applied), for tests. */
+const neutralClient = z.strictObject(baseClientShape);
+
+/** A client with its Asana section as the config loader would produce them (defaults applied), for tests. */
 export function clientConfig(input: {
   id: string;
   projects: string[];
   timezone?: string;
   defaultEstimateMinutes?: number;
   estimateField?: string;
-}): ClientConfig {
-  const config = configSchema.parse({
-    va: { timezone: 'Europe/Budapest', workingHours: { 'mon-fri': '09:00-17:00' } },
-    clients: [
-      {
-        id: input.id,
-        name: input.id,
-        timezone: input.timezone ?? 'Australia/Sydney',
-        asana: {
-          projects: input.projects,
-          ...(input.defaultEstimateMinutes ? { defaultEstimateMinutes: input.defaultEstimateMinutes } : {}),
-          ...(input.estimateField ? { estimateField: input.estimateField } : {}),
-        },
-        toggl: { workspaceId: 1, clientId: 2 },
-        billing: { currency: 'AUD', hourlyRate: '55.00' },
-        xero: {
-          tenantId: 'c2cc9b6e-9458-4c7d-93cc-f02b81b0594f',
-          contactId: '717f2bfc-c6d4-41fd-b238-3f2f0c0cf777',
-          accountCode: '200',
-        },
-      },
-    ],
+}): AsanaClientEntry {
+  const client: ClientConfig = neutralClient.parse({
+    id: input.id,
+    name: input.id,
+    timezone: input.timezone ?? 'Australia/Sydney',
+    billing: { currency: 'AUD', hourlyRate: '55.00' },
   });
-  const [client] = config.clients;
-  if (!client) throw new Error('unreachable: one client was given');
-  return client;
+  const section = asanaClientSchema.parse({
+    projects: input.projects,
+    ...(input.defaultEstimateMinutes ? { defaultEstimateMinutes: input.defaultEstimateMinutes } : {}),
+    ...(input.estimateField ? { estimateField: input.estimateField } : {}),
+  });
+  return { client, section };
+}
+
+/** What `asanaConnector.create` is handed, for these clients and endpoints; deps default to memory ones. */
+export function connectorContext(input: {
+  clients: readonly AsanaClientEntry[];
+  apiUrl: string;
+  token: string | undefined;
+  deps?: Partial<ConnectorDeps>;
+}): AsanaContext {
+  return {
+    va: baseConfigShape.va.parse({ timezone: 'Europe/Budapest', workingHours: { 'mon-fri': '09:00-17:00' } }),
+    calendar: baseConfigShape.calendar.parse(undefined),
+    clients: input.clients,
+    section: undefined,
+    endpoints: { api: input.apiUrl },
+    secrets: { token: input.token },
+    deps: {
+      tokens: new MemoryTokenStore(),
+      lock: new MemoryLock(),
+      logger: new MemoryLogger(),
+      ...input.deps,
+    },
+  };
 }
 
 export interface World {
@@ -48,13 +71,13 @@ export interface World {
   koala: FakeProject;
   thames: FakeProject;
   estimate: FakeCustomField;
-  clients: ClientConfig[];
+  clients: AsanaClientEntry[];
 }
 
 /** A fake Asana with a VA, two clients' projects and an "Estimated time" duration field. */
 export async function startWorld(options: FakeAsanaOptions = {}): Promise<World> {
   const fake = new FakeAsana(options);
-  const apiUrl = await fake.start();
+  await fake.start();
   const vaToken = `2/1209/va-token-${Math.random().toString(36).slice(2)}`;
   const va = fake.addUser({ name: 'Vera VA', token: vaToken });
   const colleague = fake.addUser({
@@ -73,5 +96,5 @@ export async function startWorld(options: FakeAsanaOptions = {}): Promise<World>
       defaultEstimateMinutes: 45,
     }),
   ];
-  return { fake, apiUrl, va, vaToken, colleague, koala, thames, estimate, clients };
+  return { fake, apiUrl: fake.apiUrl, va, vaToken, colleague, koala, thames, estimate, clients };
 }

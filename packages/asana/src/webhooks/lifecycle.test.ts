@@ -1,23 +1,35 @@
-import { isConnectorError, signHmacSha256 } from '@vahub/core';
+import { isConnectorError, MemoryStateStore, signHmacSha256 } from '@vahub/core';
 import { deliverWebhook } from '@vahub/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AsanaClient } from '../client.js';
+import type { AsanaClient } from '../client.js';
+import { AsanaConnection, asanaConnector } from '../descriptor.js';
 import { Receiver } from '../testing/receiver.js';
-import { startWorld, type World } from '../testing/scenario.js';
+import { connectorContext, startWorld, type World } from '../testing/scenario.js';
 import { registerWebhook, removeWebhook } from './register.js';
-import { MemoryHandshakeRegistry, newHookKey, webhookTarget } from './registry.js';
+import { type HandshakeRegistry, newHookKey, webhookTarget } from './registry.js';
 import { verifyAsanaSignature } from './verify.js';
 
 let world: World;
 let client: AsanaClient;
-let registry: MemoryHandshakeRegistry;
+let registry: HandshakeRegistry;
 let receiver: Receiver;
 
 beforeEach(async () => {
   world = await startWorld();
-  client = new AsanaClient({ token: world.vaToken, baseUrl: world.apiUrl });
-  registry = new MemoryHandshakeRegistry();
-  receiver = new Receiver(registry);
+  // Built as the service builds it: one shared state store for the registering side and the receiver.
+  const connection = asanaConnector.create(
+    connectorContext({
+      clients: world.clients,
+      apiUrl: world.apiUrl,
+      token: world.vaToken,
+      deps: { state: new MemoryStateStore() },
+    }),
+  );
+  if (!(connection instanceof AsanaConnection))
+    throw new Error('the asana connector builds an AsanaConnection');
+  client = connection.api;
+  registry = connection.handshakes;
+  receiver = new Receiver(connection.webhooks);
   await receiver.start();
 });
 afterEach(async () => {
@@ -38,7 +50,7 @@ describe('webhook lifecycle against the fake, through a real HTTP receiver', () 
   it('create → handshake → signed event → verify → parse → heartbeat → delete', async () => {
     const { hookKey, target, run } = register();
     const registered = await run();
-    const atAsana = world.fake.hub.webhooks.get(registered.webhook.gid);
+    const atAsana = world.fake.webhooks.get(registered.webhook.gid);
     expect(atAsana?.target).toBe(target);
     expect(registered).toMatchObject({
       secretSource: 'response',
@@ -51,8 +63,12 @@ describe('webhook lifecycle against the fake, through a real HTTP receiver', () 
       projectId: world.koala.gid,
     });
     expect(registered.record.secret).toBe(atAsana?.secret);
-    expect(receiver.receipts).toEqual([
-      { kind: 'handshake', status: 200, headers: { 'X-Hook-Secret': atAsana?.secret } },
+    expect(receiver.outcomes).toEqual([
+      {
+        kind: 'handled',
+        reply: { status: 200, headers: { 'X-Hook-Secret': atAsana?.secret } },
+        note: expect.stringContaining('handshake'),
+      },
     ]);
     expect(await registry.getPending(hookKey, Date.now())).toBeNull();
     expect((await client.listWebhooks(world.koala.gid)).map((w) => [w.gid, w.target, w.active])).toEqual([
@@ -66,23 +82,22 @@ describe('webhook lifecycle against the fake, through a real HTTP receiver', () 
     });
     world.fake.updateTask(task.gid, { dueOn: '2026-12-10' });
     const added = await receiver.next(
-      (r) => r.kind === 'events' && r.changes.some((c) => c.action === 'added'),
+      (o) => o.kind === 'accepted' && o.events.some((e) => e.action === 'created'),
       'added event',
     );
     expect(added).toMatchObject({
-      changes: [{ taskId: task.gid, projectId: world.koala.gid, action: 'added' }],
+      events: [{ subject: 'task', resourceId: task.gid, scope: world.koala.gid, action: 'created' }],
     });
     const changed = await receiver.next(
-      (r) => r.kind === 'events' && r.changes.some((c) => c.action === 'changed'),
+      (o) => o.kind === 'accepted' && o.events.some((e) => e.action === 'changed'),
       'changed event',
     );
     expect(changed).toMatchObject({
-      webhookId: registered.webhook.gid,
-      changes: [{ taskId: task.gid, action: 'changed' }],
+      events: [{ resourceId: task.gid, scope: world.koala.gid, action: 'changed' }],
     });
     // What Asana sent verifies under the stored secret, over the exact bytes.
     await world.fake.hub.idle();
-    const sent = world.fake.hub.deliveries.filter((d) => d.kind === 'events');
+    const sent = world.fake.hub.deliveries.filter((d) => d.meta.kind === 'events');
     expect(sent.map((d) => d.status)).toEqual([200, 200]);
     for (const d of sent) {
       expect(
@@ -95,14 +110,16 @@ describe('webhook lifecycle against the fake, through a real HTTP receiver', () 
     }
 
     world.fake.heartbeat(registered.webhook.gid);
-    expect(await receiver.next((r) => r.kind === 'heartbeat', 'heartbeat')).toEqual({
-      kind: 'heartbeat',
-      status: 200,
-      webhookId: registered.webhook.gid,
+    expect(
+      await receiver.next((o) => o.kind === 'handled' && o.note.startsWith('heartbeat'), 'heartbeat'),
+    ).toEqual({
+      kind: 'handled',
+      reply: { status: 200 },
+      note: `heartbeat of webhook ${registered.webhook.gid}`,
     });
 
     expect(await removeWebhook({ client, registry, hookKey })).toBe(true);
-    expect(world.fake.hub.webhooks.size).toBe(0);
+    expect(world.fake.webhooks.size).toBe(0);
     expect(await client.listWebhooks(world.koala.gid)).toEqual([]);
     expect(await registry.getSecret(hookKey)).toBeNull();
     const before = world.fake.hub.deliveries.length;
@@ -131,7 +148,7 @@ describe('webhook lifecycle against the fake, through a real HTTP receiver', () 
       status: 400,
       retryable: false,
     });
-    expect(world.fake.hub.webhooks.size).toBe(0);
+    expect(world.fake.webhooks.size).toBe(0);
   });
 
   it('a concurrent impostor handshake is spotted; the stored secret is Asana’s and forged events fail', async () => {
@@ -147,7 +164,7 @@ describe('webhook lifecycle against the fake, through a real HTTP receiver', () 
     };
     const registered = await run();
     expect(registered.foreignHandshakes).toBe(1);
-    expect(registered.record.secret).toBe(world.fake.hub.webhooks.get(registered.webhook.gid)?.secret);
+    expect(registered.record.secret).toBe(world.fake.webhooks.get(registered.webhook.gid)?.secret);
     expect(registered.record.secret).not.toBe(impostorSecret);
 
     const forged = JSON.stringify({
@@ -160,7 +177,11 @@ describe('webhook lifecycle against the fake, through a real HTTP receiver', () 
       headers: { 'X-Hook-Signature': signature },
     });
     expect(answer.status).toBe(401);
-    expect(receiver.receipts.at(-1)).toEqual({ kind: 'rejected', status: 401, reason: 'signature_mismatch' });
+    expect(receiver.outcomes.at(-1)).toEqual({
+      kind: 'rejected',
+      reply: { status: 401 },
+      reason: 'signature_mismatch',
+    });
     expect((await registry.getSecret(hookKey))?.secret).toBe(registered.record.secret);
   });
 
@@ -168,7 +189,7 @@ describe('webhook lifecycle against the fake, through a real HTTP receiver', () 
     world.fake.secretInCreateResponse = false;
     const first = await register().run();
     expect(first.secretSource).toBe('handshake');
-    expect(first.record.secret).toBe(world.fake.hub.webhooks.get(first.webhook.gid)?.secret);
+    expect(first.record.secret).toBe(world.fake.webhooks.get(first.webhook.gid)?.secret);
 
     const { hookKey, target, run } = register();
     receiver.beforeHandshake = async () => {
@@ -177,7 +198,7 @@ describe('webhook lifecycle against the fake, through a real HTTP receiver', () 
     const err = await run().catch((e: unknown) => e);
     expect(isConnectorError(err) && err).toMatchObject({ operation: 'registerWebhook', retryable: false });
     expect(String(err)).toContain('webhook deleted');
-    expect([...world.fake.hub.webhooks.keys()]).toEqual([first.webhook.gid]);
+    expect([...world.fake.webhooks.keys()]).toEqual([first.webhook.gid]);
     expect(await registry.getSecret(hookKey)).toBeNull();
     expect(await registry.getPending(hookKey, Date.now())).toBeNull();
   });

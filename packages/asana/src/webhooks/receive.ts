@@ -1,105 +1,134 @@
-import { createHash } from 'node:crypto';
-import type { TaskChange, VerifyResult } from '@vahub/core';
+import * as crypto from 'node:crypto';
+import {
+  type Logger,
+  rejectWebhook,
+  silentLogger,
+  type TaskChange,
+  type WebhookEvent,
+  type WebhookOutcome,
+  type WebhookReceiver,
+  type WebhookRequest,
+} from '@vahub/core';
 import type { HandshakeRegistry } from './registry.js';
-import { parseAsanaDelivery, type SkippedEvent, verifyAsanaSignature } from './verify.js';
+import { readAsanaDelivery, verifyAsanaSignature } from './verify.js';
 
-/** Node's `IncomingHttpHeaders` or any header map; names are matched without regard to case. */
-export type HeaderMap = Record<string, string | string[] | undefined>;
-
-export interface ReceiveInput {
+export interface AsanaWebhookReceiverOptions {
   registry: HandshakeRegistry;
-  /** The last segment of the URL the request came in on. */
-  hookKey: string;
-  headers: HeaderMap;
-  /** The body exactly as received. */
-  rawBody: Uint8Array | string;
-  now?: number;
   /** At most this many handshakes per pending registration are answered. @defaultValue 5 */
   maxHandshakes?: number;
-}
-
-/** What to answer and what happened. Every outcome is a value: nothing here throws on bad input. */
-export type Receipt =
-  | { kind: 'handshake'; status: 200; headers: { 'X-Hook-Secret': string } }
-  | { kind: 'heartbeat'; status: 200; webhookId: string }
-  | {
-      kind: 'events';
-      status: 200;
-      webhookId: string;
-      projectId: string;
-      changes: TaskChange[];
-      skipped: SkippedEvent[];
-      /** SHA-256 of the body: Asana sends no event ids, so this is the dedupe key of a redelivery. */
-      deliveryId: string;
-    }
-  | {
-      kind: 'rejected';
-      status: 400 | 401 | 403 | 410 | 503;
-      reason:
-        | 'no_pending_registration'
-        | 'too_many_handshakes'
-        | 'malformed_secret'
-        | 'unknown_webhook'
-        | 'registration_in_progress'
-        | Exclude<VerifyResult, { ok: true }>['error']
-        | 'not_json'
-        | 'not_an_event_batch';
-    };
-
-function header(headers: HeaderMap, name: string): string | undefined {
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() === name) return Array.isArray(value) ? value[0] : value;
-  }
-  return undefined;
+  logger?: Logger;
+  now?: () => number;
 }
 
 /** Asana's secrets are 64 hex digits; anything printable and short enough is tolerated, nothing else. */
 const SECRET = /^[\x21-\x7e]{16,256}$/;
 
+/** SHA-256 in hex: one per event of every delivery, so the one-shot `crypto.hash` (Node ≥ 20.12) when there is one. */
+const sha256 = (data: string | Uint8Array): string =>
+  typeof crypto.hash === 'function'
+    ? crypto.hash('sha256', data, 'hex')
+    : crypto.createHash('sha256').update(data).digest('hex');
+
+/** Asana's five task actions in core's three: "added" and "undeleted" make a task appear, "removed" changes it. */
+const ACTIONS: Record<TaskChange['action'], WebhookEvent['action']> = {
+  added: 'created',
+  undeleted: 'created',
+  changed: 'changed',
+  removed: 'changed',
+  deleted: 'deleted',
+};
+
 /**
- * The receiver's whole job for one Asana request, as a decision:
- * - `X-Hook-Secret` present: a handshake. Echoed only while a registration vahub started for this
- *   hook key is pending (and noted, so the registering side can spot foreign ones); refused otherwise.
- * - otherwise a delivery: verified against the stored secret over the raw bytes, then parsed. A hook
- *   key vahub does not know answers 410, which tells Asana to delete that webhook.
+ * Asana's side of the webhook route (`/webhooks/asana/:hook`, one hook key per registration), as
+ * values, never exceptions:
+ * - `X-Hook-Secret` present: a handshake, echoed (`handled`) only while a registration vahub started
+ *   for this hook key is pending, and noted so the registering side can spot foreign ones; refused
+ *   (403) otherwise, also once a secret is stored.
+ * - otherwise a delivery, verified over the raw bytes against the stored secret: `accepted` with one
+ *   event per task event; an empty batch is Asana's heartbeat (`handled`). A hook key vahub does not
+ *   know answers 410, which tells Asana to delete that webhook; one still being registered, 503.
  */
-export async function receiveAsanaWebhook(input: ReceiveInput): Promise<Receipt> {
-  const now = input.now ?? Date.now();
-  const offered = header(input.headers, 'x-hook-secret');
-  if (offered !== undefined) {
-    if (!SECRET.test(offered)) return { kind: 'rejected', status: 400, reason: 'malformed_secret' };
-    const pending = await input.registry.getPending(input.hookKey, now);
-    if (!pending) return { kind: 'rejected', status: 403, reason: 'no_pending_registration' };
-    const count = await input.registry.noteOffered(input.hookKey, offered);
-    if (count > (input.maxHandshakes ?? 5)) {
-      return { kind: 'rejected', status: 403, reason: 'too_many_handshakes' };
-    }
-    return { kind: 'handshake', status: 200, headers: { 'X-Hook-Secret': offered } };
+export class AsanaWebhookReceiver implements WebhookReceiver {
+  readonly hooked = true;
+  private readonly registry: HandshakeRegistry;
+  private readonly maxHandshakes: number;
+  private readonly logger: Logger;
+  private readonly now: () => number;
+
+  constructor(options: AsanaWebhookReceiverOptions) {
+    this.registry = options.registry;
+    this.maxHandshakes = options.maxHandshakes ?? 5;
+    this.logger = options.logger ?? silentLogger;
+    this.now = options.now ?? Date.now;
   }
-  const record = await input.registry.getSecret(input.hookKey);
-  if (!record) {
-    // Mid-registration the secret is not saved yet: a 503 makes Asana retry; a 410 would delete the hook.
-    if (await input.registry.getPending(input.hookKey, now)) {
-      return { kind: 'rejected', status: 503, reason: 'registration_in_progress' };
+
+  async receive(request: WebhookRequest): Promise<WebhookOutcome> {
+    const hookKey = request.hook;
+    if (!hookKey) return rejectWebhook(404, 'no_hook_key');
+    try {
+      const offered = request.headers['x-hook-secret'];
+      if (offered !== undefined) return await this.handshake(hookKey, offered);
+      return await this.delivery(hookKey, request);
+    } catch (err) {
+      // The state store failed (or holds something unreadable): Asana retries a 503 later.
+      this.logger.error({ hookKey, error: (err as Error).name }, 'asana webhook state could not be read');
+      return rejectWebhook(503, 'state_unavailable');
     }
-    return { kind: 'rejected', status: 410, reason: 'unknown_webhook' };
   }
-  const verified = verifyAsanaSignature({
-    rawBody: input.rawBody,
-    secret: record.secret,
-    signature: header(input.headers, 'x-hook-signature'),
-  });
-  if (!verified.ok) return { kind: 'rejected', status: 401, reason: verified.error };
-  const parsed = parseAsanaDelivery(input.rawBody, record.projectId);
-  if (!parsed.ok) return { kind: 'rejected', status: 400, reason: parsed.error };
-  if (parsed.heartbeat) return { kind: 'heartbeat', status: 200, webhookId: record.webhookId };
-  return {
-    kind: 'events',
-    status: 200,
-    webhookId: record.webhookId,
-    projectId: record.projectId,
-    changes: parsed.changes,
-    skipped: parsed.skipped,
-    deliveryId: createHash('sha256').update(input.rawBody).digest('hex'),
-  };
+
+  private async handshake(hookKey: string, offered: string): Promise<WebhookOutcome> {
+    if (!SECRET.test(offered)) return rejectWebhook(400, 'malformed_secret');
+    const pending = await this.registry.getPending(hookKey, this.now());
+    if (!pending) return rejectWebhook(403, 'no_pending_registration');
+    const count = await this.registry.noteOffered(hookKey, offered);
+    if (count > this.maxHandshakes) return rejectWebhook(403, 'too_many_handshakes');
+    return {
+      kind: 'handled',
+      reply: { status: 200, headers: { 'X-Hook-Secret': offered } },
+      note: `handshake ${count} of the registration for project ${pending.projectId}`,
+    };
+  }
+
+  private async delivery(hookKey: string, request: WebhookRequest): Promise<WebhookOutcome> {
+    const record = await this.registry.getSecret(hookKey);
+    if (!record) {
+      // Mid-registration the secret is not saved yet: a 503 makes Asana retry; a 410 would delete the hook.
+      if (await this.registry.getPending(hookKey, this.now())) {
+        return rejectWebhook(503, 'registration_in_progress');
+      }
+      return rejectWebhook(410, 'unknown_webhook');
+    }
+    const verified = verifyAsanaSignature({
+      rawBody: request.rawBody,
+      secret: record.secret,
+      signature: request.headers['x-hook-signature'],
+    });
+    if (!verified.ok) return rejectWebhook(401, verified.error);
+    const parsed = readAsanaDelivery(request.rawBody, record.projectId);
+    if (!parsed.ok) return rejectWebhook(400, parsed.error);
+    if (parsed.heartbeat) {
+      return { kind: 'handled', reply: { status: 200 }, note: `heartbeat of webhook ${record.webhookId}` };
+    }
+    if (parsed.changes.length === 0) {
+      return {
+        kind: 'handled',
+        reply: { status: 200 },
+        note: `no task events in the delivery (${parsed.skipped.length} skipped)`,
+      };
+    }
+    return {
+      kind: 'accepted',
+      reply: { status: 200 },
+      // Asana sends no delivery or event ids: the body's digest names the delivery.
+      deliveryId: sha256(request.rawBody),
+      events: parsed.changes.map(({ change, identity }) => ({
+        id: `asana-${sha256(identity).slice(0, 40)}`,
+        subject: 'task' as const,
+        action: ACTIONS[change.action],
+        resourceId: change.taskId,
+        scope: change.projectId,
+        at: change.at,
+      })),
+    };
+  }
 }

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { registerSecret, type StateStore } from '@vahub/core';
+import { z } from 'zod';
 
 /** A webhook registration vahub has started and not finished: the only time a handshake is answered. */
 export interface PendingRegistration {
@@ -21,9 +23,9 @@ export interface WebhookSecretRecord {
 }
 
 /**
- * Where pending registrations and webhook secrets live. The caller persists it (Redis in the jobs
- * package: the receiver and the registering worker are different processes); `MemoryHandshakeRegistry`
- * is the in-process one.
+ * Where pending registrations and webhook secrets live. The receiver and the registering worker may
+ * be different processes, so `StateHandshakeRegistry` keeps them in the connector's `StateStore`
+ * (Redis in the service, encrypted: the secrets are HMAC keys).
  */
 export interface HandshakeRegistry {
   openPending(pending: PendingRegistration): Promise<void>;
@@ -50,46 +52,121 @@ export function webhookTarget(receiverBaseUrl: string, hookKey: string): string 
   return `${receiverBaseUrl.replace(/\/+$/, '')}/${encodeURIComponent(hookKey)}`;
 }
 
-export class MemoryHandshakeRegistry implements HandshakeRegistry {
-  private readonly pending = new Map<string, PendingRegistration & { offered: string[] }>();
-  private readonly secrets = new Map<string, WebhookSecretRecord>();
+const pendingShape = z.object({
+  hookKey: z.string(),
+  projectId: z.string(),
+  target: z.string(),
+  expiresAt: z.number(),
+});
+
+const recordShape = z.object({
+  hookKey: z.string(),
+  webhookId: z.string(),
+  projectId: z.string(),
+  target: z.string(),
+  secret: z.string().min(1),
+  createdAt: z.string(),
+});
+
+/** Handshakes noted per registration, at most; the receiver refuses far fewer (5) anyway. */
+const MAX_NOTED = 32;
+
+export interface StateHandshakeRegistryOptions {
+  /** Every key starts with it, so the store can be shared with other connectors. @defaultValue "asana:webhooks:" */
+  prefix?: string;
+  now?: () => number;
+}
+
+/**
+ * The handshake registry on a `StateStore`. Each offered secret takes the first free numbered slot
+ * with `setIfAbsent`, so concurrent handshakes (on any number of receiver processes) are counted
+ * exactly; pending entries and their slots expire with the registration window.
+ */
+export class StateHandshakeRegistry implements HandshakeRegistry {
+  private readonly prefix: string;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly state: StateStore,
+    options: StateHandshakeRegistryOptions = {},
+  ) {
+    this.prefix = options.prefix ?? 'asana:webhooks:';
+    this.now = options.now ?? Date.now;
+  }
+
+  private key(kind: 'pending' | 'offered' | 'hook', hookKey: string): string {
+    return `${this.prefix}${kind}:${encodeURIComponent(hookKey)}`;
+  }
 
   async openPending(pending: PendingRegistration): Promise<void> {
-    this.pending.set(pending.hookKey, { ...pending, offered: [] });
+    await this.clearOffered(pending.hookKey);
+    await this.state.set(this.key('pending', pending.hookKey), JSON.stringify(pending), {
+      ttlMs: this.ttl(pending.expiresAt),
+    });
   }
 
   async getPending(hookKey: string, now: number): Promise<PendingRegistration | null> {
-    const found = this.pending.get(hookKey);
-    if (!found || found.expiresAt < now) return null;
-    const { offered: _, ...pending } = found;
-    return pending;
+    const text = await this.state.get(this.key('pending', hookKey));
+    if (text === null) return null;
+    const pending = pendingShape.parse(JSON.parse(text));
+    return pending.expiresAt < now ? null : pending;
   }
 
   async noteOffered(hookKey: string, secret: string): Promise<number> {
-    const found = this.pending.get(hookKey);
-    if (!found) return 0;
-    found.offered.push(secret);
-    return found.offered.length;
+    // Whether it is still open was the receiver's question, asked at its own `now`.
+    const text = await this.state.get(this.key('pending', hookKey));
+    if (text === null) return 0;
+    const pending = pendingShape.parse(JSON.parse(text));
+    const base = `${this.key('offered', hookKey)}:`;
+    for (let slot = 0; slot < MAX_NOTED; slot++) {
+      const taken = await this.state.setIfAbsent(`${base}${slot}`, secret, {
+        ttlMs: this.ttl(pending.expiresAt),
+      });
+      if (taken) return slot + 1;
+    }
+    return MAX_NOTED + 1;
   }
 
   async offered(hookKey: string): Promise<string[]> {
-    return [...(this.pending.get(hookKey)?.offered ?? [])];
+    const base = `${this.key('offered', hookKey)}:`;
+    const keys = await this.state.keys(base);
+    const slots = keys
+      .map((k) => Number(k.slice(base.length)))
+      .filter(Number.isInteger)
+      .sort((a, b) => a - b);
+    const values = await Promise.all(slots.map((slot) => this.state.get(`${base}${slot}`)));
+    return values.filter((v): v is string => v !== null);
   }
 
   async closePending(hookKey: string): Promise<void> {
-    this.pending.delete(hookKey);
+    await this.state.delete(this.key('pending', hookKey));
+    await this.clearOffered(hookKey);
   }
 
   async saveSecret(record: WebhookSecretRecord): Promise<void> {
-    this.secrets.set(record.hookKey, { ...record });
+    registerSecret(record.secret);
+    await this.state.set(this.key('hook', record.hookKey), JSON.stringify(record));
   }
 
   async getSecret(hookKey: string): Promise<WebhookSecretRecord | null> {
-    const found = this.secrets.get(hookKey);
-    return found ? { ...found } : null;
+    const text = await this.state.get(this.key('hook', hookKey));
+    if (text === null) return null;
+    const record = recordShape.parse(JSON.parse(text));
+    registerSecret(record.secret);
+    return record;
   }
 
   async deleteSecret(hookKey: string): Promise<void> {
-    this.secrets.delete(hookKey);
+    await this.state.delete(this.key('hook', hookKey));
+  }
+
+  private async clearOffered(hookKey: string): Promise<void> {
+    const keys = await this.state.keys(`${this.key('offered', hookKey)}:`);
+    await Promise.all(keys.map((k) => this.state.delete(k)));
+  }
+
+  /** Entries outlive the window a little, so a handshake at its very end is still counted. */
+  private ttl(expiresAt: number): number {
+    return Math.max(1, expiresAt - this.now()) + 60_000;
   }
 }

@@ -34,11 +34,23 @@ export type ParsedDelivery =
     }
   | { ok: false; error: 'not_json' | 'not_an_event_batch'; detail: string };
 
+/** A task change with the event it came from, as Asana rendered it: its identity for dedupe. */
+export interface IdentifiedChange {
+  change: TaskChange;
+  /** The event's JSON as received (re-stringified from the parse of the exact bytes): the same event, the same text. */
+  identity: string;
+}
+
+export type ReadDelivery =
+  | { ok: true; heartbeat: boolean; changes: IdentifiedChange[]; skipped: SkippedEvent[] }
+  | Extract<ParsedDelivery, { ok: false }>;
+
 /**
- * Read a verified delivery into "task X of project Y changed/added/removed/deleted/undeleted".
- * `projectId` is the project the webhook watches (the default when an event names no project).
+ * Read a verified delivery into "task X of project Y changed/added/removed/deleted/undeleted", each
+ * with its event's identity. `projectId` is the project the webhook watches (the default when an
+ * event names no project).
  */
-export function parseAsanaDelivery(rawBody: Uint8Array | string, projectId: string | null): ParsedDelivery {
+export function readAsanaDelivery(rawBody: Uint8Array | string, projectId: string | null): ReadDelivery {
   const text = typeof rawBody === 'string' ? rawBody : Buffer.from(rawBody).toString('utf8');
   let json: unknown;
   try {
@@ -50,7 +62,7 @@ export function parseAsanaDelivery(rawBody: Uint8Array | string, projectId: stri
   if (!body.success) {
     return { ok: false, error: 'not_an_event_batch', detail: 'expected an object with an "events" array' };
   }
-  const changes: TaskChange[] = [];
+  const changes: IdentifiedChange[] = [];
   const skipped: SkippedEvent[] = [];
   body.data.events.forEach((item, index) => {
     const event = asanaEvent.safeParse(item);
@@ -63,7 +75,7 @@ export function parseAsanaDelivery(rawBody: Uint8Array | string, projectId: stri
       return;
     }
     const change = toTaskChange(event.data, projectId);
-    if (change) changes.push(change);
+    if (change) changes.push({ change, identity: JSON.stringify(item) });
     else
       skipped.push({
         index,
@@ -71,4 +83,11 @@ export function parseAsanaDelivery(rawBody: Uint8Array | string, projectId: stri
       });
   });
   return { ok: true, heartbeat: body.data.events.length === 0, changes, skipped };
+}
+
+/** `readAsanaDelivery` without the identities: the changes alone. */
+export function parseAsanaDelivery(rawBody: Uint8Array | string, projectId: string | null): ParsedDelivery {
+  const read = readAsanaDelivery(rawBody, projectId);
+  if (!read.ok) return read;
+  return { ...read, changes: read.changes.map((c) => c.change) };
 }

@@ -1,2 +1,3 @@
 export * from './descriptor.js';
+export * from './memory-state.js';
 export * from './webhooks.js';

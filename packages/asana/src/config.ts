@@ -1,0 +1,50 @@
+import type { ClientWithSection, ConfigIssue, IndexedSection } from '@vahub/core';
+import { z } from 'zod';
+
+/** The environment variable vahub reads the token from when `auth.asana.token` is not in the file. */
+export const ASANA_TOKEN_ENV = 'ASANA_TOKEN';
+
+/** Every Asana URL vahub may call; each is overridable under `endpoints.asana` or `VAHUB_ENDPOINT_ASANA_*`. */
+export const ASANA_ENDPOINTS = {
+  api: 'https://app.asana.com/api/1.0',
+  authorize: 'https://app.asana.com/-/oauth_authorize',
+  token: 'https://app.asana.com/-/oauth_token',
+} as const;
+
+const gid = z.union([z.string().regex(/^\d+$/), z.number().int().positive()]).transform(String);
+
+/** `clients[i].asana`: which projects are the client's, and how its tasks are estimated. */
+export const asanaClientSchema = z.strictObject({
+  projects: z.array(gid).min(1, { error: 'list at least one Asana project gid' }),
+  /** Minutes booked for a task whose estimate field is empty. @defaultValue 60 */
+  defaultEstimateMinutes: z.number().int().min(5).max(10_000).default(60),
+  /** Name or gid of the duration custom field that holds estimates. @defaultValue "Estimated time" */
+  estimateField: z.string().min(1).default('Estimated time'),
+});
+
+export type AsanaClientSection = z.output<typeof asanaClientSchema>;
+
+/** A configured client with its Asana section, as the connector is built with it. */
+export type AsanaClientEntry = ClientWithSection<AsanaClientSection>;
+
+/**
+ * A project belongs to one client: every task in a project listed for two clients would be
+ * ambiguous. Listing a project twice for the same client is harmless.
+ */
+export function checkProjects(clients: readonly IndexedSection<AsanaClientSection>[]): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const owners = new Map<string, { index: number; clientId: string }>();
+  for (const { index, clientId, section } of clients) {
+    section.projects.forEach((project, j) => {
+      const owner = owners.get(project);
+      if (owner === undefined) owners.set(project, { index, clientId });
+      else if (owner.index !== index) {
+        issues.push({
+          path: `clients[${index}].asana.projects[${j}]`,
+          message: `Asana project ${project} is already mapped to clients[${owner.index}] (${owner.clientId}): map it to one client only`,
+        });
+      }
+    });
+  }
+  return issues;
+}

@@ -1,0 +1,92 @@
+import {
+  type ConnectorContext,
+  type ConnectorInstance,
+  defineConnector,
+  MemoryStateStore,
+  type RetryOptions,
+} from '@vahub/core';
+import { AsanaClient } from './client.js';
+import {
+  ASANA_ENDPOINTS,
+  ASANA_TOKEN_ENV,
+  type AsanaClientSection,
+  asanaClientSchema,
+  checkProjects,
+} from './config.js';
+import { AsanaTaskSource } from './task-source.js';
+import { AsanaWebhookReceiver } from './webhooks/receive.js';
+import { type HandshakeRegistry, StateHandshakeRegistry } from './webhooks/registry.js';
+
+export type AsanaContext = ConnectorContext<AsanaClientSection, undefined>;
+
+/**
+ * The Asana connector as built from the config: the `tasks` port, the webhook receiver, and what the
+ * service needs to register webhooks (`registerWebhook({ client: api, registry: handshakes, … })`).
+ */
+export class AsanaConnection implements ConnectorInstance<'tasks'> {
+  readonly ports: { tasks: AsanaTaskSource };
+  readonly webhooks: AsanaWebhookReceiver;
+  /** The API client: one pipeline for the token. */
+  readonly api: AsanaClient;
+  /** Pending registrations and webhook secrets, in `context.deps.state`. */
+  readonly handshakes: HandshakeRegistry;
+
+  constructor(context: AsanaContext) {
+    const { deps } = context;
+    const logger = deps.logger;
+    const retry: RetryOptions = deps.sleep ? { sleep: deps.sleep } : {};
+    this.api = new AsanaClient({
+      token: context.secrets.token ?? null,
+      baseUrl: context.endpoints.api,
+      logger,
+      retry,
+      ...(deps.limiter ? { limiter: deps.limiter } : {}),
+      ...(deps.now ? { now: deps.now } : {}),
+    });
+    // Without a shared store (a single-process run) handshakes and secrets live in this process.
+    this.handshakes = new StateHandshakeRegistry(deps.state ?? new MemoryStateStore(deps.now), {
+      ...(deps.now ? { now: deps.now } : {}),
+    });
+    this.ports = {
+      tasks: new AsanaTaskSource({
+        client: this.api,
+        clients: context.clients,
+        onProblem: (problem) => logger.warn({ ...problem }, 'asana: left alone, not guessed'),
+      }),
+    };
+    this.webhooks = new AsanaWebhookReceiver({
+      registry: this.handshakes,
+      logger,
+      ...(deps.now ? { now: deps.now } : {}),
+    });
+  }
+}
+
+/** Build the connector; never calls Asana, never throws for a missing token (the first call does). */
+export function createAsanaConnection(context: AsanaContext): AsanaConnection {
+  return new AsanaConnection(context);
+}
+
+/** Asana: tasks become focus blocks. Registered as `asana`; its config is `clients[i].asana`. */
+export const asanaConnector = defineConnector({
+  id: 'asana',
+  title: 'Asana',
+  serves: ['tasks'],
+  config: {
+    client: asanaClientSchema,
+    endpoints: ASANA_ENDPOINTS,
+    secrets: {
+      token: {
+        env: ASANA_TOKEN_ENV,
+        description: "a personal access token of the VA's Asana account (tasks:read, webhooks:write)",
+      },
+    },
+    check: checkProjects,
+  },
+  auth: {
+    kind: 'token',
+    secret: 'token',
+    howToGet: 'Asana → profile photo → My settings → Apps → View developer console → Create new token',
+  },
+  create: createAsanaConnection,
+});

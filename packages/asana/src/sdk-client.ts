@@ -1,0 +1,80 @@
+import { type HttpPipeline, HttpStatusError } from '@vahub/core';
+import { ApiClient } from 'asana';
+
+/** What the SDK's `deserialize` reads of superagent's response, rebuilt from the pipeline's answer. */
+interface SdkResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+  text: string;
+}
+
+/**
+ * The asana SDK's `ApiClient`, sending through vahub's pipeline instead of superagent. It keeps the
+ * SDK's own URL building (`buildUrl`, path templates and encoding), parameter normalisation and
+ * deserialisation, so the SDK's API classes (`TasksApi`, `EventsApi`, …) work on it unchanged. The
+ * wire is the pipeline's: credentials added per call and only for this origin (superagent re-sends
+ * `Authorization` on a redirect to another host), a timeout over the whole exchange, the size cap,
+ * retries and one log line. No token ever sits on this object.
+ */
+export class PipelineApiClient extends ApiClient {
+  constructor(
+    private readonly pipeline: HttpPipeline,
+    basePath: string,
+  ) {
+    super();
+    this.basePath = basePath.replace(/\/+$/, '');
+    // Plain `{data, response}` answers: vahub pages itself, so every page is a call of its own.
+    this.RETURN_COLLECTION = false;
+    // The SDK's default `token` entry would have superagent send a bearer header of its own.
+    this.authentications = {};
+  }
+
+  override async callApi(
+    path: string,
+    httpMethod: string,
+    pathParams: { [key: string]: string },
+    queryParams: { [key: string]: unknown },
+    headerParams: { [key: string]: unknown },
+    formParams: { [key: string]: unknown },
+    bodyParam: unknown,
+    _authNames: string[],
+    contentTypes: string[],
+    accepts: string[],
+    returnType: unknown,
+  ): Promise<{ response: SdkResponse; data: unknown }> {
+    const url = new URL(this.buildUrl(path, pathParams));
+    for (const [name, value] of Object.entries(this.normalizeParams(queryParams))) {
+      // Asana takes lists (`opt_fields`) comma-separated.
+      url.searchParams.set(name, Array.isArray(value) ? value.join(',') : String(value));
+    }
+    const headers = new Headers();
+    for (const [name, value] of Object.entries({
+      ...this.defaultHeaders,
+      ...this.normalizeParams(headerParams),
+    }))
+      headers.set(name, String(value));
+    const accept = this.jsonPreferredMime(accepts);
+    if (accept) headers.set('accept', accept);
+    let body: string | undefined;
+    const type = this.jsonPreferredMime(contentTypes) || 'application/json';
+    if (type === 'application/x-www-form-urlencoded') {
+      body = new URLSearchParams(this.normalizeParams(formParams) as Record<string, string>).toString();
+    } else if (type === 'multipart/form-data') {
+      throw new Error('multipart uploads are not sent through the pipeline (vahub uploads nothing to Asana)');
+    } else if (bodyParam) {
+      body = JSON.stringify(bodyParam);
+    }
+    if (body !== undefined) headers.set('content-type', type);
+    const res = await this.pipeline.fetch(url, { method: httpMethod.toUpperCase(), headers, body });
+    const text = await res.text();
+    if (!res.ok) throw new HttpStatusError(res.status);
+    const response: SdkResponse = {
+      status: res.status,
+      headers: Object.fromEntries(res.headers),
+      body: text && this.isJsonMime(res.headers.get('content-type') ?? '') ? JSON.parse(text) : undefined,
+      text,
+    };
+    return { response, data: this.deserialize(response, returnType) };
+  }
+}
