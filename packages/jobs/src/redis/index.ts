@@ -1,0 +1,2 @@
+export * from './bounded.js';
+export * from './connection.js';
