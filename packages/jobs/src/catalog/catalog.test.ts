@@ -94,7 +94,9 @@ describe('job catalog', () => {
     expect(event.deliveryId).toBeNull();
     expect(jobCatalog['event.task'].schema.safeParse({ ...event, action: 'moved' }).success).toBe(false);
     const run = jobCatalog['invoice.run'].schema;
-    expect(run.safeParse({ clientId: 'koala-co', period: 'just-ended', trigger: 'schedule' }).success).toBe(true);
+    expect(run.safeParse({ clientId: 'koala-co', period: 'just-ended', trigger: 'schedule' }).success).toBe(
+      true,
+    );
     expect(
       run.safeParse({
         clientId: 'koala-co',

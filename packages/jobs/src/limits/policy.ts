@@ -50,7 +50,8 @@ export const defaultLimitPolicies: Readonly<Record<string, LimitPolicy>> = {
       const out: LimitReading[] = [];
       const minute = count(headers.get('x-minlimit-remaining'));
       const day = count(headers.get('x-daylimit-remaining'));
-      if (minute !== null) out.push({ kind: 'remaining', windowMs: MINUTE, remaining: minute, vendorLimit: 60 });
+      if (minute !== null)
+        out.push({ kind: 'remaining', windowMs: MINUTE, remaining: minute, vendorLimit: 60 });
       if (day !== null) out.push({ kind: 'remaining', windowMs: DAY, remaining: day, vendorLimit: 5_000 });
       return out;
     },

@@ -119,13 +119,16 @@ export class RedisRateLimiter implements RateLimiter {
       const waited = Date.now() - started;
       // A full in-flight cap frees whenever a call ends: ask again soon rather than at the lease's end.
       const next = why === 2 ? Math.min(waitMs, this.pollMs) : waitMs;
-      if (waited + next > this.maxWaitMs) throw this.deferred(request, policy, why === 2 ? 1_000 : waitMs, why);
+      if (waited + next > this.maxWaitMs)
+        throw this.deferred(request, policy, why === 2 ? 1_000 : waitMs, why);
       await this.sleep(next + Math.floor(this.random() * this.pollMs), request.signal);
     }
   }
 
   observe(answer: LimitAnswer): void {
-    const readings: LimitReading[] = [...(this.policies[answer.provider]?.readHeaders?.(answer.headers) ?? [])];
+    const readings: LimitReading[] = [
+      ...(this.policies[answer.provider]?.readHeaders?.(answer.headers) ?? []),
+    ];
     if (answer.status === 429) {
       const retryAfter = parseRetryAfter(answer.headers.get('retry-after'));
       if (retryAfter !== undefined && retryAfter > 0) readings.push({ kind: 'pause', ms: retryAfter });
@@ -146,7 +149,10 @@ export class RedisRateLimiter implements RateLimiter {
     const request = { provider, key, operation: 'limits' };
     for (const reading of readings) {
       if (reading.kind === 'pause') {
-        await this.redis(request, this.options.redis.eval(PAUSE, 1, keys.pause, String(Math.ceil(reading.ms))));
+        await this.redis(
+          request,
+          this.options.redis.eval(PAUSE, 1, keys.pause, String(Math.ceil(reading.ms))),
+        );
         continue;
       }
       const window = policy.windows.find((w) => w.windowMs === reading.windowMs);
@@ -155,7 +161,15 @@ export class RedisRateLimiter implements RateLimiter {
       const offset = reading.resetsInMs === undefined ? 0 : reading.resetsInMs - reading.windowMs;
       await this.redis(
         request,
-        this.options.redis.eval(SYNC, 1, keys.calls, String(window.windowMs), String(used), String(offset), randomUUID()),
+        this.options.redis.eval(
+          SYNC,
+          1,
+          keys.calls,
+          String(window.windowMs),
+          String(used),
+          String(offset),
+          randomUUID(),
+        ),
       );
     }
   }
@@ -180,17 +194,24 @@ export class RedisRateLimiter implements RateLimiter {
       released = true;
       clearInterval(renewal);
       // A release that fails leaves the lease to lapse: never an error for the call itself.
-      bounded(this.options.redis.zrem(flight, member), { ms: this.redisTimeoutMs, what: 'a limiter release' }).catch(
-        (err: unknown) =>
-          this.logger.warn(
-            { provider: request.provider, err: err instanceof Error ? err.message : String(err) },
-            'could not release a place in flight; it lapses by itself',
-          ),
+      bounded(this.options.redis.zrem(flight, member), {
+        ms: this.redisTimeoutMs,
+        what: 'a limiter release',
+      }).catch((err: unknown) =>
+        this.logger.warn(
+          { provider: request.provider, err: err instanceof Error ? err.message : String(err) },
+          'could not release a place in flight; it lapses by itself',
+        ),
       );
     };
   }
 
-  private deferred(request: LimitRequest, policy: LimitPolicy, retryAfterMs: number, why: number): ConnectorError {
+  private deferred(
+    request: LimitRequest,
+    policy: LimitPolicy,
+    retryAfterMs: number,
+    why: number,
+  ): ConnectorError {
     this.options.onDefer?.({ provider: request.provider, key: request.key, retryAfterMs });
     const cause =
       why === 1
@@ -206,7 +227,10 @@ export class RedisRateLimiter implements RateLimiter {
     });
   }
 
-  private async redis<T>(request: Pick<LimitRequest, 'provider' | 'operation'>, work: Promise<T>): Promise<T> {
+  private async redis<T>(
+    request: Pick<LimitRequest, 'provider' | 'operation'>,
+    work: Promise<T>,
+  ): Promise<T> {
     try {
       return await bounded(work, { ms: this.redisTimeoutMs, what: 'the rate limiter' });
     } catch (err) {

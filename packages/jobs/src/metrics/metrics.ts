@@ -122,7 +122,12 @@ export class VahubMetrics {
   }
 
   recordRequest(r: { route: string; provider?: string; outcome: string; status: number }): void {
-    this.requests.inc({ route: r.route, provider: r.provider ?? '', outcome: r.outcome, status: String(r.status) });
+    this.requests.inc({
+      route: r.route,
+      provider: r.provider ?? '',
+      outcome: r.outcome,
+      status: String(r.status),
+    });
   }
 
   recordJob(r: { queue: string; outcome: string; ms: number }): void {

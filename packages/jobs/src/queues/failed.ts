@@ -52,7 +52,8 @@ export async function retryFailedJob<C extends Catalog = JobCatalog>(
   options: { queue: JobName<C>; jobId: string },
 ): Promise<void> {
   const job = await queues.queue(options.queue).getJob(options.jobId);
-  if (!job) throw new VahubError(`no job ${options.jobId} in the ${options.queue} queue (it may have expired)`);
+  if (!job)
+    throw new VahubError(`no job ${options.jobId} in the ${options.queue} queue (it may have expired)`);
   if (!(await job.isFailed()))
     throw new VahubError(`job ${options.jobId} of ${options.queue} has not failed: nothing to retry`);
   await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });

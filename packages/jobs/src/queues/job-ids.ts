@@ -6,7 +6,10 @@ import { stableKey } from '@vahub/core';
  * BullMQ refuses in custom ids) and of whatever else a vendor's id holds.
  */
 export function jobIdFor(kind: string, identity: readonly string[]): string {
-  const label = kind.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 40);
+  const label = kind
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .slice(0, 40);
   return `${label}-${stableKey([kind, ...identity]).slice(0, 32)}`;
 }
 

@@ -1,7 +1,13 @@
 import { type Logger, silentLogger, VahubError } from '@vahub/core';
 import { type JobsOptions, type KeepJobs, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { type Catalog, type JobCatalog, type JobInput, type JobName, jobCatalog } from '../catalog/catalog.js';
+import {
+  type Catalog,
+  type JobCatalog,
+  type JobInput,
+  type JobName,
+  jobCatalog,
+} from '../catalog/catalog.js';
 import { bounded, DEFAULT_REDIS_TIMEOUT_MS } from '../redis/bounded.js';
 import { jobIdFor } from './job-ids.js';
 import { assertTimeZone } from './schedules.js';
@@ -190,14 +196,7 @@ export class JobQueues<C extends Catalog = JobCatalog> {
     return Promise.all(
       this.names.map(async (name) => {
         const c = await this.wait(
-          this.queue(name).getJobCounts(
-            'wait',
-            'active',
-            'delayed',
-            'failed',
-            'completed',
-            'prioritized',
-          ),
+          this.queue(name).getJobCounts('wait', 'active', 'delayed', 'failed', 'completed', 'prioritized'),
           `counting ${name}`,
         );
         return {

@@ -63,7 +63,10 @@ export function createProcessor<C extends Catalog>(
     try {
       const result = await handler(parsed.data, context);
       finish('completed');
-      logger.info({ outcome: 'completed', attempt: context.attempt, durationMs: now() - started }, 'job done');
+      logger.info(
+        { outcome: 'completed', attempt: context.attempt, durationMs: now() - started },
+        'job done',
+      );
       return result;
     } catch (err) {
       const failure = classifyJobError(err);

@@ -34,7 +34,9 @@ export interface RunningWorkers {
  * handlers do not match the catalog. Keeps BullMQ's per-minute completed/failed counts in Redis,
  * so any process can report job outcomes across all workers (`/metrics`).
  */
-export function startWorkers<C extends Catalog = JobCatalog>(options: StartWorkersOptions<C>): RunningWorkers {
+export function startWorkers<C extends Catalog = JobCatalog>(
+  options: StartWorkersOptions<C>,
+): RunningWorkers {
   const { queues } = options;
   assertHandlers(queues.catalog, options.handlers);
   const names = options.only ?? queues.names;

@@ -87,6 +87,7 @@ export class RedisStateStore implements StateStore {
 }
 
 function ttl(ms: number): number {
-  if (!Number.isFinite(ms) || ms < 1) throw new RangeError(`ttlMs must be a positive number of ms, got ${ms}`);
+  if (!Number.isFinite(ms) || ms < 1)
+    throw new RangeError(`ttlMs must be a positive number of ms, got ${ms}`);
   return Math.ceil(ms);
 }

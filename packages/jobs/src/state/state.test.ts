@@ -162,7 +162,10 @@ describe('BusyMirror', () => {
     const window = { start: '2026-11-30T00:00:00.000Z', end: '2026-12-14T00:00:00.000Z' };
     await mirror.replace(window, [
       { id: 'm2', interval: { start: '2026-12-02T09:00:00.000Z', end: '2026-12-02T10:00:00.000Z' } },
-      { id: 'm1', interval: { start: '2026-12-01T09:00:00.000Z', end: '2026-12-01T10:00:00.000Z', source: 'meeting' } },
+      {
+        id: 'm1',
+        interval: { start: '2026-12-01T09:00:00.000Z', end: '2026-12-01T10:00:00.000Z', source: 'meeting' },
+      },
     ]);
     await mirror.put([
       { id: 'm3', interval: { start: '2026-12-03T13:00:00.000Z', end: '2026-12-03T14:00:00.000Z' } },
@@ -171,7 +174,10 @@ describe('BusyMirror', () => {
     const all = await mirror.read();
     expect(all.window).toEqual(window);
     expect(all.syncedAt).toBe(7);
-    expect(all.intervals.map((i) => i.start)).toEqual(['2026-12-01T09:00:00.000Z', '2026-12-03T13:00:00.000Z']);
+    expect(all.intervals.map((i) => i.start)).toEqual([
+      '2026-12-01T09:00:00.000Z',
+      '2026-12-03T13:00:00.000Z',
+    ]);
     const some = await mirror.read({ start: '2026-12-01T09:30:00.000Z', end: '2026-12-03T13:00:00.000Z' });
     expect(some.intervals).toEqual([
       { start: '2026-12-01T09:00:00.000Z', end: '2026-12-01T10:00:00.000Z', source: 'meeting' },
