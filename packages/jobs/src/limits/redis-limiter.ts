@@ -35,7 +35,7 @@ export interface RedisRateLimiterOptions {
   /** How long one Redis call may take. @defaultValue 2_000 */
   redisTimeoutMs?: number;
   logger?: Logger;
-  /** Told of every place granted, with the time waited and Redis's clock at the grant (epoch ms). */
+  /** Told of every place granted, with the time waited (0 if granted on first asking) and Redis's clock at the grant (epoch ms). */
   onAcquire?: (info: { provider: string; key: string; waitedMs: number; grantedAt: number }) => void;
   /** Told of every call sent back because the wait was too long. */
   onDefer?: (info: { provider: string; key: string; retryAfterMs: number }) => void;
@@ -77,6 +77,7 @@ export class RedisRateLimiter implements RateLimiter {
   private readonly logger: Logger;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly random: () => number;
+  private readonly pending = new Set<Promise<void>>();
 
   constructor(private readonly options: RedisRateLimiterOptions) {
     this.prefix = options.prefix ?? 'vahub';
@@ -102,6 +103,7 @@ export class RedisRateLimiter implements RateLimiter {
       ...policy.windows.flatMap((w) => [String(w.limit), String(w.windowMs)]),
     ];
     const started = Date.now();
+    let slept = false;
     for (;;) {
       const [waitMs, why, now] = (await this.redis(
         request,
@@ -111,7 +113,7 @@ export class RedisRateLimiter implements RateLimiter {
         this.options.onAcquire?.({
           provider: request.provider,
           key: request.key,
-          waitedMs: Date.now() - started,
+          waitedMs: slept ? Date.now() - started : 0,
           grantedAt: now,
         });
         return policy.concurrency ? this.lease(request, keys.flight, member) : () => undefined;
@@ -122,6 +124,7 @@ export class RedisRateLimiter implements RateLimiter {
       if (waited + next > this.maxWaitMs)
         throw this.deferred(request, policy, why === 2 ? 1_000 : waitMs, why);
       await this.sleep(next + Math.floor(this.random() * this.pollMs), request.signal);
+      slept = true;
     }
   }
 
@@ -134,12 +137,20 @@ export class RedisRateLimiter implements RateLimiter {
       if (retryAfter !== undefined && retryAfter > 0) readings.push({ kind: 'pause', ms: retryAfter });
     }
     if (readings.length === 0) return;
-    this.learn(answer.provider, answer.key, readings).catch((err: unknown) =>
-      this.logger.warn(
-        { provider: answer.provider, err: err instanceof Error ? err.message : String(err) },
-        'could not record the limit headers',
-      ),
-    );
+    const recording = this.learn(answer.provider, answer.key, readings)
+      .catch((err: unknown) =>
+        this.logger.warn(
+          { provider: answer.provider, err: err instanceof Error ? err.message : String(err) },
+          'could not record the limit headers',
+        ),
+      )
+      .finally(() => this.pending.delete(recording));
+    this.pending.add(recording);
+  }
+
+  /** Resolves once what `observe` learnt so far is in Redis (for shutdown, and tests). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.pending]);
   }
 
   /** Apply limit readings (what `observe` does with an answer's headers); resolves once recorded. */

@@ -145,6 +145,21 @@ export class VahubMetrics {
     if (!r.deferred) this.limitSeconds.observe({ provider: r.provider }, r.ms / 1000);
   }
 
+  /** Hooks for `RedisRateLimiter` (`onAcquire`, `onDefer`) that record its waits here. */
+  limiterHooks(): {
+    onAcquire: (info: { provider: string; waitedMs: number }) => void;
+    onDefer: (info: { provider: string; retryAfterMs: number }) => void;
+  } {
+    return {
+      onAcquire: ({ provider, waitedMs }) => {
+        // A place granted at once is no wait: only real waits are counted.
+        if (waitedMs > 0) this.recordRateLimitWait({ provider, ms: waitedMs, deferred: false });
+      },
+      onDefer: ({ provider, retryAfterMs }) =>
+        this.recordRateLimitWait({ provider, ms: retryAfterMs, deferred: true }),
+    };
+  }
+
   get contentType(): string {
     return this.registry.contentType;
   }
