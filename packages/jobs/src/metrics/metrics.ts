@@ -1,6 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Catalog } from '../catalog/catalog.js';
 import type { JobQueues } from '../queues/queues.js';
+import { bounded } from '../redis/bounded.js';
 
 export interface VahubMetricsOptions {
   /** @defaultValue a new registry */
@@ -8,6 +9,9 @@ export interface VahubMetricsOptions {
   /** Also collect Node's process metrics (memory, event loop lag). @defaultValue false */
   processMetrics?: boolean;
 }
+
+// A scrape must answer even when Redis does not: queue figures are left out then.
+const SCRAPE_REDIS_MS = 1_000;
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
 
@@ -84,7 +88,10 @@ export class VahubMetrics {
       async collect() {
         this.reset();
         for (const queues of watched) {
-          for (const d of await queues.depths().catch(() => [])) {
+          const depths = await bounded(queues.depths(), { ms: SCRAPE_REDIS_MS, what: 'queue depths' }).catch(
+            () => [],
+          );
+          for (const d of depths) {
             for (const state of ['waiting', 'active', 'delayed', 'failed', 'prioritized'] as const)
               this.set({ queue: d.queue, state }, d[state]);
           }
@@ -102,10 +109,10 @@ export class VahubMetrics {
           await Promise.all(
             queues.names.flatMap((name) =>
               (['completed', 'failed'] as const).map(async (outcome) => {
-                const m = await queues
-                  .queue(name)
-                  .getMetrics(outcome, 0, 0)
-                  .catch(() => null);
+                const m = await bounded(queues.queue(name).getMetrics(outcome, 0, 0), {
+                  ms: SCRAPE_REDIS_MS,
+                  what: 'job metrics',
+                }).catch(() => null);
                 if (m) this.set({ queue: name, outcome }, m.meta.count);
               }),
             ),
