@@ -62,12 +62,9 @@ describe('VahubMetrics', () => {
   it("counts every vendor call of core's pipeline and the limiter's waits, by provider", async () => {
     const metrics = new VahubMetrics();
     const logger = new MemoryLogger();
-    const limiter = new RedisRateLimiter({
-      redis,
-      prefix: uniquePrefix('metrics-limits'),
-      policies: { 'test-vendor': { windows: [{ limit: 1, windowMs: 200 }] } },
-      ...metrics.limiterHooks(),
-    });
+    const limits = uniquePrefix('metrics-limits');
+    prefixes.push(limits);
+    const limiter = new RedisRateLimiter({ redis, prefix: limits, ...metrics.limiterHooks() });
     const pipeline = new HttpPipeline({
       provider: 'test-vendor',
       logger: meteredLogger(logger, metrics),
@@ -75,16 +72,23 @@ describe('VahubMetrics', () => {
       retry: { attempts: 1 },
     });
     await pipeline.request('ping', { method: 'GET', url: `${base}/ok` });
-    await pipeline.request('ping', { method: 'GET', url: `${base}/ok` });
     await expect(pipeline.request('ping', { method: 'GET', url: `${base}/broken` })).rejects.toThrow(
       /HTTP 500/,
     );
+    // The vendor asked for a second's pause: the next call waits it out.
+    await limiter.learn('test-vendor', 'default', [{ kind: 'pause', ms: 1_000 }]);
+    await pipeline.request('ping', { method: 'GET', url: `${base}/ok` });
+    // A pause longer than the limiter's bound sends the call back instead (to wait in the queue).
+    await limiter.learn('test-vendor', 'default', [{ kind: 'pause', ms: 120_000 }]);
+    await expect(pipeline.request('ping', { method: 'GET', url: `${base}/ok` })).rejects.toMatchObject({
+      code: 'rate_limited',
+    });
     const text = await metrics.text();
     expect(sample(text, 'vahub_vendor_calls_total{provider="test-vendor",outcome="ok"}')).toBe(2);
     expect(sample(text, 'vahub_vendor_calls_total{provider="test-vendor",outcome="failed"}')).toBe(1);
     expect(sample(text, 'vahub_vendor_call_duration_seconds_count{provider="test-vendor"}')).toBe(3);
-    // One call a window of 200 ms: the second and third calls waited for their place.
-    expect(sample(text, 'vahub_rate_limit_waits_total{provider="test-vendor",outcome="waited"}')).toBe(2);
+    expect(sample(text, 'vahub_rate_limit_waits_total{provider="test-vendor",outcome="waited"}')).toBe(1);
+    expect(sample(text, 'vahub_rate_limit_waits_total{provider="test-vendor",outcome="deferred"}')).toBe(1);
     // The log lines still reach the logger underneath.
     expect(logger.lines.filter((l) => l.message.startsWith('vendor call'))).toHaveLength(3);
   });

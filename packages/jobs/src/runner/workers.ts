@@ -54,7 +54,7 @@ export function startWorkers<C extends Catalog = JobCatalog>(
         connection: options.connection,
         prefix: queues.prefix,
         concurrency: options.concurrency?.[name] ?? 1,
-        metrics: { maxDataPoints: 60 * 24 * 7 },
+        metrics: { maxDataPoints: 60 * 24 },
       },
     );
     worker.on('error', (err) =>
