@@ -65,7 +65,13 @@ function offenders(list: { file: string; spec: string }[], refused: (spec: strin
 describe('package boundaries', () => {
   it('core imports nothing but its own files, zod, YAML and the time/money libraries', async () => {
     const allowed = new Set(['zod', 'yaml', 'temporal-polyfill', 'big.js', 'vitest', 'fast-check']);
-    const allowedNode = new Set(['node:async_hooks', 'node:crypto', 'node:fs/promises', 'node:path', 'node:url']);
+    const allowedNode = new Set([
+      'node:async_hooks',
+      'node:crypto',
+      'node:fs/promises',
+      'node:path',
+      'node:url',
+    ]);
     const list = await importsOf('packages/core');
     expect(list.length).toBeGreaterThan(0);
     expect(offenders(list, (spec) => !allowed.has(spec) && !allowedNode.has(spec))).toEqual([]);
@@ -138,6 +144,18 @@ describe('package boundaries', () => {
       expect(offenders(list, refused)).toEqual([]);
     },
   );
+
+  it('the webhook receiver needs nothing of ours but core and jobs (testkit in its tests)', async () => {
+    const list = await importsOf('apps/webhooks');
+    expect(list.length).toBeGreaterThan(0);
+    const allowed = new Set(['@vahub/core', '@vahub/jobs']);
+    expect(
+      offenders(
+        list,
+        (spec, file) => ours(spec) && !allowed.has(spec) && !(spec === '@vahub/testkit' && isTestOnly(file)),
+      ),
+    ).toEqual([]);
+  });
 
   it('testkit and jobs import no app, and testkit nothing of ours', async () => {
     expect(offenders(await importsOf('packages/testkit'), ours)).toEqual([]);

@@ -45,8 +45,9 @@ export interface BoundedOptions<T> {
 /**
  * Wait for a Redis command at most `ms`. With `maxRetriesPerRequest: null` ioredis waits forever
  * for a Redis that is down; every wait of the stores goes through here so none can hang a job.
- * A Redis error reply (WRONGTYPE, OOM…) is passed on as it is; a lost connection or no answer in
- * time becomes a retryable `RedisUnavailableError`.
+ * A Redis error reply (WRONGTYPE, OOM…) and any other failure of the work itself (a cron pattern
+ * BullMQ refuses) are passed on as they are; a lost connection or no answer in time becomes a
+ * retryable `RedisUnavailableError`.
  */
 export async function bounded<T>(command: Promise<T>, options: BoundedOptions<T>): Promise<T> {
   const { what, ms } = options;
@@ -65,7 +66,7 @@ export async function bounded<T>(command: Promise<T>, options: BoundedOptions<T>
       return value;
     },
     (err: unknown) => {
-      if ((err as { name?: unknown } | null)?.name === 'ReplyError') throw err;
+      if (!isConnectionFailure(err)) throw err;
       throw new RedisUnavailableError(
         `Redis ${what} failed${where}: ${(err as Error)?.message ?? String(err)}; ${CHECK}`,
         { cause: err },
@@ -79,4 +80,19 @@ export async function bounded<T>(command: Promise<T>, options: BoundedOptions<T>
   } finally {
     clearTimeout(timer);
   }
+}
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH']);
+
+/** Whether a failure says Redis could not be reached (rather than what was asked being wrong). */
+function isConnectionFailure(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const { name, code, message } = err as { name?: unknown; code?: unknown; message?: unknown };
+  if (name === 'ReplyError') return false;
+  if (name === 'MaxRetriesPerRequestError') return true;
+  if (typeof code === 'string' && CONNECTION_CODES.has(code)) return true;
+  return (
+    typeof message === 'string' &&
+    /Connection is closed|Stream isn't writeable|enableOfflineQueue|connect E[A-Z]+/.test(message)
+  );
 }

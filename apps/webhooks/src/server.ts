@@ -1,0 +1,162 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger, WebhookReceiver } from '@vahub/core';
+import { assertRedisReady, type EventDedupeStore, type JobQueues, VahubMetrics } from '@vahub/jobs';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import type { Redis } from 'ioredis';
+import { healthRoutes } from './health.js';
+import { webhookRoutes } from './webhook-routes.js';
+
+export interface WebhookServerOptions {
+  /** The receivers by connector id: the `:provider` of `/webhooks/:provider/:hook?`. */
+  receivers: Readonly<Record<string, WebhookReceiver>>;
+  /** Where accepted events go (`event.<subject>` jobs). */
+  queues: JobQueues;
+  /** Remembers events beyond their job records, so a late redelivery still collapses. */
+  dedupe: EventDedupeStore;
+  /** The Redis `/readyz` checks: reachable and writable. */
+  redis: Redis;
+  /** pino, through core's port: one JSON line per request. */
+  logger: Logger;
+  /** Shared with whatever else runs in the process; its queue gauges are pointed at `queues`. @defaultValue a new one */
+  metrics?: VahubMetrics;
+  /** Larger bodies get 413 unread. @defaultValue 1 MiB */
+  maxBodyBytes?: number;
+  /** Verifying and enqueueing a delivery must fit in this, or it is answered 503 (Xero waits 5 s, Asana 10 s). @defaultValue 4_000 */
+  answerWithinMs?: number;
+  /** `/readyz` gives up on Redis after this. @defaultValue 1_000 */
+  readyTimeoutMs?: number;
+  /** Key prefix of the `/readyz` probe. @defaultValue "vahub" */
+  redisPrefix?: string;
+}
+
+export interface WebhookServer {
+  app: Express;
+  metrics: VahubMetrics;
+  /**
+   * Check Redis (it must not evict keys), then listen. @returns the base URL, e.g.
+   * `http://127.0.0.1:8080`.
+   */
+  listen(options: { port: number; host?: string; checkRedis?: boolean }): Promise<{ url: string }>;
+  /**
+   * Stop taking connections and wait for the requests in flight; after `graceMs` (default 10 s),
+   * cut the ones still open.
+   */
+  close(options?: { graceMs?: number }): Promise<void>;
+}
+
+/**
+ * The webhook receiver: thin by design. Raw bytes in, the connector's receiver decides, accepted
+ * events are enqueued once each, and the vendor gets its answer within seconds. Holds no state but
+ * Redis, so any number of them can run behind a load balancer.
+ */
+export function createServer(options: WebhookServerOptions): WebhookServer {
+  const metrics = options.metrics ?? new VahubMetrics();
+  metrics.watchQueues(options.queues);
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+
+  app.use(observe(options.logger, metrics));
+  app.use(healthRoutes({ ...options, metrics }));
+  app.use(
+    webhookRoutes({
+      receivers: options.receivers,
+      deps: {
+        queues: options.queues,
+        dedupe: options.dedupe,
+        logger: options.logger,
+        answerWithinMs: options.answerWithinMs ?? 4_000,
+      },
+      maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+    }),
+  );
+  app.use((_req, res) => {
+    res.locals.outcome = 'not-found';
+    res.status(404).json({ error: 'not found' });
+  });
+  app.use(lastResort(options.logger));
+
+  let server: Server | null = null;
+  return {
+    app,
+    metrics,
+    async listen({ port, host = '0.0.0.0', checkRedis = true }) {
+      if (checkRedis) await assertRedisReady(options.redis);
+      const listening = app.listen(port, host);
+      await new Promise<void>((resolve, reject) => {
+        listening.once('listening', resolve);
+        listening.once('error', reject);
+      });
+      // A client that trickles a body must not hold a connection for the default five minutes.
+      listening.requestTimeout = 30_000;
+      listening.headersTimeout = 10_000;
+      server = listening;
+      const address = listening.address() as AddressInfo;
+      const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      return { url: `http://${shown}:${address.port}` };
+    },
+    async close({ graceMs = 10_000 } = {}) {
+      const open = server;
+      if (!open) return;
+      server = null;
+      const closed = new Promise<void>((resolve) => open.close(() => resolve()));
+      open.closeIdleConnections();
+      const cut = setTimeout(() => open.closeAllConnections(), graceMs);
+      cut.unref();
+      await closed;
+      clearTimeout(cut);
+    },
+  };
+}
+
+/** One log line and one metric per request: route, provider, status and outcome; never a body or a header. */
+function observe(logger: Logger, metrics: VahubMetrics): RequestHandler {
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const route = (res.locals.route as string | undefined) ?? 'unmatched';
+      const provider = (res.locals.provider as string | undefined) ?? '';
+      const outcome = (res.locals.outcome as string | undefined) ?? (res.statusCode < 400 ? 'ok' : 'error');
+      metrics.recordRequest({ route, provider, outcome, status: res.statusCode });
+      if (route === '/healthz' || route === '/metrics') return;
+      const fields = {
+        method: req.method,
+        route,
+        ...(provider ? { provider } : {}),
+        status: res.statusCode,
+        outcome,
+        durationMs: Number((process.hrtime.bigint() - started) / 1_000_000n),
+        ...(res.locals.fields as Record<string, unknown> | undefined),
+      };
+      if (res.statusCode >= 500) logger.warn(fields, 'request');
+      else logger.info(fields, 'request');
+    });
+    next();
+  };
+}
+
+/**
+ * Whatever reached here failed while reading the request (a bad path encoding, a body over the
+ * limit, a broken stream): the request's fault, so a 4xx, never a 5xx.
+ */
+function lastResort(logger: Logger): ErrorRequestHandler {
+  return (err, _req, res, _next) => {
+    const status = Number(
+      (err as { status?: unknown }).status ?? (err as { statusCode?: unknown }).statusCode,
+    );
+    const type = (err as { type?: unknown }).type;
+    if (res.headersSent) return;
+    if (status >= 400 && status < 500) {
+      res.locals.outcome = type === 'entity.too.large' ? 'too-large' : 'bad-request';
+      res.status(status).json({ error: status === 413 ? 'body too large' : 'bad request' });
+      return;
+    }
+    logger.error(
+      { err: err instanceof Error ? `${err.name}: ${err.message}` : String(err) },
+      'request failed',
+    );
+    res.locals.outcome = 'bad-request';
+    res.status(400).json({ error: 'bad request' });
+  };
+}

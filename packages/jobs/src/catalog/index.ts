@@ -1,0 +1,3 @@
+export * from './catalog.js';
+export * from './handlers.js';
+export * from './payloads.js';

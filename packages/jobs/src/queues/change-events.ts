@@ -1,0 +1,78 @@
+import { VahubError, type WebhookEvent } from '@vahub/core';
+import { changeEventPayload } from '../catalog/payloads.js';
+import type { EventDedupeStore } from '../state/dedupe-store.js';
+import { eventJobId } from './job-ids.js';
+import type { JobQueues } from './queues.js';
+
+/** The job of each event subject. */
+export const CHANGE_EVENT_JOBS = {
+  task: 'event.task',
+  'time-entry': 'event.time-entry',
+  calendar: 'event.calendar',
+  invoice: 'event.invoice',
+} as const satisfies Record<WebhookEvent['subject'], string>;
+
+export type ChangeEventJob = (typeof CHANGE_EVENT_JOBS)[WebhookEvent['subject']];
+
+export interface EnqueuedEvent {
+  outcome: 'enqueued' | 'duplicate';
+  job: ChangeEventJob;
+  jobId: string;
+}
+
+/**
+ * The job and payload one event becomes, checked: a receiver that produced an event vahub cannot
+ * queue (an unknown subject, an empty id) gets a `VahubError` naming it, before anything is queued.
+ */
+export function changeEventJob(options: {
+  provider: string;
+  deliveryId: string | null;
+  event: WebhookEvent;
+  /** @defaultValue now */
+  receivedAt?: string;
+}) {
+  const { provider, event } = options;
+  const job: ChangeEventJob | undefined = Object.hasOwn(CHANGE_EVENT_JOBS, event.subject)
+    ? CHANGE_EVENT_JOBS[event.subject]
+    : undefined;
+  if (!job) throw new VahubError(`a ${provider} event has an unknown subject "${String(event.subject)}"`);
+  const parsed = changeEventPayload.safeParse({
+    provider,
+    eventId: event.id,
+    deliveryId: options.deliveryId,
+    action: event.action,
+    resourceId: event.resourceId,
+    scope: event.scope,
+    at: event.at,
+    receivedAt: options.receivedAt ?? new Date().toISOString(),
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new VahubError(
+      `a ${provider} event cannot be queued (${issue?.path.join('.')}: ${issue?.message})`,
+    );
+  }
+  return { job, jobId: eventJobId(provider, event.id), payload: parsed.data };
+}
+
+/**
+ * Take in one "something changed" event, once. An event seen before (within the dedupe store's
+ * days) is a duplicate; otherwise it is added under a job id derived from its identity, so two
+ * deliveries racing each other still make one job; only then is it remembered, so a failure
+ * between the two leaves nothing lost: the vendor's redelivery adds it (or collapses onto it).
+ */
+export async function enqueueChangeEvent(options: {
+  queues: JobQueues;
+  dedupe: EventDedupeStore;
+  provider: string;
+  deliveryId: string | null;
+  event: WebhookEvent;
+  receivedAt?: string;
+}): Promise<EnqueuedEvent> {
+  const { queues, dedupe, provider, event } = options;
+  const { job, jobId, payload } = changeEventJob(options);
+  if (await dedupe.seen(provider, event.id)) return { outcome: 'duplicate', job, jobId };
+  await queues.add(job, payload, { jobId });
+  const first = await dedupe.remember(provider, event.id);
+  return { outcome: first ? 'enqueued' : 'duplicate', job, jobId };
+}

@@ -1,0 +1,5 @@
+export * from './change-events.js';
+export * from './failed.js';
+export * from './job-ids.js';
+export * from './queues.js';
+export * from './schedules.js';

@@ -1,0 +1,240 @@
+import { silentLogger, Temporal } from '@vahub/core';
+import { within } from '@vahub/testkit';
+import { QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { type Catalog, defineCatalog, type JobHandlers } from '../catalog/catalog.js';
+import { startWorkers } from '../runner/workers.js';
+import { EventDedupeStore } from '../state/dedupe-store.js';
+import { deleteKeys, serviceRedis, uniqueQueuePrefix } from '../test-support/redis.js';
+import { CHANGE_EVENT_JOBS, enqueueChangeEvent } from './change-events.js';
+import { eventJobId, jobIdFor } from './job-ids.js';
+import { JobQueues } from './queues.js';
+import { billingPeriodCron, dailyCron } from './schedules.js';
+
+let redis: Redis;
+const cleanups: (() => Promise<unknown>)[] = [];
+
+beforeAll(() => {
+  redis = serviceRedis();
+});
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+  await redis.quit();
+});
+
+function queuesFor(name: string): JobQueues;
+function queuesFor<C extends Catalog>(name: string, catalog: C): JobQueues<C>;
+function queuesFor(name: string, catalog?: Catalog): JobQueues<Catalog> | JobQueues {
+  const prefix = uniqueQueuePrefix(name);
+  const queues = catalog
+    ? new JobQueues({ connection: redis, prefix, catalog })
+    : new JobQueues({ connection: redis, prefix });
+  cleanups.push(async () => {
+    await queues.close();
+    await deleteKeys(redis, prefix);
+  });
+  return queues;
+}
+
+describe('job ids', () => {
+  it('derive from an identity: stable, distinct, and free of what BullMQ refuses', () => {
+    expect(eventJobId('tasks-vendor', 'a:b:c')).toBe(eventJobId('tasks-vendor', 'a:b:c'));
+    expect(eventJobId('tasks-vendor', 'a:b:c')).not.toBe(eventJobId('other', 'a:b:c'));
+    expect(eventJobId('tasks-vendor', 'a:b:c')).toMatch(/^evt-tasks-vendor-[0-9a-f]{32}$/);
+    expect(jobIdFor('invoice.run', ['koala', '2026-11'])).toMatch(/^invoice-run-[0-9a-f]{32}$/);
+  });
+});
+
+describe('JobQueues', () => {
+  it('refuses a prefix Redis Cluster would scatter across slots', () => {
+    expect(() => new JobQueues({ connection: redis, prefix: 'vahub' })).toThrow(/\{hash tag\}/);
+  });
+
+  it('checks a payload before adding it, naming each bad field, and adds nothing then', async () => {
+    const queues = queuesFor('payload');
+    await expect(
+      queues.add('invoice.run', { clientId: '', period: 'last-month', trigger: 'schedule' } as never),
+    ).rejects.toThrow(/invoice\.run job's payload is invalid: clientId: .*; period: /);
+    expect((await queues.queue('invoice.run').getJobCounts('wait')).wait).toBe(0);
+  });
+
+  it("applies the catalog's tries and jittered exponential backoff to every job", async () => {
+    const queues = queuesFor('policy');
+    const { jobId } = await queues.add('sweep', {
+      provider: 'tasks-vendor',
+      subject: 'task',
+      clientId: null,
+    });
+    const job = await queues.queue('sweep').getJob(jobId);
+    expect(job?.opts.attempts).toBe(5);
+    expect(job?.opts.backoff).toEqual({ type: 'exponential', delay: 10_000, jitter: 0.5 });
+  });
+
+  it('adds one job for one identity, however often it is added', async () => {
+    const queues = queuesFor('unique');
+    const input = { clientId: 'koala', period: 'just-ended' as const, trigger: 'manual' as const };
+    const ids = await Promise.all(
+      [1, 2, 3].map(() => queues.addUnique('invoice.run', input, { identity: ['koala', '2026-11'] })),
+    );
+    expect(new Set(ids.map((r) => r.jobId)).size).toBe(1);
+    expect((await queues.queue('invoice.run').getJobCounts('wait')).wait).toBe(1);
+  });
+
+  it('fires a job scheduler at a local time in the given zone, and lists and removes it', async () => {
+    const queues = queuesFor('schedule');
+    const zone = 'Australia/Sydney';
+    const { next } = await queues.schedule({
+      id: 'invoice-koala',
+      name: 'invoice.run',
+      input: { clientId: 'koala', period: 'just-ended', trigger: 'schedule' },
+      cron: billingPeriodCron({ cycle: 'monthly', at: '00:05' }),
+      tz: zone,
+    });
+    // The next first of a month, 00:05 in Sydney (this month's, in its first five minutes).
+    const at = (date: Temporal.PlainDate) =>
+      date.toZonedDateTime({ timeZone: zone, plainTime: Temporal.PlainTime.from('00:05') }).epochMilliseconds;
+    const thisMonth = Temporal.Now.plainDateISO(zone).with({ day: 1 });
+    const expected = at(thisMonth) > Date.now() ? at(thisMonth) : at(thisMonth.add({ months: 1 }));
+    expect(next).toBe(expected);
+    expect(await queues.schedules('invoice.run')).toEqual([
+      { id: 'invoice-koala', cron: '5 0 1 * *', tz: zone, next: expected },
+    ]);
+    // The same id again replaces, never doubles.
+    await queues.schedule({
+      id: 'invoice-koala',
+      name: 'invoice.run',
+      input: { clientId: 'koala', period: 'just-ended', trigger: 'schedule' },
+      cron: billingPeriodCron({ cycle: 'weekly', weekStartsOn: 'mon' }),
+      tz: zone,
+    });
+    expect((await queues.schedules('invoice.run')).map((s) => s.cron)).toEqual(['5 0 * * 1']);
+    expect(await queues.unschedule('invoice.run', 'invoice-koala')).toBe(true);
+    expect(await queues.schedules('invoice.run')).toEqual([]);
+  });
+
+  it('refuses an unknown zone or a malformed time, naming it', async () => {
+    const queues = queuesFor('schedule-bad');
+    const spec = {
+      id: 'x',
+      name: 'report.weekly' as const,
+      input: { weekOf: null },
+      cron: dailyCron('07:30'),
+    };
+    await expect(queues.schedule({ ...spec, tz: 'Mars/Olympus' })).rejects.toThrow(
+      /"Mars\/Olympus" is not an IANA time zone/,
+    );
+    expect(() => dailyCron('7.30')).toThrow(/"7.30" is not a time of day: write it as HH:MM/);
+    await expect(queues.schedule({ ...spec, cron: '99 * * * *', tz: 'UTC' })).rejects.toThrow(
+      /the schedule "x" \(99 \* \* \* \* in UTC\) was refused/,
+    );
+  });
+
+  it('counts the jobs of every queue by state', async () => {
+    const queues = queuesFor('depths');
+    await queues.add('schedule.replan', { reason: 'test' });
+    await queues.add('schedule.replan', { reason: 'later' }, { delayMs: 60_000 });
+    const depths = await queues.depths();
+    expect(depths.map((d) => d.queue).sort()).toEqual(queues.names.sort());
+    expect(depths.find((d) => d.queue === 'schedule.replan')).toMatchObject({ waiting: 1, delayed: 1 });
+  });
+});
+
+describe('addThrottled', () => {
+  const catalog = defineCatalog({
+    replan: {
+      schema: z.object({ reason: z.string() }),
+      attempts: 1,
+      backoff: { delayMs: 10 },
+      description: 'a test replan',
+    },
+  });
+
+  it('makes one job of a burst, and exactly one follow-up of what arrives while it runs', async () => {
+    const queues = queuesFor('throttle', catalog);
+    const burst = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        queues.addThrottled('replan', { reason: `event ${i}` }, { key: 'va', windowMs: 300 }),
+      ),
+    );
+    expect(new Set(burst.map((b) => b.jobId)).size).toBe(1);
+    expect(await queues.queue('replan').getJobCounts('delayed', 'wait')).toEqual({ delayed: 1, wait: 0 });
+
+    const runs: string[] = [];
+    let releaseFirst = () => {};
+    const firstStarted = new Promise<void>((started) => {
+      const handlers = {
+        replan: async (payload: { reason: string }) => {
+          runs.push(payload.reason);
+          if (runs.length === 1) {
+            started();
+            await new Promise<void>((resolve) => {
+              releaseFirst = resolve;
+            });
+          }
+        },
+      } satisfies JobHandlers<typeof catalog>;
+      const running = startWorkers({ connection: redis, queues, handlers, logger: silentLogger });
+      cleanups.push(() => running.close());
+    });
+    const events = new QueueEvents('replan', { connection: redis.duplicate(), prefix: queues.prefix });
+    cleanups.push(() => events.close());
+    await events.waitUntilReady();
+    await within(firstStarted, 10_000, 'the first replan');
+    // While it runs: another burst, which must lead to one more run, with the latest payload.
+    for (let i = 0; i < 10; i++)
+      await queues.addThrottled('replan', { reason: `late ${i}` }, { key: 'va', windowMs: 50 });
+    const followUpDone = new Promise<void>((resolve) => {
+      events.on('completed', () => {
+        if (runs.length === 2) resolve();
+      });
+    });
+    releaseFirst();
+    await within(followUpDone, 10_000, 'the follow-up replan');
+    expect(runs).toHaveLength(2);
+    expect(runs[1]).toBe('late 9');
+    expect(await queues.queue('replan').getJobCounts('delayed', 'wait', 'active')).toEqual({
+      delayed: 0,
+      wait: 0,
+      active: 0,
+    });
+  });
+});
+
+describe('enqueueChangeEvent', () => {
+  it('makes one job of a redelivered event, even after the job record is gone', async () => {
+    const queues = queuesFor('events');
+    const prefix = `${queues.prefix}:stores`;
+    const dedupe = new EventDedupeStore({ redis, prefix });
+    const event = {
+      id: 'evt-77',
+      subject: 'task' as const,
+      action: 'changed' as const,
+      resourceId: '1207',
+      scope: 'project-1',
+      at: null,
+    };
+    const deliver = () =>
+      enqueueChangeEvent({ queues, dedupe, provider: 'tasks-vendor', deliveryId: 'd-1', event });
+    const outcomes = await Promise.all([deliver(), deliver(), deliver()]);
+    expect(outcomes.map((o) => o.outcome).sort()).toEqual(['duplicate', 'duplicate', 'enqueued']);
+    const queue = queues.queue(CHANGE_EVENT_JOBS.task);
+    expect((await queue.getJobCounts('wait')).wait).toBe(1);
+    const job = await queue.getJob(eventJobId('tasks-vendor', 'evt-77'));
+    expect(job?.data).toMatchObject({ provider: 'tasks-vendor', eventId: 'evt-77', deliveryId: 'd-1' });
+
+    await job?.remove();
+    expect((await deliver()).outcome).toBe('duplicate');
+    expect((await queue.getJobCounts('wait')).wait).toBe(0);
+
+    const other = await enqueueChangeEvent({
+      queues,
+      dedupe,
+      provider: 'tasks-vendor',
+      deliveryId: 'd-2',
+      event: { ...event, id: 'evt-78' },
+    });
+    expect(other.outcome).toBe('enqueued');
+  });
+});

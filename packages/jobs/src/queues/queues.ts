@@ -1,0 +1,244 @@
+import { type Logger, silentLogger, VahubError } from '@vahub/core';
+import { type JobsOptions, type KeepJobs, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import {
+  type Catalog,
+  type JobCatalog,
+  type JobInput,
+  type JobName,
+  jobCatalog,
+} from '../catalog/catalog.js';
+import { bounded, DEFAULT_REDIS_TIMEOUT_MS } from '../redis/bounded.js';
+import { VAHUB_PREFIX } from '../redis/keys.js';
+import { jobIdFor } from './job-ids.js';
+import { assertTimeZone } from './schedules.js';
+
+/**
+ * The queue prefix. The braces are a Redis Cluster hash tag: every key of every queue hashes to one
+ * slot, which BullMQ's multi-key scripts need.
+ */
+export const DEFAULT_QUEUE_PREFIX = VAHUB_PREFIX;
+
+export interface JobQueuesOptions<C extends Catalog> {
+  /** A connection made with `maxRetriesPerRequest: null` (`createRedis`); the caller closes it. */
+  connection: Redis;
+  /** @defaultValue the service's `jobCatalog` */
+  catalog?: C;
+  /** @defaultValue "{vahub}" (`DEFAULT_QUEUE_PREFIX`); tests give each run its own, in braces. */
+  prefix?: string;
+  /** Finished jobs kept for `vahub status`. @defaultValue a day, at most 1,000 per queue */
+  keepCompleted?: KeepJobs;
+  /** Failed (parked) jobs kept for a person to look at. @defaultValue 30 days */
+  keepFailed?: KeepJobs;
+  /** How long an add waits for Redis. @defaultValue 5_000 */
+  timeoutMs?: number;
+  /** Told of connection errors (a queue without a listener would crash the process on one). */
+  logger?: Logger;
+}
+
+/** How many jobs of a queue are in each state. */
+export interface QueueDepth {
+  queue: string;
+  waiting: number;
+  active: number;
+  delayed: number;
+  failed: number;
+  completed: number;
+  prioritized: number;
+}
+
+/** A job scheduler as `schedule` made it. */
+export interface ScheduleSpec<C extends Catalog, N extends JobName<C>> {
+  /** The scheduler's id: upserting the same id again updates it in place. */
+  id: string;
+  name: N;
+  input: JobInput<N, C>;
+  /** A cron pattern read in `tz`, e.g. `billingPeriodCron({ cycle: 'monthly' })`. */
+  cron: string;
+  /** The IANA zone the pattern is read in, e.g. the client's billing zone. */
+  tz: string;
+}
+
+/**
+ * One BullMQ queue per job of the catalog (the job's name is the queue's), all under one
+ * cluster-safe prefix. Every add checks the payload against the catalog's schema and applies the
+ * job's attempts and backoff.
+ */
+export class JobQueues<C extends Catalog = JobCatalog> {
+  readonly prefix: string;
+  readonly catalog: C;
+  private readonly queues = new Map<string, Queue>();
+  private readonly timeoutMs: number;
+
+  constructor(private readonly options: JobQueuesOptions<C>) {
+    this.catalog = options.catalog ?? (jobCatalog as unknown as C);
+    this.prefix = options.prefix ?? DEFAULT_QUEUE_PREFIX;
+    if (!/^\{[^{}]+\}/.test(this.prefix))
+      throw new VahubError(
+        `queue prefix "${this.prefix}" must start with a {hash tag} so Redis Cluster keeps each queue in one slot`,
+      );
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_REDIS_TIMEOUT_MS;
+  }
+
+  get names(): JobName<C>[] {
+    return Object.keys(this.catalog) as JobName<C>[];
+  }
+
+  /** The BullMQ queue of a job (created on first use). */
+  queue(name: JobName<C>): Queue {
+    const definition = this.catalog[name];
+    if (!definition) throw new VahubError(`"${name}" is not a job of the catalog`);
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, {
+        connection: this.options.connection,
+        prefix: this.prefix,
+        defaultJobOptions: {
+          attempts: definition.attempts,
+          backoff: {
+            type: 'exponential',
+            delay: definition.backoff.delayMs,
+            jitter: definition.backoff.jitter ?? 0.5,
+          },
+          removeOnComplete: this.options.keepCompleted ?? { age: 24 * 3600, count: 1000 },
+          removeOnFail: this.options.keepFailed ?? { age: 30 * 24 * 3600 },
+        },
+      });
+      const logger = this.options.logger ?? silentLogger;
+      queue.on('error', (err) => logger.warn({ queue: name, err: err.message }, 'queue connection error'));
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  /** Add a job after checking its payload. */
+  async add<N extends JobName<C>>(
+    name: N,
+    input: JobInput<N, C>,
+    options: { jobId?: string; delayMs?: number } = {},
+  ): Promise<{ jobId: string }> {
+    return this.enqueue(name, input, {
+      ...(options.jobId ? { jobId: options.jobId } : {}),
+      ...(options.delayMs ? { delay: options.delayMs } : {}),
+    });
+  }
+
+  /**
+   * Add a job whose id derives from `identity` (a provider's event, a client and period): adding the
+   * same identity again, while the first job's record exists, adds nothing.
+   */
+  async addUnique<N extends JobName<C>>(
+    name: N,
+    input: JobInput<N, C>,
+    options: { identity: readonly string[]; delayMs?: number },
+  ): Promise<{ jobId: string }> {
+    return this.add(name, input, { jobId: jobIdFor(name, options.identity), delayMs: options.delayMs ?? 0 });
+  }
+
+  /**
+   * Coalesce a burst into one run: the first add of `key` makes a job that runs `windowMs` later;
+   * further adds while it waits join it (a burst of 50 task events is one replan). An add while it
+   * runs leaves exactly one follow-up run, so a change that came after the run read its inputs is
+   * never lost. The follow-up carries the latest payload.
+   */
+  async addThrottled<N extends JobName<C>>(
+    name: N,
+    input: JobInput<N, C>,
+    options: { key: string; windowMs: number },
+  ): Promise<{ jobId: string }> {
+    return this.enqueue(name, input, {
+      delay: options.windowMs,
+      deduplication: { id: options.key, keepLastIfActive: true },
+    });
+  }
+
+  /**
+   * Run a job at the times a cron pattern names, read in an IANA zone (BullMQ's job schedulers, so
+   * one run per firing however many workers there are). Upserting an id again replaces it.
+   */
+  async schedule<N extends JobName<C>>(spec: ScheduleSpec<C, N>): Promise<{ next: number | null }> {
+    assertTimeZone(spec.tz, `the schedule "${spec.id}"`);
+    const data = this.parse(spec.name, spec.input);
+    const queue = this.queue(spec.name);
+    try {
+      await this.wait(
+        queue.upsertJobScheduler(spec.id, { pattern: spec.cron, tz: spec.tz }, { name: spec.name, data }),
+        `scheduling ${spec.id}`,
+      );
+    } catch (err) {
+      if (err instanceof VahubError) throw err;
+      throw new VahubError(
+        `the schedule "${spec.id}" (${spec.cron} in ${spec.tz}) was refused: ${(err as Error).message}`,
+      );
+    }
+    const scheduler = await this.wait(queue.getJobScheduler(spec.id), `reading ${spec.id}`);
+    return { next: scheduler?.next ?? null };
+  }
+
+  async unschedule(name: JobName<C>, id: string): Promise<boolean> {
+    return this.wait(this.queue(name).removeJobScheduler(id), `removing ${id}`);
+  }
+
+  /** The schedulers of a job: id, pattern, zone and next firing. */
+  async schedules(
+    name: JobName<C>,
+  ): Promise<{ id: string; cron: string | null; tz: string | null; next: number | null }[]> {
+    const list = await this.wait(this.queue(name).getJobSchedulers(0, -1, true), `listing ${name} schedules`);
+    return list.map((s) => ({
+      id: s.key,
+      cron: s.pattern ?? null,
+      tz: s.tz ?? null,
+      next: s.next ?? null,
+    }));
+  }
+
+  /** Jobs per state in every queue of the catalog. */
+  async depths(): Promise<QueueDepth[]> {
+    return Promise.all(
+      this.names.map(async (name) => {
+        const c = await this.wait(
+          this.queue(name).getJobCounts('wait', 'active', 'delayed', 'failed', 'completed', 'prioritized'),
+          `counting ${name}`,
+        );
+        return {
+          queue: name,
+          waiting: c.wait ?? 0,
+          active: c.active ?? 0,
+          delayed: c.delayed ?? 0,
+          failed: c.failed ?? 0,
+          completed: c.completed ?? 0,
+          prioritized: c.prioritized ?? 0,
+        };
+      }),
+    );
+  }
+
+  /** Close the queues (not the connection, which belongs to the caller). */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
+    this.queues.clear();
+  }
+
+  private async enqueue(name: JobName<C>, input: unknown, opts: JobsOptions): Promise<{ jobId: string }> {
+    const data = this.parse(name, input);
+    const job = await this.wait(this.queue(name).add(name, data, opts), `adding a ${name} job`);
+    return { jobId: job.id as string };
+  }
+
+  /** The payload as the schema reads it; a clear error naming each bad field otherwise. */
+  parse(name: JobName<C>, input: unknown): unknown {
+    const definition = this.catalog[name];
+    if (!definition) throw new VahubError(`"${name}" is not a job of the catalog`);
+    const parsed = definition.schema.safeParse(input);
+    if (parsed.success) return parsed.data;
+    const issues = parsed.error.issues
+      .slice(0, 5)
+      .map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`)
+      .join('; ');
+    throw new VahubError(`a ${name} job's payload is invalid: ${issues}`);
+  }
+
+  private wait<T>(work: Promise<T>, what: string): Promise<T> {
+    return bounded(work, { ms: this.timeoutMs, what });
+  }
+}

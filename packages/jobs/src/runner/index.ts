@@ -1,0 +1,3 @@
+export * from './classify.js';
+export * from './processor.js';
+export * from './workers.js';

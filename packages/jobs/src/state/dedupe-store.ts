@@ -1,0 +1,66 @@
+import { stableKey } from '@vahub/core';
+import type { Redis } from 'ioredis';
+import { bounded, DEFAULT_REDIS_TIMEOUT_MS } from '../redis/bounded.js';
+
+/**
+ * How long an event is remembered. Longer than every provider's redelivery window (Asana retries
+ * for 24 h; the others for less), with room for a delivery that was queued at the vendor for days.
+ */
+export const DEFAULT_DEDUPE_TTL_MS = 8 * 24 * 60 * 60 * 1000;
+
+export interface EventDedupeStoreOptions {
+  redis: Redis;
+  /** @defaultValue "vahub" */
+  prefix?: string;
+  /** @defaultValue 8 days (`DEFAULT_DEDUPE_TTL_MS`) */
+  ttlMs?: number;
+  /** @defaultValue 5_000 */
+  timeoutMs?: number;
+}
+
+/**
+ * Events already taken in, by provider and event identity. A job id collapses a redelivery only
+ * while the job's record exists (BullMQ removes finished ones); this outlives the record, so a
+ * redelivery a day later is still recognised.
+ */
+export class EventDedupeStore {
+  private readonly prefix: string;
+  private readonly ttlMs: number;
+  private readonly timeoutMs: number;
+
+  constructor(private readonly options: EventDedupeStoreOptions) {
+    this.prefix = `${options.prefix ?? 'vahub'}:seen:`;
+    this.ttlMs = options.ttlMs ?? DEFAULT_DEDUPE_TTL_MS;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_REDIS_TIMEOUT_MS;
+  }
+
+  /** Whether the event was remembered before. */
+  async seen(provider: string, eventId: string): Promise<boolean> {
+    const n = await bounded(this.options.redis.exists(this.key(provider, eventId)), {
+      ms: this.timeoutMs,
+      what: 'an event dedupe check',
+    });
+    return n === 1;
+  }
+
+  /** Remember the event (SET NX); true when this call was the first to. */
+  async remember(provider: string, eventId: string): Promise<boolean> {
+    const set = await bounded(
+      this.options.redis.set(this.key(provider, eventId), String(Date.now()), 'PX', this.ttlMs, 'NX'),
+      { ms: this.timeoutMs, what: 'remembering an event' },
+    );
+    return set === 'OK';
+  }
+
+  async forget(provider: string, eventId: string): Promise<void> {
+    await bounded(this.options.redis.del(this.key(provider, eventId)), {
+      ms: this.timeoutMs,
+      what: 'forgetting an event',
+    });
+  }
+
+  // A digest keeps keys short whatever a vendor's event identity looks like.
+  private key(provider: string, eventId: string): string {
+    return `${this.prefix}${provider}:${stableKey([provider, eventId]).slice(0, 40)}`;
+  }
+}

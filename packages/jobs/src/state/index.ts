@@ -1,0 +1,5 @@
+export * from './cursor-store.js';
+export * from './dedupe-store.js';
+export * from './hash-mirror.js';
+export * from './mirrors.js';
+export * from './state-store.js';

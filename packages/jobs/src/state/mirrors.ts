@@ -1,0 +1,125 @@
+import type { BusyInterval, Task } from '@vahub/core';
+import type { Redis } from 'ioredis';
+import { HashMirror, type MirrorStamp } from './hash-mirror.js';
+import { mirroredBusy, mirroredTask } from './mirror-schemas.js';
+
+export interface MirrorOptions {
+  redis: Redis;
+  /** @defaultValue "vahub" */
+  prefix?: string;
+  timeoutMs?: number;
+  now?: () => number;
+}
+
+/**
+ * Each client's open tasks, so a replan reads Redis instead of every project again. A task event
+ * re-reads its task and `put`s it (or `remove`s it when it is no longer open); a sweep or the
+ * reconcile job `replace`s a client's whole set.
+ */
+export class TaskMirror {
+  constructor(private readonly options: MirrorOptions) {}
+
+  async put(clientId: string, tasks: readonly Task[]): Promise<void> {
+    await this.of(clientId).put(tasks.map((task) => ({ id: task.id, item: task })));
+  }
+
+  async remove(clientId: string, taskIds: readonly string[]): Promise<void> {
+    await this.of(clientId).remove(taskIds);
+  }
+
+  async replace(clientId: string, tasks: readonly Task[]): Promise<void> {
+    await this.of(clientId).replace(tasks.map((task) => ({ id: task.id, item: task })));
+  }
+
+  async list(clientId: string): Promise<Task[]> {
+    return this.of(clientId).list();
+  }
+
+  async get(clientId: string, taskId: string): Promise<Task | null> {
+    return this.of(clientId).get(taskId);
+  }
+
+  /** When the client's tasks were last read in full; null if never (read the app, then `replace`). */
+  async stamp(clientId: string): Promise<MirrorStamp | null> {
+    return this.of(clientId).stamp();
+  }
+
+  async clear(clientId: string): Promise<void> {
+    await this.of(clientId).clear();
+  }
+
+  private of(clientId: string): HashMirror<Task> {
+    return new HashMirror({
+      ...this.options,
+      key: `${this.options.prefix ?? 'vahub'}:mirror:tasks:{${clientId}}`,
+      schema: mirroredTask,
+      what: `task (client ${clientId})`,
+    });
+  }
+}
+
+/** One busy interval with the calendar's identity of it (an event id), so changes can replace it. */
+export interface MirroredBusy {
+  id: string;
+  interval: BusyInterval;
+}
+
+/** What the busy mirror holds: the intervals of the window last read in full, kept current since. */
+export interface BusySnapshot {
+  intervals: BusyInterval[];
+  /** The window of the last full read; null if there was none. */
+  window: { start: string; end: string } | null;
+  syncedAt: number | null;
+}
+
+/**
+ * The VA's busy time (apart from vahub's own blocks). A full read of a window `replace`s it; an
+ * incremental calendar sync `put`s changed events and `remove`s cancelled ones.
+ */
+export class BusyMirror {
+  private readonly mirror: HashMirror<BusyInterval>;
+
+  constructor(options: MirrorOptions) {
+    this.mirror = new HashMirror({
+      ...options,
+      key: `${options.prefix ?? 'vahub'}:mirror:{busy}`,
+      schema: mirroredBusy,
+      what: 'busy interval',
+    });
+  }
+
+  async put(items: readonly MirroredBusy[]): Promise<void> {
+    await this.mirror.put(items.map(({ id, interval }) => ({ id, item: interval })));
+  }
+
+  async remove(ids: readonly string[]): Promise<void> {
+    await this.mirror.remove(ids);
+  }
+
+  async replace(window: { start: string; end: string }, items: readonly MirroredBusy[]): Promise<void> {
+    await this.mirror.replace(
+      items.map(({ id, interval }) => ({ id, item: interval })),
+      window,
+    );
+  }
+
+  /** The intervals that overlap `window` (all of them without one), in start order. */
+  async read(window?: { start: string; end: string }): Promise<BusySnapshot> {
+    const [all, stamp] = await Promise.all([this.mirror.list(), this.mirror.stamp()]);
+    const from = window ? Date.parse(window.start) : Number.NEGATIVE_INFINITY;
+    const to = window ? Date.parse(window.end) : Number.POSITIVE_INFINITY;
+    const intervals = all
+      .filter((i) => Date.parse(i.start) < to && Date.parse(i.end) > from)
+      .sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
+    const covers = stamp?.covers;
+    return {
+      intervals,
+      window: covers?.start && covers.end ? { start: covers.start, end: covers.end } : null,
+      syncedAt: stamp?.syncedAt ?? null,
+    };
+  }
+
+  async clear(): Promise<void> {
+    await this.mirror.clear();
+  }
+}
