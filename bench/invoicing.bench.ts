@@ -71,7 +71,7 @@ function makeClient(i: number, rand: () => number): BuildInvoiceInput {
   return {
     clientId: `client-${i}`,
     billing,
-    xero: { contactId: '717f2bfc-c6d4-41fd-b238-3f2f0c0cf777', accountCode: '200', taxType: 'OUTPUT' },
+    target: { contactId: '717f2bfc-c6d4-41fd-b238-3f2f0c0cf777', accountCode: '200', taxType: 'OUTPUT' },
     period,
     entries,
     names: { projects: { [`${i}01`]: 'Social media', [`${i}02`]: 'Inbox' } },

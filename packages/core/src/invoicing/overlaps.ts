@@ -1,0 +1,140 @@
+import type { BillingConfig } from '../config/schema.js';
+import { formatInstant } from '../time/zoned.js';
+import { compareText, type EligibleEntry } from './eligibility.js';
+import type { TimeOverlap } from './types.js';
+
+interface Span {
+  e: EligibleEntry;
+  start: number;
+  end: number;
+  /** Billed on an earlier invoice: it keeps its time, whatever the order. */
+  invoiced: boolean;
+}
+
+export interface OverlapResult {
+  /** Entry id → seconds of it already covered by another entry of the same person, not billed again. */
+  covered: Map<string, number>;
+  overlaps: TimeOverlap[];
+}
+
+const span = (e: EligibleEntry, invoiced: boolean): Span => ({
+  e,
+  start: e.startMs,
+  end: e.startMs + e.seconds * 1000,
+  invoiced,
+});
+
+/** Entries per person: `userId`, or one unknown person for entries without one (the VA's own time). */
+function byPerson(spans: readonly Span[]): Map<string, Span[]> {
+  const people = new Map<string, Span[]>();
+  for (const s of spans) {
+    const key = s.e.entry.userId ?? '';
+    const list = people.get(key);
+    if (list) list.push(s);
+    else people.set(key, [s]);
+  }
+  return people;
+}
+
+/** Sorted, non-overlapping intervals covering the same time as `spans`. */
+function merge(spans: readonly Span[]): [number, number][] {
+  const out: [number, number][] = [];
+  for (const s of spans) {
+    const last = out.at(-1);
+    if (last && s.start <= last[1]) last[1] = Math.max(last[1], s.end);
+    else if (s.end > s.start) out.push([s.start, s.end]);
+  }
+  return out;
+}
+
+/**
+ * Milliseconds of each new entry already covered by another entry of its person: by time billed on
+ * an earlier invoice, or by an earlier-starting entry of this draft (ties by id). Sweeping in start
+ * order, the earlier entries of this draft cover exactly [start, furthest end so far).
+ */
+function coveredMs(fresh: readonly Span[], invoiced: readonly Span[], out: Map<string, number>): void {
+  const billed = merge(invoiced);
+  let furthest = Number.NEGATIVE_INFINITY;
+  let first = 0;
+  for (const s of fresh) {
+    const byDraft = Math.max(0, Math.min(s.end, furthest) - s.start);
+    const from = Math.max(s.start, furthest);
+    while (first < billed.length && (billed[first]?.[1] ?? 0) <= from) first += 1;
+    let byInvoice = 0;
+    for (let i = first; i < billed.length; i++) {
+      const [a, b] = billed[i] as [number, number];
+      if (a >= s.end) break;
+      byInvoice += Math.max(0, Math.min(b, s.end) - Math.max(a, from));
+    }
+    // Whole seconds, rounded down: never more taken off than two entries truly share.
+    out.set(s.e.entry.id, Math.min(s.e.seconds, Math.floor((byDraft + byInvoice) / 1000)));
+    furthest = Math.max(furthest, s.end);
+  }
+}
+
+/** Every pair of one person's entries sharing time, where at least one is billed by this draft. */
+function pairs(spans: readonly Span[], billed: TimeOverlap['billed']): { at: number; o: TimeOverlap }[] {
+  const sorted = [...spans].sort((a, b) => a.start - b.start || compareText(a.e.entry.id, b.e.entry.id));
+  const out: { at: number; o: TimeOverlap }[] = [];
+  let active: Span[] = [];
+  for (const x of sorted) {
+    active = active.filter((y) => y.end > x.start);
+    for (const y of active) {
+      if (x.invoiced && y.invoiced) continue;
+      const end = Math.min(x.end, y.end);
+      const seconds = Math.floor((end - x.start) / 1000);
+      if (seconds <= 0) continue;
+      // The entry billed again is this draft's: the later one, unless the other was invoiced before.
+      const [again, cover] = x.invoiced ? [y, x] : [x, y];
+      out.push({
+        at: x.start,
+        o: {
+          entryId: again.e.entry.id,
+          coveredBy: cover.e.entry.id,
+          userId: x.e.entry.userId ?? null,
+          start: formatInstant(x.start),
+          end: formatInstant(end),
+          seconds,
+          billed,
+        },
+      });
+    }
+    if (x.end > x.start) active.push(x);
+  }
+  return out;
+}
+
+/**
+ * Finds time tracked twice by one person (a timer left running while another started, a duplicated
+ * entry) and, under `bill-once`, takes the shared minutes off the entry that comes second: the
+ * later-starting one of this draft, or this draft's one when the other was invoiced before. Every
+ * overlap is reported either way. Entries without a `userId` count as one person's.
+ */
+export function resolveOverlaps(input: {
+  eligible: readonly EligibleEntry[];
+  invoiced: readonly EligibleEntry[];
+  rule: BillingConfig['overlaps'];
+}): OverlapResult {
+  const spans = [...input.eligible.map((e) => span(e, false)), ...input.invoiced.map((e) => span(e, true))];
+  const covered = new Map<string, number>();
+  const found: { at: number; o: TimeOverlap }[] = [];
+  const billed = input.rule === 'bill-once' ? 'once' : 'twice';
+  for (const list of byPerson(spans).values()) {
+    const mine = pairs(list, billed);
+    if (mine.length === 0) continue;
+    found.push(...mine);
+    if (input.rule === 'bill-once') {
+      // `eligible` and `invoiced` come sorted by start then id, and filtering keeps that order.
+      coveredMs(
+        list.filter((s) => !s.invoiced),
+        list.filter((s) => s.invoiced),
+        covered,
+      );
+    }
+  }
+  found.sort(
+    (a, b) =>
+      a.at - b.at || compareText(a.o.entryId, b.o.entryId) || compareText(a.o.coveredBy, b.o.coveredBy),
+  );
+  return { covered, overlaps: found.map((f) => f.o) };
+}
