@@ -14,6 +14,11 @@ const tooLarge = (text: string, limit: string) =>
 /** A non-negative money amount or rate as a decimal string with up to 4 decimals ("55.00"). */
 const amount = z.union([z.string(), z.number()]).transform((value, ctx) => {
   const text = String(value).trim();
+  // 1e25 (a YAML number) or "1e25": say what the limit is, not only that it is no decimal.
+  if (text !== '' && Number(text) > Number(INVOICE_LIMITS.unitAmount)) {
+    ctx.addIssue({ code: 'custom', message: tooLarge(text, INVOICE_LIMITS.unitAmount) });
+    return z.NEVER;
+  }
   if (!isDecimalText(text) || text.startsWith('-')) {
     ctx.addIssue({
       code: 'custom',

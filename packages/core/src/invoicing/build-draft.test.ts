@@ -172,7 +172,7 @@ describe('currencies without minor units', () => {
       ['single', '2499.5'],
     ]);
     expect(result.explanations[1]?.summary).toContain(
-      '0.5 × 4999.0000 (project rate) = 2499.5 JPY, rounded down to 2499; sent as 1 × 2499, since 0.5000 × 4999.0000 would come to 2499.50',
+      '0.5000 × 4999.0000 (project rate) = 2499.5 JPY, rounded down to 2499; sent as 1 × 2499, since 0.5000 × 4999.0000 would come to 2499.50',
     );
   });
 });
