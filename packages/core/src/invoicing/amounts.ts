@@ -60,21 +60,21 @@ export function lineMoney(input: {
   };
 }
 
-/** Tax on one line, in hundredths, and whether it differs from the app's own figure (so must be sent). */
+/** Tax on one line, in hundredths: the app's figure and the one kept, which is sent when they differ. */
 export function lineTax(input: {
   cents: bigint;
   ratePercent: string;
   types: LineAmountTypes;
   rule: CurrencyAmounts;
-}): { cents: bigint; fixed: boolean } {
-  if (input.types === 'NoTax') return { cents: 0n, fixed: false };
+}): { cents: bigint; fixed: boolean; app: bigint } {
+  if (input.types === 'NoTax') return { cents: 0n, fixed: false, app: 0n };
   const rate = dividedBy(ratioOf(input.ratePercent), ratio(HUNDRED));
   const share = input.types === 'Exclusive' ? rate : dividedBy(rate, ratio(rate.num + rate.den, rate.den));
   const app = roundRatio(times(ratio(input.cents, HUNDRED), share), INVOICE_AMOUNT_DIGITS, 'half-up');
   // Whole-yen tax: the app's figure cut to the currency's unit, sent so the app keeps it.
   const step = 10n ** BigInt(INVOICE_AMOUNT_DIGITS - input.rule.amountDigits);
   const kept = (app / step) * step;
-  return { cents: kept, fixed: kept !== app };
+  return { cents: kept, fixed: kept !== app, app };
 }
 
 /** Subtotal before tax, tax and total from the rounded lines, in hundredths. */

@@ -2,6 +2,7 @@ import type { BillingConfig } from '../config/schema.js';
 import type { InvoiceLine, InvoiceTotals } from '../domain/types.js';
 import { dec } from '../money/decimal.js';
 import { type CurrencyAmounts, INVOICE_LIMITS } from '../money/invoice-amounts.js';
+import { scaledText } from '../money/ratio.js';
 import { formatCents, isExactAmount, lineTax, totalsOf } from './amounts.js';
 import { InvoiceLimitError } from './errors.js';
 import { toInvoiceLine } from './line-items.js';
@@ -66,10 +67,13 @@ export function priceLines(input: {
       });
       tax = t.cents;
       made.line.taxAmount = formatCents(t.cents, rule);
+      let words = `tax ${made.line.taxAmount}`;
       if (t.fixed) {
         made.line.taxAmountIsFixed = true;
         roundedDown = true;
+        words += ` (${scaledText(t.app, 2)} cut to whole ${rule.currency}, sent with the line)`;
       }
+      if (billing.lineAmountTypes !== 'NoTax') made.explanation.summary += `; ${words}`;
     }
     if (rule.rounding === 'down' && !isExactAmount(made.money)) roundedDown = true;
     lines.push(made.line);

@@ -67,11 +67,13 @@ function moneyWords(spec: LineSpec, money: LineMoney, rule: CurrencyAmounts): st
     return `${money.quantity} × ${money.unitAmount} ${rateWords} = ${amount} ${currency}${shown}`;
   }
   const exact = ratioText(money.exact);
-  const hours = ratioText(spec.exactQuantity);
+  const asSent = unitsToFixed(spec.quantityUnits);
+  const hours =
+    ratioText(spec.exactQuantity) === dec(asSent).toFixed() ? asSent : ratioText(spec.exactQuantity);
   const rounded = isExactAmount(money) ? '' : `, rounded down to ${amount}`;
   const sent =
     money.encoding === 'single'
-      ? `; sent as 1 × ${amount}, since ${unitsToFixed(spec.quantityUnits)} × ${spec.rate.unitAmount} would come to ${scaledText(money.viaQuantity ?? 0n, 2)}`
+      ? `; sent as 1 × ${amount}, since ${asSent} × ${spec.rate.unitAmount} would come to ${scaledText(money.viaQuantity ?? 0n, 2)}`
       : '';
   return `${hours} × ${spec.rate.unitAmount} ${rateWords} = ${exact} ${currency}${rounded}${sent}`;
 }

@@ -1,5 +1,4 @@
 import type { BillingConfig } from '../config/schema.js';
-import { formatInstant } from '../time/zoned.js';
 import { compareText, type EligibleEntry } from './eligibility.js';
 import type { TimeOverlap } from './types.js';
 
@@ -15,6 +14,32 @@ export interface OverlapResult {
   /** Entry id → seconds of it already covered by another entry of the same person, not billed again. */
   covered: Map<string, number>;
   overlaps: TimeOverlap[];
+}
+
+const DAY_MS = 86_400_000;
+const two = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+/**
+ * Instants as ISO-8601 UTC, "2026-11-03T10:00:00Z" like `formatInstant`, fast: a busy month holds
+ * thousands of overlaps, and the Temporal polyfill (or even Date) per instant dominated the engine.
+ * The date comes from Date once per UTC day; the time of day is plain integer division (UTC has no
+ * offsets, so this is no time-zone arithmetic).
+ */
+function utcFormatter(): (ms: number) => string {
+  const days = new Map<number, string>();
+  return (ms) => {
+    const day = Math.floor(ms / DAY_MS);
+    let date = days.get(day);
+    if (date === undefined) {
+      date = new Date(day * DAY_MS).toISOString().slice(0, 10);
+      days.set(day, date);
+    }
+    const rest = ms - day * DAY_MS;
+    const milli = rest % 1000;
+    const secs = (rest - milli) / 1000;
+    const time = `${two(Math.floor(secs / 3600))}:${two(Math.floor(secs / 60) % 60)}:${two(secs % 60)}`;
+    return `${date}T${time}${milli === 0 ? '' : `.${String(milli).padStart(3, '0')}`}Z`;
+  };
 }
 
 const span = (e: EligibleEntry, invoiced: boolean): Span => ({
@@ -73,16 +98,23 @@ function coveredMs(fresh: readonly Span[], invoiced: readonly Span[], out: Map<s
 }
 
 /** Every pair of one person's entries sharing time, where at least one is billed by this draft. */
-function pairs(spans: readonly Span[], billed: TimeOverlap['billed']): { at: number; o: TimeOverlap }[] {
+function pairs(
+  spans: readonly Span[],
+  billed: TimeOverlap['billed'],
+  utc: (ms: number) => string,
+): { at: number; o: TimeOverlap }[] {
   const sorted = [...spans].sort((a, b) => a.start - b.start || compareText(a.e.entry.id, b.e.entry.id));
   const out: { at: number; o: TimeOverlap }[] = [];
-  let active: Span[] = [];
+  const active: Span[] = [];
   for (const x of sorted) {
-    active = active.filter((y) => y.end > x.start);
+    // Keep only spans still running at x's start, in place: this loop runs once per entry.
+    let kept = 0;
+    for (const y of active) if (y.end > x.start) active[kept++] = y;
+    active.length = kept;
     for (const y of active) {
       if (x.invoiced && y.invoiced) continue;
-      const end = Math.min(x.end, y.end);
-      const seconds = Math.floor((end - x.start) / 1000);
+      const first = x.end <= y.end ? x : y;
+      const seconds = Math.floor((first.end - x.start) / 1000);
       if (seconds <= 0) continue;
       // The entry billed again is this draft's: the later one, unless the other was invoiced before.
       const [again, cover] = x.invoiced ? [y, x] : [x, y];
@@ -92,8 +124,8 @@ function pairs(spans: readonly Span[], billed: TimeOverlap['billed']): { at: num
           entryId: again.e.entry.id,
           coveredBy: cover.e.entry.id,
           userId: x.e.entry.userId ?? null,
-          start: formatInstant(x.start),
-          end: formatInstant(end),
+          start: utc(x.start),
+          end: utc(first.end),
           seconds,
           billed,
         },
@@ -119,8 +151,9 @@ export function resolveOverlaps(input: {
   const covered = new Map<string, number>();
   const found: { at: number; o: TimeOverlap }[] = [];
   const billed = input.rule === 'bill-once' ? 'once' : 'twice';
+  const utc = utcFormatter();
   for (const list of byPerson(spans).values()) {
-    const mine = pairs(list, billed);
+    const mine = pairs(list, billed, utc);
     if (mine.length === 0) continue;
     found.push(...mine);
     if (input.rule === 'bill-once') {
