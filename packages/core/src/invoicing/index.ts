@@ -1,4 +1,4 @@
-// The invoicing engine: tracked time → an exact, explainable Xero draft. Pure functions, no I/O.
+// The invoicing engine: tracked time → an exact, explainable invoice draft. Pure functions, no I/O.
 export { buildInvoiceDraft, summariseExcluded } from './build-draft.js';
 export { classifyEntries, type Eligibility, type EligibleEntry } from './eligibility.js';
 export { checkInvoiceCurrency, InvoiceCurrencyError, InvoiceLimitError } from './errors.js';

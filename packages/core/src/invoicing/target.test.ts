@@ -33,7 +33,7 @@ function threeLines(input: {
 }
 
 describe('tax as the app computes it: per line, rounded half up to 2 decimals, summed', () => {
-  it('Exclusive 15%: Xero’s own example, subtotal 76.30, tax 11.44 (not 11.45), total 87.74', () => {
+  it('Exclusive 15%: the rounding guide’s own example, subtotal 76.30, tax 11.44 (not 11.45), total 87.74', () => {
     // "Rounding in Xero": 25.06 × 15% = 3.759 → 3.76; 25.61 → 3.8415 → 3.84; 25.63 → 3.8445 →
     // 3.84. 3.76 + 3.84 + 3.84 = 11.44, where 15% of the 76.30 subtotal would be 11.445 → 11.45.
     const result = threeLines({
