@@ -8,6 +8,9 @@ interface Span {
   end: number;
   /** Billed on an earlier invoice: it keeps its time, whatever the order. */
   invoiced: boolean;
+  /** `start` and `end` as text, each made once, when first reported: a span is in many overlaps. */
+  startText?: string;
+  endText?: string;
 }
 
 export interface OverlapResult {
@@ -124,8 +127,8 @@ function pairs(
           entryId: again.e.entry.id,
           coveredBy: cover.e.entry.id,
           userId: x.e.entry.userId ?? null,
-          start: utc(x.start),
-          end: utc(first.end),
+          start: (x.startText ??= utc(x.start)),
+          end: (first.endText ??= utc(first.end)),
           seconds,
           billed,
         },
