@@ -9,8 +9,8 @@ interface Span {
   /** Billed on an earlier invoice: it keeps its time, whatever the order. */
   invoiced: boolean;
   /** `start` and `end` as text, each made once, when first reported: a span is in many overlaps. */
-  startText?: string;
-  endText?: string;
+  startText: string;
+  endText: string;
 }
 
 export interface OverlapResult {
@@ -50,6 +50,8 @@ const span = (e: EligibleEntry, invoiced: boolean): Span => ({
   start: e.startMs,
   end: e.startMs + e.seconds * 1000,
   invoiced,
+  startText: '',
+  endText: '',
 });
 
 /** Entries per person: `userId`, or one unknown person for entries without one (the VA's own time). */
@@ -121,14 +123,16 @@ function pairs(
       if (seconds <= 0) continue;
       // The entry billed again is this draft's: the later one, unless the other was invoiced before.
       const [again, cover] = x.invoiced ? [y, x] : [x, y];
+      if (x.startText === '') x.startText = utc(x.start);
+      if (first.endText === '') first.endText = utc(first.end);
       out.push({
         at: x.start,
         o: {
           entryId: again.e.entry.id,
           coveredBy: cover.e.entry.id,
           userId: x.e.entry.userId ?? null,
-          start: (x.startText ??= utc(x.start)),
-          end: (first.endText ??= utc(first.end)),
+          start: x.startText,
+          end: first.endText,
           seconds,
           billed,
         },
