@@ -91,6 +91,10 @@ function mapDraft(draft: InvoiceDraft, operation: string): Invoice {
     lineAmount: exactNumber(line.lineAmount, `line ${i + 1} line amount`, operation),
     accountCode: line.accountCode,
     taxType: line.taxType,
+    // A tax the engine cut to whole yen is sent, so Xero keeps it instead of computing its own.
+    ...(line.taxAmountIsFixed && line.taxAmount !== undefined
+      ? { taxAmount: exactNumber(line.taxAmount, `line ${i + 1} tax amount`, operation) }
+      : {}),
   }));
   return {
     type: Invoice.TypeEnum.ACCREC,

@@ -76,7 +76,7 @@ async function draftUnlocked(input: DraftInvoicesInput): Promise<DraftInvoicesRe
   const preview = buildInvoiceDraft({
     clientId: client.id,
     billing: client.billing,
-    xero: input.invoices.target(client.id),
+    target: input.invoices.target(client.id),
     period,
     entries,
     names: input.names,
@@ -126,7 +126,7 @@ function retainerAlreadyInvoiced(input: DraftInvoicesInput & { entries: TimeEntr
   const earlier = buildInvoiceDraft({
     clientId: client.id,
     billing: client.billing,
-    xero: input.invoices.target(client.id),
+    target: input.invoices.target(client.id),
     period: input.period,
     entries: billed.map((e) => ({ ...e, tags: e.tags.filter((t) => t.toLowerCase() !== lower) })),
     invoicedTag: client.billing.invoicedTag,

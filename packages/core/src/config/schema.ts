@@ -1,38 +1,9 @@
 import { z } from 'zod';
-import { isCurrencyCode } from '../money/currency.js';
-import { isDecimalText } from '../money/decimal.js';
 import { isValidTimeZone, parseClock, WEEKDAYS, type Weekday } from '../time/zoned.js';
+import { billingSchema } from './billing-schema.js';
 
 const timeZone = z.string().refine(isValidTimeZone, {
   error: (i) => `unknown IANA time zone "${String(i.input)}": use a name like "Australia/Sydney"`,
-});
-
-const currency = z.string().refine(isCurrencyCode, {
-  error: (i) => `expected a 3-letter ISO 4217 currency code such as "AUD", got "${String(i.input)}"`,
-});
-
-/** A non-negative money amount or rate as a decimal string with up to 4 decimals ("55.00"). */
-const amount = z.union([z.string(), z.number()]).transform((value, ctx) => {
-  const text = String(value).trim();
-  if (!isDecimalText(text) || text.startsWith('-')) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `expected a non-negative amount such as "55.00", got ${JSON.stringify(value)}`,
-    });
-    return z.NEVER;
-  }
-  if ((text.split('.')[1] ?? '').length > 4) {
-    ctx.addIssue({ code: 'custom', message: `at most 4 decimals are allowed (Xero's limit), got "${text}"` });
-    return z.NEVER;
-  }
-  if (typeof value === 'number' && !Number.isInteger(value)) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `write amounts with decimals in quotes ("${text}") so they stay exact`,
-    });
-    return z.NEVER;
-  }
-  return text;
 });
 
 const minutes = (min: number, max: number) => z.number().int().min(min).max(max);
@@ -124,49 +95,6 @@ const calendarSchema = z
     error: 'maxBlockMinutes is smaller than minBlockMinutes: raise the maximum or lower the minimum',
     path: ['maxBlockMinutes'],
   });
-
-const roundingSchema = z.strictObject({
-  /** Increment in minutes; 0 bills exact time. */
-  minutes: minutes(0, 240),
-  mode: z.enum(['up', 'down', 'nearest']).default('up'),
-  per: z.enum(['entry', 'line']).default('entry'),
-});
-
-const retainerSchema = z.strictObject({
-  /** Included hours per period, up to 4 decimals (Xero's quantity precision). */
-  hours: z
-    .number()
-    .positive()
-    .refine((h) => isDecimalText(String(h)) && (String(h).split('.')[1] ?? '').length <= 4, {
-      error: (i) =>
-        `expected hours with at most 4 decimals such as 20 or 12.5, got ${JSON.stringify(i.input)}`,
-    }),
-  amount,
-  /** Rate for hours beyond the retainer; the client's hourly rate if absent. */
-  overageRate: amount.optional(),
-  /** Unused hours move to the next period. */
-  rollover: z.boolean().default(false),
-});
-
-export const billingSchema = z.strictObject({
-  currency,
-  hourlyRate: amount,
-  projectRates: z
-    .record(z.string().regex(/^\d+$/, { error: 'project rate keys are Toggl project ids' }), amount)
-    .default({}),
-  taskRates: z
-    .record(z.string().regex(/^\d+$/, { error: 'task rate keys are Toggl task ids' }), amount)
-    .default({}),
-  rounding: roundingSchema.default({ minutes: 0, mode: 'up', per: 'entry' }),
-  grouping: z.enum(['project', 'task', 'day', 'description', 'single']).default('project'),
-  cycle: z.enum(['weekly', 'monthly']).default('monthly'),
-  weekStartsOn: z.enum(WEEKDAYS).default('mon'),
-  paymentTermsDays: z.number().int().min(0).max(365).default(14),
-  retainer: retainerSchema.optional(),
-  /** The Toggl tag that marks time as invoiced. */
-  invoicedTag: z.string().min(1).default('invoiced'),
-  lineAmountTypes: z.enum(['Exclusive', 'Inclusive', 'NoTax']).default('Exclusive'),
-});
 
 /** A client of the VA, vendor-neutral. Each connector adds its own section (`asana:`, `xero:`, …). */
 export const baseClientShape = {

@@ -1,4 +1,4 @@
-import type { NameLookup } from '../invoicing/types.js';
+import type { InvoiceTarget, NameLookup } from '../invoicing/types.js';
 import type {
   BusyInterval,
   CalendarBlock,
@@ -91,13 +91,6 @@ export interface CreatedInvoice {
   invoiceNumber: string | null;
   status: InvoiceStatus;
   total: string;
-}
-
-/** Where a client's invoices go, as the invoicing engine needs it. */
-export interface InvoiceTarget {
-  contactId: string;
-  accountCode: string;
-  taxType: string;
 }
 
 /**

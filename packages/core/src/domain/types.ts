@@ -47,6 +47,11 @@ export interface TimeEntry {
   tags: string[];
   /** Deleted at the source (seen in `since` reads). */
   deleted?: boolean;
+  /**
+   * Who tracked it (Toggl `user_id`). Two entries of one person covering the same minutes are an
+   * overlap; entries without it are taken to be one person's (the VA's own time).
+   */
+  userId?: string;
 }
 
 /** A stretch of the calendar that is taken. */
@@ -73,7 +78,7 @@ export interface CalendarBlock {
 
 export type LineAmountTypes = 'Exclusive' | 'Inclusive' | 'NoTax';
 
-/** One invoice line. Decimal strings: quantity and unit amount up to 4 decimals, line amount to the currency's digits. */
+/** One invoice line. Decimal strings: quantity and unit amount with 4 decimals, line amount in the currency's digits. */
 export interface InvoiceLine {
   description: string;
   quantity: string;
@@ -81,8 +86,26 @@ export interface InvoiceLine {
   lineAmount: string;
   accountCode: string;
   taxType: string;
+  /**
+   * Tax on this line as the invoicing app computes it (per line, rounded to 2 decimals half up);
+   * present when the engine was given the tax rate.
+   */
+  taxAmount?: string;
+  /**
+   * The sink must send `taxAmount` as the line's tax instead of letting the app compute it: the
+   * app's figure had a fraction of the currency's minor unit (yen), so it was rounded down.
+   */
+  taxAmountIsFixed?: boolean;
   /** The time entries the line bills. */
   entryIds: string[];
+}
+
+/** Tax and total of a draft as the invoicing app computes them: per line, rounded, then summed. */
+export interface InvoiceTotals {
+  /** Before tax: the sum of line amounts, less the tax inside them when amounts are `Inclusive`. */
+  beforeTax: string;
+  tax: string;
+  total: string;
 }
 
 /** An invoice ready to be created as a draft in the invoice sink (Xero). */
@@ -99,6 +122,8 @@ export interface InvoiceDraft {
   lines: InvoiceLine[];
   /** Sum of line amounts: before tax, unless `lineAmountTypes` is `Inclusive`. */
   subtotal: string;
+  /** Tax and total; present when the engine was given the tax rate. */
+  totals?: InvoiceTotals;
   entryIds: string[];
   idempotencyKey: string;
   period: { firstDate: IsoDate; lastDate: IsoDate; zone: string };

@@ -146,10 +146,11 @@ describe('rates', () => {
 });
 
 describe('currencies without minor units', () => {
-  it('bills JPY with the 2-decimal line amounts Xero computes', () => {
-    // Xero keeps LineAmount at 2 decimals in every currency, so the engine does too.
-    // Exact time, mode up. 3020 s = 0.838888… h → 0.8389; × 4500 = 3775.05.
-    // Project 7 at 4999: 1800 s = 0.5 h; × 4999 = 2499.50. Subtotal 6274.55.
+  it('bills JPY in whole yen, never above the exact amount, as the invoicing app computes it', () => {
+    // Line amounts are whole yen (they were 2-decimal until issue 13: ¥3775.05 and ¥2499.50).
+    // Exact time, mode up. Project 6: 3020 s = 0.838888… h × 4500 = 3775 exactly; as hours the
+    // app would compute 0.8389 × 4500 = 3775.05, so it goes as 1 × 3775 with hours and rate named.
+    // Project 7 at 4999: 1800 s = 0.5 h × 4999 = 2499.5 → 2499, also as 1 × 2499. Subtotal 6274.
     const result = build({
       billing: billing({ currency: 'JPY', hourlyRate: '4500', projectRates: { '7': '4999' } }),
       period: LONDON_NOV,
@@ -161,11 +162,18 @@ describe('currencies without minor units', () => {
     });
     const draft = draftOf(result);
     expect(draft.currency).toBe('JPY');
-    expect(draft.lines.map((l) => [l.quantity, l.unitAmount, l.lineAmount])).toEqual([
-      ['0.8389', '4500.0000', '3775.05'],
-      ['0.5000', '4999.0000', '2499.50'],
+    expect(draft.lines.map((l) => [l.description, l.quantity, l.unitAmount, l.lineAmount])).toEqual([
+      ['Research — 0.8389 h at 4500 JPY/h, 1–30 Nov 2026', '1.0000', '3775.0000', '3775'],
+      ['Translation — 0.5 h at 4999 JPY/h, 1–30 Nov 2026', '1.0000', '2499.0000', '2499'],
     ]);
-    expect(draft.subtotal).toBe('6274.55');
+    expect(draft.subtotal).toBe('6274');
+    expect(result.explanations.map((e) => [e.encoding, e.exactAmount])).toEqual([
+      ['single', '3775'],
+      ['single', '2499.5'],
+    ]);
+    expect(result.explanations[1]?.summary).toContain(
+      '0.5000 × 4999.0000 (project rate) = 2499.5 JPY, rounded down to 2499; sent as 1 × 2499, since 0.5000 × 4999.0000 would come to 2499.50',
+    );
   });
 });
 

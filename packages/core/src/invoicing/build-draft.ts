@@ -1,15 +1,18 @@
 import { invoiceIdempotencyKey, stableKey } from '../crypto/ids.js';
-import type { InvoiceDraft, InvoiceLine } from '../domain/types.js';
-import { currencyDigits } from '../money/currency.js';
-import { sum } from '../money/decimal.js';
+import type { InvoiceDraft } from '../domain/types.js';
+import { isDecimalText } from '../money/decimal.js';
+import { currencyAmounts } from '../money/invoice-amounts.js';
 import { isValidTimeZone, Temporal } from '../time/zoned.js';
+import { priceLines } from './draft-money.js';
 import { classifyEntries } from './eligibility.js';
-import { timeLineSpec, toInvoiceLine, XERO_AMOUNT_DIGITS } from './line-items.js';
+import { checkInvoiceCurrency } from './errors.js';
+import { timeLineSpec } from './line-items.js';
 import { groupTime } from './lines.js';
+import { resolveOverlaps } from './overlaps.js';
 import { invoiceReference } from './reference.js';
 import { type LineSpec, retainerLines } from './retainer.js';
 import { formatDateRange } from './text.js';
-import type { BuildInvoiceInput, BuildInvoiceResult, ExcludedEntry, LineExplanation } from './types.js';
+import type { BuildInvoiceInput, BuildInvoiceResult, ExcludedEntry } from './types.js';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -31,7 +34,16 @@ function checkInput(input: BuildInvoiceInput): Temporal.PlainDate {
   if (Temporal.PlainDate.compare(first, last) > 0 || !(period.start < period.end)) {
     throw new RangeError(`the period ${period.firstDate}..${period.lastDate} ends before it starts`);
   }
-  currencyDigits(input.billing.currency);
+  currencyAmounts(input.billing.currency);
+  const { tax, currencies } = input.target;
+  if (currencies !== undefined) checkInvoiceCurrency(input.billing.currency, currencies);
+  const rate = tax?.ratePercent;
+  if (
+    rate !== undefined &&
+    (!isDecimalText(rate) || rate.trim().startsWith('-') || (rate.split('.')[1] ?? '').length > 4)
+  ) {
+    throw new RangeError(`target.tax.ratePercent must be a percentage such as "10" or "12.5", got "${rate}"`);
+  }
   return input.invoiceDate === undefined
     ? last.add({ days: 1 })
     : plainDate(input.invoiceDate, 'invoiceDate');
@@ -47,20 +59,23 @@ export function summariseExcluded(excluded: readonly ExcludedEntry[]): string {
 }
 
 /**
- * Turns a client's time entries for one billing period into the draft invoice vahub sends to Xero,
- * with an explanation of every line and a report of every entry left out. Pure: no I/O, no clock.
- * Nothing to bill gives `{ draft: null, reason }`, never a zero invoice.
+ * Turns a client's time entries for one billing period into the draft invoice vahub sends to the
+ * invoicing app, with an explanation of every line, every overlap of one person's entries and a
+ * report of every entry left out. Pure: no I/O, no clock. Nothing to bill gives `{ draft: null,
+ * reason }`, never a zero invoice. Throws `InvoiceCurrencyError` for a currency the target cannot
+ * invoice in and `InvoiceLimitError` for amounts too large to carry exactly.
  */
 export function buildInvoiceDraft(input: BuildInvoiceInput): BuildInvoiceResult {
   const date = checkInput(input);
-  const { billing, period, clientId } = input;
+  const { billing, period, clientId, target } = input;
   const reference = invoiceReference(clientId, period);
-  const { eligible, excluded } = classifyEntries({
+  const { eligible, excluded, invoiced } = classifyEntries({
     entries: input.entries,
     period,
     invoicedTag: input.invoicedTag ?? billing.invoicedTag,
   });
-  const groups = groupTime({ eligible, billing, names: input.names ?? {}, period });
+  const { covered, overlaps } = resolveOverlaps({ eligible, invoiced, rule: billing.overlaps });
+  const groups = groupTime({ eligible, billing, names: input.names ?? {}, period, covered });
   let specs: LineSpec[];
   let retainer: BuildInvoiceResult['retainer'] = null;
   if (billing.retainer) {
@@ -76,66 +91,68 @@ export function buildInvoiceDraft(input: BuildInvoiceInput): BuildInvoiceResult 
   } else {
     specs = groups.map((g) => timeLineSpec(g, billing.rounding));
   }
-  const common = { clientId, reference, period, excluded, retainer };
+  const rule = currencyAmounts(billing.currency);
+  const common = { clientId, reference, period, excluded, overlaps, retainer, taxRate: target.tax ?? null };
   const when = formatDateRange(period.firstDate, period.lastDate);
   const nothing = (reason: string): BuildInvoiceResult => ({
     ...common,
+    notices: [],
     draft: null,
     reason,
     explanations: [],
   });
   if (specs.length === 0) {
-    if (eligible.length === 0) return nothing(`no billable time in ${when} (${summariseExcluded(excluded)})`);
-    return nothing(
-      `the ${eligible.length} new entries (${retainer?.usedHours ?? '0'} h) fit in the retainer already invoiced for ${when}`,
-    );
+    if (eligible.length > 0) {
+      return nothing(
+        `the ${eligible.length} new entries (${retainer?.usedHours ?? '0'} h) fit in the retainer already invoiced for ${when}`,
+      );
+    }
+    return nothing(`no billable time in ${when} (${summariseExcluded(excluded)})`);
   }
-  const lines: InvoiceLine[] = [];
-  const explanations: LineExplanation[] = [];
-  specs.forEach((spec, lineIndex) => {
-    const made = toInvoiceLine({
-      spec,
-      currency: billing.currency,
-      xero: input.xero,
-      lineIndex,
-      rounding: billing.rounding,
-    });
-    lines.push(made.line);
-    explanations.push(made.explanation);
-  });
-  const subtotal = sum(lines.map((l) => l.lineAmount));
-  if (subtotal.eq(0)) {
+  const priced = priceLines({ specs, rule, target, billing });
+  if (priced.subtotalCents === 0n) {
     return nothing(
       `nothing to bill in ${when}: ${eligible.length} billable entries come to 0 ${billing.currency}`,
     );
   }
+  const { lines } = priced;
   const entryIds = eligible.map((e) => e.entry.id);
   const dueDate = date.add({ days: billing.paymentTermsDays }).toString();
-  // Everything Xero is sent, so a corrected draft never replays an older one under the same key.
+  // Everything the app is sent, so a corrected draft never replays an older one under the same key.
   const content = stableKey([
-    input.xero.contactId,
+    target.contactId,
     billing.currency,
     date.toString(),
     dueDate,
     billing.lineAmountTypes,
     JSON.stringify(
-      lines.map((l) => [l.description, l.quantity, l.unitAmount, l.lineAmount, l.accountCode, l.taxType]),
+      lines.map((l) => {
+        const sent = [l.description, l.quantity, l.unitAmount, l.lineAmount, l.accountCode, l.taxType];
+        return l.taxAmountIsFixed ? [...sent, l.taxAmount] : sent;
+      }),
     ),
   ]);
   const supersedes = [...(input.supersedes ?? [])].sort();
   const draft: InvoiceDraft = {
     clientId,
-    contactId: input.xero.contactId,
+    contactId: target.contactId,
     currency: billing.currency,
     date: date.toString(),
     dueDate,
     reference,
     lineAmountTypes: billing.lineAmountTypes,
     lines,
-    subtotal: subtotal.toFixed(XERO_AMOUNT_DIGITS),
+    subtotal: priced.subtotal,
+    ...(priced.totals ? { totals: priced.totals } : {}),
     entryIds,
     idempotencyKey: invoiceIdempotencyKey(clientId, reference, entryIds, [content, ...supersedes]),
     period: { firstDate: period.firstDate, lastDate: period.lastDate, zone: period.zone },
   };
-  return { ...common, draft, reason: null, explanations };
+  return {
+    ...common,
+    notices: priced.notices,
+    draft,
+    reason: null,
+    explanations: priced.explanations,
+  };
 }

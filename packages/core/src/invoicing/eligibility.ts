@@ -25,6 +25,11 @@ export interface Eligibility {
   eligible: EligibleEntry[];
   /** Sorted by reason, then id. */
   excluded: ExcludedEntry[];
+  /**
+   * Billable, stopped entries carrying the invoiced tag, in the period or not: time billed on an
+   * earlier invoice, which an overlapping new entry must not bill again. Sorted like `eligible`.
+   */
+  invoiced: EligibleEntry[];
 }
 
 // The format ECMAScript defines exactly for Date.parse (a UTC "Z" or an explicit offset, at most
@@ -116,6 +121,7 @@ export function classifyEntries(input: {
   });
   const eligible: EligibleEntry[] = [];
   const excluded: ExcludedEntry[] = [];
+  const invoiced: EligibleEntry[] = [];
   input.entries.forEach((entry, i) => {
     if (lastIndex.get(entry.id) !== i) {
       excluded.push({
@@ -127,14 +133,35 @@ export function classifyEntries(input: {
     }
     const startMs = parseStart(entry.start);
     const why = exclusion({ entry, startMs, period: input.period, tag });
-    if (why) excluded.push({ entryId: entry.id, ...why });
-    else eligible.push({ entry, startMs: startMs as EpochMs, seconds: entry.durationSeconds });
+    if (why === null) {
+      eligible.push({ entry, startMs: startMs as EpochMs, seconds: entry.durationSeconds });
+      return;
+    }
+    excluded.push({ entryId: entry.id, ...why });
+    if (billedBefore(entry, startMs, tag.lower)) {
+      invoiced.push({ entry, startMs: startMs as EpochMs, seconds: entry.durationSeconds });
+    }
   });
-  eligible.sort((a, b) => a.startMs - b.startMs || compareText(a.entry.id, b.entry.id));
+  const byStart = (a: EligibleEntry, b: EligibleEntry) =>
+    a.startMs - b.startMs || compareText(a.entry.id, b.entry.id);
+  eligible.sort(byStart);
+  invoiced.sort(byStart);
   excluded.sort(
     (a, b) => REASONS.indexOf(a.reason) - REASONS.indexOf(b.reason) || compareText(a.entryId, b.entryId),
   );
-  return { eligible, excluded };
+  return { eligible, excluded, invoiced };
+}
+
+/** Billed on an earlier invoice: a valid, stopped, billable entry with the invoiced tag. */
+function billedBefore(entry: TimeEntry, startMs: EpochMs | null, tagLower: string): boolean {
+  return (
+    !entry.deleted &&
+    startMs !== null &&
+    Number.isSafeInteger(entry.durationSeconds) &&
+    entry.durationSeconds >= 0 &&
+    entry.billable &&
+    hasTag(entry, tagLower)
+  );
 }
 
 /** Code-point order: the same on every machine and locale. */

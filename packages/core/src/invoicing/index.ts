@@ -1,8 +1,11 @@
-// The invoicing engine: tracked time → an exact, explainable Xero draft. Pure functions, no I/O.
+// The invoicing engine: tracked time → an exact, explainable invoice draft. Pure functions, no I/O.
 export { buildInvoiceDraft, summariseExcluded } from './build-draft.js';
 export { classifyEntries, type Eligibility, type EligibleEntry } from './eligibility.js';
+export { checkInvoiceCurrency, InvoiceCurrencyError, InvoiceLimitError } from './errors.js';
+export { type OverlapResult, resolveOverlaps } from './overlaps.js';
 export { formatPreviewJson, formatPreviewText, previewObject } from './preview.js';
 export { invoiceReference } from './reference.js';
+export { type RetainerConfig, retainerCarryOver } from './retainer.js';
 export { describeRounding, quantityUnits, roundSeconds, unitsToFixed, unitsToHours } from './rounding.js';
 export { formatDateRange } from './text.js';
 export type * from './types.js';

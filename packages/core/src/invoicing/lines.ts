@@ -17,6 +17,7 @@ interface Bucket {
   rate: RateChoice;
   entries: EntryUse[];
   rawSeconds: number;
+  overlapSeconds: number;
   perEntrySeconds: number;
 }
 
@@ -122,14 +123,16 @@ function rateLabel(rate: RateChoice, grouping: BillingConfig['grouping'], names:
 
 /**
  * Buckets the period's billable entries into lines: by the client's grouping, and within a group by
- * rate (an invoice line has one unit amount). Rounding is applied per entry or per line here, in
- * whole seconds; the quantity is then the 4-decimal hours of the billed seconds.
+ * rate (an invoice line has one unit amount). Time another entry already covers (`covered`, from
+ * `resolveOverlaps`) is left out first; rounding is then applied per entry or per line, in whole
+ * seconds; the quantity is the 4-decimal hours of the billed seconds.
  */
 export function groupTime(input: {
   eligible: readonly EligibleEntry[];
   billing: BillingConfig;
   names: NameLookup;
   period: Period;
+  covered: ReadonlyMap<string, number>;
 }): TimeGroup[] {
   const { billing, names, period } = input;
   const { rounding, grouping } = billing;
@@ -147,17 +150,21 @@ export function groupTime(input: {
     const rk = rateKey(rate);
     let bucket = slot.buckets.get(rk);
     if (!bucket) {
-      bucket = { rate, entries: [], rawSeconds: 0, perEntrySeconds: 0 };
+      bucket = { rate, entries: [], rawSeconds: 0, overlapSeconds: 0, perEntrySeconds: 0 };
       slot.buckets.set(rk, bucket);
     }
-    const billed = rounding.per === 'entry' ? roundSeconds(e.seconds, rounding) : e.seconds;
+    const overlap = input.covered.get(e.entry.id) ?? 0;
+    const counted = e.seconds - overlap;
+    const billed = rounding.per === 'entry' ? roundSeconds(counted, rounding) : counted;
     bucket.entries.push({
       entryId: e.entry.id,
       start: e.entry.start,
       rawSeconds: e.seconds,
+      overlapSeconds: overlap,
       billedSeconds: billed,
     });
     bucket.rawSeconds += e.seconds;
+    bucket.overlapSeconds += overlap;
     bucket.perEntrySeconds += billed;
   }
   const sorted = [...groups.values()].sort(
@@ -174,7 +181,9 @@ export function groupTime(input: {
     list.sort((x, y) => compareText(x.suffix.toLowerCase(), y.suffix.toLowerCase()));
     for (const { b, suffix } of list) {
       const billedSeconds =
-        rounding.per === 'entry' ? b.perEntrySeconds : roundSeconds(b.rawSeconds, rounding);
+        rounding.per === 'entry'
+          ? b.perEntrySeconds
+          : roundSeconds(b.rawSeconds - b.overlapSeconds, rounding);
       const units = quantityUnits(billedSeconds, rounding.mode);
       const label = split ? `${group.label} (${suffix})` : group.label;
       const hours = `${unitsToHours(units)} h`;
@@ -184,6 +193,7 @@ export function groupTime(input: {
         rate: b.rate,
         entries: b.entries,
         rawSeconds: b.rawSeconds,
+        overlapSeconds: b.overlapSeconds,
         billedSeconds,
         quantityUnits: units,
       });

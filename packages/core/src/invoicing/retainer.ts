@@ -1,20 +1,28 @@
 import type { BillingConfig } from '../config/schema.js';
 import { dec, toFixed } from '../money/decimal.js';
+import { type Ratio, ratio } from '../money/ratio.js';
 import type { Period } from '../time/zoned.js';
 import { overageRate, UNIT_DP } from './rates.js';
-import { unitsToHours } from './rounding.js';
+import { formatDuration, unitsToHours } from './rounding.js';
 import { formatDateRange } from './text.js';
 import type { EntryUse, LineExplanation, RateChoice, RetainerUsage, TimeGroup } from './types.js';
+
+export type RetainerConfig = NonNullable<BillingConfig['retainer']>;
 
 /** A line before money is applied: quantity in ten-thousandths of an hour (or of one item). */
 export interface LineSpec {
   kind: LineExplanation['kind'];
   description: string;
+  /** Where " at 4500 JPY/h" goes in the description when the line is sent as 1 × amount; null for a fee. */
+  rateAt: number | null;
   quantityUnits: number;
+  /** The billed quantity exactly (601 s is 601/3600 h), before the 4-decimal rounding of `quantityUnits`. */
+  exactQuantity: Ratio;
   rate: RateChoice;
   entries: EntryUse[];
   rawSeconds: number;
-  /** After rounding (per entry or per line); equal to `rawSeconds` for exact time. */
+  overlapSeconds: number;
+  /** After overlaps and rounding (per entry or per line). */
   billedSeconds: number;
   parts: LineExplanation['parts'];
   summary: string;
@@ -31,6 +39,46 @@ export function hoursToUnits(hours: string, what: string, round = false): number
 }
 
 const h = (units: number) => `${unitsToHours(units)} h`;
+
+/**
+ * What one period passes on, in ten-thousandths of an hour: carried-in hours are spent first and
+ * lapse at the period's end; only this period's unused included hours roll over (when rollover is
+ * on), and at most the cap. So hours never pile up beyond one period's allowance.
+ */
+function carry(input: { retainer: RetainerConfig; included: number; carriedIn: number; used: number }): {
+  carryOver: number;
+  expired: number;
+} {
+  const { retainer, included, carriedIn, used } = input;
+  const unused = Math.max(0, included + carriedIn - used);
+  let carryOver = retainer.rollover ? Math.max(0, included - Math.max(0, used - carriedIn)) : 0;
+  if (retainer.maxCarryOverHours !== undefined) {
+    carryOver = Math.min(
+      carryOver,
+      hoursToUnits(String(retainer.maxCarryOverHours), 'maxCarryOverHours', true),
+    );
+  }
+  return { carryOver, expired: unused - carryOver };
+}
+
+/**
+ * The hours a retainer period hands to the next, from the hours carried into it and all hours used
+ * in it (every draft of the period together). Pure, so a ledger can chain periods from what it stored:
+ * period n + 1's `carriedOverHours` is period n's `carryOverHours`.
+ */
+export function retainerCarryOver(input: {
+  retainer: RetainerConfig;
+  carriedInHours: string;
+  usedHours: string;
+}): { carryOverHours: string; expiredHours: string } {
+  const { carryOver, expired } = carry({
+    retainer: input.retainer,
+    included: hoursToUnits(String(input.retainer.hours), 'retainer.hours', true),
+    carriedIn: hoursToUnits(input.carriedInHours, 'carriedInHours'),
+    used: hoursToUnits(input.usedHours, 'usedHours'),
+  });
+  return { carryOverHours: unitsToHours(carryOver), expiredHours: unitsToHours(expired) };
+}
 
 /**
  * Retainer billing: the fixed amount as one line, hours beyond the allowance (included + carried in)
@@ -54,7 +102,7 @@ export function retainerLines(input: {
   const allowance = included + carriedIn;
   const total = prior + used;
   const overage = Math.max(0, total - allowance) - Math.max(0, prior - allowance);
-  const carryOver = retainer.rollover ? Math.max(0, included - Math.max(0, total - carriedIn)) : 0;
+  const { carryOver, expired } = carry({ retainer, included, carriedIn, used: total });
   const rate = overageRate(input.billing);
   const usage: RetainerUsage = {
     includedHours: unitsToHours(included),
@@ -66,15 +114,24 @@ export function retainerLines(input: {
     overageHours: unitsToHours(overage),
     overageRate: rate,
     rollover: retainer.rollover,
+    carryOverCapHours:
+      retainer.maxCarryOverHours === undefined
+        ? null
+        : unitsToHours(hoursToUnits(String(retainer.maxCarryOverHours), 'maxCarryOverHours', true)),
     carryOverHours: unitsToHours(carryOver),
-    expiredHours: unitsToHours(Math.max(0, allowance - total) - carryOver),
+    expiredHours: unitsToHours(expired),
   };
   const when = formatDateRange(input.period.firstDate, input.period.lastDate);
   const entries = input.groups.flatMap((g) => g.entries);
   const seconds = {
     rawSeconds: input.groups.reduce((n, g) => n + g.rawSeconds, 0),
+    overlapSeconds: input.groups.reduce((n, g) => n + g.overlapSeconds, 0),
     billedSeconds: input.groups.reduce((n, g) => n + g.billedSeconds, 0),
   };
+  const once =
+    seconds.overlapSeconds > 0
+      ? `; ${formatDuration(seconds.overlapSeconds)} of overlapping entries counted once`
+      : '';
   const parts = input.groups.map((g) => ({
     label: g.label,
     quantity: unitsToHours(g.quantityUnits),
@@ -86,12 +143,14 @@ export function retainerLines(input: {
     lines.push({
       kind: 'retainer',
       description: `Retainer — ${h(included)} included${carried}, ${h(used)} used, ${when}`,
+      rateAt: null,
       quantityUnits: 10_000,
+      exactQuantity: ratio(1),
       rate: { source: 'retainer', sourceId: null, unitAmount: toFixed(retainer.amount, UNIT_DP) },
       entries,
       ...seconds,
       parts,
-      summary: `fixed retainer amount; ${h(used)} used of ${h(allowance)} allowed`,
+      summary: `fixed retainer amount; ${h(used)} used of ${h(allowance)} allowed${once}`,
     });
   }
   if (overage > 0) {
@@ -100,15 +159,18 @@ export function retainerLines(input: {
       prior > 0
         ? `${h(used)} new + ${h(prior)} on an earlier draft, ${h(allowance)} allowed: ${h(overage)} not billed yet`
         : `${h(used)} used − ${h(allowance)} allowed = ${h(overage)}`;
+    const head = `Hours beyond the retainer — ${h(overage)}`;
     lines.push({
       kind: 'overage',
-      description: `Hours beyond the retainer — ${h(overage)}, ${when}`,
+      description: `${head}, ${when}`,
+      rateAt: head.length,
       quantityUnits: overage,
+      exactQuantity: ratio(overage, 10_000),
       rate,
       entries,
       ...seconds,
       parts,
-      summary: `${sums}, at ${from}`,
+      summary: `${sums}, at ${from}${once}`,
     });
   }
   return { usage, lines };

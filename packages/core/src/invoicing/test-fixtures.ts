@@ -1,5 +1,6 @@
 // Shared by the invoicing tests only (not exported from the package).
-import { type BillingConfig, billingSchema } from '../config/schema.js';
+import { billingSchema } from '../config/billing-schema.js';
+import type { BillingConfig } from '../config/schema.js';
 import type { TimeEntry } from '../domain/types.js';
 import { type Period, parseInstant, periodContaining } from '../time/zoned.js';
 import { buildInvoiceDraft } from './build-draft.js';
@@ -10,7 +11,7 @@ export function billing(raw: Record<string, unknown>): BillingConfig {
   return billingSchema.parse(raw);
 }
 
-export const XERO = {
+export const TARGET = {
   contactId: '717f2bfc-c6d4-41fd-b238-3f2f0c0cf777',
   accountCode: '200',
   taxType: 'OUTPUT',
@@ -40,7 +41,7 @@ export function month(isoInside: string, zone: string): Period {
 export function build(
   input: Partial<BuildInvoiceInput> & Pick<BuildInvoiceInput, 'billing' | 'period' | 'entries'>,
 ): BuildInvoiceResult {
-  return buildInvoiceDraft({ clientId: 'koala-co', xero: XERO, ...input });
+  return buildInvoiceDraft({ clientId: 'koala-co', target: TARGET, ...input });
 }
 
 /** The draft, failing the test with the engine's reason if there is none. */

@@ -11,11 +11,36 @@ export interface NameLookup {
   tasks?: NameMap;
 }
 
+/** The rate of the target's tax type, as the invoicing app applies it to each line. */
+export interface TaxRate {
+  /** Effective rate in percent, up to 4 decimals: "10", "12.5", "0". */
+  ratePercent: string;
+  /** Shown on the preview, e.g. "GST on Income". @defaultValue the tax type */
+  name?: string;
+}
+
+/**
+ * Where the draft goes, in the invoicing app's own terms: the contact, the revenue account and the
+ * tax type of every line. The client's invoicing settings fit as they are.
+ */
+export interface InvoiceTarget {
+  contactId: string;
+  accountCode: string;
+  taxType: string;
+  /** The tax type's rate. With it the draft carries each line's tax and the totals; without, only the subtotal. */
+  tax?: TaxRate;
+  /**
+   * ISO codes the organisation can invoice in (its base currency and those it added). When given,
+   * a draft in another currency is refused with `InvoiceCurrencyError` before anything is sent.
+   */
+  currencies?: readonly string[];
+}
+
 export interface BuildInvoiceInput {
   clientId: string;
   billing: BillingConfig;
-  /** Where the invoice goes: the invoice sink's contact, account and tax type for this client. */
-  xero: { contactId: string; accountCode: string; taxType: string };
+  /** The client's invoicing settings: contact, account, tax type (and, when known, the tax rate). */
+  target: InvoiceTarget;
   /** The billing period, from `periodContaining` / `periodOfDates` in the client's zone. */
   period: Period;
   entries: readonly TimeEntry[];
@@ -24,7 +49,10 @@ export interface BuildInvoiceInput {
   invoiceDate?: IsoDate;
   /** The tag that marks time as invoiced; matched case-insensitively. @defaultValue `billing.invoicedTag` */
   invoicedTag?: string;
-  /** Unused retainer hours carried in from the previous period (decimal string, ≤ 4 decimals). @defaultValue "0" */
+  /**
+   * Unused retainer hours carried in from the previous period (decimal string, ≤ 4 decimals): the
+   * previous period's `retainer.carryOverHours`, so a ledger chains periods. @defaultValue "0"
+   */
   carriedOverHours?: string;
   /**
    * This period's retainer fee is already on an earlier draft, which used this many hours of the
@@ -66,12 +94,34 @@ export interface RateChoice {
   unitAmount: string;
 }
 
-/** How one entry was counted. `billedSeconds` differs from `rawSeconds` only under per-entry rounding. */
+/**
+ * How an entry was counted: `rawSeconds` tracked, `overlapSeconds` of them already covered by another
+ * entry of the same person (billed once), and `billedSeconds` after per-entry rounding of the rest
+ * (equal to `rawSeconds - overlapSeconds` without it).
+ */
 export interface EntryUse {
   entryId: string;
   start: IsoInstant;
   rawSeconds: number;
+  overlapSeconds: number;
   billedSeconds: number;
+}
+
+/**
+ * Two entries of one person covering the same minutes. `entryId` is the one whose minutes are billed
+ * again: the later-starting of two entries of this draft, or this draft's entry when `coveredBy` was
+ * billed on an earlier invoice.
+ */
+export interface TimeOverlap {
+  entryId: string;
+  coveredBy: string;
+  /** The person, when the entries say (`TimeEntry.userId`). */
+  userId: string | null;
+  start: IsoInstant;
+  end: IsoInstant;
+  seconds: number;
+  /** `once`: taken off `entryId` (the default rule); `twice`: billed on both, as `billing.overlaps` says. */
+  billed: 'once' | 'twice';
 }
 
 /** A bucket of time before it becomes an invoice line (or, for retainer clients, part of one). */
@@ -82,8 +132,10 @@ export interface TimeGroup {
   rate: RateChoice;
   entries: EntryUse[];
   rawSeconds: number;
+  /** Seconds of `rawSeconds` covered by overlapping entries and not billed again. */
+  overlapSeconds: number;
   billedSeconds: number;
-  /** Hours in ten-thousandths (1.75 h → 17500): Xero's 4-decimal quantity as an exact integer. */
+  /** Hours in ten-thousandths (1.75 h → 17500): the invoice's 4-decimal quantity as an exact integer. */
   quantityUnits: number;
 }
 
@@ -93,12 +145,23 @@ export interface LineExplanation {
   kind: 'time' | 'retainer' | 'overage';
   entries: EntryUse[];
   rawSeconds: number;
+  /** Seconds of `rawSeconds` covered by overlapping entries and not billed again. */
+  overlapSeconds: number;
   billedSeconds: number;
   /** E.g. "each entry rounded up to 15 min" or "exact time". */
   rounding: string;
   rate: RateChoice;
   /** For retainer and overage lines: the time behind them, grouped as the client's grouping says. */
   parts: { label: string; quantity: string; entryIds: string[] }[];
+  /** The billed hours with 4 decimals, as hours × rate would send them ("1.0000" for a fixed fee): `quantity` unless `encoding` is `single`. */
+  hours: string;
+  /** The amount before rounding to the invoice's precision: billed hours × rate, exactly (or to 6 decimals and "…"). */
+  exactAmount: string;
+  /**
+   * `quantity`: the line is hours × rate. `single`: quantity 1 × the line amount, with hours and rate
+   * in the description, because hours × rate would not come to the amount (yen, 3-decimal currencies).
+   */
+  encoding: 'quantity' | 'single';
   /** One sentence a person can check by hand. */
   summary: string;
 }
@@ -119,9 +182,11 @@ export interface RetainerUsage {
   overageHours: string;
   overageRate: RateChoice;
   rollover: boolean;
-  /** Unused included hours that move to the next period (0 without rollover). */
+  /** `billing.retainer.maxCarryOverHours`, or null without a cap. */
+  carryOverCapHours: string | null;
+  /** Unused included hours that move to the next period (0 without rollover, at most the cap): the next period's `carriedOverHours`. */
   carryOverHours: string;
-  /** Unused hours that lapse. */
+  /** Unused hours that lapse (carried-in hours not used, and included hours beyond the cap). */
   expiredHours: string;
 }
 
@@ -130,7 +195,13 @@ interface ResultCommon {
   reference: string;
   period: Period;
   excluded: ExcludedEntry[];
+  /** Every overlap between a billed entry and another entry of the same person, sorted by start. */
+  overlaps: TimeOverlap[];
   retainer: RetainerUsage | null;
+  /** The tax rate behind `draft.totals` (the target's), or null when none was given. */
+  taxRate: TaxRate | null;
+  /** Things the VA should know about the amounts, e.g. how a 3-decimal currency is rounded. */
+  notices: string[];
 }
 
 export type BuildInvoiceResult =

@@ -69,3 +69,9 @@ export function sum(values: Iterable<Big | string>): Big {
   for (const v of values) total = total.plus(dec(v));
   return total;
 }
+
+/** Decimals a value needs, ignoring trailing zeros: "10.120" → 2, "1000" → 0. */
+export function decimalsOf(value: Big | string): number {
+  const text = dec(value).toFixed();
+  return (text.split('.')[1] ?? '').length;
+}

@@ -1,2 +1,3 @@
 export * from './currency.js';
 export * from './decimal.js';
+export * from './invoice-amounts.js';

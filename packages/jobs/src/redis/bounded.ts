@@ -82,7 +82,14 @@ export async function bounded<T>(command: Promise<T>, options: BoundedOptions<T>
   }
 }
 
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH']);
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+]);
 
 /** Whether a failure says Redis could not be reached (rather than what was asked being wrong). */
 function isConnectionFailure(err: unknown): boolean {
