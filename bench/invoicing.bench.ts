@@ -1,8 +1,8 @@
 import {
   type BillingConfig,
   type BuildInvoiceInput,
+  billingSchema,
   buildInvoiceDraft,
-  configSchema,
   type Period,
   periodContaining,
   type TimeEntry,
@@ -25,7 +25,6 @@ const ROUNDS = 5;
 const ZONES = ['Australia/Sydney', 'Europe/London', 'America/New_York', 'Asia/Kolkata', 'UTC'];
 const CURRENCIES = ['AUD', 'GBP', 'USD', 'JPY'];
 const GROUPINGS = ['project', 'task', 'day', 'description', 'single'];
-const billingSchema = configSchema.shape.clients.element.shape.billing;
 
 /** A small deterministic generator, so every run measures the same work. */
 function lcg(seed: number): () => number {

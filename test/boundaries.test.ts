@@ -68,7 +68,10 @@ describe('package boundaries', () => {
     const allowedNode = new Set([
       'node:async_hooks',
       'node:crypto',
+      'node:fs',
       'node:fs/promises',
+      'node:http',
+      'node:net',
       'node:path',
       'node:url',
     ]);

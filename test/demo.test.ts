@@ -74,8 +74,8 @@ describe('vahub demo: time into draft invoices', () => {
       const draft = result.preview.draft;
       expect(draft, client.id).not.toBeNull();
       const inXero = demo.fakes.xero
-        .invoices(client.xero.tenantId)
-        .filter((i) => (i.Contact as { ContactID: string }).ContactID === client.xero.contactId);
+        .invoices(client.xero?.tenantId ?? '')
+        .filter((i) => (i.Contact as { ContactID: string }).ContactID === client.xero?.contactId);
       expect(inXero, client.id).toHaveLength(1);
       const [invoice] = inXero;
       expect(invoice?.InvoiceID).toBe(result.invoice?.invoiceId);

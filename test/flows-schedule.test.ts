@@ -304,7 +304,8 @@ describe('scheduleTasks', () => {
       req.method === 'GET' && req.path.endsWith(`/tasks/${seeded.koala.gid}`);
     const writes = calendarWrites(w.google);
 
-    w.asana.server.faults.next({ status: 503, match: readOf });
+    // Unavailable for every in-process try (core's default of 4), so the run itself fails.
+    w.asana.server.faults.next({ status: 503, match: readOf, times: 4 });
     await expect(schedule()).rejects.toMatchObject({ name: 'ConnectorError', retryable: true, status: 503 });
     expect(calendarWrites(w.google)).toBe(writes);
 

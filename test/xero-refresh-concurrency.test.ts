@@ -105,7 +105,7 @@ async function scenario(options: ScenarioOptions): Promise<Outcome> {
       VAHUB_KEY_HEX: key.toString('hex'),
       XERO_CLIENT_ID: xero.clientId,
       XERO_CLIENT_SECRET: xero.clientSecret,
-      XERO_ENDPOINTS: JSON.stringify(xero.endpoints),
+      XERO_ENDPOINTS: JSON.stringify(xero.endpoints()),
       XERO_TENANT_ID: xero.tenantId,
       XERO_CONTACT_ID: contact.ContactID,
       CALLERS: String(CALLERS_EACH),

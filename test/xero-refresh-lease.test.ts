@@ -1,9 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { type Lock, type OAuthTokenSet, type TokenEvent, TokenManager, type TokenStore } from '@vahub/core';
+import {
+  type Lock,
+  MemoryLogger,
+  type OAuthTokenSet,
+  type TokenEvent,
+  TokenManager,
+  type TokenStore,
+} from '@vahub/core';
 import { RedisLock, RedisTokenStore } from '@vahub/jobs';
 import { RedisServer } from '@vahub/jobs/testing';
 import { testRedisUrl, uniquePrefix, within } from '@vahub/testkit';
-import { XeroConnector, XeroOAuth } from '@vahub/xero';
+import { createXero, XeroOAuth } from '@vahub/xero';
 import { FakeXero } from '@vahub/xero/testing';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -26,9 +33,9 @@ beforeAll(async () => {
   fake = new FakeXero();
   await fake.start();
   oauth = new XeroOAuth({
-    clientId: fake.clientId,
-    clientSecret: fake.clientSecret,
-    endpoints: fake.endpoints,
+    secrets: { clientId: fake.clientId, clientSecret: fake.clientSecret },
+    endpoints: fake.endpoints(),
+    pipeline: {},
   });
 });
 afterEach(() => {
@@ -216,7 +223,12 @@ describe('a rotated Xero token when Redis fails', () => {
     expect(events.filter((e) => e === 'A token.save_failed').length).toBeGreaterThan(0);
     // While Redis is down the caller keeps working with the token it holds.
     expect(await within(m.accessToken(), 10_000, 'a second call with Redis down')).toBe(accessToken);
-    expect((await oauth.connections(accessToken)).map((c) => c.tenantId)).toEqual([fake.tenantId]);
+    const connections = await fetch(fake.endpoints().connections, {
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
+    expect(((await connections.json()) as { tenantId: string }[]).map((c) => c.tenantId)).toEqual([
+      fake.tenantId,
+    ]);
 
     await server.start();
     await within(redis.ping(), 10_000, 'the reconnect');
@@ -230,16 +242,13 @@ describe('a rotated Xero token when Redis fails', () => {
     // Another process on the same store carries on from the saved grant: no reconnect needed.
     await store.set('xero', { ...(stored?.token as OAuthTokenSet), expiresAt: 0 });
     const contact = fake.addContact({ name: 'Koala Co Pty Ltd' });
-    const connector = new XeroConnector({
-      clientId: fake.clientId,
-      clientSecret: fake.clientSecret,
-      endpoints: fake.endpoints,
-      tokenStore: store,
-      lock: new RedisLock({ redis, prefix }),
+    const xero = createXero({
+      clients: [],
+      endpoints: fake.endpoints(),
+      secrets: { clientId: fake.clientId, clientSecret: fake.clientSecret },
+      deps: { tokens: store, lock: new RedisLock({ redis, prefix }), logger: new MemoryLogger() },
     });
-    expect(
-      await connector.findContact({ tenantId: fake.tenantId, contactId: contact.ContactID }),
-    ).toMatchObject({
+    expect(await xero.accounting.getContact(fake.tenantId, contact.ContactID)).toMatchObject({
       name: 'Koala Co Pty Ltd',
     });
     expect(

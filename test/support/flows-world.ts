@@ -1,12 +1,20 @@
 // Shared by the flow tests: the four fakes, the real connectors pointed at them, and a config.
-import { AsanaClient, AsanaTaskSource } from '@vahub/asana';
 import { FakeAsana } from '@vahub/asana/testing';
-import { MemoryLock, MemoryTokenStore, parseConfig, Temporal, type VahubConfig } from '@vahub/core';
-import { createGoogleCalendar, type GoogleCalendar } from '@vahub/google-calendar';
+import {
+  type CalendarPort,
+  type InvoiceSink,
+  MemoryLock,
+  MemoryStateStore,
+  MemoryTokenStore,
+  silentLogger,
+  type TaskSource,
+  Temporal,
+  type TimeSource,
+} from '@vahub/core';
 import { FakeGoogle, type StoredEvent } from '@vahub/google-calendar/testing';
-import { TogglClient, TogglTimeSource } from '@vahub/toggl';
+import { buildConnectors, type Config, parseVahubConfig } from '@vahub/registry';
+import { fakesEnv } from '@vahub/testkit';
 import { FakeToggl } from '@vahub/toggl/testing';
-import { XeroConnector } from '@vahub/xero';
 import { FakeXero } from '@vahub/xero/testing';
 
 export const TENANT = 'c2cc9b6e-9458-4c7d-93cc-f02b81b0594f';
@@ -48,11 +56,11 @@ export interface World {
   google: FakeGoogle;
   toggl: FakeToggl;
   xero: FakeXero;
-  config: VahubConfig;
-  tasks: AsanaTaskSource;
-  calendar: GoogleCalendar;
-  time: TogglTimeSource;
-  invoices: XeroConnector;
+  config: Config;
+  tasks: TaskSource;
+  calendar: CalendarPort;
+  time: TimeSource;
+  invoices: InvoiceSink;
   vaGid: string;
   estimateGid: string;
 }
@@ -69,26 +77,6 @@ export async function startWorld(): Promise<World> {
   asana.addProject({ gid: KOALA_PROJECT, name: 'Koala' });
   asana.addProject({ gid: THAMES_PROJECT, name: 'Thames' });
   const estimate = asana.addCustomField({ name: 'Estimated time' });
-  const g = google.endpoints();
-  const x = xero.endpoints;
-  const config = parseConfig(CONFIG, {
-    env: {
-      ASANA_TOKEN: token,
-      TOGGL_API_TOKEN: toggl.apiToken,
-      GOOGLE_CLIENT_ID: google.clientId,
-      GOOGLE_CLIENT_SECRET: google.clientSecret,
-      XERO_CLIENT_ID: xero.clientId,
-      XERO_CLIENT_SECRET: xero.clientSecret,
-      VAHUB_ENDPOINT_ASANA_API: asana.apiUrl,
-      VAHUB_ENDPOINT_TOGGL_API: toggl.endpoints.api,
-      VAHUB_ENDPOINT_TOGGL_REPORTS: toggl.endpoints.reports,
-      VAHUB_ENDPOINT_GOOGLE_API: g.api,
-      VAHUB_ENDPOINT_GOOGLE_TOKEN: g.token,
-      VAHUB_ENDPOINT_XERO_API: x.api,
-      VAHUB_ENDPOINT_XERO_TOKEN: x.token,
-      VAHUB_ENDPOINT_XERO_CONNECTIONS: x.connections,
-    },
-  });
   // Grants as if the VA had connected (the connect flows themselves run in the demo test).
   const store = new MemoryTokenStore();
   const lock = new MemoryLock();
@@ -113,20 +101,26 @@ export async function startWorld(): Promise<World> {
   toggl.addProject(4242, { id: 190001, client_id: 9001, name: 'Social media' });
   toggl.addProject(4242, { id: 190101, name: 'Portfolio' });
   toggl.addProject(4242, { id: 190199, name: 'Someone else’s project' });
-  const togglClient = TogglClient.fromConfig(config);
+  // The environment vahub would run with against these fakes; Asana's token is the first user's.
+  const config = parseVahubConfig(CONFIG, { env: fakesEnv([asana, google, toggl, xero]) });
+  const { ports } = buildConnectors(config, {
+    tokens: store,
+    lock,
+    logger: silentLogger,
+    state: new MemoryStateStore(),
+    // Retry waits pass at once: the tests count requests, not seconds.
+    sleep: async () => undefined,
+  });
   return {
     asana,
     google,
     toggl,
     xero,
     config,
-    tasks: new AsanaTaskSource({
-      client: new AsanaClient({ token, baseUrl: config.endpoints.asana.api }),
-      clients: config.clients,
-    }),
-    calendar: createGoogleCalendar({ config, store, lock }).calendar,
-    time: new TogglTimeSource(togglClient),
-    invoices: XeroConnector.fromConfig(config, { tokenStore: store, lock }),
+    tasks: ports.tasks,
+    calendar: ports.calendar,
+    time: ports.time,
+    invoices: ports.invoices,
     vaGid: va.gid,
     estimateGid: estimate.gid,
   };

@@ -14,4 +14,3 @@ export {
 } from './demo/run-demo.js';
 export { busyMeetings } from './demo/seed-google.js';
 export type { Io } from './io.js';
-export { togglNames } from './toggl-names.js';

@@ -27,8 +27,6 @@ export { GoogleCalendar, type GoogleCalendarOptions } from './google-calendar.js
 export {
   type ConnectGoogleInput,
   connectGoogle,
-  type LoopbackReceiver,
-  startLoopbackReceiver,
 } from './loopback.js';
 export {
   type NotificationInput,

@@ -1,109 +1,6 @@
-import { timingSafeEqual } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { ConnectorError, type Lock, type TokenStore, tokenLockKey } from '@vahub/core';
+import { type Lock, startLoopbackReceiver, type TokenStore, tokenLockKey } from '@vahub/core';
 import type { GoogleOAuth } from './oauth.js';
 import { GOOGLE, GOOGLE_TOKEN_KEY } from './settings.js';
-
-/**
- * The redirect target of an installed app (RFC 8252 §7.3): an HTTP server on 127.0.0.1 on a free
- * port that takes one redirect, checks its `state`, and hands over the code.
- */
-export interface LoopbackReceiver {
-  redirectUri: string;
-  /** The code of the first redirect whose `state` matches; rejects on a refusal or after `timeoutMs`. */
-  waitForCode(expectedState: string, timeoutMs: number): Promise<string>;
-  close(): Promise<void>;
-}
-
-function sameText(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
-function failure(message: string, code: 'validation' | 'failed' = 'failed'): ConnectorError {
-  return new ConnectorError({ provider: GOOGLE, operation: 'authorize', code, retryable: false, message });
-}
-
-const PAGE = (text: string) => `<!doctype html><meta charset="utf-8"><title>vahub</title><p>${text}</p>`;
-
-export async function startLoopbackReceiver(
-  options: { host?: string; path?: string } = {},
-): Promise<LoopbackReceiver> {
-  const host = options.host ?? '127.0.0.1';
-  const path = options.path ?? '/oauth2callback';
-  let settle: { resolve: (code: string) => void; reject: (err: Error) => void; state: string } | null = null;
-  let timer: NodeJS.Timeout | undefined;
-  const early: URLSearchParams[] = [];
-
-  const consider = (params: URLSearchParams): { status: number; text: string } => {
-    if (!settle) {
-      early.push(params);
-      return { status: 202, text: 'vahub is not waiting for a sign-in yet.' };
-    }
-    const state = params.get('state') ?? '';
-    if (!sameText(state, settle.state)) {
-      return { status: 400, text: 'This sign-in does not belong to the running `vahub connect`.' };
-    }
-    const error = params.get('error');
-    const code = params.get('code');
-    if (error || !code) {
-      settle.reject(
-        failure(
-          error === 'access_denied'
-            ? 'the Google consent was declined: run `vahub connect google` again and allow access'
-            : `Google answered the sign-in with ${error ?? 'no code'}`,
-        ),
-      );
-      return { status: 400, text: 'Google did not grant access. You can close this tab.' };
-    }
-    settle.resolve(code);
-    return { status: 200, text: 'vahub is connected to Google Calendar. You can close this tab.' };
-  };
-
-  const server: Server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', `http://${host}`);
-    const answer =
-      req.method === 'GET' && url.pathname === path
-        ? consider(url.searchParams)
-        : { status: 404, text: 'Not found.' };
-    res.writeHead(answer.status, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(PAGE(answer.text));
-  });
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  const port = (server.address() as AddressInfo).port;
-
-  return {
-    redirectUri: `http://${host}:${port}${path}`,
-    waitForCode(expectedState, timeoutMs) {
-      return new Promise<string>((resolve, reject) => {
-        timer = setTimeout(
-          () => reject(failure(`no sign-in arrived within ${Math.round(timeoutMs / 1000)} s`)),
-          timeoutMs,
-        );
-        settle = {
-          state: expectedState,
-          resolve: (code) => {
-            clearTimeout(timer);
-            resolve(code);
-          },
-          reject: (err) => {
-            clearTimeout(timer);
-            reject(err);
-          },
-        };
-        for (const params of early.splice(0)) consider(params);
-      });
-    },
-    async close() {
-      clearTimeout(timer);
-      settle?.reject(failure('the sign-in was abandoned'));
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
 
 export interface ConnectGoogleInput {
   oauth: GoogleOAuth;
@@ -125,7 +22,7 @@ export interface ConnectGoogleInput {
 export async function connectGoogle(
   input: ConnectGoogleInput,
 ): Promise<{ key: string; scope: string | undefined; expiresAt: number }> {
-  const receiver = await startLoopbackReceiver();
+  const receiver = await startLoopbackReceiver({ provider: GOOGLE, title: 'Google Calendar' });
   try {
     const request = await input.oauth.authorizationRequest({ redirectUri: receiver.redirectUri });
     const code = receiver.waitForCode(request.state, input.timeoutMs ?? 5 * 60_000);

@@ -1,8 +1,7 @@
 import { inspect } from 'node:util';
-import { isReconnectRequired } from '@vahub/core';
+import { isReconnectRequired, startLoopbackReceiver } from '@vahub/core';
 import { within } from '@vahub/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startLoopbackReceiver } from './loopback.js';
 import { connect, oauthFor, startFake } from './test-support.js';
 import type { FakeGoogle } from './testing/index.js';
 
@@ -79,7 +78,7 @@ describe('the authorization-code flow with PKCE and a loopback redirect', () => 
 
   it('is refused by Google when the code comes back with the wrong verifier', async () => {
     const oauth = await oauthFor(fake);
-    const receiver = await startLoopbackReceiver();
+    const receiver = await startLoopbackReceiver({ provider: 'google', title: 'Google Calendar' });
     try {
       const request = await oauth.authorizationRequest({ redirectUri: receiver.redirectUri });
       const code = receiver.waitForCode(request.state, 5000);
@@ -101,7 +100,7 @@ describe('the authorization-code flow with PKCE and a loopback redirect', () => 
   });
 
   it('ignores a redirect with a foreign state and reports a declined consent', async () => {
-    const receiver = await startLoopbackReceiver();
+    const receiver = await startLoopbackReceiver({ provider: 'google', title: 'Google Calendar' });
     try {
       const waiting = receiver.waitForCode('expected-state', 5000).catch((e: unknown) => e);
       const forged = await fetch(`${receiver.redirectUri}?state=forged&code=stolen`);

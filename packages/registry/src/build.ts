@@ -1,6 +1,7 @@
 import type {
   AnyConnectorDescriptor,
   ClientConfig,
+  ComposedConfig,
   ConnectorDeps,
   ConnectorInstance,
   PortMap,
@@ -30,10 +31,10 @@ export function neutralClient(client: Config['clients'][number]): ClientConfig {
  * dependencies. Building never calls a vendor; a missing secret fails the first call that needs it,
  * naming the secret.
  */
-export function buildConnectors(
-  config: Config,
+export function buildConnectors<const Ds extends readonly AnyConnectorDescriptor[] = typeof connectors>(
+  config: ComposedConfig<Ds>,
   deps: ConnectorDeps,
-  registry: readonly AnyConnectorDescriptor[] = connectors,
+  registry: Ds = connectors as unknown as Ds,
 ): BuiltConnectors {
   const instances = new Map<string, ConnectorInstance>();
   const served = new Map<PortName, unknown>();
@@ -43,7 +44,9 @@ export function buildConnectors(
   for (const connector of registry) {
     const clients = config.clients.flatMap((client) => {
       const section = (client as Record<string, unknown>)[connector.id];
-      return section === undefined ? [] : [{ client: neutralClient(client), section }];
+      return section === undefined
+        ? []
+        : [{ client: neutralClient(client as Config['clients'][number]), section }];
     });
     const instance = connector.create({
       va: config.va,

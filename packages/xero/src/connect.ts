@@ -1,6 +1,21 @@
-import { type HttpPipeline, type Lock, type TokenStore, tokenLockKey } from '@vahub/core';
+import { randomBytes } from 'node:crypto';
+import {
+  type ConnectFlow,
+  type ConnectResult,
+  type HttpPipeline,
+  type Lock,
+  startLoopbackReceiver,
+  type TokenStore,
+  tokenLockKey,
+} from '@vahub/core';
 import { connectionsAnswer } from './answers.js';
 import type { XeroOAuth } from './oauth.js';
+
+/**
+ * The redirect address vahub registers with a Xero app by default. Xero takes `http://localhost`
+ * addresses for apps people run themselves.
+ */
+export const DEFAULT_REDIRECT = 'http://localhost:8789/connect/xero/callback';
 
 /** A Xero organisation (or practice) the grant may act on, from `/connections`. */
 export interface XeroConnection {
@@ -28,8 +43,43 @@ export interface XeroConnectOptions {
  * under the refresh lock, so no refresh in another process interleaves), the organisations the grant
  * covers, and disconnecting.
  */
-export class XeroConnect {
+export class XeroConnect implements ConnectFlow {
   constructor(private readonly options: XeroConnectOptions) {}
+
+  /**
+   * `vahub connect xero` end to end: a loopback receiver at `redirectUri` (Xero redirects only to the
+   * addresses registered for the app, so it must be one of those), the consent page, the code traded
+   * for the grant, and the organisations it reaches.
+   */
+  async connect(input: Parameters<ConnectFlow['connect']>[0]): Promise<ConnectResult> {
+    const wanted = new URL(input.redirectUri ?? DEFAULT_REDIRECT);
+    const receiver = await startLoopbackReceiver({
+      provider: 'xero',
+      title: 'Xero',
+      host: wanted.hostname,
+      port: Number(wanted.port || 0),
+      path: wanted.pathname,
+    });
+    try {
+      const state = randomBytes(24).toString('base64url');
+      const code = receiver.waitForCode(state, input.timeoutMs ?? 5 * 60_000);
+      code.catch(() => undefined);
+      await input.open(this.authorizeUrl({ redirectUri: receiver.redirectUri, state }));
+      const organisations = await this.completeConnect({
+        code: await code,
+        redirectUri: receiver.redirectUri,
+      });
+      const token = await this.options.tokens.get(this.options.tokenKey);
+      return {
+        key: this.options.tokenKey,
+        scope: token?.scope,
+        expiresAt: token?.expiresAt,
+        reaches: organisations.map((o) => ({ id: o.tenantId, name: o.tenantName ?? o.tenantId })),
+      };
+    } finally {
+      await receiver.close();
+    }
+  }
 
   /** Where to send the VA to consent. `state` must be unguessable and checked on the way back. */
   authorizeUrl(input: { redirectUri: string; state: string; scopes?: readonly string[] }): string {

@@ -48,6 +48,8 @@ export interface XeroInstance extends ConnectorInstance<'invoices'> {
   webhooks: WebhookReceiver;
   /** `vahub connect xero`: consent URL, code exchange, organisations, disconnect. */
   connect: XeroConnect;
+  /** The same flow, as every OAuth connector offers it. */
+  oauth: XeroConnect;
   /** Tenant-level calls for `vahub init` (contact search and creation, batches, limit headers). */
   accounting: XeroAccounting;
 }
@@ -100,17 +102,19 @@ export function createXero(context: XeroContext, tuning: XeroTuning = {}): XeroI
     api: new PipelinedAccountingApi(endpoints.api, grant),
     board,
   });
+  const connect = new XeroConnect({
+    oauth,
+    grant,
+    connectionsUrl: endpoints.connections,
+    tokens: deps.tokens,
+    lock: deps.lock,
+    tokenKey,
+  });
   return {
     ports: { invoices: new XeroInvoiceSink(accounting, context.clients) },
     webhooks: xeroWebhookReceiver(secrets.webhookKey),
-    connect: new XeroConnect({
-      oauth,
-      grant,
-      connectionsUrl: endpoints.connections,
-      tokens: deps.tokens,
-      lock: deps.lock,
-      tokenKey,
-    }),
+    connect,
+    oauth: connect,
     accounting,
   };
 }

@@ -1,5 +1,6 @@
 import { FakeAsana } from '@vahub/asana/testing';
 import { FakeGoogle } from '@vahub/google-calendar/testing';
+import { fakesEnv, startFakes as startVendorFakes, stopFakes as stopVendorFakes } from '@vahub/testkit';
 import { FakeToggl } from '@vahub/toggl/testing';
 import { FakeXero } from '@vahub/xero/testing';
 import { DEMO_ASANA_TOKEN } from './seed-asana.js';
@@ -13,6 +14,8 @@ export interface DemoFakes {
   xero: FakeXero;
 }
 
+const all = (fakes: DemoFakes) => [fakes.asana, fakes.google, fakes.toggl, fakes.xero];
+
 export async function startFakes(): Promise<DemoFakes> {
   const fakes: DemoFakes = {
     asana: new FakeAsana(),
@@ -20,30 +23,13 @@ export async function startFakes(): Promise<DemoFakes> {
     toggl: new FakeToggl(),
     xero: new FakeXero({ tenants: DEMO_XERO_TENANTS }),
   };
-  const started = await Promise.allSettled([
-    fakes.asana.start(),
-    fakes.google.start(),
-    fakes.toggl.start(),
-    fakes.xero.start(),
-  ]);
-  const failed = started.find((s) => s.status === 'rejected');
-  if (failed) {
-    await stopFakes(fakes);
-    throw failed.reason;
-  }
+  await startVendorFakes(all(fakes));
   return fakes;
 }
 
 /** Stop every fake, also the ones that never started; the first failure is rethrown after all stopped. */
-export async function stopFakes(fakes: DemoFakes): Promise<void> {
-  const stopped = await Promise.allSettled([
-    fakes.asana.stop(),
-    fakes.google.stop(),
-    fakes.toggl.stop(),
-    fakes.xero.stop(),
-  ]);
-  const failed = stopped.find((s) => s.status === 'rejected');
-  if (failed) throw failed.reason;
+export function stopFakes(fakes: DemoFakes): Promise<void> {
+  return stopVendorFakes(all(fakes));
 }
 
 /**
@@ -51,28 +37,6 @@ export async function stopFakes(fakes: DemoFakes): Promise<void> {
  * that point every outbound URL (APIs and OAuth) at them. The config file itself stays untouched.
  */
 export function demoEnv(fakes: DemoFakes): Record<string, string> {
-  const google = fakes.google.endpoints();
-  const toggl = fakes.toggl.endpoints;
-  const xero = fakes.xero.endpoints;
-  return {
-    ASANA_TOKEN: DEMO_ASANA_TOKEN,
-    TOGGL_API_TOKEN: fakes.toggl.apiToken,
-    GOOGLE_CLIENT_ID: fakes.google.clientId,
-    GOOGLE_CLIENT_SECRET: fakes.google.clientSecret,
-    XERO_CLIENT_ID: fakes.xero.clientId,
-    XERO_CLIENT_SECRET: fakes.xero.clientSecret,
-    VAHUB_ENDPOINT_ASANA_API: fakes.asana.apiUrl,
-    VAHUB_ENDPOINT_TOGGL_API: toggl.api,
-    VAHUB_ENDPOINT_TOGGL_REPORTS: toggl.reports,
-    VAHUB_ENDPOINT_TOGGL_WEBHOOKS: toggl.webhooks,
-    VAHUB_ENDPOINT_GOOGLE_API: google.api,
-    VAHUB_ENDPOINT_GOOGLE_AUTHORIZE: google.authorize,
-    VAHUB_ENDPOINT_GOOGLE_TOKEN: google.token,
-    VAHUB_ENDPOINT_GOOGLE_REVOKE: google.revoke,
-    VAHUB_ENDPOINT_XERO_API: xero.api,
-    VAHUB_ENDPOINT_XERO_AUTHORIZE: xero.authorize,
-    VAHUB_ENDPOINT_XERO_TOKEN: xero.token,
-    VAHUB_ENDPOINT_XERO_CONNECTIONS: xero.connections,
-    VAHUB_ENDPOINT_XERO_REVOKE: xero.revoke,
-  };
+  // The VA's Asana token is seeded after this, so it is named here rather than read from the fake.
+  return { ...fakesEnv(all(fakes)), ASANA_TOKEN: DEMO_ASANA_TOKEN };
 }

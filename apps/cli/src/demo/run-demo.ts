@@ -9,11 +9,11 @@ import {
   parseInstant,
   periodContaining,
   previousPeriod,
+  type TimeSource,
   toFixed,
-  type VahubConfig,
 } from '@vahub/core';
+import type { Config } from '@vahub/registry';
 import { type DraftInvoicesResult, draftInvoices, type ScheduleSummary, scheduleTasks } from '@vahub/worker';
-import { togglNames } from '../toggl-names.js';
 import { demoConfig } from './config.js';
 import { connectPorts, type DemoPorts } from './connect.js';
 import { type DemoFakes, demoEnv, startFakes, stopFakes } from './fakes.js';
@@ -38,14 +38,14 @@ export interface DemoOptions {
 }
 
 export interface ClientInvoiceRun {
-  client: ClientConfig;
+  client: Config['clients'][number];
   result: DraftInvoicesResult;
 }
 
 /** What happened, for tests: the fakes (stopped, their data still readable) and each flow's result. */
 export interface DemoResult {
   now: IsoInstant;
-  config: VahubConfig;
+  config: Config;
   fakes: DemoFakes;
   schedule: { first: ScheduleSummary; second: ScheduleSummary };
   invoices: { first: ClientInvoiceRun[]; second: ClientInvoiceRun[] };
@@ -101,7 +101,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 }
 
 async function scheduleTwice(input: {
-  config: VahubConfig;
+  config: Config;
   ports: DemoPorts;
   now: IsoInstant;
   say: (line?: string) => void;
@@ -126,14 +126,14 @@ async function scheduleTwice(input: {
 }
 
 async function invoiceTwice(input: {
-  config: VahubConfig;
+  config: Config;
   ports: DemoPorts;
   fakes: DemoFakes;
   now: IsoInstant;
   say: (line?: string) => void;
 }): Promise<DemoResult['invoices']> {
   const { config, ports, fakes, now, say } = input;
-  const names: NameLookup = await togglNames(ports.toggl, config.clients);
+  const names = await namesOf(ports.time, config.clients);
   const lock = new MemoryLock();
   const run = async (): Promise<ClientInvoiceRun[]> => {
     const runs: ClientInvoiceRun[] = [];
@@ -170,11 +170,11 @@ async function invoiceTwice(input: {
 /** What Xero itself shows for the created invoice (read from the fake, as the VA would read Xero). */
 function xeroFigures(
   fakes: DemoFakes,
-  client: ClientConfig,
+  client: Config['clients'][number],
   result: DraftInvoicesResult,
 ): XeroFigures | null {
   if (!result.invoice) return null;
-  const tenantId = client.xero.tenantId;
+  const tenantId = client.xero?.tenantId ?? '';
   const found = fakes.xero.invoices(tenantId).find((i) => i.InvoiceID === result.invoice?.invoiceId);
   if (!found) return null;
   // Xero's JSON numbers have 2 decimals; read them as decimals, not floats.
@@ -185,4 +185,21 @@ function xeroFigures(
     totalTax: money(found.TotalTax),
     total: money(found.Total),
   };
+}
+
+/** The project (and task) names of every client's time, for invoice lines that read as words. */
+async function namesOf(time: TimeSource, clients: readonly ClientConfig[]): Promise<NameLookup> {
+  const projects: Record<string, string> = {};
+  const tasks: Record<string, string> = {};
+  for (const client of clients) {
+    const found = await time.names(client.id);
+    for (const [id, name] of entriesOf(found.projects)) projects[id] = name;
+    for (const [id, name] of entriesOf(found.tasks)) tasks[id] = name;
+  }
+  return { projects, tasks };
+}
+
+function entriesOf(map: NameLookup['projects']): [string, string][] {
+  if (!map) return [];
+  return map instanceof Map ? [...map.entries()] : Object.entries(map);
 }

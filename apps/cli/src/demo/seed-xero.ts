@@ -1,4 +1,4 @@
-import type { ClientConfig } from '@vahub/core';
+import type { Config } from '@vahub/registry';
 import type { FakeTenantOptions, FakeXero } from '@vahub/xero/testing';
 
 /**
@@ -26,13 +26,15 @@ export const DEMO_XERO_TENANTS: FakeTenantOptions[] = [
  * Each client as a Xero contact under the id the config names. The fake hands out random contact
  * ids, so the contact is re-filed under the configured one, as if the VA had copied it from Xero.
  */
-export function seedXero(fake: FakeXero, clients: readonly ClientConfig[]): { contacts: number } {
+export function seedXero(fake: FakeXero, clients: Config['clients']): { contacts: number } {
   for (const client of clients) {
-    const tenant = fake.tenants.get(client.xero.tenantId);
-    if (!tenant) throw new Error(`demo: no fake Xero organisation ${client.xero.tenantId}`);
-    const contact = fake.addContact({ name: client.name, tenantId: client.xero.tenantId });
+    const xero = client.xero;
+    if (!xero) throw new Error(`demo: client ${client.id} has no xero section`);
+    const tenant = fake.tenants.get(xero.tenantId);
+    if (!tenant) throw new Error(`demo: no fake Xero organisation ${xero.tenantId}`);
+    const contact = fake.addContact({ name: client.name, tenantId: xero.tenantId });
     tenant.contacts.delete(contact.ContactID);
-    tenant.contacts.set(client.xero.contactId, { ...contact, ContactID: client.xero.contactId });
+    tenant.contacts.set(xero.contactId, { ...contact, ContactID: xero.contactId });
   }
   return { contacts: clients.length };
 }

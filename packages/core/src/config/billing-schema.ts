@@ -27,7 +27,10 @@ const amount = z.union([z.string(), z.number()]).transform((value, ctx) => {
     return z.NEVER;
   }
   if ((text.split('.')[1] ?? '').length > 4) {
-    ctx.addIssue({ code: 'custom', message: `at most 4 decimals are allowed (Xero's limit), got "${text}"` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `at most 4 decimals are allowed (what an invoice line carries), got "${text}"`,
+    });
     return z.NEVER;
   }
   if (dec(text).gt(INVOICE_LIMITS.unitAmount)) {
@@ -82,10 +85,13 @@ export const billingSchema = z
     currency,
     hourlyRate: amount,
     projectRates: z
-      .record(z.string().regex(/^\d+$/, { error: 'project rate keys are Toggl project ids' }), amount)
+      .record(
+        z.string().regex(/^\d+$/, { error: "project rate keys are the time tracker's project ids" }),
+        amount,
+      )
       .default({}),
     taskRates: z
-      .record(z.string().regex(/^\d+$/, { error: 'task rate keys are Toggl task ids' }), amount)
+      .record(z.string().regex(/^\d+$/, { error: "task rate keys are the time tracker's task ids" }), amount)
       .default({}),
     /** @defaultValue exact time: `{ minutes: 0, mode: up, per: entry }` */
     rounding: roundingSchema.default({ minutes: 0, mode: 'up', per: 'entry' }),

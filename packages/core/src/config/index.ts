@@ -1,3 +1,4 @@
+export * from './billing-schema.js';
 export * from './compose.js';
 export * from './load.js';
 export * from './schema.js';

@@ -104,6 +104,11 @@ export interface ConnectFlow {
     open: (url: string) => Promise<void>;
     /** How long to wait for the VA's consent. */
     timeoutMs?: number;
+    /**
+     * Where the vendor sends the VA back: a loopback address vahub listens on. Vendors that redirect
+     * only to registered addresses (Xero) need the one registered; port 0 picks a free port.
+     */
+    redirectUri?: string;
   }): Promise<ConnectResult>;
   /** Revoke the grant at the vendor and forget it. */
   disconnect?(): Promise<void>;

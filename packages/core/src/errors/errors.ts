@@ -176,7 +176,7 @@ export class AmbiguousClientError extends ConnectorError {
       operation: init.operation,
       code: 'conflict',
       retryable: false,
-      message: `${init.what} belongs to more than one client (${init.clientIds.join(', ')}): keep it in one client's project only`,
+      message: `${init.what} belongs to more than one client (${init.clientIds.join(', ')}): move it to one client's projects`,
     });
     this.clientIds = [...init.clientIds].sort();
   }

@@ -183,7 +183,7 @@ function shortfallText(
   const name = `"${t.task.name}"`;
   switch (reason) {
     case 'estimate-missing':
-      return `${name} has no estimate: set one in Asana (or a default for the client); ${mins(figures.placed)} of existing blocks kept`;
+      return `${name} has no estimate: set one on the task (or a default for the client); ${mins(figures.placed)} of existing blocks kept`;
     case 'unknown-client':
       return `${name} belongs to client "${t.task.clientId}", which is not in the configuration`;
     case 'deadline-passed':
