@@ -84,11 +84,11 @@ describe('blocks in the past count against the estimate', () => {
     expect(result.shortfalls).toEqual([]);
   });
 
-  it('lets known remaining time win over the estimate less the past', () => {
+  it('lets known tracked time win over the estimate less the past', () => {
     // Tracked time says 300 minutes are left, whatever the blocks behind say.
     const result = plan({
       now: '2026-04-07T06:00:00Z',
-      tasks: [task({ id: 'a', estimateMinutes: 360, remainingMinutes: 300 })],
+      tasks: [task({ id: 'a', estimateMinutes: 360, trackedMinutes: 60 })],
       blocks: [mon],
     });
     expect(finalBlocks(result).reduce((sum, b) => sum + minutesOf(b), 0) - minutesOf(mon)).toBe(300);

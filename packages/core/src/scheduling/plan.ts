@@ -1,8 +1,9 @@
 import { assemble } from './assemble.js';
 import { calendarAfter, compose } from './compose.js';
+import { PlanContext } from './context.js';
 import { classifyBlocks } from './existing.js';
-import { prepare } from './input.js';
-import { Pass, type PassMode } from './planner.js';
+import { type Prepared, prepare, withBlocks } from './input.js';
+import { type Lateness, Pass, type PassMode } from './planner.js';
 import type { PlanInput, PlanResult } from './types.js';
 
 /** Rounds of "plan the plan again" allowed before giving up on a fixpoint (in practice one or two). */
@@ -17,49 +18,116 @@ const MAX_ROUNDS = 4;
  * planned again until nothing changes, and the rounds are returned as one plan.
  */
 export function planSchedule(input: PlanInput): PlanResult {
-  let { result, late } = planOnce(input, true);
+  let { result, late, p } = planOnce(input, true);
   for (let round = 1; late && round < MAX_ROUNDS; round++) {
     const again = { ...input, blocks: calendarAfter(result) };
-    // Most rounds only confirm the fixpoint: check without writing the trail, write it if needed.
-    const check = planOnce(again, false);
-    if (check.result.create.length + check.result.move.length + check.result.delete.length === 0) break;
+    // Most rounds only confirm the fixpoint: check on the input already read, without assembling
+    // the result; plan (and explain) the round only if something would change.
+    if (unchanged(p, again)) break;
     const next = planOnce(again, true);
     result = compose(input, result, next.result);
     late = next.late;
+    p = next.p;
   }
   return result;
 }
 
-/** The passes tried, in order of preference: keep blocks and put overdue work first if possible. */
-const MODES: PassMode[] = [
-  { keep: 'stable', overdueFirst: true },
-  { keep: 'stable', overdueFirst: false },
-  { keep: 'fresh', overdueFirst: true },
-  { keep: 'fresh', overdueFirst: false },
-];
+/** Whether planning `again` (the calendar a plan leaves) would create, move or delete nothing. */
+function unchanged(p: Prepared, again: PlanInput): boolean {
+  const p2 = withBlocks(p, again.blocks);
+  if (p2 === null) {
+    const check = planOnce(again, false).result;
+    return check.create.length + check.move.length + check.delete.length === 0;
+  }
+  const ctx = new PlanContext(p2, classifyBlocks(p2));
+  const pass = choose(ctx).pass;
+  if (p2.invalid.some((b) => b.leftAlone === null)) return false;
+  for (const e of ctx.existing) {
+    if (e.kind === 'gone') return false;
+    if (e.kind === 'fixed') continue;
+    const fate = pass.fates.get(e.ref.block.id);
+    if (fate !== undefined && fate.state !== 'kept') return false;
+  }
+  for (const claims of pass.claims.values()) for (const c of claims) if (c.existing === null) return false;
+  return true;
+}
+
+const PRIMARY: PassMode = { keep: 'stable', overdue: 'budget', admit: true, prefs: true, rescue: true };
 
 /**
- * One plan. The first pass keeps every valid block and lets overdue work go first. Only when it
- * leaves a meetable deadline late are the other passes tried (overdue work last; every movable block
- * up for grabs), and one is taken only if it leaves fewer tasks late (then fewer late minutes): so
- * blocks move wholesale, or overdue work waits, only to save a deadline.
+ * Passes tried when the primary one leaves late a deadline the overload policy meant to keep: every
+ * movable block up for grabs, overdue work last, or both.
  */
-function planOnce(input: PlanInput, explain: boolean): { result: PlanResult; late: boolean } {
+const RESCUES: PassMode[] = [
+  { keep: 'sticky', overdue: 'budget', admit: true, prefs: false, rescue: true },
+  { keep: 'stable', overdue: 'last', admit: true, prefs: false, rescue: true },
+  { keep: 'sticky', overdue: 'last', admit: true, prefs: false, rescue: true },
+  { keep: 'fresh', overdue: 'budget', admit: true, prefs: false, rescue: true },
+  { keep: 'fresh', overdue: 'last', admit: true, prefs: false, rescue: true },
+];
+
+/** Earliest deadline first with preemption, nothing else: the floor a plan from scratch never goes below. */
+const EDF: PassMode = { keep: 'fresh', overdue: 'first', admit: false, prefs: false, rescue: false };
+
+/** Fewer late tasks, then fewer weighted late minutes, then fewer the policy meant to keep. */
+const better = (a: Lateness, b: Lateness) =>
+  a.tasks !== b.tasks
+    ? a.tasks < b.tasks
+    : a.weighted !== b.weighted
+      ? a.weighted < b.weighted
+      : a.unplanned < b.unplanned;
+
+/**
+ * One plan. The primary pass keeps every valid block, follows the overload policy (which deadlines
+ * to let go when not all fit, how much overdue work goes first) and the batching settings. Other
+ * passes are tried only for a reason, and win only when they leave fewer tasks late (then fewer
+ * weighted late minutes):
+ * - with batching or breaks, the same pass without them: batching never costs a deadline;
+ * - when a deadline the policy meant to keep is still missed: every movable block up for grabs,
+ *   overdue work last, or both (so blocks move wholesale, or overdue work waits, only to save a
+ *   deadline);
+ * - for a plan from scratch with late work: plain earliest deadline first, so the plan never leaves
+ *   more tasks late than it would.
+ */
+function planOnce(input: PlanInput, explain: boolean): { result: PlanResult; late: boolean; p: Prepared } {
   const p = prepare(input, { explain });
-  const existing = classifyBlocks(p);
-  const anyOverdue = p.ranked.some((t) => t.tier === 'unmeetable');
-  const anyKept = existing.some((e) => e.kind === 'movable' && e.invalid === null);
-  let best = new Pass(p, existing, MODES[0] as PassMode).run();
-  let late = best.lateness();
-  for (const mode of MODES.slice(1)) {
-    if (late.tasks === 0) break;
-    if ((!mode.overdueFirst && !anyOverdue) || (mode.keep === 'fresh' && !anyKept)) continue;
-    const pass = new Pass(p, existing, mode).run();
-    const l = pass.lateness();
-    if (l.tasks < late.tasks || (l.tasks === late.tasks && l.total < late.total)) {
-      best = pass;
-      late = l;
+  const ctx = new PlanContext(p, classifyBlocks(p));
+  const best = choose(ctx);
+  const result = assemble(ctx, best.pass);
+  return { result, late: best.late.tasks > 0, p };
+}
+
+/** The pass to take for this plan (see `planOnce`). */
+function choose(ctx: PlanContext): { pass: Pass; late: Lateness } {
+  const { p } = ctx;
+  const anyOverdue = ctx.overdue.length > 0;
+  const anyKept = ctx.existing.some((e) => e.kind === 'movable' && e.invalid === null);
+  const run = (mode: PassMode, admission = ctx.admission) => {
+    const pass = new Pass(ctx, mode, admission).run();
+    return { pass, late: pass.lateness() };
+  };
+  let best = run(PRIMARY);
+  if (best.late.tasks > 0 && (p.prefs.batching !== 'off' || p.prefs.clientBreak > 0)) {
+    const plain = run({ ...PRIMARY, prefs: false });
+    if (plain.late.tasks < best.late.tasks) best = plain;
+  }
+  if (best.late.unplanned > 0) {
+    // The running total promised more than the blocks could hold: let go more work where it fell
+    // short, and plan the same calendar again before reshuffling it.
+    const readmitted = run(PRIMARY, ctx.readmit(best.pass.shortBy()));
+    if (better(readmitted.late, best.late)) best = readmitted;
+  }
+  if (best.late.unplanned > 0) {
+    for (const mode of RESCUES) {
+      if ((mode.overdue === 'last' && !anyOverdue) || (mode.keep !== 'stable' && !anyKept)) continue;
+      const next = run(mode);
+      if (better(next.late, best.late)) best = next;
+      if (best.late.unplanned === 0) break;
     }
   }
-  return { result: assemble(p, existing, best), late: late.tasks > 0 };
+  if (best.late.tasks > 0 && !anyKept) {
+    const edf = run(EDF);
+    if (edf.late.tasks < best.late.tasks) best = edf;
+  }
+  return best;
 }
