@@ -1,5 +1,5 @@
 import type { Interval } from '../time/zoned.js';
-import { type Admission, admit } from './admission.js';
+import { type Admission, Admitter } from './admission.js';
 import { batchOrder } from './batching.js';
 import { Capacity } from './capacity.js';
 import { roundUpNeed } from './chunking.js';
@@ -23,6 +23,7 @@ export class PlanContext {
   /** `open` less the fixed blocks, as a running total. */
   readonly capacity: Capacity;
   readonly admission: Admission;
+  private readonly admitter: Admitter;
   /** Tasks by tier, each in planning order. */
   readonly overdue: PTask[];
   readonly dated: PTask[];
@@ -30,6 +31,10 @@ export class PlanContext {
   /** Per task: minutes of all its existing future blocks; the need when the estimate is missing. */
   private readonly existingTotal = new Map<string, number>();
   private readonly batched = new WeakMap<Admission, PTask[]>();
+  private readonly unheld = new WeakMap<
+    ReadonlySet<PTask>,
+    { tasks: number; weighted: number; unplanned: number }
+  >();
   /**
    * Work with a deadline (or protected work) late on the calendar as it is: the decisions an
    * earlier plan made. A replan keeps them unless changing them keeps more deadlines.
@@ -80,13 +85,11 @@ export class PlanContext {
     const { late, held } = this.findLateNow();
     this.lateNow = late;
     this.lateHeld = held;
-    this.admission = admit({
-      tasks: this.dated.filter((t) => this.plannable(t)),
-      demand: (t) => this.demand(t),
-      capacity: this.capacity,
-      earliest: p.earliest,
-      lateNow: this.lateNow,
-    });
+    this.admitter = new Admitter(
+      this.dated.filter((t) => this.plannable(t)),
+      { demand: (t) => this.demand(t), capacity: this.capacity, earliest: p.earliest, lateNow: this.lateNow },
+    );
+    this.admission = this.admitter.admit();
   }
 
   plannable(t: PTask): boolean {
@@ -114,6 +117,27 @@ export class PlanContext {
     let fixed = 0;
     for (const c of list) fixed += lengthBefore(c.start, c.end, t.target);
     return this.needed(t) - fixed;
+  }
+
+  /**
+   * Lateness if no task held anything beyond its fixed blocks, over the work without fixed blocks
+   * (a pass adds what the work holding blocks changes). `deferred`: the policy's choice in force.
+   */
+  unheldLateness(deferred: ReadonlySet<PTask>): { tasks: number; weighted: number; unplanned: number } {
+    let sum = this.unheld.get(deferred);
+    if (!sum) {
+      sum = { tasks: 0, weighted: 0, unplanned: 0 };
+      for (const t of this.dated) {
+        if (t.tier !== 'deadline' || !this.plannable(t) || this.fixed.has(t.task.id)) continue;
+        const late = this.needed(t);
+        if (late <= 0) continue;
+        sum.tasks++;
+        sum.weighted += late * t.weight;
+        if (!deferred.has(t) && !this.lateHeld.has(t)) sum.unplanned++;
+      }
+      this.unheld.set(deferred, sum);
+    }
+    return sum;
   }
 
   /** Work whose usable blocks on the calendar as it is do not hold its need before its target. */
@@ -147,17 +171,10 @@ export class PlanContext {
    */
   readmit(shortBy: readonly { deadline: number; late: number }[]): Admission {
     const sorted = [...shortBy].sort((a, b) => a.deadline - b.deadline);
-    return admit({
-      tasks: this.dated.filter((t) => this.plannable(t)),
-      demand: (t) => this.demand(t),
-      capacity: this.capacity,
-      earliest: this.p.earliest,
-      lateNow: this.lateNow,
-      overstated: (before) => {
-        let sum = 0;
-        for (const s of sorted) if (s.deadline <= before) sum += s.late;
-        return sum;
-      },
+    return this.admitter.admit((before) => {
+      let sum = 0;
+      for (const s of sorted) if (s.deadline <= before) sum += s.late;
+      return sum;
     });
   }
 

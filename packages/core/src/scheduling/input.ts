@@ -395,7 +395,6 @@ export function withBlocks(p: Prepared, list: readonly CalendarBlock[]): Prepare
   return {
     ...p,
     explain: false,
-    formatted: new Map(),
     blocks: blocks.valid,
     invalid: blocks.invalid,
     lastChunk: blocks.lastChunk,

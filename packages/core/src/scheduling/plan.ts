@@ -21,10 +21,8 @@ export function planSchedule(input: PlanInput): PlanResult {
   let { result, late, p } = planOnce(input, true);
   for (let round = 1; late && round < MAX_ROUNDS; round++) {
     const again = { ...input, blocks: calendarAfter(result) };
-    // Most rounds only confirm the fixpoint: check on the input already read, without assembling
-    // the result; plan (and explain) the round only if something would change.
-    if (unchanged(p, again)) break;
-    const next = planOnce(again, true);
+    const next = replan(p, again);
+    if (next === null) break;
     result = compose(input, result, next.result);
     late = next.late;
     p = next.p;
@@ -32,16 +30,28 @@ export function planSchedule(input: PlanInput): PlanResult {
   return result;
 }
 
-/** Whether planning `again` (the calendar a plan leaves) would create, move or delete nothing. */
-function unchanged(p: Prepared, again: PlanInput): boolean {
+/**
+ * Plans `again` (the calendar a plan leaves), or null when that would create, move or delete
+ * nothing. Most rounds only confirm the fixpoint: the input already read is reused (only the blocks
+ * differ), and the result is assembled, with its trail, only if something changes.
+ */
+function replan(p: Prepared, again: PlanInput): { result: PlanResult; late: boolean; p: Prepared } | null {
   const p2 = withBlocks(p, again.blocks);
   if (p2 === null) {
     const check = planOnce(again, false).result;
-    return check.create.length + check.move.length + check.delete.length === 0;
+    return check.create.length + check.move.length + check.delete.length === 0 ? null : planOnce(again, true);
   }
   const ctx = new PlanContext(p2, classifyBlocks(p2));
-  const pass = choose(ctx).pass;
-  if (p2.invalid.some((b) => b.leftAlone === null)) return false;
+  const best = choose(ctx);
+  if (unchanged(ctx, best.pass)) return null;
+  // The passes never read the trail setting: only assembling does.
+  p2.explain = true;
+  return { result: assemble(ctx, best.pass), late: best.late.tasks > 0, p: p2 };
+}
+
+/** Whether a pass keeps every block where it is and places nothing new. */
+function unchanged(ctx: PlanContext, pass: Pass): boolean {
+  if (ctx.p.invalid.some((b) => b.leftAlone === null)) return false;
   for (const e of ctx.existing) {
     if (e.kind === 'gone') return false;
     if (e.kind === 'fixed') continue;

@@ -182,15 +182,27 @@ export class Pass {
     return Math.max(0, this.ctx.needed(t) - this.held(t, t.deadline));
   }
 
+  /**
+   * Late work with a deadline still ahead. Work that holds nothing is late by all it needs, which
+   * the context sums once; only work that holds blocks is looked at here, so a pass over thousands
+   * of tasks that the calendar cannot hold costs only the blocks it placed.
+   */
   lateness(): Lateness {
-    const out: Lateness = { tasks: 0, weighted: 0, unplanned: 0 };
-    for (const t of this.ctx.dated) {
-      if (t.tier !== 'deadline' || !this.ctx.plannable(t)) continue;
-      const late = this.late(t);
-      if (late <= 0) continue;
-      out.tasks++;
-      out.weighted += late * t.weight;
-      if (!this.deferred.has(t) && !this.ctx.lateHeld.has(t)) out.unplanned++;
+    const base = this.ctx.unheldLateness(this.deferred);
+    const out: Lateness = { ...base };
+    const count = (t: PTask, late: number, sign: number) => {
+      if (late <= 0) return;
+      out.tasks += sign;
+      out.weighted += sign * late * t.weight;
+      if (!this.deferred.has(t) && !this.ctx.lateHeld.has(t)) out.unplanned += sign;
+    };
+    const seen = new Set<PTask>();
+    for (const id of [...this.claims.keys(), ...this.ctx.fixed.keys()]) {
+      const t = this.ctx.p.taskById.get(id);
+      if (!t || seen.has(t) || t.tier !== 'deadline' || !this.ctx.plannable(t)) continue;
+      seen.add(t);
+      if (!this.ctx.fixed.has(id)) count(t, this.ctx.needed(t), -1);
+      count(t, this.late(t), 1);
     }
     return out;
   }
