@@ -31,6 +31,7 @@ export class PlanContext {
   /** Per task: minutes of all its existing future blocks; the need when the estimate is missing. */
   private readonly existingTotal = new Map<string, number>();
   private readonly batched = new WeakMap<Admission, PTask[]>();
+  private readonly sequenced = new WeakMap<Admission, PTask[]>();
   private readonly unheld = new WeakMap<
     ReadonlySet<PTask>,
     { tasks: number; weighted: number; unplanned: number }
@@ -178,18 +179,28 @@ export class PlanContext {
     });
   }
 
-  /** The work that can make its deadline, in the order to plan it (batched when the settings ask). */
+  /**
+   * The work that can make its deadline, in the order to plan it (batched when the settings ask).
+   * Work the policy let go goes in at its place in deadline order too, when every deadline kept after
+   * it has the slack for it: then it finishes soon after its own deadline instead of after all other
+   * work; otherwise it waits for the end.
+   */
   onTime(opts: { admission: Admission | null; batch: boolean }): PTask[] {
     const { admission } = opts;
-    const list = admission
-      ? this.dated.filter((t) => !admission.deferred.has(t))
-      : this.dated.filter((t) => t.tier === 'deadline');
+    if (!admission) return this.dated.filter((t) => t.tier === 'deadline');
     const { batching } = this.p.prefs;
-    if (!opts.batch || batching === 'off' || !admission) return list;
+    if (!opts.batch || batching === 'off') {
+      let order = this.sequenced.get(admission);
+      if (!order) {
+        order = this.sequence(admission);
+        this.sequenced.set(admission, order);
+      }
+      return order;
+    }
     let order = this.batched.get(admission);
     if (!order) {
       order = batchOrder({
-        tasks: list,
+        tasks: this.dated.filter((t) => !admission.deferred.has(t)),
         demand: (t) => this.demand(t),
         capacity: this.capacity,
         batching,
@@ -199,6 +210,39 @@ export class PlanContext {
       this.batched.set(admission, order);
     }
     return order;
+  }
+
+  /** Deadline order with the let-go work that fits the slack of all kept work after it. */
+  private sequence(admission: Admission): PTask[] {
+    const list = this.dated.filter((t) => this.plannable(t));
+    // Slack of each kept deadline on the running total, and the least slack from each place on.
+    const after = new Float64Array(list.length + 1).fill(Number.POSITIVE_INFINITY);
+    let taken = 0;
+    const slack = list.map((t) => {
+      if (admission.deferred.has(t) || t.tier !== 'deadline') return Number.POSITIVE_INFINITY;
+      taken += Math.max(0, this.demand(t));
+      return this.capacity.before(t.target) - taken;
+    });
+    for (let i = list.length - 1; i >= 0; i--)
+      after[i] = Math.min(after[i + 1] as number, slack[i] as number);
+    // Overdue work going first uses slack too.
+    let used = Math.min(
+      admission.slack,
+      this.overdue.reduce((sum, t) => sum + (this.plannable(t) ? Math.max(0, this.needed(t)) : 0), 0),
+    );
+    const out: PTask[] = [];
+    list.forEach((t, i) => {
+      if (!admission.deferred.has(t)) {
+        out.push(t);
+        return;
+      }
+      const d = Math.max(0, this.demand(t));
+      if (t.tier === 'deadline' && t.release <= this.p.earliest && (after[i + 1] as number) >= used + d) {
+        out.push(t);
+        used += d;
+      }
+    });
+    return out;
   }
 
   /** Free working time on an average working day of the horizon. */

@@ -18,6 +18,22 @@ const MAX_ROUNDS = 4;
  * planned again until nothing changes, and the rounds are returned as one plan.
  */
 export function planSchedule(input: PlanInput): PlanResult {
+  const prefs = input.settings.batching !== undefined && input.settings.batching !== 'off';
+  if (!prefs && !input.settings.clientBreakMinutes) return planRounds(input);
+  // Batching and breaks never cost a deadline: when the plan with them leaves work late, the plan
+  // without them is made too, and taken if it leaves fewer tasks late.
+  const batched = planRounds(input);
+  const lateIn = (r: PlanResult) => r.shortfalls.filter((s) => s.late !== undefined).length;
+  const late = lateIn(batched);
+  if (late === 0) return batched;
+  const plain = planRounds({
+    ...input,
+    settings: { ...input.settings, batching: 'off', clientBreakMinutes: 0 },
+  });
+  return lateIn(plain) < late ? plain : batched;
+}
+
+function planRounds(input: PlanInput): PlanResult {
   let { result, late, p } = planOnce(input, true);
   for (let round = 1; late && round < MAX_ROUNDS; round++) {
     const again = { ...input, blocks: calendarAfter(result) };
@@ -69,11 +85,11 @@ const PRIMARY: PassMode = { keep: 'stable', overdue: 'budget', admit: true, pref
  * movable block up for grabs, overdue work last, or both.
  */
 const RESCUES: PassMode[] = [
-  { keep: 'sticky', overdue: 'budget', admit: true, prefs: false, rescue: true },
-  { keep: 'stable', overdue: 'last', admit: true, prefs: false, rescue: true },
-  { keep: 'sticky', overdue: 'last', admit: true, prefs: false, rescue: true },
-  { keep: 'fresh', overdue: 'budget', admit: true, prefs: false, rescue: true },
-  { keep: 'fresh', overdue: 'last', admit: true, prefs: false, rescue: true },
+  { keep: 'sticky', overdue: 'budget', admit: true, prefs: true, rescue: true },
+  { keep: 'stable', overdue: 'last', admit: true, prefs: true, rescue: true },
+  { keep: 'sticky', overdue: 'last', admit: true, prefs: true, rescue: true },
+  { keep: 'fresh', overdue: 'budget', admit: true, prefs: true, rescue: true },
+  { keep: 'fresh', overdue: 'last', admit: true, prefs: true, rescue: true },
 ];
 
 /** Earliest deadline first with preemption, nothing else: the floor a plan from scratch never goes below. */
@@ -109,7 +125,6 @@ function planOnce(input: PlanInput, explain: boolean): { result: PlanResult; lat
 
 /** The pass to take for this plan (see `planOnce`). */
 function choose(ctx: PlanContext): { pass: Pass; late: Lateness } {
-  const { p } = ctx;
   const anyOverdue = ctx.overdue.length > 0;
   const anyKept = ctx.existing.some((e) => e.kind === 'movable' && e.invalid === null);
   const run = (mode: PassMode, admission = ctx.admission) => {
@@ -117,15 +132,20 @@ function choose(ctx: PlanContext): { pass: Pass; late: Lateness } {
     return { pass, late: pass.lateness() };
   };
   let best = run(PRIMARY);
-  if (best.late.tasks > 0 && (p.prefs.batching !== 'off' || p.prefs.clientBreak > 0)) {
-    const plain = run({ ...PRIMARY, prefs: false });
-    if (plain.late.tasks < best.late.tasks) best = plain;
-  }
   if (best.late.unplanned > 0) {
     // The running total promised more than the blocks could hold: let go more work where it fell
     // short, and plan the same calendar again before reshuffling it.
     const readmitted = run(PRIMARY, ctx.readmit(best.pass.shortBy()));
     if (better(readmitted.late, best.late)) best = readmitted;
+  }
+  if (best.late.unplanned > 0 && anyKept) {
+    // A reshuffle confined to the blocks before the last deadline still missed, before any wider one.
+    const until = Math.max(...best.pass.shortBy().map((s) => s.deadline));
+    for (const keep of ['sticky', 'fresh'] as const) {
+      const next = run({ ...PRIMARY, keep, until });
+      if (better(next.late, best.late)) best = next;
+      if (best.late.unplanned === 0) break;
+    }
   }
   if (best.late.unplanned > 0) {
     for (const mode of RESCUES) {

@@ -45,6 +45,8 @@ export interface PassMode {
    * turn comes (so a reshuffle moves only what earlier work took).
    */
   keep: 'stable' | 'fresh' | 'sticky';
+  /** With `fresh` or `sticky`: only blocks starting before this are up for grabs; later ones are kept. */
+  until?: number;
   /**
    * Work whose deadline has passed: `budget` goes first as far as the slack of the deadlines ahead
    * allows and after them for the rest; `first` goes first (giving way where a deadline needs the
@@ -118,7 +120,12 @@ export class Pass {
     for (const e of ctx.existing) {
       if (e.kind === 'fixed') {
         if (e.task) this.edges?.add(e.ref, e.task.task.clientId);
-      } else if (e.kind === 'far' || (e.kind === 'movable' && e.invalid === null && mode.keep === 'stable')) {
+      } else if (
+        e.kind === 'far' ||
+        (e.kind === 'movable' &&
+          e.invalid === null &&
+          (mode.keep === 'stable' || (mode.until !== undefined && e.ref.start >= mode.until)))
+      ) {
         this.setClaims(e.task.task.id, [
           ...(this.claims.get(e.task.task.id) ?? []),
           { start: e.ref.start, end: e.ref.end, existing: e },
@@ -159,7 +166,8 @@ export class Pass {
     for (const t of ctx.onTime({ admission: mode.admit ? this.admission : null, batch: mode.prefs })) {
       this.retired.add(t);
       this.place(t);
-      if (mode.rescue && t.tier === 'deadline' && this.late(t) > 0) this.tryHarder(t);
+      if (mode.rescue && t.tier === 'deadline' && !this.deferred.has(t) && this.late(t) > 0)
+        this.tryHarder(t);
     }
     for (const t of ctx.dated) if (t.tier === 'deadline' && this.deferred.has(t)) this.place(t);
     // Overdue work placed first gets back here what it gave way; placed last, it starts here.
@@ -250,6 +258,8 @@ export class Pass {
       amount -= length;
     }
     for (const e of this.displaced.get(t.task.id) ?? []) {
+      // A block that made room may have been given back when the attempt did not help.
+      if (this.fates.get(e.ref.block.id)?.state !== 'released') continue;
       const length = e.ref.end - e.ref.start;
       const { limits } = this.ctx.p;
       if (length < limits.min || length > limits.max || length % MINUTE !== 0) continue;
@@ -381,7 +391,7 @@ export class Pass {
     const most = this.ctx.lateHeld.has(t) ? 1 : 3;
     const found: (Loan & { group: number })[] = [];
     for (const loan of this.index.within(from, releaseLimit(t))) {
-      const group = this.groupOf(loan.owner);
+      const group = this.groupOf(loan.owner, t);
       if (loan.owner !== t && group !== null && group <= most) found.push({ ...loan, group });
     }
     return found.sort(
@@ -389,9 +399,12 @@ export class Pass {
     );
   }
 
-  private groupOf(owner: PTask): number | null {
+  private groupOf(owner: PTask, forTask: PTask): number | null {
     if (owner.tier === 'open-ended') return 0;
-    if (owner.tier === 'unmeetable' || this.deferred.has(owner)) return 1;
+    if (owner.tier === 'unmeetable') return 1;
+    // Work let go by the policy is late anyway, but a deadline earlier than the taker's is still
+    // more urgent: its time is not taken.
+    if (this.deferred.has(owner)) return owner.deadline >= forTask.deadline ? 1 : null;
     if (this.retired.has(owner)) return null;
     return owner.tier === 'protected' ? 2 : 3;
   }
@@ -411,12 +424,18 @@ export class Pass {
         forTaskId: forTask.task.id,
         trigger: this.triggerOf(forTask),
       });
+      // Its owner places it again whole where it can, like a block a meeting landed on.
+      if (claim.existing.kind === 'movable') {
+        const list = this.displaced.get(owner.task.id);
+        if (!list) this.displaced.set(owner.task.id, [claim.existing]);
+        else if (!list.includes(claim.existing)) list.push(claim.existing);
+      }
     }
   }
 
   /** What made `t` need time: a block of its own that had to go, or being new, or needing more. */
   private triggerOf(t: PTask): Trigger {
-    const first = this.displaced.get(t.task.id)?.[0];
+    const first = this.displaced.get(t.task.id)?.find((e) => e.invalid !== null);
     if (first?.invalid)
       return { kind: 'displaced', reason: first.invalid, ...(first.busy ? { busy: first.busy } : {}) };
     return this.ctx.p.lastChunk.has(t.task.id) ? { kind: 'more-time' } : { kind: 'new' };
