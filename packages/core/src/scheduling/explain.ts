@@ -245,9 +245,13 @@ export function whyChanged(
   const over = r.busy ? `: ${describeBusy(p, r.busy)}` : '';
   const lines = [`was ${span(p, was)}: ${REASON_TEXT[r.reason]}${over}`];
   const forTask = r.forTaskId ? (p.taskById.get(r.forTaskId) ?? null) : null;
+  const because = r.trigger ? `: ${describeTrigger(p, r.trigger)}` : '';
   if (forTask) {
-    const because = r.trigger ? `: ${describeTrigger(p, r.trigger)}` : '';
     lines.push(`made room for "${forTask.task.name}", ${describeDeadline(p, forTask)}${because}`);
+  } else if (r.trigger) {
+    // Time of work late anyway, taken so that another deadline is kept.
+    const taker = p.taskById.get(r.trigger.taskId);
+    if (taker) lines.push(`its time went to "${taker.task.name}", ${describeDeadline(p, taker)}${because}`);
   }
   return lines;
 }

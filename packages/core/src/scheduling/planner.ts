@@ -25,6 +25,8 @@ export interface Claim {
 
 /** Why a task needed time it took from others: what changed for it. */
 export interface Trigger {
+  /** The task that needed the time. */
+  taskId: string;
   /** `displaced`: one of its blocks could not stay (`reason`, `busy`); `new`: it had no blocks; `more-time`: it needs more than its blocks hold. */
   kind: 'displaced' | 'new' | 'more-time';
   reason?: DisplaceReason;
@@ -391,7 +393,7 @@ export class Pass {
     const most = this.ctx.lateHeld.has(t) ? 1 : 3;
     const found: (Loan & { group: number })[] = [];
     for (const loan of this.index.within(from, releaseLimit(t))) {
-      const group = this.groupOf(loan.owner, t);
+      const group = this.groupOf(loan.owner);
       if (loan.owner !== t && group !== null && group <= most) found.push({ ...loan, group });
     }
     return found.sort(
@@ -399,12 +401,9 @@ export class Pass {
     );
   }
 
-  private groupOf(owner: PTask, forTask: PTask): number | null {
+  private groupOf(owner: PTask): number | null {
     if (owner.tier === 'open-ended') return 0;
-    if (owner.tier === 'unmeetable') return 1;
-    // Work let go by the policy is late anyway, but a deadline earlier than the taker's is still
-    // more urgent: its time is not taken.
-    if (this.deferred.has(owner)) return owner.deadline >= forTask.deadline ? 1 : null;
+    if (owner.tier === 'unmeetable' || this.deferred.has(owner)) return 1;
     if (this.retired.has(owner)) return null;
     return owner.tier === 'protected' ? 2 : 3;
   }
@@ -418,10 +417,13 @@ export class Pass {
       (this.claims.get(owner.task.id) ?? []).filter((c) => c !== claim),
     );
     if (claim.existing) {
+      // Time of work less urgent than `forTask` is made room; time of work let go with an earlier
+      // deadline (late anyway) is a reshuffle that keeps more deadlines.
+      const lessUrgent = owner.tier !== 'deadline' || owner.deadline >= forTask.deadline;
       this.setFate(claim.existing.ref.block.id, {
         state: 'released',
-        reason: 'made-room',
-        forTaskId: forTask.task.id,
+        reason: lessUrgent ? 'made-room' : 'reshuffled-for-deadlines',
+        ...(lessUrgent ? { forTaskId: forTask.task.id } : {}),
         trigger: this.triggerOf(forTask),
       });
       // Its owner places it again whole where it can, like a block a meeting landed on.
@@ -436,9 +438,15 @@ export class Pass {
   /** What made `t` need time: a block of its own that had to go, or being new, or needing more. */
   private triggerOf(t: PTask): Trigger {
     const first = this.displaced.get(t.task.id)?.find((e) => e.invalid !== null);
+    const taskId = t.task.id;
     if (first?.invalid)
-      return { kind: 'displaced', reason: first.invalid, ...(first.busy ? { busy: first.busy } : {}) };
-    return this.ctx.p.lastChunk.has(t.task.id) ? { kind: 'more-time' } : { kind: 'new' };
+      return {
+        taskId,
+        kind: 'displaced',
+        reason: first.invalid,
+        ...(first.busy ? { busy: first.busy } : {}),
+      };
+    return { taskId, kind: this.ctx.p.lastChunk.has(taskId) ? 'more-time' : 'new' };
   }
 
   /** Every change of a task's claims goes through here: the undo log, the live set, the edges. */
