@@ -20,6 +20,8 @@ export class PlanContext {
   readonly fixedSpans: Interval[];
   /** Working time less busy time ± buffer, on the 5-minute grid, from the earliest start to the horizon. */
   readonly open: Interval[];
+  /** `open` less the fixed blocks: where a pass starts from. */
+  readonly unfixed: Interval[];
   /** `open` less the fixed blocks, as a running total. */
   readonly capacity: Capacity;
   readonly admission: Admission;
@@ -79,7 +81,8 @@ export class PlanContext {
       taken: p.busy,
       step: ALIGN,
     });
-    this.capacity = new Capacity(subtractIntervals(this.open, this.fixedSpans), p.limits.min);
+    this.unfixed = subtractIntervals(this.open, this.fixedSpans);
+    this.capacity = new Capacity(this.unfixed, p.limits.min);
     this.overdue = p.ranked.filter((t) => t.tier === 'unmeetable');
     this.dated = p.ranked.filter((t) => t.tier === 'deadline' || t.tier === 'protected');
     this.openEnded = p.ranked.filter((t) => t.tier === 'open-ended');

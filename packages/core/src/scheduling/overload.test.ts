@@ -87,6 +87,30 @@ describe('when not every deadline can be kept', () => {
   });
 });
 
+describe('overdue work going first within the slack', () => {
+  it('places a displaced block of overdue work once, whether its turn comes first or last', () => {
+    // The overdue task's block is hit by a meeting. The slack before today's deadline lets only part
+    // of the overdue work go first (its block again, whole); the rest follows the deadline's work.
+    const o1 = block({
+      taskId: 'overdue',
+      chunk: 1,
+      start: '2026-04-06T07:00:00Z',
+      end: '2026-04-06T07:30:00Z',
+    });
+    const result = plan({
+      tasks: [
+        task({ id: 'overdue', estimateMinutes: 300, due: at('06:00', '03') }),
+        task({ id: 'today', estimateMinutes: 360, due: at('15:00') }),
+      ],
+      busy: [{ start: '2026-04-06T07:00:00Z', end: '2026-04-06T07:30:00Z', source: 'Client call' }],
+      blocks: [o1],
+    });
+    expect(result.move.map((m) => [m.id, m.reason])).toEqual([[o1.id, 'slot-busy']]);
+    expect(plannedBlocks(result).filter((b) => b.id === o1.id)).toHaveLength(1);
+    expect(result.shortfalls.map((s) => [s.taskId, s.reason])).toEqual([['overdue', 'deadline-passed']]);
+  });
+});
+
 describe('a block never crosses its deadline', () => {
   it('splits the work at the deadline and marks the late part', () => {
     const result = plan({ tasks: [task({ id: 'a', estimateMinutes: 240, due: at('10:00') })] });

@@ -132,32 +132,37 @@ function choose(ctx: PlanContext): { pass: Pass; late: Lateness } {
     return { pass, late: pass.lateness() };
   };
   let best = run(PRIMARY);
-  if (best.late.unplanned > 0) {
-    // The running total promised more than the blocks could hold: let go more work where it fell
-    // short, and plan the same calendar again before reshuffling it.
-    const readmitted = run(PRIMARY, ctx.readmit(best.pass.shortBy()));
-    if (better(readmitted.late, best.late)) best = readmitted;
+  const primary = best.late;
+  if (primary.unplanned === 0) return withEdf(ctx, best, anyKept, run);
+  // The running total promised more than the blocks could hold: let go more work where it fell
+  // short, and plan the same calendar again before reshuffling it.
+  const shortBy = best.pass.shortBy();
+  const readmitted = run(PRIMARY, ctx.readmit(shortBy));
+  if (better(readmitted.late, best.late)) best = readmitted;
+  // Reshuffles only while no pass has saved a deadline the policy meant to keep: first confined to
+  // the blocks before the last deadline missed, then wider.
+  const saved = () => best.late.tasks < primary.tasks;
+  const until = Math.max(...shortBy.map((s) => s.deadline));
+  const modes: PassMode[] = [
+    ...(anyKept ? (['sticky', 'fresh'] as const).map((keep) => ({ ...PRIMARY, keep, until })) : []),
+    ...RESCUES.filter((m) => (m.overdue !== 'last' || anyOverdue) && (m.keep === 'stable' || anyKept)),
+  ];
+  for (const mode of modes) {
+    if (saved()) break;
+    const next = run(mode);
+    if (better(next.late, best.late)) best = next;
   }
-  if (best.late.unplanned > 0 && anyKept) {
-    // A reshuffle confined to the blocks before the last deadline still missed, before any wider one.
-    const until = Math.max(...best.pass.shortBy().map((s) => s.deadline));
-    for (const keep of ['sticky', 'fresh'] as const) {
-      const next = run({ ...PRIMARY, keep, until });
-      if (better(next.late, best.late)) best = next;
-      if (best.late.unplanned === 0) break;
-    }
-  }
-  if (best.late.unplanned > 0) {
-    for (const mode of RESCUES) {
-      if ((mode.overdue === 'last' && !anyOverdue) || (mode.keep !== 'stable' && !anyKept)) continue;
-      const next = run(mode);
-      if (better(next.late, best.late)) best = next;
-      if (best.late.unplanned === 0) break;
-    }
-  }
-  if (best.late.tasks > 0 && !anyKept) {
-    const edf = run(EDF);
-    if (edf.late.tasks < best.late.tasks) best = edf;
-  }
-  return best;
+  return withEdf(ctx, best, anyKept, run);
+}
+
+/** For a plan from scratch with late work: plain earliest deadline first, if it leaves fewer late. */
+function withEdf(
+  ctx: PlanContext,
+  best: { pass: Pass; late: Lateness },
+  anyKept: boolean,
+  run: (mode: PassMode) => { pass: Pass; late: Lateness },
+): { pass: Pass; late: Lateness } {
+  if (best.late.tasks === 0 || anyKept || ctx.dated.length === 0) return best;
+  const edf = run(EDF);
+  return edf.late.tasks < best.late.tasks ? edf : best;
 }

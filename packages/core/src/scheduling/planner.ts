@@ -154,7 +154,7 @@ export class Pass {
       }
     }
     kept.sort((a, b) => a.start - b.start);
-    this.free = new FreeList(subtractIntervals(subtractIntervals(ctx.open, ctx.fixedSpans), kept), p.limits);
+    this.free = new FreeList(subtractIntervals(ctx.unfixed, kept), p.limits);
     this.index = new ClaimIndex(loans, (loan) => this.live.has(loan.claim));
   }
 
@@ -229,11 +229,6 @@ export class Pass {
     return out;
   }
 
-  /** Whether the task was let be late by the overload policy in this pass. */
-  isDeferred(t: PTask): boolean {
-    return this.deferred.has(t);
-  }
-
   /**
    * Places what the task still misses (at most `budget`, in a length that leaves a rest that still
    * splits): its displaced blocks whole where a slot of their length is free in time, the rest as
@@ -259,9 +254,12 @@ export class Pass {
       this.fates.set(e.ref.block.id, { state: 'kept' });
       amount -= length;
     }
+    const held = this.claims.get(t.task.id) ?? [];
     for (const e of this.displaced.get(t.task.id) ?? []) {
-      // A block that made room may have been given back when the attempt did not help.
+      // A block that made room may have been given back when the attempt did not help; one placed
+      // whole already (say, by overdue work going first within its budget) is not placed twice.
       if (this.fates.get(e.ref.block.id)?.state !== 'released') continue;
+      if (held.some((c) => c.replaces === e)) continue;
       const length = e.ref.end - e.ref.start;
       const { limits } = this.ctx.p;
       if (length < limits.min || length > limits.max || length % MINUTE !== 0) continue;
