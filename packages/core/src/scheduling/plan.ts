@@ -85,9 +85,7 @@ const PRIMARY: PassMode = { keep: 'stable', overdue: 'budget', admit: true, pref
  * movable block up for grabs, overdue work last, or both.
  */
 const RESCUES: PassMode[] = [
-  { keep: 'sticky', overdue: 'budget', admit: true, prefs: true, rescue: true },
   { keep: 'stable', overdue: 'last', admit: true, prefs: true, rescue: true },
-  { keep: 'sticky', overdue: 'last', admit: true, prefs: true, rescue: true },
   { keep: 'fresh', overdue: 'budget', admit: true, prefs: true, rescue: true },
   { keep: 'fresh', overdue: 'last', admit: true, prefs: true, rescue: true },
 ];
