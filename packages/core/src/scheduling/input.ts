@@ -63,7 +63,7 @@ export interface PTask {
   client: PlanClient | null;
   /**
    * Time still needed, in ms of whole minutes, not yet rounded to chunk bounds; null: no estimate.
-   * `remainingMinutes` when known (it reflects tracked time); else the estimate less `worked`.
+   * The estimate less `tracked` when that is known, else less `worked`.
    */
   need: number | null;
   /** What was taken off the estimate: the task's block time before `now` (0 when not used). */
