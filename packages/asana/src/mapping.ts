@@ -1,4 +1,4 @@
-import type { ClientConfig, Task, TaskChange, TaskDue } from '@vahub/core';
+import { type ClientConfig, NO_PRIORITY, type Task, type TaskChange, type TaskDue } from '@vahub/core';
 import type { AsanaClientEntry, AsanaClientSection } from './config.js';
 import type { AsanaEvent, AsanaTask, CustomFieldValue } from './schemas.js';
 
@@ -83,10 +83,10 @@ export function toTask(
       url: raw.permalink_url ?? null,
       status,
       estimateMinutes: estimateMinutes(raw.custom_fields, owner.section),
-      remainingMinutes: null,
+      trackedMinutes: null,
       due: dueOf(raw.due_at, raw.due_on),
       startOn: dueOf(raw.start_at, raw.start_on),
-      priority: 0,
+      priority: NO_PRIORITY,
       modifiedAt: raw.modified_at ? instant(raw.modified_at) : null,
     },
   };

@@ -44,10 +44,10 @@ describe('getTask', () => {
       url: expect.stringContaining(t.gid),
       status: 'open',
       estimateMinutes: 150,
-      remainingMinutes: null,
+      trackedMinutes: null,
       due: { kind: 'date', date: '2026-12-24' },
       startOn: { kind: 'instant', at: '2026-12-19T22:30:00.000Z' },
-      priority: 0,
+      priority: { urgent: false, important: false },
       modifiedAt: t.modifiedAt,
     });
   });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isValidTimeZone, parseClock, WEEKDAYS, type Weekday } from '../time/zoned.js';
 import { billingSchema } from './billing-schema.js';
+import { plannerSettingsShape } from './planner-schema.js';
 
 const timeZone = z.string().refine(isValidTimeZone, {
   error: (i) => `unknown IANA time zone "${String(i.input)}": use a name like "Australia/Sydney"`,
@@ -90,6 +91,7 @@ const calendarSchema = z
     /** Nothing is placed earlier than now plus this. */
     earliestStartMinutes: minutes(0, 1440).default(15),
     titleTemplate: z.string().min(1).default('[{client}] {task}'),
+    ...plannerSettingsShape,
   })
   .refine((c) => c.maxBlockMinutes >= c.minBlockMinutes, {
     error: 'maxBlockMinutes is smaller than minBlockMinutes: raise the maximum or lower the minimum',

@@ -13,6 +13,24 @@ export type TaskDue = { kind: 'date'; date: IsoDate } | { kind: 'instant'; at: I
 
 export type TaskStatus = 'open' | 'completed' | 'deleted' | 'unassigned';
 
+/**
+ * Where a task sits on the urgent/important matrix, as the task source reads it (a priority field,
+ * a custom field or tags, mapped per client). What the planner does with it:
+ * - among tasks due at the same time, urgent and important goes first, then urgent, then important,
+ *   then the rest (never ahead of an earlier deadline);
+ * - when not every deadline can be kept, a task's late minutes weigh 1 + its rank (both 4, urgent 3,
+ *   important 2, neither 1) in choosing which work is late;
+ * - important work without a deadline is planned as if due a few days ahead (`importantWithinDays`),
+ *   so work with deadlines cannot push it out forever.
+ */
+export interface TaskPriority {
+  urgent: boolean;
+  important: boolean;
+}
+
+/** Neither urgent nor important: what a task without a priority is. */
+export const NO_PRIORITY: Readonly<TaskPriority> = Object.freeze({ urgent: false, important: false });
+
 /** A task of a client, read from the task source (Asana). */
 export interface Task {
   /** The source's id (an Asana gid). */
@@ -23,13 +41,18 @@ export interface Task {
   status: TaskStatus;
   /** From the estimate custom field, else the client's default; null if neither is known. */
   estimateMinutes: number | null;
-  /** Estimate less time already tracked, when known. */
-  remainingMinutes: number | null;
+  /**
+   * Minutes tracked on the task so far (the time source's entries matched to it), or null when no
+   * time source covers it. Known tracked time is the work done: the planner books the estimate less
+   * it, so a past block with no time tracked in it is work not done and is booked again. When it is
+   * null the planner counts the task's past blocks as done instead.
+   */
+  trackedMinutes: number | null;
   due: TaskDue | null;
   /** Not to be worked on before this local date (Asana `start_on`) or instant (`start_at`). */
   startOn: TaskDue | null;
-  /** Higher goes first among equal deadlines. */
-  priority: number;
+  /** Urgent and/or important; `NO_PRIORITY` when the source says nothing. */
+  priority: TaskPriority;
   modifiedAt: IsoInstant | null;
 }
 

@@ -1,21 +1,38 @@
 import { blockEventId } from '../crypto/ids.js';
-import type { CalendarBlock } from '../domain/types.js';
+import type { BusyInterval, CalendarBlock } from '../domain/types.js';
 import type { Interval } from '../time/zoned.js';
 import { evenRuns } from './chunking.js';
+import type { PlanContext } from './context.js';
 import type { Existing } from './existing.js';
 import { shortfallMessage, whyChanged, whyInvalid, whyKept, whyPlaced } from './explain.js';
-import { compareText, isoOf, MINUTE, type PBlock, type Prepared, type PTask } from './input.js';
-import type { Pass } from './planner.js';
-import type { KeptBlock, MovedBlock, MoveReason, PlannedBlock, PlanResult, Shortfall } from './types.js';
+import { compareText, instantMs, isoOf, MINUTE, type PBlock, type Prepared, type PTask } from './input.js';
+import type { Claim, Pass, Trigger } from './planner.js';
+import type {
+  KeptBlock,
+  LateReport,
+  MovedBlock,
+  MoveReason,
+  PlannedBlock,
+  PlanResult,
+  Shortfall,
+} from './types.js';
 
-type Released = { e: Extract<Existing, { kind: 'movable' }>; reason: MoveReason; forTaskId?: string };
+/** A displaced block and why it went: what `whyChanged` and the move need. */
+export interface Released {
+  e: Extract<Existing, { kind: 'movable' }>;
+  reason: MoveReason;
+  forTaskId?: string;
+  busy?: BusyInterval;
+  trigger?: Trigger;
+}
 
 /**
  * Turns a pass into the four lists. New chunks of a task are first paired with that task's
  * displaced blocks (so a displaced block becomes a move under its own event id, or a keep when it
  * landed where it was); what is left over is created under fresh chunk numbers or deleted.
  */
-export function assemble(p: Prepared, existing: readonly Existing[], pass: Pass): PlanResult {
+export function assemble(ctx: PlanContext, pass: Pass): PlanResult {
+  const { p, existing } = ctx;
   const out: PlanResult = {
     create: [],
     keep: [],
@@ -35,7 +52,7 @@ export function assemble(p: Prepared, existing: readonly Existing[], pass: Pass)
       continue;
     }
     if (e.kind === 'gone') {
-      out.delete.push({ block: b, reason: e.reason, why: whyChanged(p, e.reason, e.ref, null) });
+      out.delete.push({ block: b, reason: e.reason, why: whyChanged(p, e.ref, { reason: e.reason }) });
       continue;
     }
     const fate = pass.fates.get(b.id);
@@ -45,29 +62,51 @@ export function assemble(p: Prepared, existing: readonly Existing[], pass: Pass)
       out.delete.push({
         block: b,
         reason: 'less-time-needed',
-        why: whyChanged(p, 'less-time-needed', e.ref, null),
+        why: whyChanged(p, e.ref, { reason: 'less-time-needed' }),
       });
     } else if (fate.state === 'resized') {
       const to = { start: e.ref.start, end: fate.end };
       out.move.push(move(p, e, to, { reason: 'less-time-needed' }, []));
     } else if (e.kind === 'movable') {
       const list = released.get(e.task.task.id) ?? [];
-      list.push({ e, reason: fate.reason, ...(fate.forTaskId ? { forTaskId: fate.forTaskId } : {}) });
+      list.push({
+        e,
+        reason: fate.reason,
+        ...(fate.forTaskId ? { forTaskId: fate.forTaskId } : {}),
+        ...(fate.busy ? { busy: fate.busy } : {}),
+        ...(fate.trigger ? { trigger: fate.trigger } : {}),
+      });
       released.set(e.task.task.id, list);
     }
   }
   for (const t of p.ranked) {
-    const fresh = evenRuns(
-      (pass.claims.get(t.task.id) ?? []).filter((c) => c.existing === null),
-      p.limits,
-    );
-    const pool = (released.get(t.task.id) ?? []).sort(
-      (a, b) => a.e.ref.block.chunk - b.e.ref.block.chunk || compareText(a.e.ref.block.id, b.e.ref.block.id),
-    );
-    pairUp({ p, pass, t, fresh, pool, lastChunk: p.lastChunk.get(t.task.id) ?? 0, out, newStarts });
-    const shortfall = shortfallOf(p, pass, t);
+    const claims = pass.claims.get(t.task.id);
+    const pool = released.get(t.task.id);
+    if (claims?.some((c) => c.existing === null) || pool !== undefined) {
+      const own = (claims ?? []).filter((c) => c.existing === null);
+      pairUp({
+        ctx,
+        pass,
+        t,
+        fresh: evenRuns(
+          own.filter((c) => !c.replaces),
+          p.limits,
+          t.deadline,
+        ),
+        whole: own.filter((c) => c.replaces),
+        pool: (pool ?? []).sort(
+          (a, b) =>
+            a.e.ref.block.chunk - b.e.ref.block.chunk || compareText(a.e.ref.block.id, b.e.ref.block.id),
+        ),
+        lastChunk: p.lastChunk.get(t.task.id) ?? 0,
+        out,
+        newStarts,
+      });
+    }
+    const shortfall = shortfallOf(ctx, pass, t);
     if (shortfall) out.shortfalls.push(shortfall);
   }
+  markLate(p, out);
   for (const inv of p.invalid) {
     const why = whyInvalid(p, inv);
     if (inv.leftAlone === null) {
@@ -91,17 +130,32 @@ export function assemble(p: Prepared, existing: readonly Existing[], pass: Pass)
 }
 
 function pairUp(args: {
-  p: Prepared;
+  ctx: PlanContext;
   pass: Pass;
   t: PTask;
   fresh: Interval[];
+  /** Displaced blocks placed again whole: each moves under its own id. */
+  whole: Claim[];
   pool: Released[];
   lastChunk: number;
   out: PlanResult;
   newStarts: Map<string, number>;
 }): void {
-  const { p, pass, t, fresh, pool, out, newStarts } = args;
-  const parts = partNumbers(pass, t, fresh);
+  const { ctx, pass, t, fresh, whole, pool, out, newStarts } = args;
+  const { p } = ctx;
+  const parts = partNumbers(pass, t, [...fresh, ...whole]);
+  for (const piece of whole) {
+    const at = pool.findIndex((r) => r.e === piece.replaces);
+    const r = pool.splice(at, 1)[0] as Released;
+    const why = whyPlaced(p, t, piece, {
+      ...(parts.get(piece.start) ?? { index: 1, count: 1 }),
+      need: ctx.needed(t),
+      raw: ctx.rawNeed(t),
+      whole: true,
+    });
+    out.move.push(move(p, r.e, piece, r, why));
+    newStarts.set(r.e.ref.block.id, piece.start);
+  }
   const left: Interval[] = [];
   for (const piece of fresh) {
     const same = pool.findIndex((r) => r.e.ref.start === piece.start && r.e.ref.end === piece.end);
@@ -112,8 +166,9 @@ function pairUp(args: {
   for (const piece of left) {
     const why = whyPlaced(p, t, piece, {
       ...(parts.get(piece.start) ?? { index: 1, count: 1 }),
-      need: pass.needed(t),
-      raw: pass.rawNeed(t),
+      need: ctx.needed(t),
+      raw: ctx.rawNeed(t),
+      whole: false,
     });
     const r = pool.shift();
     if (r) {
@@ -130,13 +185,28 @@ function pairUp(args: {
     newStarts.set(block.id, piece.start);
   }
   for (const r of pool) {
-    const forTask = r.forTaskId ? (p.taskById.get(r.forTaskId) ?? null) : null;
     out.delete.push({
       block: r.e.ref.block,
       reason: r.reason,
       ...(r.forTaskId ? { forTaskId: r.forTaskId } : {}),
-      why: [...whyChanged(p, r.reason, r.e.ref, forTask), 'no other free time was found for it'],
+      ...(causeBusy(r) ? { busy: causeBusy(r) } : {}),
+      why: [...whyChanged(p, r.e.ref, r), 'no other free time was found for it'],
     });
+  }
+}
+
+/** The busy time behind a release: over the block itself, or over the block of the task it made room for. */
+function causeBusy(r: Released): BusyInterval | undefined {
+  return r.busy ?? r.trigger?.busy;
+}
+
+/** Marks the blocks that lie after their task's deadline: the late parts. */
+function markLate(p: Prepared, out: PlanResult): void {
+  for (const list of [out.create, out.move, out.keep] as PlannedBlock[][]) {
+    for (const b of list) {
+      const t = p.taskById.get(b.taskId);
+      if (t && Number.isFinite(t.deadline) && instantMs(b.end) > t.deadline) b.late = true;
+    }
   }
 }
 
@@ -177,31 +247,32 @@ function move(
   p: Prepared,
   e: { ref: PBlock; task: PTask },
   to: Interval,
-  r: { reason: MoveReason; forTaskId?: string },
+  r: Omit<Released, 'e'>,
   why: string[],
 ): MovedBlock {
   const { block: b, start, end } = e.ref;
   const t = e.task;
-  const was = { start, end };
-  const forTask = r.forTaskId ? (p.taskById.get(r.forTaskId) ?? null) : null;
   const planned: PlannedBlock = {
     ...b,
     title: title(p, t),
     start: isoOf(to.start),
     end: isoOf(to.end),
-    why: [...whyChanged(p, r.reason, was, forTask), ...why],
+    why: [...whyChanged(p, { start, end }, r), ...why],
   };
+  const busy = causeBusy(r as Released);
   return {
     ...planned,
     from: { start: b.start, end: b.end },
     reason: r.reason,
     ...(r.forTaskId ? { forTaskId: r.forTaskId } : {}),
+    ...(busy ? { busy } : {}),
   };
 }
 
-function shortfallOf(p: Prepared, pass: Pass, t: PTask): Shortfall | null {
+function shortfallOf(ctx: PlanContext, pass: Pass, t: PTask): Shortfall | null {
+  const { p } = ctx;
   if (t.task.status !== 'open') return null;
-  const need = pass.needed(t);
+  const need = ctx.needed(t);
   const placed = pass.held(t);
   const onTime = pass.held(t, t.deadline);
   const reason =
@@ -220,8 +291,13 @@ function shortfallOf(p: Prepared, pass: Pass, t: PTask): Shortfall | null {
   const figures =
     reason === 'estimate-missing'
       ? { need: placed, placed, onTime: placed, raw: placed }
-      : { need, placed, onTime, raw: pass.rawNeed(t) };
-  return {
+      : { need, placed, onTime, raw: ctx.rawNeed(t) };
+  const late =
+    Number.isFinite(t.deadline) && (reason === 'deadline-passed' || reason === 'not-enough-free-time')
+      ? lateReport(ctx, pass, t, figures)
+      : null;
+  // A fixed shape, no spreads: a plan may report thousands of tasks.
+  const shortfall: Shortfall = {
     taskId: t.task.id,
     clientId: t.task.clientId,
     reason,
@@ -229,7 +305,44 @@ function shortfallOf(p: Prepared, pass: Pass, t: PTask): Shortfall | null {
     placedMinutes: figures.placed / MINUTE,
     onTimeMinutes: Math.min(figures.onTime, figures.need) / MINUTE,
     missingMinutes: Math.max(0, figures.need - figures.onTime) / MINUTE,
-    deadline: Number.isFinite(t.deadline) ? isoOf(t.deadline) : null,
-    message: shortfallMessage(p, t, reason, figures),
+    deadline: Number.isFinite(t.deadline) ? isoOfCached(p, t.deadline) : null,
+    message: shortfallMessage(p, t, reason, figures, late),
   };
+  if (late) shortfall.late = late;
+  return shortfall;
+}
+
+/** How late a task is (when its last needed minute ends) and why. */
+function lateReport(
+  ctx: PlanContext,
+  pass: Pass,
+  t: PTask,
+  figures: { need: number; placed: number },
+): LateReport {
+  let last = Number.NEGATIVE_INFINITY;
+  for (const c of ctx.fixed.get(t.task.id) ?? []) last = Math.max(last, c.end);
+  for (const c of pass.claims.get(t.task.id) ?? []) last = Math.max(last, c.end);
+  const done = figures.placed >= figures.need && Number.isFinite(last);
+  const from = Math.max(t.release, ctx.p.earliest);
+  const cause =
+    t.tier === 'unmeetable'
+      ? 'deadline-passed'
+      : ctx.capacity.between(from, t.deadline) < ctx.demand(t)
+        ? 'too-little-time'
+        : 'gave-way';
+  return {
+    finishesAt: done ? isoOf(last) : null,
+    minutesLate: done ? Math.max(0, Math.ceil((last - t.deadline) / MINUTE)) : null,
+    cause,
+  };
+}
+
+/** `isoOf`, remembered for the plan: many tasks share a deadline. */
+function isoOfCached(p: Prepared, ms: number): string {
+  let text = p.isoCache.get(ms);
+  if (text === undefined) {
+    text = isoOf(ms);
+    p.isoCache.set(ms, text);
+  }
+  return text;
 }

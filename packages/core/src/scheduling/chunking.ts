@@ -60,9 +60,10 @@ const MINUTE = 60_000;
 /**
  * Joins back-to-back pieces into runs and splits each run into the fewest chunks that fit `max`,
  * of nearly equal whole-minute lengths. A run made of chunks that were each ≥ min splits into
- * chunks that are each ≥ min too, since fewer chunks share the same length.
+ * chunks that are each ≥ min too, since fewer chunks share the same length. A run never joins
+ * across `cut` (the task's deadline), so no chunk crosses it.
  */
-export function evenRuns(pieces: readonly Interval[], limits: ChunkLimits): Interval[] {
+export function evenRuns(pieces: readonly Interval[], limits: ChunkLimits, cut?: number): Interval[] {
   const sorted = [...pieces].sort((a, b) => a.start - b.start);
   const out: Interval[] = [];
   let i = 0;
@@ -70,7 +71,9 @@ export function evenRuns(pieces: readonly Interval[], limits: ChunkLimits): Inte
     const first = sorted[i] as Interval;
     let end = first.end;
     let j = i + 1;
-    while (j < sorted.length && (sorted[j] as Interval).start === end) end = (sorted[j++] as Interval).end;
+    while (j < sorted.length && (sorted[j] as Interval).start === end && end !== cut) {
+      end = (sorted[j++] as Interval).end;
+    }
     if (j - i === 1) out.push(first);
     else out.push(...splitEvenly(first.start, end, Math.ceil((end - first.start) / limits.max), limits));
     i = j;

@@ -1,6 +1,6 @@
-import type { CalendarBlock } from '../domain/types.js';
+import type { BusyInterval, CalendarBlock } from '../domain/types.js';
 import { compareText, instantMs as parseInstant } from './input.js';
-import type { DeleteReason, MoveReason, PlanInput, PlannedBlock, PlanResult } from './types.js';
+import type { DeleteReason, MovedBlock, MoveReason, PlanInput, PlannedBlock, PlanResult } from './types.js';
 
 /** A planned block as the calendar holds it: only the `CalendarBlock` fields, without the trail. */
 export function toCalendarBlock(b: CalendarBlock): CalendarBlock {
@@ -23,7 +23,7 @@ export function calendarAfter(result: PlanResult): CalendarBlock[] {
   );
 }
 
-type Why = { reason: MoveReason; forTaskId?: string | undefined };
+type Why = { reason: MoveReason; forTaskId?: string | undefined; busy?: BusyInterval | undefined };
 
 const MOVE_REASONS = new Set<DeleteReason>([
   'slot-busy',
@@ -34,6 +34,7 @@ const MOVE_REASONS = new Set<DeleteReason>([
   'length-out-of-bounds',
   'made-room',
   'reshuffled-for-deadlines',
+  'crosses-deadline',
   'less-time-needed',
 ]);
 
@@ -81,11 +82,13 @@ export function compose(input: PlanInput, first: PlanResult, second: PlanResult)
         titleChanged: now.title !== was.title,
       });
     } else {
+      const { forTaskId: _f, busy: _b, ...block } = now as MovedBlock;
       out.move.push({
-        ...now,
+        ...block,
         from: { start: was.start, end: was.end },
         reason: why.reason,
         ...(why.forTaskId ? { forTaskId: why.forTaskId } : {}),
+        ...(why.busy ? { busy: why.busy } : {}),
       });
     }
   };
@@ -97,7 +100,10 @@ export function compose(input: PlanInput, first: PlanResult, second: PlanResult)
       continue;
     }
     const move = moved.get(k.id);
-    place({ ...k, why: earlier.why }, { reason: move?.reason ?? 'made-room', forTaskId: move?.forTaskId });
+    place(
+      { ...k, why: earlier.why },
+      { reason: move?.reason ?? 'made-room', forTaskId: move?.forTaskId, busy: move?.busy },
+    );
   }
   for (const m of second.move) place(m, m);
   for (const c of second.create) {
@@ -105,7 +111,7 @@ export function compose(input: PlanInput, first: PlanResult, second: PlanResult)
     if (gone) deleted.delete(c.id);
     const reason =
       gone && MOVE_REASONS.has(gone.reason) ? (gone.reason as MoveReason) : 'reshuffled-for-deadlines';
-    place(c, { reason, forTaskId: gone?.forTaskId });
+    place(c, { reason, forTaskId: gone?.forTaskId, busy: gone?.busy });
   }
   out.delete.push(...deleted.values());
   const startOf = (b: CalendarBlock) => parseInstant(b.start);

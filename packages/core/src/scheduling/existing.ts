@@ -1,5 +1,6 @@
+import type { BusyInterval } from '../domain/types.js';
 import type { Interval } from '../time/zoned.js';
-import type { PBlock, Prepared, PTask } from './input.js';
+import type { PBlock, Prepared, PTask, RawBusy } from './input.js';
 import { insideOne, mergeIntervals, overlapsAny } from './intervals.js';
 import type { DeleteReason, DisplaceReason, KeepReason } from './types.js';
 
@@ -13,7 +14,14 @@ import type { DeleteReason, DisplaceReason, KeepReason } from './types.js';
 export type Existing =
   | { kind: 'fixed'; ref: PBlock; task: PTask | null; keptBecause: KeepReason }
   | { kind: 'far'; ref: PBlock; task: PTask }
-  | { kind: 'movable'; ref: PBlock; task: PTask; invalid: DisplaceReason | null }
+  | {
+      kind: 'movable';
+      ref: PBlock;
+      task: PTask;
+      invalid: DisplaceReason | null;
+      /** For `slot-busy`: the busy interval (as given) that now lies over it, with the buffer. */
+      busy?: BusyInterval;
+    }
   | { kind: 'gone'; ref: PBlock; task: PTask | null; reason: DeleteReason };
 
 const CLOSED: Record<string, DeleteReason> = {
@@ -44,6 +52,7 @@ export function classifyBlocks(p: Prepared): Existing[] {
   for (const e of rest) {
     if (e.kind === 'movable') {
       e.invalid = displaced(p, e, fixedSpans);
+      if (e.invalid === 'slot-busy') e.busy = busyOver(p, e.ref);
       if (e.invalid === null && e.ref.start < lastKeptEnd) e.invalid = 'overlaps-block';
       if (e.invalid === null) lastKeptEnd = e.ref.end;
     } else if (e.kind === 'far') {
@@ -71,5 +80,26 @@ function displaced(
   if (overlapsAny(p.busy, start, end)) return 'slot-busy';
   if (overlapsAny(fixedSpans, start, end)) return 'overlaps-block';
   if (start < e.task.release) return 'before-start-date';
+  // The part before the deadline and the late part are separate blocks (only work that can still
+  // make its deadline: for overdue work the deadline is behind).
+  if (e.task.tier === 'deadline' && start < e.task.deadline && e.task.deadline < end)
+    return 'crosses-deadline';
   return null;
+}
+
+/** The latest-starting busy interval as given that, widened by the buffer, meets the block. */
+function busyOver(p: Prepared, b: Interval): BusyInterval | undefined {
+  const list = p.rawBusy();
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((list[mid] as RawBusy).start - p.buffer < b.end) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo - 1; i >= 0; i--) {
+    const r = list[i] as RawBusy;
+    if (r.end + p.buffer > b.start) return r.busy;
+  }
+  return undefined;
 }

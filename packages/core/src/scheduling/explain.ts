@@ -1,42 +1,105 @@
+import type { BusyInterval } from '../domain/types.js';
 import type { Interval } from '../time/zoned.js';
-import { MINUTE, type Prepared, type PTask } from './input.js';
+import { instantMs, MINUTE, type Prepared, type PTask } from './input.js';
 import type { InvalidBlock } from './input-blocks.js';
-import type { BlockProblem, DeleteReason, KeepReason, MoveReason, ShortfallReason } from './types.js';
+import type { Trigger } from './planner.js';
+import type {
+  BlockProblem,
+  DeleteReason,
+  KeepReason,
+  LateReport,
+  MoveReason,
+  ShortfallReason,
+} from './types.js';
 
-// Display only: the instants themselves are computed with Temporal; Intl just prints them, and a
-// cached formatter per zone keeps the trail cheap enough to build for every block.
+// Display only: the instants themselves are computed with Temporal; Intl reads a zone's offset, and
+// the text is written from the wall-clock time. A day without an offset change (almost every day)
+// needs Intl once per zone, so the trail is cheap enough to write for thousands of tasks.
 const formatters = new Map<string, Intl.DateTimeFormat>();
+const DAY_MS = 86_400_000;
+const WEEKDAY_NAMES = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+/** Per zone: the offset (ms) throughout each UTC day, NaN for a day on which it changes. */
+const dayOffsets = new Map<string, Map<number, number>>();
 
-/** "Sun 2026-04-05 16:00" as the wall clock in `zone` reads `ms`. */
-export function formatLocal(ms: number, zone: string): string {
+function formatterOf(zone: string): Intl.DateTimeFormat {
   let f = formatters.get(zone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-GB', {
       timeZone: zone,
-      weekday: 'short',
       year: 'numeric',
       month: '2-digit',
       day: '2-digit',
       hour: '2-digit',
       minute: '2-digit',
+      second: '2-digit',
       hourCycle: 'h23',
     });
     formatters.set(zone, f);
   }
+  return f;
+}
+
+/** The zone's offset from UTC at `ms`, as Intl reads it (whole seconds). */
+function offsetOf(ms: number, zone: string): number {
   const part: Record<string, string> = {};
-  for (const { type, value } of f.formatToParts(ms)) part[type] = value;
-  return `${part.weekday} ${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute}`;
+  for (const { type, value } of formatterOf(zone).formatToParts(ms)) part[type] = value;
+  const wall = Date.UTC(
+    Number(part.year),
+    Number(part.month) - 1,
+    Number(part.day),
+    Number(part.hour),
+    Number(part.minute),
+    Number(part.second),
+  );
+  return wall - (ms - (((ms % 1000) + 1000) % 1000));
+}
+
+function offsetAt(ms: number, zone: string): number {
+  let days = dayOffsets.get(zone);
+  if (!days) {
+    days = new Map();
+    dayOffsets.set(zone, days);
+  }
+  const day = Math.floor(ms / DAY_MS);
+  let offset = days.get(day);
+  if (offset === undefined) {
+    const first = offsetOf(day * DAY_MS, zone);
+    offset = offsetOf(day * DAY_MS + DAY_MS - 1000, zone) === first ? first : Number.NaN;
+    // Bounded: a long-running worker plans around today, not every day there is.
+    if (days.size > 4096) days.clear();
+    days.set(day, offset);
+  }
+  return Number.isNaN(offset) ? offsetOf(ms, zone) : offset;
+}
+
+const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+
+/** "Sun 2026-04-05 16:00" as the wall clock in `zone` reads `ms`. */
+export function formatLocal(ms: number, zone: string): string {
+  const d = new Date(ms + offsetAt(ms, zone));
+  const year = d.getUTCFullYear();
+  const y = year >= 1000 ? `${year}` : String(year).padStart(4, '0');
+  return `${WEEKDAY_NAMES[d.getUTCDay()]} ${y}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`;
 }
 
 /** `formatLocal`, remembered for the plan: many tasks share a deadline and blocks share days. */
 function local(p: Prepared, ms: number, zone: string): string {
-  const key = `${zone}|${ms}`;
-  let text = p.formatted.get(key);
+  const byZone = memo(p, zone);
+  let text = byZone.get(ms);
   if (text === undefined) {
     text = formatLocal(ms, zone);
-    p.formatted.set(key, text);
+    byZone.set(ms, text);
   }
   return text;
+}
+
+function memo(p: Prepared, zone: string): Map<number | string, string> {
+  let byZone = p.formatted.get(zone);
+  if (!byZone) {
+    byZone = new Map();
+    p.formatted.set(zone, byZone);
+  }
+  return byZone;
 }
 
 function span(p: Prepared, i: Interval): string {
@@ -49,11 +112,19 @@ export function describeDeadline(p: Prepared, t: PTask): string {
   if (!Number.isFinite(t.deadline)) return 'no deadline';
   const zone = t.client?.timezone ?? p.vaZone;
   const due = t.task.due;
-  const what =
-    due?.kind === 'date'
-      ? `due ${due.date} (end of day in ${zone})`
-      : `due ${local(p, t.deadline, zone)} ${zone}`;
-  return `${what} = ${local(p, t.deadline, p.vaZone)} ${p.vaZone}`;
+  // Many tasks share a due date: the text is made once per date (or instant) and zone.
+  const byZone = memo(p, `due|${zone}`);
+  const key = due?.kind === 'date' ? due.date : -t.deadline;
+  let text = byZone.get(key);
+  if (text === undefined) {
+    const what =
+      due?.kind === 'date'
+        ? `due ${due.date} (end of day in ${zone})`
+        : `due ${local(p, t.deadline, zone)} ${zone}`;
+    text = `${what} = ${local(p, t.deadline, p.vaZone)} ${p.vaZone}`;
+    byZone.set(key, text);
+  }
+  return text;
 }
 
 /**
@@ -64,10 +135,13 @@ export function describeDeadline(p: Prepared, t: PTask): string {
 export function describeNeed(p: Prepared, t: PTask, need: { raw: number; need: number }): string {
   const { min, max } = p.limits;
   // The past counts by started minutes (the need is rounded down), so show it that way.
+  const estimated = t.task.estimateMinutes === null ? '' : mins(Math.ceil(t.task.estimateMinutes) * MINUTE);
   const source =
-    t.worked > 0 && t.task.estimateMinutes !== null
-      ? `${mins(Math.ceil(t.task.estimateMinutes) * MINUTE)} estimated − ${Math.ceil(t.worked / MINUTE)} min in its blocks already past = `
-      : '';
+    t.tracked !== null && t.tracked > 0 && estimated
+      ? `${estimated} estimated − ${Math.ceil(t.tracked / MINUTE)} min tracked = `
+      : t.worked > 0 && estimated
+        ? `${estimated} estimated − ${Math.ceil(t.worked / MINUTE)} min in its blocks already past = `
+        : '';
   if (need.need <= need.raw) return `${source}${mins(need.need)} needed`;
   const blocks = Math.ceil(need.need / max);
   const shape = min === max ? `${mins(min)} each` : `of ${Math.round(min / MINUTE)} to ${mins(max)}`;
@@ -78,18 +152,28 @@ export function whyPlaced(
   p: Prepared,
   t: PTask,
   placed: Interval,
-  part: { index: number; count: number; need: number; raw: number },
+  part: { index: number; count: number; need: number; raw: number; whole: boolean },
 ): string[] {
   if (!p.explain) return [];
   const lines = [
     `"${t.task.name}" (${t.client?.name ?? t.task.clientId}): ${describeNeed(p, t, part)}, ${describeDeadline(p, t)}`,
-    `planning order ${t.rank + 1} of ${p.ranked.length}: earliest deadline first, then priority (${t.task.priority})`,
-    `earliest free working time from ${local(p, Math.max(t.release, p.earliest), p.vaZone)}, clear of busy time and a ${mins(p.buffer)} buffer: ${span(p, placed)}`,
+    `planning order ${t.rank + 1} of ${p.ranked.length}: earliest deadline first, then priority (${PRIORITY_TEXT[t.priority]})`,
+    part.whole
+      ? `moved whole to the earliest free slot of its length${Number.isFinite(t.deadline) && t.deadline > placed.start ? ' before the deadline' : ''}, clear of busy time and a ${mins(p.buffer)} buffer: ${span(p, placed)}`
+      : `earliest free working time from ${local(p, Math.max(t.release, p.earliest), p.vaZone)}, clear of busy time and a ${mins(p.buffer)} buffer: ${span(p, placed)}`,
     `part ${part.index} of ${part.count}, ${mins(placed.end - placed.start)} (blocks are ${mins(p.limits.min)} to ${mins(p.limits.max)})`,
   ];
-  if (placed.end > t.deadline) lines.push('ends after the deadline: there is not enough free time before it');
+  if (t.tier === 'protected') {
+    lines.push(
+      `important, without a deadline: planned as if due ${local(p, t.target, p.vaZone)} ${p.vaZone}, so work with deadlines cannot push it out forever`,
+    );
+  }
+  if (placed.end > t.deadline)
+    lines.push('after the deadline (the late part): there is not enough free time before it');
   return lines;
 }
+
+const PRIORITY_TEXT = ['neither urgent nor important', 'important', 'urgent', 'urgent and important'];
 
 const KEEP_TEXT: Record<KeepReason, string> = {
   'still-valid': 'unchanged: still inside working hours, clear of busy time, and still needed',
@@ -112,6 +196,7 @@ const REASON_TEXT: Record<MoveReason | DeleteReason, string> = {
   'length-out-of-bounds': 'its length is outside the minimum and maximum block length',
   'made-room': 'its time was needed to meet the deadline of a more urgent task',
   'reshuffled-for-deadlines': 'blocks were rearranged so that more deadlines are met',
+  'crosses-deadline': 'it ran past the deadline: the part before it and the late part are separate blocks',
   'less-time-needed': 'the task needs less time than it had blocked',
   'task-completed': 'the task was completed',
   'task-deleted': 'the task was deleted',
@@ -147,16 +232,40 @@ export function whyInvalid(p: Prepared, b: InvalidBlock): string[] {
   ];
 }
 
+/**
+ * Why a block moved or went, naming the change behind it: the busy time now over it, or the task
+ * it made room for and what changed for that task.
+ */
 export function whyChanged(
   p: Prepared,
-  reason: MoveReason | DeleteReason,
   was: Interval,
-  forTask: PTask | null,
+  r: { reason: MoveReason | DeleteReason; forTaskId?: string; busy?: BusyInterval; trigger?: Trigger },
 ): string[] {
   if (!p.explain) return [];
-  const lines = [`was ${span(p, was)}: ${REASON_TEXT[reason]}`];
-  if (forTask) lines.push(`made room for "${forTask.task.name}", ${describeDeadline(p, forTask)}`);
+  const over = r.busy ? `: ${describeBusy(p, r.busy)}` : '';
+  const lines = [`was ${span(p, was)}: ${REASON_TEXT[r.reason]}${over}`];
+  const forTask = r.forTaskId ? (p.taskById.get(r.forTaskId) ?? null) : null;
+  const because = r.trigger ? `: ${describeTrigger(p, r.trigger)}` : '';
+  if (forTask) {
+    lines.push(`made room for "${forTask.task.name}", ${describeDeadline(p, forTask)}${because}`);
+  } else if (r.trigger) {
+    // Time of work late anyway, taken so that another deadline is kept.
+    const taker = p.taskById.get(r.trigger.taskId);
+    if (taker) lines.push(`its time went to "${taker.task.name}", ${describeDeadline(p, taker)}${because}`);
+  }
   return lines;
+}
+
+function describeBusy(p: Prepared, b: BusyInterval): string {
+  const what = b.source ? `${b.source} ` : 'busy time ';
+  return `${what}${span(p, { start: instantMs(b.start), end: instantMs(b.end) })} (with the ${mins(p.buffer)} buffer)`;
+}
+
+function describeTrigger(p: Prepared, t: Trigger): string {
+  if (t.kind === 'new') return 'it is new';
+  if (t.kind === 'more-time') return 'it needs more time than its blocks held';
+  const what = t.reason ? REASON_TEXT[t.reason] : 'it could not stay';
+  return `its own block had to move (${what}${t.busy ? `: ${describeBusy(p, t.busy)}` : ''})`;
 }
 
 export function shortfallMessage(
@@ -164,9 +273,10 @@ export function shortfallMessage(
   t: PTask,
   reason: ShortfallReason,
   figures: { need: number; placed: number; onTime: number; raw: number },
+  late: LateReport | null,
 ): string {
   if (!p.explain) return '';
-  const text = shortfallText(p, t, reason, figures);
+  const text = `${shortfallText(p, t, reason, figures)}${reason === 'not-enough-free-time' && late ? lateText(p, late) : ''}`;
   // Past blocks and rounding are part of the answer to "why that many minutes?".
   const explained = figures.need > figures.raw || t.worked > 0;
   return reason === 'estimate-missing' || reason === 'unknown-client' || !explained
@@ -193,4 +303,19 @@ function shortfallText(
         ? `${name}: only ${mins(figures.onTime)} of ${mins(figures.need)} fit before the deadline (${describeDeadline(p, t)}); ${mins(figures.placed - figures.onTime)} placed after it`
         : `${name}: only ${mins(figures.placed)} of ${mins(figures.need)} fit in the free working time before the horizon (${local(p, p.horizonEnd, p.vaZone)} ${p.vaZone})`;
   }
+}
+
+const CAUSE_TEXT: Record<LateReport['cause'], string> = {
+  'deadline-passed': 'it was already due',
+  'too-little-time': 'the free working time before its deadline cannot hold it even with no other work',
+  'gave-way':
+    'it gave way: the time before its deadline went to other work, and keeping it would have cost more (or more important) deadlines',
+};
+
+function lateText(p: Prepared, late: LateReport): string {
+  const when =
+    late.finishesAt === null
+      ? 'not all of it fits before the horizon'
+      : `finishes ${local(p, instantMs(late.finishesAt), p.vaZone)}, ${late.minutesLate} min late`;
+  return `; ${when}: ${CAUSE_TEXT[late.cause]}`;
 }

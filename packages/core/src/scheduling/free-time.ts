@@ -4,6 +4,19 @@ import { alignDown, alignUp, firstEndingAfter, mergeIntervals, subtractIntervals
 
 const MINUTE = 60_000;
 
+/** The part of a free interval a task may use (its client's spacing from other clients' blocks). */
+export type Usable = (free: Interval) => Interval | null;
+
+export interface FillOptions {
+  /**
+   * No chunk crosses this instant (the task's deadline): the need goes before it as far as it can,
+   * in chunks that leave a rest that still splits, and the rest after it.
+   */
+  cut?: number;
+  /** Narrows each free interval to what this task may use; the whole interval when absent. */
+  usable?: Usable;
+}
+
 /**
  * The free time still open to new chunks: a sorted list of disjoint intervals. Intervals are never
  * mutated, only replaced, so `snapshot()` is a shallow copy. A fully used interval becomes an empty
@@ -39,33 +52,86 @@ export class FreeList {
    * Places `need` as chunks in the earliest free time from `from` on (as soon as possible), and takes
    * that time. Returns the chunks; their total is less than `need` only when free time ran out.
    */
-  fill(need: number, from: number): Interval[] {
+  fill(need: number, from: number, opts: FillOptions = {}): Interval[] {
+    const pieces = this.find(need, from, opts);
+    this.takeAll(pieces);
+    return pieces;
+  }
+
+  /** Whether every free interval left is shorter than a minimum chunk: nothing more fits. */
+  get full(): boolean {
+    return this.head >= this.items.length;
+  }
+
+  /** Where `fill` would put `need`, without taking anything. */
+  find(need: number, from: number, opts: FillOptions = {}): Interval[] {
+    const { cut, usable } = opts;
+    if (cut === undefined || cut <= from) return this.place({ need, from, until: Infinity, usable });
+    const before = this.place({ need, from, until: cut, usable });
+    const rest = need - before.reduce((sum, p) => sum + p.end - p.start, 0);
+    return rest > 0 ? [...before, ...this.place({ need: rest, from: cut, until: Infinity, usable })] : before;
+  }
+
+  /**
+   * The earliest free stretch of exactly `length` from `from` on that ends by `until`, or null: a
+   * displaced block placed whole rather than cut into pieces.
+   */
+  findWhole(length: number, from: number, until: number, usable?: Usable): Interval | null {
+    for (let i = Math.max(this.head, firstEndingAfter(this.items, from)); i < this.items.length; i++) {
+      const free = this.items[i] as Interval;
+      if (free.start + length > until) return null;
+      const part = usable ? usable(free) : free;
+      if (part === null) continue;
+      const start = alignUp(Math.max(part.start, from), MINUTE);
+      if (start + length <= Math.min(part.end, until)) return { start, end: start + length };
+    }
+    return null;
+  }
+
+  /** Chunks for `need` in free time within `[from, until)`, earliest first. */
+  private place(args: { need: number; from: number; until: number; usable: Usable | undefined }): Interval[] {
+    const { from, until, usable } = args;
     const pieces: Interval[] = [];
-    let remaining = need;
+    let remaining = args.need;
     let i = Math.max(this.head, firstEndingAfter(this.items, from));
+    // Where the next chunk may start in interval i: after the chunks already found in it.
+    let floor = from;
     while (remaining > 0 && i < this.items.length) {
       const free = this.items[i] as Interval;
+      if (free.start >= until) break;
+      const part = usable ? usable(free) : free;
       // Whole minutes, whatever odd second a returned block or a deadline left on an edge.
-      const start = alignUp(Math.max(free.start, from), MINUTE);
-      const len = chooseChunk(remaining, alignDown(free.end, MINUTE) - start, this.limits);
+      const start = part === null ? 0 : alignUp(Math.max(part.start, floor), MINUTE);
+      const len =
+        part === null
+          ? null
+          : chooseChunk(remaining, alignDown(Math.min(part.end, until), MINUTE) - start, this.limits);
       if (len === null) {
         if (i === this.head && free.end - free.start < this.limits.min) this.head++;
         i++;
         continue;
       }
-      const end = start + len;
+      pieces.push({ start, end: start + len });
+      remaining -= len;
+      floor = start + len;
+    }
+    return pieces;
+  }
+
+  /** Takes pieces `find` returned (sorted, each inside one free interval). */
+  takeAll(pieces: readonly Interval[]): void {
+    let i = 0;
+    for (const { start, end } of pieces) {
+      i = Math.max(i, firstEndingAfter(this.items, start));
+      const free = this.items[i] as Interval;
       if (start > free.start) {
         this.items.splice(i, 1, { start: free.start, end: start }, { start: end, end: free.end });
         i++;
       } else {
         this.items[i] = { start: end, end: free.end };
       }
-      pieces.push({ start, end });
-      remaining -= len;
     }
-    return pieces;
   }
-
   /** Takes `[start, end)` if all of it is free; false (and no change) otherwise. */
   take(start: number, end: number): boolean {
     const i = firstEndingAfter(this.items, start);

@@ -1,4 +1,5 @@
-import type { Task, TaskDue } from '../domain/types.js';
+import type { Batching } from '../config/planner-schema.js';
+import type { BusyInterval, CalendarBlock, Task } from '../domain/types.js';
 import {
   endOfLocalDate,
   type Interval,
@@ -12,14 +13,31 @@ import {
 } from '../time/zoned.js';
 import type { ChunkLimits } from './chunking.js';
 import { type InvalidBlock, type PBlock, readBlocks } from './input-blocks.js';
-import { compareText, instantMs, MINUTE } from './instants.js';
-import { alignUp, mergeIntervals } from './intervals.js';
+import {
+  checkSettings,
+  compareRank,
+  DueResolver,
+  needOf,
+  preferencesOf,
+  readInstant,
+  sortKey,
+  TIER_ORDER,
+} from './input-rules.js';
+import { instantMs, MINUTE } from './instants.js';
+import { alignUp, mergeIntervals, unionOf } from './intervals.js';
 import type { PlanClient, PlanInput } from './types.js';
 
 export type { PBlock } from './input-blocks.js';
 export { compareText, instantMs, isoOf, MINUTE } from './instants.js';
 
 const DAY = 24 * 60 * MINUTE;
+
+/** A busy interval as given, with its instants read. */
+export interface RawBusy {
+  start: number;
+  end: number;
+  busy: BusyInterval;
+}
 /** New chunks start on a 5-minute mark (every zone in use today is offset by a multiple of 5 minutes). */
 export const ALIGN = 5 * MINUTE;
 
@@ -33,7 +51,11 @@ export class PlanInputError extends Error {
   }
 }
 
-export type Tier = 'unmeetable' | 'deadline' | 'open-ended';
+/**
+ * `unmeetable`: its deadline is before anything can be placed; `deadline`: it has one still ahead;
+ * `protected`: important work without a deadline, planned as if due at `target`; `open-ended`: the rest.
+ */
+export type Tier = 'unmeetable' | 'deadline' | 'protected' | 'open-ended';
 
 /** A task with every instant resolved to epoch ms. */
 export interface PTask {
@@ -41,18 +63,40 @@ export interface PTask {
   client: PlanClient | null;
   /**
    * Time still needed, in ms of whole minutes, not yet rounded to chunk bounds; null: no estimate.
-   * `remainingMinutes` when known (it reflects tracked time); else the estimate less `worked`.
+   * The estimate less `tracked` when that is known, else less `worked`.
    */
   need: number | null;
   /** What was taken off the estimate: the task's block time before `now` (0 when not used). */
   worked: number;
+  /** Tracked time taken off the estimate, in ms; null when not known. */
+  tracked: number | null;
   /** Infinity when there is none. */
   deadline: number;
+  /**
+   * The deadline the planning order and the overload policy use: the deadline, or for protected
+   * work the end of the day `importantWithinDays` ahead; Infinity when there is neither.
+   */
+  target: number;
+  /** Urgent and important 3, urgent 2, important 1, neither 0: the order among equal targets. */
+  priority: number;
+  /** How much each late minute of it counts when choosing which work is late: 1 + `priority`. */
+  weight: number;
   /** -Infinity when there is none. */
   release: number;
   tier: Tier;
-  /** Position in the planning order: tier, earliest deadline, higher priority, client, id. */
+  /** Tier, target and priority as one number: the planning order up to client and id. */
+  order: number;
+  /** Position in the planning order: tier, earliest target, higher priority, client, id. */
   rank: number;
+}
+
+/** The planner settings of `plannerSettingsShape`, with their defaults applied. */
+export interface Preferences {
+  batching: Batching;
+  /** Ms kept free between focus blocks of different clients. */
+  clientBreak: number;
+  /** Days ahead important work without a deadline is planned for; 0: not protected. */
+  importantWithinDays: number;
 }
 
 export interface Prepared {
@@ -64,15 +108,20 @@ export interface Prepared {
   vaZone: string;
   hours: WeeklyHours;
   titleTemplate: string;
+  prefs: Preferences;
   /** Whether to write the explanation trail (a check round does without). */
   explain: boolean;
-  /** Local times already formatted for the trail, by zone and instant. */
-  formatted: Map<string, string>;
+  /** Text already written for the trail, by zone, then instant (or due date): many tasks share one. */
+  formatted: Map<string, Map<number | string, string>>;
   /** Working windows from `now` to a day past the horizon, merged. */
   windows: Interval[];
   /** Busy time widened by the buffer on both sides, merged. */
   busy: Interval[];
-  /** Sorted by id. */
+  /** The busy intervals as given (read), sorted by start: what explanations name. Sorted on first use. */
+  rawBusy: () => RawBusy[];
+  /** ISO text of instants already written, by ms (many tasks share a deadline). */
+  isoCache: Map<number, string>;
+  /** In input order. */
   tasks: PTask[];
   /** In planning order. */
   ranked: PTask[];
@@ -85,6 +134,10 @@ export interface Prepared {
   lastChunk: Map<string, number>;
   /** The id of every input block: a new block never takes one. */
   inputIds: Set<string>;
+  /** Per task: ms of its usable blocks before `now` (what was taken off estimates). */
+  pastTime: Map<string, number>;
+  /** The configured clients' ids. */
+  clientIds: Set<string>;
 }
 
 export function prepare(input: PlanInput, opts: { explain: boolean } = { explain: true }): Prepared {
@@ -112,47 +165,73 @@ export function prepare(input: PlanInput, opts: { explain: boolean } = { explain
     clients.set(c.id, c);
   }
   const now = instant(input.now, 'now');
-  const busy = input.busy.map((b, i) => ({
-    start: instant(b.start, `busy[${i}].start`),
-    end: instant(b.end, `busy[${i}].end`),
-    i,
-  }));
-  for (const b of busy) if (b.end < b.start) issues.push(`busy[${b.i}]: ends before it starts`);
+  // Typed arrays, and a path only for an error: a plan reads tens of thousands of instants.
+  const busyStart = new Float64Array(input.busy.length);
+  const busyEnd = new Float64Array(input.busy.length);
+  input.busy.forEach((b, i) => {
+    busyStart[i] = readInstant(b.start, issues, i, 'start');
+    busyEnd[i] = readInstant(b.end, issues, i, 'end');
+    if ((busyEnd[i] as number) < (busyStart[i] as number)) issues.push(`busy[${i}]: ends before it starts`);
+  });
   const seenTasks = new Set<string>();
   for (const [i, t] of input.tasks.entries()) {
     if (seenTasks.has(t.id)) issues.push(`tasks[${i}].id: "${t.id}" appears twice`);
     seenTasks.add(t.id);
-    for (const field of ['estimateMinutes', 'remainingMinutes'] as const) {
-      const v = t[field];
-      if (v !== null && !Number.isFinite(v)) issues.push(`tasks[${i}].${field}: expected minutes or null`);
-    }
+    if (t.estimateMinutes !== null && !Number.isFinite(t.estimateMinutes))
+      issues.push(`tasks[${i}].estimateMinutes: expected minutes or null`);
+    if (t.trackedMinutes !== null && !(Number.isFinite(t.trackedMinutes) && t.trackedMinutes >= 0))
+      issues.push(`tasks[${i}].trackedMinutes: expected minutes ≥ 0 or null (null: not known)`);
+    const pr = t.priority as Task['priority'] | null | undefined;
+    if (typeof pr?.urgent !== 'boolean' || typeof pr.important !== 'boolean')
+      issues.push(`tasks[${i}].priority: expected { urgent: boolean, important: boolean }`);
   }
   if (issues.length > 0) throw new PlanInputError(issues);
 
-  const blocks = readBlocks({ blocks: input.blocks, now, clientIds: new Set(clients.keys()) });
+  const clientIds = new Set(clients.keys());
+  const blocks = readBlocks({ blocks: input.blocks, now, clientIds });
   const s = input.settings;
   const vaZone = input.va.timezone;
   const earliest = alignUp(now + s.earliestStartMinutes * MINUTE, ALIGN);
   const today = Temporal.PlainDate.from(localDateOf(now, vaZone));
   const horizonEnd = startOfLocalDate(today.add({ days: s.horizonDays }).toString(), vaZone);
   const resolver = new DueResolver(issues);
-  const tasks = [...input.tasks]
-    .sort((a, b) => compareText(a.id, b.id))
-    .map((task, i) => {
-      const client = clients.get(task.clientId) ?? null;
-      const zone = client?.timezone ?? vaZone;
-      const deadline =
-        resolver.resolve(task.due, zone, 'end', `task ${task.id} due`) ?? Number.POSITIVE_INFINITY;
-      const release =
-        resolver.resolve(task.startOn, zone, 'start', `task ${task.id} startOn`) ?? Number.NEGATIVE_INFINITY;
-      const { need, worked } = needOf(task, blocks.pastTime.get(task.id) ?? 0);
-      const tier: Tier = !Number.isFinite(deadline)
-        ? 'open-ended'
-        : deadline <= earliest
-          ? 'unmeetable'
-          : 'deadline';
-      return { task, client, need, worked, deadline, release, tier, rank: i };
-    });
+  const prefs = preferencesOf(s);
+  const protectUntil =
+    prefs.importantWithinDays > 0
+      ? endOfLocalDate(today.add({ days: prefs.importantWithinDays }).toString(), vaZone)
+      : Number.POSITIVE_INFINITY;
+  const tasks = input.tasks.map((task, i): PTask => {
+    const client = clients.get(task.clientId) ?? null;
+    const zone = client?.timezone ?? vaZone;
+    const deadline = resolver.resolve(task.due, zone, 'end', task.id) ?? Number.POSITIVE_INFINITY;
+    const release = resolver.resolve(task.startOn, zone, 'start', task.id) ?? Number.NEGATIVE_INFINITY;
+    const { need, worked, tracked } = needOf(task, blocks.pastTime.get(task.id) ?? 0);
+    const tier: Tier = Number.isFinite(deadline)
+      ? deadline <= earliest
+        ? 'unmeetable'
+        : 'deadline'
+      : task.priority.important && Number.isFinite(protectUntil)
+        ? 'protected'
+        : 'open-ended';
+    const priority = (task.priority.urgent ? 2 : 0) + (task.priority.important ? 1 : 0);
+    const target =
+      tier === 'protected' ? Math.max(protectUntil, release + prefs.importantWithinDays * DAY) : deadline;
+    return {
+      task,
+      client,
+      need,
+      worked,
+      tracked,
+      deadline,
+      target,
+      release,
+      tier,
+      order: sortKey(TIER_ORDER[tier], target, priority),
+      priority,
+      weight: 1 + priority,
+      rank: i,
+    };
+  });
   if (issues.length > 0) throw new PlanInputError(issues);
   const ranked = [...tasks].sort(compareRank);
   ranked.forEach((t, i) => {
@@ -168,10 +247,20 @@ export function prepare(input: PlanInput, opts: { explain: boolean } = { explain
     vaZone,
     hours: input.va.workingHours,
     titleTemplate: s.titleTemplate ?? '[{client}] {task}',
+    prefs,
     explain: opts.explain,
     formatted: new Map(),
     windows: mergeIntervals(workingWindows(input.va.workingHours, vaZone, now, horizonEnd + DAY)),
-    busy: mergeIntervals(busy.map((b) => ({ start: b.start - buffer, end: b.end + buffer }))),
+    busy: unionOf(
+      busyStart.map((t) => t - buffer),
+      busyEnd.map((t) => t + buffer),
+    ),
+    rawBusy: lazy(() =>
+      input.busy
+        .map((busy, i) => ({ start: busyStart[i] as number, end: busyEnd[i] as number, busy }))
+        .sort((a, b) => a.start - b.start || a.end - b.end),
+    ),
+    isoCache: new Map(),
     tasks,
     ranked,
     taskById: new Map(tasks.map((t) => [t.task.id, t])),
@@ -179,70 +268,34 @@ export function prepare(input: PlanInput, opts: { explain: boolean } = { explain
     invalid: blocks.invalid,
     lastChunk: blocks.lastChunk,
     inputIds: new Set(input.blocks.map((b) => b.id)),
+    pastTime: blocks.pastTime,
+    clientIds,
+  };
+}
+
+function lazy<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => {
+    value ??= make();
+    return value;
   };
 }
 
 /**
- * Known remaining time wins: it already reflects tracked time. Without it, the estimate less the
- * task's block time before now (past blocks, and the elapsed part of a running one), floored at 0:
- * a task worked over three days does not get its whole estimate booked again every morning. The
- * result is rounded down to whole minutes (the past counted by started minutes), so a block
- * running at an odd second does not ask for another block for the seconds its rest lacks.
+ * `p` with other blocks on the calendar: the tasks, busy time and windows are read once. Null when
+ * the blocks before `now` differ (needs would change): then the input must be prepared again.
  */
-function needOf(task: Task, past: number): { need: number | null; worked: number } {
-  if (task.remainingMinutes !== null) {
-    return { need: Math.max(0, Math.ceil(task.remainingMinutes)) * MINUTE, worked: 0 };
-  }
-  if (task.estimateMinutes === null) return { need: null, worked: 0 };
-  const estimate = Math.ceil(task.estimateMinutes) * MINUTE;
-  return { need: Math.max(0, Math.floor((estimate - past) / MINUTE)) * MINUTE, worked: past };
-}
-
-function checkSettings(input: PlanInput, issues: string[]): void {
-  const s = input.settings;
-  const whole = (v: number, min: number) => Number.isInteger(v) && v >= min;
-  if (!whole(s.minBlockMinutes, 1))
-    issues.push('settings.minBlockMinutes: expected a whole number of minutes ≥ 1');
-  if (!whole(s.maxBlockMinutes, 1) || s.maxBlockMinutes < s.minBlockMinutes) {
-    issues.push('settings.maxBlockMinutes: expected whole minutes, not below minBlockMinutes');
-  }
-  if (!whole(s.bufferMinutes, 0)) issues.push('settings.bufferMinutes: expected whole minutes ≥ 0');
-  if (!whole(s.horizonDays, 1)) issues.push('settings.horizonDays: expected a whole number of days ≥ 1');
-  if (!whole(s.earliestStartMinutes, 0))
-    issues.push('settings.earliestStartMinutes: expected whole minutes ≥ 0');
-}
-
-/** Resolves due and start dates, once per (date, zone): many tasks share a date. */
-class DueResolver {
-  private readonly cache = new Map<string, number>();
-  constructor(private readonly issues: string[]) {}
-
-  resolve(due: TaskDue | null, zone: string, edge: 'start' | 'end', path: string): number | null {
-    if (due === null) return null;
-    const key = due.kind === 'date' ? `${edge}|${due.date}|${zone}` : `@${due.at}`;
-    const hit = this.cache.get(key);
-    if (hit !== undefined) return hit;
-    let value: number;
-    try {
-      if (due.kind === 'instant') value = instantMs(due.at);
-      else value = edge === 'end' ? endOfLocalDate(due.date, zone) : startOfLocalDate(due.date, zone);
-    } catch {
-      this.issues.push(`${path}: not a valid ${due.kind} (${JSON.stringify(due)})`);
-      return null;
-    }
-    this.cache.set(key, value);
-    return value;
-  }
-}
-
-const TIER_ORDER: Record<Tier, number> = { unmeetable: 0, deadline: 1, 'open-ended': 2 };
-
-function compareRank(a: PTask, b: PTask): number {
-  return (
-    TIER_ORDER[a.tier] - TIER_ORDER[b.tier] ||
-    (a.deadline === b.deadline ? 0 : a.deadline < b.deadline ? -1 : 1) ||
-    b.task.priority - a.task.priority ||
-    compareText(a.task.clientId, b.task.clientId) ||
-    compareText(a.task.id, b.task.id)
-  );
+export function withBlocks(p: Prepared, list: readonly CalendarBlock[]): Prepared | null {
+  const blocks = readBlocks({ blocks: list, now: p.now, clientIds: p.clientIds });
+  if (blocks.pastTime.size !== p.pastTime.size) return null;
+  for (const [id, ms] of blocks.pastTime) if (p.pastTime.get(id) !== ms) return null;
+  return {
+    ...p,
+    explain: false,
+    blocks: blocks.valid,
+    invalid: blocks.invalid,
+    lastChunk: blocks.lastChunk,
+    inputIds: new Set(list.map((b) => b.id)),
+    pastTime: blocks.pastTime,
+  };
 }

@@ -84,11 +84,11 @@ describe('blocks in the past count against the estimate', () => {
     expect(result.shortfalls).toEqual([]);
   });
 
-  it('lets known remaining time win over the estimate less the past', () => {
+  it('lets known tracked time win over the estimate less the past', () => {
     // Tracked time says 300 minutes are left, whatever the blocks behind say.
     const result = plan({
       now: '2026-04-07T06:00:00Z',
-      tasks: [task({ id: 'a', estimateMinutes: 360, remainingMinutes: 300 })],
+      tasks: [task({ id: 'a', estimateMinutes: 360, trackedMinutes: 60 })],
       blocks: [mon],
     });
     expect(finalBlocks(result).reduce((sum, b) => sum + minutesOf(b), 0) - minutesOf(mon)).toBe(300);
@@ -146,5 +146,52 @@ describe('chunk numbers of blocks in the past', () => {
       blocks: [past, broken],
     });
     expect(result.create.map((b) => [b.chunk, minutesOf(b)])).toEqual([[10, 60]]);
+  });
+});
+
+describe('tracked time, when known, is the work done', () => {
+  it('books a skipped block’s work again: nothing was tracked in it', () => {
+    // Monday's two hours were blocked but nothing was tracked: all 6 hours are still to do.
+    const result = plan({
+      now: '2026-04-07T06:00:00Z',
+      tasks: [task({ id: 'a', estimateMinutes: 360, trackedMinutes: 0 })],
+      blocks: [mon, tue, wed],
+    });
+    const ahead = finalBlocks(result).filter((b) => b.start >= '2026-04-07');
+    expect(ahead.reduce((sum, b) => sum + minutesOf(b), 0)).toBe(360);
+    expect(result.create.map((b) => [b.chunk, minutesOf(b)])).toEqual([[4, 120]]);
+    expect(result.create[0]?.why[0]).toContain('360 min needed');
+  });
+
+  it('books only what the tracked time leaves, whatever the blocks behind say', () => {
+    // 45 minutes tracked in Monday's 2-hour block: 360 - 45 = 315 minutes to go.
+    const result = plan({
+      now: '2026-04-07T06:00:00Z',
+      tasks: [task({ id: 'a', estimateMinutes: 360, trackedMinutes: 45 })],
+      blocks: [mon, tue, wed],
+    });
+    const ahead = finalBlocks(result).filter((b) => b.start >= '2026-04-07');
+    expect(ahead.reduce((sum, b) => sum + minutesOf(b), 0)).toBe(315);
+    expect(result.create[0]?.why[0]).toContain('360 min estimated − 45 min tracked = 315 min needed');
+  });
+
+  it('books nothing, and trims what is booked, once the tracked time covers the estimate', () => {
+    const result = plan({
+      now: '2026-04-07T06:00:00Z',
+      tasks: [task({ id: 'a', estimateMinutes: 360, trackedMinutes: 400 })],
+      blocks: [mon, tue, wed],
+    });
+    expect(result.create).toEqual([]);
+    expect(result.delete.map((d) => [d.block.id, d.reason])).toEqual([
+      [tue.id, 'less-time-needed'],
+      [wed.id, 'less-time-needed'],
+    ]);
+    expect(result.shortfalls).toEqual([]);
+  });
+
+  it('refuses tracked time that is not a number of minutes ≥ 0', () => {
+    expect(() => planSchedule(planInput({ tasks: [task({ id: 'a', trackedMinutes: -5 })] }))).toThrow(
+      'tasks[0].trackedMinutes: expected minutes ≥ 0 or null (null: not known)',
+    );
   });
 });

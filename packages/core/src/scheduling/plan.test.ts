@@ -75,14 +75,19 @@ describe('planSchedule on an empty and on a full calendar', () => {
   it('puts the earliest deadline first, then the higher priority, then work without a deadline', () => {
     const result = plan({
       tasks: [
-        task({ id: 'free', estimateMinutes: 60, priority: 9 }),
+        task({ id: 'free', estimateMinutes: 60, priority: { urgent: true, important: true } }),
         task({ id: 'later', estimateMinutes: 60, due: { kind: 'date', date: '2026-04-10' } }),
-        task({ id: 'soon-low', estimateMinutes: 60, due: { kind: 'date', date: '2026-04-08' }, priority: 0 }),
+        task({
+          id: 'soon-low',
+          estimateMinutes: 60,
+          due: { kind: 'date', date: '2026-04-08' },
+          priority: { urgent: false, important: false },
+        }),
         task({
           id: 'soon-high',
           estimateMinutes: 60,
           due: { kind: 'date', date: '2026-04-08' },
-          priority: 2,
+          priority: { urgent: true, important: false },
         }),
       ],
     });
@@ -187,7 +192,7 @@ describe('planSchedule keeps what it can', () => {
         task({
           id: 'h',
           estimateMinutes: 60,
-          priority: 1,
+          priority: { urgent: false, important: true },
           due: { kind: 'instant', at: '2026-04-06T10:00:00Z' },
         }),
         task({
@@ -209,7 +214,7 @@ describe('planSchedule keeps what it can', () => {
   it('trims blocks a task no longer needs, latest first, and shortens the last one kept', () => {
     const a3 = block({ taskId: 'a', chunk: 3, start: '2026-04-07T09:00:00Z', end: '2026-04-07T11:00:00Z' });
     const result = plan({
-      tasks: [task({ id: 'a', estimateMinutes: 240, remainingMinutes: 80 })],
+      tasks: [task({ id: 'a', estimateMinutes: 240, trackedMinutes: 160 })],
       blocks: [a1, a2, a3],
     });
     expect(result.keep.map((b) => b.id)).toEqual([a1.id]);

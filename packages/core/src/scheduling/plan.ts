@@ -1,8 +1,9 @@
 import { assemble } from './assemble.js';
 import { calendarAfter, compose } from './compose.js';
+import { PlanContext } from './context.js';
 import { classifyBlocks } from './existing.js';
-import { prepare } from './input.js';
-import { Pass, type PassMode } from './planner.js';
+import { type Prepared, prepare, withBlocks } from './input.js';
+import { type Lateness, Pass, type PassMode } from './planner.js';
 import type { PlanInput, PlanResult } from './types.js';
 
 /** Rounds of "plan the plan again" allowed before giving up on a fixpoint (in practice one or two). */
@@ -17,49 +18,149 @@ const MAX_ROUNDS = 4;
  * planned again until nothing changes, and the rounds are returned as one plan.
  */
 export function planSchedule(input: PlanInput): PlanResult {
-  let { result, late } = planOnce(input, true);
+  const prefs = input.settings.batching !== undefined && input.settings.batching !== 'off';
+  if (!prefs && !input.settings.clientBreakMinutes) return planRounds(input);
+  // Batching and breaks never cost a deadline: when the plan with them leaves work late, the plan
+  // without them is made too, and taken if it leaves fewer tasks late.
+  const batched = planRounds(input);
+  const lateIn = (r: PlanResult) => r.shortfalls.filter((s) => s.late !== undefined).length;
+  const late = lateIn(batched);
+  if (late === 0) return batched;
+  const plain = planRounds({
+    ...input,
+    settings: { ...input.settings, batching: 'off', clientBreakMinutes: 0 },
+  });
+  return lateIn(plain) < late ? plain : batched;
+}
+
+function planRounds(input: PlanInput): PlanResult {
+  let { result, late, p } = planOnce(input, true);
   for (let round = 1; late && round < MAX_ROUNDS; round++) {
     const again = { ...input, blocks: calendarAfter(result) };
-    // Most rounds only confirm the fixpoint: check without writing the trail, write it if needed.
-    const check = planOnce(again, false);
-    if (check.result.create.length + check.result.move.length + check.result.delete.length === 0) break;
-    const next = planOnce(again, true);
+    const next = replan(p, again);
+    if (next === null) break;
     result = compose(input, result, next.result);
     late = next.late;
+    p = next.p;
   }
   return result;
 }
 
-/** The passes tried, in order of preference: keep blocks and put overdue work first if possible. */
-const MODES: PassMode[] = [
-  { keep: 'stable', overdueFirst: true },
-  { keep: 'stable', overdueFirst: false },
-  { keep: 'fresh', overdueFirst: true },
-  { keep: 'fresh', overdueFirst: false },
-];
+/**
+ * Plans `again` (the calendar a plan leaves), or null when that would create, move or delete
+ * nothing. Most rounds only confirm the fixpoint: the input already read is reused (only the blocks
+ * differ), and the result is assembled, with its trail, only if something changes.
+ */
+function replan(p: Prepared, again: PlanInput): { result: PlanResult; late: boolean; p: Prepared } | null {
+  const p2 = withBlocks(p, again.blocks);
+  if (p2 === null) {
+    const check = planOnce(again, false).result;
+    return check.create.length + check.move.length + check.delete.length === 0 ? null : planOnce(again, true);
+  }
+  const ctx = new PlanContext(p2, classifyBlocks(p2));
+  const best = choose(ctx);
+  if (unchanged(ctx, best.pass)) return null;
+  // The passes never read the trail setting: only assembling does.
+  p2.explain = true;
+  return { result: assemble(ctx, best.pass), late: best.late.tasks > 0, p: p2 };
+}
+
+/** Whether a pass keeps every block where it is and places nothing new. */
+function unchanged(ctx: PlanContext, pass: Pass): boolean {
+  if (ctx.p.invalid.some((b) => b.leftAlone === null)) return false;
+  for (const e of ctx.existing) {
+    if (e.kind === 'gone') return false;
+    if (e.kind === 'fixed') continue;
+    const fate = pass.fates.get(e.ref.block.id);
+    if (fate !== undefined && fate.state !== 'kept') return false;
+  }
+  for (const claims of pass.claims.values()) for (const c of claims) if (c.existing === null) return false;
+  return true;
+}
+
+const PRIMARY: PassMode = { keep: 'stable', overdue: 'budget', admit: true, prefs: true, rescue: true };
 
 /**
- * One plan. The first pass keeps every valid block and lets overdue work go first. Only when it
- * leaves a meetable deadline late are the other passes tried (overdue work last; every movable block
- * up for grabs), and one is taken only if it leaves fewer tasks late (then fewer late minutes): so
- * blocks move wholesale, or overdue work waits, only to save a deadline.
+ * Passes tried when the primary one leaves late a deadline the overload policy meant to keep: every
+ * movable block up for grabs, overdue work last, or both.
  */
-function planOnce(input: PlanInput, explain: boolean): { result: PlanResult; late: boolean } {
+const RESCUES: PassMode[] = [
+  { keep: 'stable', overdue: 'last', admit: true, prefs: true, rescue: true },
+  { keep: 'fresh', overdue: 'budget', admit: true, prefs: true, rescue: true },
+  { keep: 'fresh', overdue: 'last', admit: true, prefs: true, rescue: true },
+];
+
+/** Earliest deadline first with preemption, nothing else: the floor a plan from scratch never goes below. */
+const EDF: PassMode = { keep: 'fresh', overdue: 'first', admit: false, prefs: false, rescue: false };
+
+/** Fewer late tasks, then fewer weighted late minutes, then fewer the policy meant to keep. */
+const better = (a: Lateness, b: Lateness) =>
+  a.tasks !== b.tasks
+    ? a.tasks < b.tasks
+    : a.weighted !== b.weighted
+      ? a.weighted < b.weighted
+      : a.unplanned < b.unplanned;
+
+/**
+ * One plan. The primary pass keeps every valid block, follows the overload policy (which deadlines
+ * to let go when not all fit, how much overdue work goes first) and the batching settings. Other
+ * passes are tried only for a reason, and win only when they leave fewer tasks late (then fewer
+ * weighted late minutes):
+ * - with batching or breaks, the same pass without them: batching never costs a deadline;
+ * - when a deadline the policy meant to keep is still missed: every movable block up for grabs,
+ *   overdue work last, or both (so blocks move wholesale, or overdue work waits, only to save a
+ *   deadline);
+ * - for a plan from scratch with late work: plain earliest deadline first, so the plan never leaves
+ *   more tasks late than it would.
+ */
+function planOnce(input: PlanInput, explain: boolean): { result: PlanResult; late: boolean; p: Prepared } {
   const p = prepare(input, { explain });
-  const existing = classifyBlocks(p);
-  const anyOverdue = p.ranked.some((t) => t.tier === 'unmeetable');
-  const anyKept = existing.some((e) => e.kind === 'movable' && e.invalid === null);
-  let best = new Pass(p, existing, MODES[0] as PassMode).run();
-  let late = best.lateness();
-  for (const mode of MODES.slice(1)) {
-    if (late.tasks === 0) break;
-    if ((!mode.overdueFirst && !anyOverdue) || (mode.keep === 'fresh' && !anyKept)) continue;
-    const pass = new Pass(p, existing, mode).run();
-    const l = pass.lateness();
-    if (l.tasks < late.tasks || (l.tasks === late.tasks && l.total < late.total)) {
-      best = pass;
-      late = l;
-    }
+  const ctx = new PlanContext(p, classifyBlocks(p));
+  const best = choose(ctx);
+  const result = assemble(ctx, best.pass);
+  return { result, late: best.late.tasks > 0, p };
+}
+
+/** The pass to take for this plan (see `planOnce`). */
+function choose(ctx: PlanContext): { pass: Pass; late: Lateness } {
+  const anyOverdue = ctx.overdue.length > 0;
+  const anyKept = ctx.existing.some((e) => e.kind === 'movable' && e.invalid === null);
+  const run = (mode: PassMode, admission = ctx.admission) => {
+    const pass = new Pass(ctx, mode, admission).run();
+    return { pass, late: pass.lateness() };
+  };
+  let best = run(PRIMARY);
+  const primary = best.late;
+  if (primary.unplanned === 0) return withEdf(ctx, best, anyKept, run);
+  // The running total promised more than the blocks could hold: let go more work where it fell
+  // short, and plan the same calendar again before reshuffling it.
+  const shortBy = best.pass.shortBy();
+  const readmitted = run(PRIMARY, ctx.readmit(shortBy));
+  if (better(readmitted.late, best.late)) best = readmitted;
+  // Reshuffles only while no pass has saved a deadline the policy meant to keep: first confined to
+  // the blocks before the last deadline missed, then wider.
+  const saved = () => best.late.tasks < primary.tasks;
+  const until = Math.max(...shortBy.map((s) => s.deadline));
+  const modes: PassMode[] = [
+    ...(anyKept ? (['sticky', 'fresh'] as const).map((keep) => ({ ...PRIMARY, keep, until })) : []),
+    ...RESCUES.filter((m) => (m.overdue !== 'last' || anyOverdue) && (m.keep === 'stable' || anyKept)),
+  ];
+  for (const mode of modes) {
+    if (saved()) break;
+    const next = run(mode);
+    if (better(next.late, best.late)) best = next;
   }
-  return { result: assemble(p, existing, best), late: late.tasks > 0 };
+  return withEdf(ctx, best, anyKept, run);
+}
+
+/** For a plan from scratch with late work: plain earliest deadline first, if it leaves fewer late. */
+function withEdf(
+  ctx: PlanContext,
+  best: { pass: Pass; late: Lateness },
+  anyKept: boolean,
+  run: (mode: PassMode) => { pass: Pass; late: Lateness },
+): { pass: Pass; late: Lateness } {
+  if (best.late.tasks === 0 || anyKept || ctx.dated.length === 0) return best;
+  const edf = run(EDF);
+  return edf.late.tasks < best.late.tasks ? edf : best;
 }

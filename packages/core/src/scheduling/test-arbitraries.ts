@@ -120,7 +120,7 @@ function arbTasks(args: { now: number; clients: PlanClient[]; grid: number | nul
   const one = fc.record({
     clientId: fc.constantFrom(...clients.map((c) => c.id), ...(grid === null ? ['stranger'] : [])),
     estimateMinutes: estimate,
-    remaining: grid === null ? fc.option(fc.integer({ min: -30, max: 400 }), { freq: 4 }) : fc.constant(null),
+    tracked: grid === null ? fc.option(fc.integer({ min: 0, max: 400 }), { freq: 4 }) : fc.constant(null),
     due: arbDue(now, zones, grid),
     startOn: fc.oneof(
       { weight: 3, arbitrary: fc.constant(null) },
@@ -149,10 +149,10 @@ function arbTasks(args: { now: number; clients: PlanClient[]; grid: number | nul
         url: null,
         status: t.status,
         estimateMinutes: t.estimateMinutes,
-        remainingMinutes: t.remaining ?? null,
+        trackedMinutes: t.tracked ?? null,
         due: t.due,
         startOn: t.startOn,
-        priority: t.priority,
+        priority: { urgent: t.priority >= 2, important: t.priority % 2 === 1 },
         modifiedAt: null,
       }),
     ),

@@ -31,10 +31,10 @@ export function task(fields: Partial<Task> & { id: string }): Task {
     url: null,
     status: 'open',
     estimateMinutes: 60,
-    remainingMinutes: null,
+    trackedMinutes: null,
     due: null,
     startOn: null,
-    priority: 0,
+    priority: { urgent: false, important: false },
     modifiedAt: null,
     ...fields,
   };
@@ -257,16 +257,16 @@ export function accountingViolations(input: PlanInput, result: PlanResult, fresh
     if (t.status !== 'open' || zone === undefined) continue;
     const sf = result.shortfalls.filter((x) => x.taskId === t.id);
     if (sf.length > 1) out.push(`${t.id}: ${sf.length} shortfalls`);
-    const raw = t.remainingMinutes ?? t.estimateMinutes;
+    const raw = t.estimateMinutes;
     if (raw === null) {
       if (sf[0]?.reason !== 'estimate-missing')
         out.push(`${t.id}: no estimate but no estimate-missing report`);
       continue;
     }
-    // Without tracked time, the task's block time before now is taken off the estimate.
+    // Tracked time is taken off the estimate; without it, the task's block time before now.
     const minutes =
-      t.remainingMinutes !== null
-        ? Math.ceil(raw)
+      t.trackedMinutes !== null
+        ? Math.floor(Math.ceil(raw) - t.trackedMinutes)
         : Math.floor((Math.ceil(raw) * MIN - pastTime(input, t.id)) / MIN);
     const need = roundedNeed(Math.max(0, minutes), input.settings);
     const deadline = deadlineOf(t, zone);

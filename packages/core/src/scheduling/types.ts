@@ -1,15 +1,20 @@
+import type { PlannerSettings } from '../config/planner-schema.js';
 import type { CalendarConfig, ClientConfig } from '../config/schema.js';
 import type { BusyInterval, CalendarBlock, IsoInstant, Task } from '../domain/types.js';
 import type { WeeklyHours } from '../time/zoned.js';
 
-/** The calendar settings the planner reads: the `calendar` section of the config. */
+/**
+ * The calendar settings the planner reads: the `calendar` section of the config, with the planner's
+ * own settings (`batching`, `clientBreakMinutes`, `importantWithinDays`) optional.
+ */
 export type PlanSettings = Pick<
   CalendarConfig,
   'bufferMinutes' | 'minBlockMinutes' | 'maxBlockMinutes' | 'horizonDays' | 'earliestStartMinutes'
-> & {
-  /** `{client}` and `{task}` are replaced; default `[{client}] {task}`. */
-  titleTemplate?: string;
-};
+> &
+  PlannerSettings & {
+    /** `{client}` and `{task}` are replaced; default `[{client}] {task}`. */
+    titleTemplate?: string;
+  };
 
 /** What the planner needs to know of a client: its zone reads `due_on` and `start_on` dates. */
 export type PlanClient = Pick<ClientConfig, 'id' | 'name' | 'timezone'>;
@@ -43,7 +48,9 @@ export type DisplaceReason =
   | 'after-deadline'
   | 'length-out-of-bounds'
   | 'made-room'
-  | 'reshuffled-for-deadlines';
+  | 'reshuffled-for-deadlines'
+  /** It ran past its task's deadline: the part before and the late part become separate blocks. */
+  | 'crosses-deadline';
 
 /** Why an existing block goes away entirely. */
 export type DeleteReason =
@@ -62,6 +69,11 @@ export type MoveReason = DisplaceReason | 'less-time-needed';
 export interface PlannedBlock extends CalendarBlock {
   /** Human-readable trail: why this block went where it went (for `vahub plan --dry-run`). */
   why: string[];
+  /**
+   * Present (true) when the block lies after its task's deadline: the late part of the task. New
+   * and moved blocks never cross a deadline; the part before it and the late part are separate.
+   */
+  late?: true;
 }
 
 export type KeepReason = 'still-valid' | 'moved-by-va' | 'started' | 'beyond-horizon' | 'unknown-client';
@@ -77,12 +89,20 @@ export interface MovedBlock extends PlannedBlock {
   reason: MoveReason;
   /** For `made-room`: the task whose deadline needed this slot. */
   forTaskId?: string;
+  /**
+   * The busy time behind the move, when busy time caused it: for `slot-busy` the interval that now
+   * lies over the block (with the buffer); for `made-room` the one that displaced a block of the
+   * task it made room for. The trail names it too.
+   */
+  busy?: BusyInterval;
 }
 
 export interface DeletedBlock {
   block: CalendarBlock;
   reason: DeleteReason;
   forTaskId?: string;
+  /** As for `MovedBlock.busy`. */
+  busy?: BusyInterval;
   /** For `invalid-block`: what is wrong with it. */
   problem?: BlockProblem;
   why: string[];
@@ -132,7 +152,26 @@ export interface Shortfall {
   /** `neededMinutes - onTimeMinutes`, never negative. */
   missingMinutes: number;
   deadline: IsoInstant | null;
+  /** For a task with a deadline: how late it is and why. */
+  late?: LateReport;
   message: string;
+}
+
+/** How late a task with a deadline is, and why. */
+export interface LateReport {
+  /** When the last of its needed minutes ends; null when not all of them fit before the horizon. */
+  finishesAt: IsoInstant | null;
+  /** Minutes from the deadline to `finishesAt`; null with it. */
+  minutesLate: number | null;
+  /**
+   * - `deadline-passed`: it was due before anything could be placed;
+   * - `too-little-time`: the free working time between its start and its deadline cannot hold it,
+   *   even with no other work;
+   * - `gave-way`: it alone would fit, but the time before its deadline went to other work: keeping
+   *   it would have cost more deadlines (or more important ones). It goes after the work that can
+   *   still make its deadline.
+   */
+  cause: 'deadline-passed' | 'too-little-time' | 'gave-way';
 }
 
 export interface PlanResult {

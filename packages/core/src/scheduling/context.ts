@@ -1,0 +1,256 @@
+import type { Interval } from '../time/zoned.js';
+import { type Admission, Admitter } from './admission.js';
+import { batchOrder } from './batching.js';
+import { Capacity } from './capacity.js';
+import { roundUpNeed } from './chunking.js';
+import type { Existing } from './existing.js';
+import { openTime } from './free-time.js';
+import { ALIGN, type Prepared, type PTask } from './input.js';
+import { lengthBefore, mergeIntervals, subtractIntervals } from './intervals.js';
+
+/**
+ * What every pass of one plan shares: the blocks that never move, the free time around them, each
+ * task's need, and the overload policy's decision (which deadlines to let go, how much overdue work
+ * may go first), made once on the free time as a running total.
+ */
+export class PlanContext {
+  /** Per task: the parts after `now` of its fixed blocks (started or moved by the VA). */
+  readonly fixed = new Map<string, Interval[]>();
+  /** Fixed blocks, merged. */
+  readonly fixedSpans: Interval[];
+  /** Working time less busy time ± buffer, on the 5-minute grid, from the earliest start to the horizon. */
+  readonly open: Interval[];
+  /** `open` less the fixed blocks: where a pass starts from. */
+  readonly unfixed: Interval[];
+  /** `open` less the fixed blocks, as a running total. */
+  readonly capacity: Capacity;
+  readonly admission: Admission;
+  private readonly admitter: Admitter;
+  /** Tasks by tier, each in planning order. */
+  readonly overdue: PTask[];
+  readonly dated: PTask[];
+  readonly openEnded: PTask[];
+  /** Per task: minutes of all its existing future blocks; the need when the estimate is missing. */
+  private readonly existingTotal = new Map<string, number>();
+  private readonly batched = new WeakMap<Admission, PTask[]>();
+  private readonly sequenced = new WeakMap<Admission, PTask[]>();
+  private readonly unheld = new WeakMap<
+    ReadonlySet<PTask>,
+    { tasks: number; weighted: number; unplanned: number }
+  >();
+  /**
+   * Work with a deadline (or protected work) late on the calendar as it is: the decisions an
+   * earlier plan made. A replan keeps them unless changing them keeps more deadlines.
+   */
+  readonly lateNow: ReadonlySet<PTask>;
+  /**
+   * Of those, work that holds blocks (late ones, or too few): the calendar is never reshuffled for
+   * it, and it takes time only from work that is late anyway. (Work without blocks may be new.)
+   */
+  readonly lateHeld: ReadonlySet<PTask>;
+
+  constructor(
+    readonly p: Prepared,
+    readonly existing: readonly Existing[],
+  ) {
+    const spans: Interval[] = [];
+    for (const e of existing) {
+      const id = e.task?.task.id;
+      const futureStart = Math.max(e.ref.start, p.now);
+      if (id !== undefined && e.ref.end > futureStart && e.kind !== 'gone') {
+        this.existingTotal.set(id, (this.existingTotal.get(id) ?? 0) + e.ref.end - futureStart);
+      }
+      if (e.kind === 'fixed') {
+        spans.push({ start: e.ref.start, end: e.ref.end });
+        if (id !== undefined && e.ref.end > futureStart) {
+          const list = this.fixed.get(id);
+          const part = { start: futureStart, end: e.ref.end };
+          if (list) list.push(part);
+          else this.fixed.set(id, [part]);
+        }
+      }
+    }
+    this.fixedSpans = mergeIntervals(spans);
+    // Working time less busy time is put on the 5-minute grid; blocks come off it exactly. Free time
+    // is then a function of the blocks alone: a block given back rejoins its neighbours exactly, and
+    // planning the result again starts from the very free time a pass ends with.
+    this.open = openTime({
+      windows: p.windows,
+      from: p.earliest,
+      to: p.horizonEnd,
+      taken: p.busy,
+      step: ALIGN,
+    });
+    this.unfixed = subtractIntervals(this.open, this.fixedSpans);
+    this.capacity = new Capacity(this.unfixed, p.limits.min);
+    this.overdue = p.ranked.filter((t) => t.tier === 'unmeetable');
+    this.dated = p.ranked.filter((t) => t.tier === 'deadline' || t.tier === 'protected');
+    this.openEnded = p.ranked.filter((t) => t.tier === 'open-ended');
+    const { late, held } = this.findLateNow();
+    this.lateNow = late;
+    this.lateHeld = held;
+    this.admitter = new Admitter(
+      this.dated.filter((t) => this.plannable(t)),
+      { demand: (t) => this.demand(t), capacity: this.capacity, earliest: p.earliest, lateNow: this.lateNow },
+    );
+    this.admission = this.admitter.admit();
+  }
+
+  plannable(t: PTask): boolean {
+    return t.task.status === 'open' && t.client !== null;
+  }
+
+  /** The task's need from now on, before rounding: without an estimate, what its blocks hold. */
+  rawNeed(t: PTask): number {
+    return t.need ?? this.existingTotal.get(t.task.id) ?? 0;
+  }
+
+  /**
+   * The task's need from now on, rounded up to a length that splits into chunks within bounds.
+   * Without an estimate the task keeps what its blocks hold, unrounded: rounding that up would book
+   * more each time the plan is read back (a 15-minute rest of a started block becoming 45, then 90).
+   */
+  needed(t: PTask): number {
+    return t.need === null ? this.rawNeed(t) : roundUpNeed(t.need, this.p.limits);
+  }
+
+  /** What the task still needs before its target beyond its fixed blocks: what the policy weighs. */
+  demand(t: PTask): number {
+    const list = this.fixed.get(t.task.id);
+    if (list === undefined) return this.needed(t);
+    let fixed = 0;
+    for (const c of list) fixed += lengthBefore(c.start, c.end, t.target);
+    return this.needed(t) - fixed;
+  }
+
+  /**
+   * Lateness if no task held anything beyond its fixed blocks, over the work without fixed blocks
+   * (a pass adds what the work holding blocks changes). `deferred`: the policy's choice in force.
+   */
+  unheldLateness(deferred: ReadonlySet<PTask>): { tasks: number; weighted: number; unplanned: number } {
+    let sum = this.unheld.get(deferred);
+    if (!sum) {
+      sum = { tasks: 0, weighted: 0, unplanned: 0 };
+      for (const t of this.dated) {
+        if (t.tier !== 'deadline' || !this.plannable(t) || this.fixed.has(t.task.id)) continue;
+        const late = this.needed(t);
+        if (late <= 0) continue;
+        sum.tasks++;
+        sum.weighted += late * t.weight;
+        if (!deferred.has(t) && !this.lateHeld.has(t)) sum.unplanned++;
+      }
+      this.unheld.set(deferred, sum);
+    }
+    return sum;
+  }
+
+  /** Work whose usable blocks on the calendar as it is do not hold its need before its target. */
+  private findLateNow(): { late: Set<PTask>; held: Set<PTask> } {
+    const onTime = new Map<PTask, number>();
+    for (const e of this.existing) {
+      if ((e.kind !== 'fixed' && e.kind !== 'movable') || e.task === null) continue;
+      if (e.kind === 'movable' && e.invalid !== null) continue;
+      const t = e.task;
+      if (e.ref.end <= this.p.now) continue;
+      const part = lengthBefore(Math.max(e.ref.start, this.p.now), e.ref.end, t.target);
+      onTime.set(t, (onTime.get(t) ?? 0) + part);
+    }
+    const late = new Set<PTask>();
+    const held = new Set<PTask>();
+    if (onTime.size === 0) return { late, held };
+    for (const t of this.dated) {
+      const part = onTime.get(t);
+      if ((part ?? 0) >= this.needed(t)) continue;
+      late.add(t);
+      if (part !== undefined) held.add(t);
+    }
+    return { late, held };
+  }
+
+  /**
+   * The overload policy's decision again, after a pass showed that the blocks could not hold what
+   * the running total promised: each late minute of work it meant to keep counts as time that was
+   * never there, before that work's deadline. So more work is let go where it fell short, and a
+   * replan can keep the calendar's blocks instead of reshuffling it.
+   */
+  readmit(shortBy: readonly { deadline: number; late: number }[]): Admission {
+    const sorted = [...shortBy].sort((a, b) => a.deadline - b.deadline);
+    return this.admitter.admit((before) => {
+      let sum = 0;
+      for (const s of sorted) if (s.deadline <= before) sum += s.late;
+      return sum;
+    });
+  }
+
+  /**
+   * The work that can make its deadline, in the order to plan it (batched when the settings ask).
+   * Work the policy let go goes in at its place in deadline order too, when every deadline kept after
+   * it has the slack for it: then it finishes soon after its own deadline instead of after all other
+   * work; otherwise it waits for the end.
+   */
+  onTime(opts: { admission: Admission | null; batch: boolean }): PTask[] {
+    const { admission } = opts;
+    if (!admission) return this.dated.filter((t) => t.tier === 'deadline');
+    const { batching } = this.p.prefs;
+    if (!opts.batch || batching === 'off') {
+      let order = this.sequenced.get(admission);
+      if (!order) {
+        order = this.sequence(admission);
+        this.sequenced.set(admission, order);
+      }
+      return order;
+    }
+    let order = this.batched.get(admission);
+    if (!order) {
+      order = batchOrder({
+        tasks: this.dated.filter((t) => !admission.deferred.has(t)),
+        demand: (t) => this.demand(t),
+        capacity: this.capacity,
+        batching,
+        dayWork: this.dayWork(),
+        earliest: this.p.earliest,
+      });
+      this.batched.set(admission, order);
+    }
+    return order;
+  }
+
+  /** Deadline order with the let-go work that fits the slack of all kept work after it. */
+  private sequence(admission: Admission): PTask[] {
+    const list = this.dated.filter((t) => this.plannable(t));
+    // Slack of each kept deadline on the running total, and the least slack from each place on.
+    const after = new Float64Array(list.length + 1).fill(Number.POSITIVE_INFINITY);
+    let taken = 0;
+    const slack = list.map((t) => {
+      if (admission.deferred.has(t) || t.tier !== 'deadline') return Number.POSITIVE_INFINITY;
+      taken += Math.max(0, this.demand(t));
+      return this.capacity.before(t.target) - taken;
+    });
+    for (let i = list.length - 1; i >= 0; i--)
+      after[i] = Math.min(after[i + 1] as number, slack[i] as number);
+    // Overdue work going first uses slack too.
+    let used = Math.min(
+      admission.slack,
+      this.overdue.reduce((sum, t) => sum + (this.plannable(t) ? Math.max(0, this.needed(t)) : 0), 0),
+    );
+    const out: PTask[] = [];
+    list.forEach((t, i) => {
+      if (!admission.deferred.has(t)) {
+        out.push(t);
+        return;
+      }
+      const d = Math.max(0, this.demand(t));
+      if (t.tier === 'deadline' && t.release <= this.p.earliest && (after[i + 1] as number) >= used + d) {
+        out.push(t);
+        used += d;
+      }
+    });
+    return out;
+  }
+
+  /** Free working time on an average working day of the horizon. */
+  private dayWork(): number {
+    const days = new Set(this.open.map((o) => Math.floor(o.start / 86_400_000)));
+    return days.size === 0 ? 0 : this.capacity.total / days.size;
+  }
+}
