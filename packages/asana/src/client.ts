@@ -65,22 +65,35 @@ export class AsanaClient extends AsanaCalls {
    * Every incomplete task of a project, all pages. Offsets expire: if one does mid-listing, the
    * listing starts over once (the data changed under it anyway).
    */
-  async listIncompleteTasks(projectId: string): Promise<AsanaTask[]> {
+  listIncompleteTasks(projectId: string): Promise<AsanaTask[]> {
+    return this.listProjectTasks(projectId, 'now');
+  }
+
+  /**
+   * Every task of a project completed at or after `since` (an ISO instant), all pages. Asana's
+   * `completed_since` also returns the incomplete tasks; those are left out here.
+   */
+  async listTasksCompletedSince(projectId: string, since: string): Promise<AsanaTask[]> {
+    const tasks = await this.listProjectTasks(projectId, since);
+    return tasks.filter((t) => t.completed);
+  }
+
+  private async listProjectTasks(projectId: string, completedSince: string): Promise<AsanaTask[]> {
     try {
-      return await this.readAllTaskPages(projectId);
+      return await this.readAllTaskPages(projectId, completedSince);
     } catch (err) {
       if (!(err instanceof ExpiredOffset)) throw err;
-      return this.readAllTaskPages(projectId).catch((again: unknown) => {
+      return this.readAllTaskPages(projectId, completedSince).catch((again: unknown) => {
         throw again instanceof ExpiredOffset ? again.error : again;
       });
     }
   }
 
-  private readAllTaskPages(projectId: string): Promise<AsanaTask[]> {
+  private readAllTaskPages(projectId: string, completedSince: string): Promise<AsanaTask[]> {
     const op = 'listProjectTasks';
     return this.allPages(op, `tasks in project ${projectId}`, async (offset) => {
       const query = {
-        completed_since: 'now',
+        completed_since: completedSince,
         limit: this.pageSize,
         opt_fields: TASK_FIELDS.join(','),
         ...(offset ? { offset } : {}),

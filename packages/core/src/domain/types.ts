@@ -31,6 +31,8 @@ export interface Task {
   /** Higher goes first among equal deadlines. */
   priority: number;
   modifiedAt: IsoInstant | null;
+  /** When it was completed, for a completed task whose source says so. */
+  completedAt?: IsoInstant | null;
 }
 
 /** A Toggl time entry. `durationSeconds` is negative while the entry is running. */
