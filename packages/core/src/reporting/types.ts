@@ -149,3 +149,24 @@ export interface ReportStatus {
   /** What makes it at risk, for people: "2 tasks are overdue". */
   reasons: string[];
 }
+
+/** A report as kept for the dashboard and the CLI: the data, its renderings and where it was posted. */
+export interface StoredWeeklyReport {
+  clientId: string;
+  /** "2026-W49". */
+  week: IsoWeek;
+  report: WeeklyReport;
+  html: string;
+  markdown: string;
+  text: string;
+  savedAt: IsoInstant;
+  /** Where the client can read it; null: it waits for the VA to copy or send. */
+  published: { destination: string; id: string; url: string | null; at: IsoInstant } | null;
+}
+
+/** Where prepared reports are kept (the jobs package's Redis store; a test's memory). */
+export interface ReportArchive {
+  /** Keep it, replacing the client's report of the same week. */
+  save(report: StoredWeeklyReport): Promise<void>;
+  get(clientId: string, week: IsoWeek): Promise<StoredWeeklyReport | null>;
+}
