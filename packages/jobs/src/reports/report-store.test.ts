@@ -147,7 +147,8 @@ describe('the weekly report job on a schedule', () => {
         cron: weeklyCron({ day: 'fri', at: '16:00' }),
         tz: 'Europe/Budapest',
       });
-      const at = Temporal.Instant.fromEpochMilliseconds(next).toZonedDateTimeISO('Europe/Budapest');
+      expect(next).not.toBeNull();
+      const at = Temporal.Instant.fromEpochMilliseconds(next ?? 0).toZonedDateTimeISO('Europe/Budapest');
       expect([at.dayOfWeek, at.hour, at.minute]).toEqual([5, 16, 0]);
       expect(queues.parse('report.weekly', {})).toEqual({ week: null, clientId: null });
       expect(() => queues.parse('report.weekly', { week: '2026-49' })).toThrow(
