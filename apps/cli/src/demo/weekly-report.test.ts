@@ -2,34 +2,18 @@
 // and flows. Every figure is checked against one computed here from what the fakes hold, with plain
 // arithmetic, not with the engine that made the report.
 
-import { readFile } from 'node:fs/promises';
-import { FakeAsana } from '@vahub/asana/testing';
-import { type ClientConfig, MemoryLock, MemoryTokenStore, Temporal } from '@vahub/core';
-import { FakeGoogle } from '@vahub/google-calendar/testing';
+import { type ClientConfig, MemoryLock, type MemoryTokenStore, Temporal } from '@vahub/core';
 import { RedisReportStore } from '@vahub/jobs';
-import { type Config, parseVahubConfig } from '@vahub/registry';
+import type { Config } from '@vahub/registry';
 import { testRedisUrl, uniquePrefix } from '@vahub/testkit';
-import { FakeToggl } from '@vahub/toggl/testing';
-import {
-  draftInvoices,
-  scheduleTasks,
-  type WeeklyReportResult,
-  weeklyReport,
-  weeklyReportJob,
-} from '@vahub/worker';
-import { FakeXero } from '@vahub/xero/testing';
+import { type WeeklyReportResult, weeklyReport, weeklyReportJob } from '@vahub/worker';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXAMPLE_CONFIG } from './config.js';
-import { connectPorts, type DemoPorts } from './connect.js';
-import { type DemoFakes, demoEnv, stopFakes } from './fakes.js';
-import { DEMO_NOW, previousBillingPeriod } from './run-demo.js';
-import { seedAsana } from './seed-asana.js';
-import { seedGoogle } from './seed-google.js';
-import { seedToggl } from './seed-toggl.js';
-import { DEMO_XERO_TENANTS, seedXero } from './seed-xero.js';
+import type { DemoPorts } from './connect.js';
+import type { DemoFakes } from './fakes.js';
+import { KOALA_PROJECT, type ReportWorld, startReportWorld } from './report-world.js';
+import { DEMO_NOW } from './run-demo.js';
 
-const KOALA_PROJECT = '1207000000000001';
 /** Each client's Toggl projects, as the example config maps them (client 9001, projects, client 9100). */
 const TOGGL_PROJECTS: Record<string, number[]> = {
   'koala-co': [190001, 190002],
@@ -42,85 +26,20 @@ const ASANA_PROJECTS: Record<string, string[]> = {
   'hudson-legal': ['1207000000000004'],
 };
 
+let world: ReportWorld;
 let fakes: DemoFakes;
 let config: Config;
 let ports: DemoPorts;
 let store: MemoryTokenStore;
 let env: Record<string, string>;
-let asanaNow = Date.parse('2026-11-23T08:00:00Z');
 const reports = new Map<string, WeeklyReportResult>();
 
 const at = (local: string, zone: string) =>
   Temporal.PlainDateTime.from(local).toZonedDateTime(zone).epochMilliseconds;
 
 beforeAll(async () => {
-  fakes = {
-    asana: new FakeAsana({ now: () => asanaNow }),
-    google: new FakeGoogle({ timeZone: 'Europe/Budapest', account: 'reka@example.com' }),
-    toggl: new FakeToggl(),
-    xero: new FakeXero({ tenants: DEMO_XERO_TENANTS }),
-  };
-  await Promise.all(Object.values(fakes).map((f) => f.start()));
-  // The demo's week, seeded on Monday 23 November: its one completed task is done then.
-  seedAsana(fakes.asana);
-  seedGoogle(fakes.google);
-  seedToggl(fakes.toggl);
-  const done = (name: string, when: number) => {
-    asanaNow = when;
-    const task = [...fakes.asana.state.tasks.values()].find((t) => t.name === name);
-    if (!task) throw new Error(`no demo task "${name}"`);
-    fakes.asana.updateTask(task.gid, { completed: true });
-  };
-  done('Reconcile November receipts', Date.parse('2026-11-26T15:00:00Z')); // Fri 27 Nov in Sydney
-  done('File the intake call notes', Date.parse('2026-11-20T15:00:00Z')); // the week before
-  asanaNow = Date.parse(DEMO_NOW);
-  // Time in the current periods too: a week's work of Koala's, Thames this Monday, Hudson in November.
-  fakes.toggl.seedEntries([
-    {
-      workspace_id: 4242,
-      project_id: 190001,
-      description: 'Advent calendar posts',
-      start: at('2026-11-25T10:00', 'Australia/Sydney'),
-      stop: at('2026-11-25T10:40', 'Australia/Sydney'),
-      billable: true,
-    },
-    {
-      workspace_id: 4242,
-      project_id: 190101,
-      description: 'Portfolio refresh',
-      start: at('2026-11-30T05:00', 'Europe/London'),
-      stop: at('2026-11-30T06:30', 'Europe/London'),
-      billable: true,
-    },
-    {
-      workspace_id: 5151,
-      project_id: 190201,
-      description: 'Engagement letters',
-      start: at('2026-11-02T09:00', 'America/New_York'),
-      stop: at('2026-11-02T10:20:30', 'America/New_York'),
-      billable: true,
-    },
-  ]);
-  env = demoEnv(fakes);
-  const text = (await readFile(EXAMPLE_CONFIG, 'utf8')).replace(
-    `asana: { projects: ["${KOALA_PROJECT}"], defaultEstimateMinutes: 60 }`,
-    `asana: { projects: ["${KOALA_PROJECT}"], defaultEstimateMinutes: 60, weeklyReport: { post: true } }`,
-  );
-  expect(text).toContain('weeklyReport: { post: true }');
-  config = parseVahubConfig(text, { env, source: 'test' });
-  seedXero(fakes.xero, config.clients);
-  store = new MemoryTokenStore();
-  ports = await connectPorts(config, { store });
-  await scheduleTasks({ config, tasks: ports.tasks, calendar: ports.calendar, now: DEMO_NOW });
-  // Last period's invoices, as the demo drafts them: Thames's week 48 is then tagged as invoiced.
-  for (const client of config.clients) {
-    await draftInvoices({
-      client,
-      period: previousBillingPeriod(client, DEMO_NOW),
-      time: ports.time,
-      invoices: ports.invoices,
-    });
-  }
+  world = await startReportWorld();
+  ({ fakes, config, ports, store, env } = world);
   for (const client of config.clients) {
     for (const week of ['2026-W44', '2026-W48']) {
       const result = await weeklyReport({
@@ -139,7 +58,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  if (fakes) await stopFakes(fakes);
+  await world?.stop();
 });
 
 const reportOf = (clientId: string, week: string) => {

@@ -93,7 +93,7 @@ export function renderReportMarkdown(report: WeeklyReport): string {
       due(d.due),
       d.overdue ? '**overdue**' : '',
     ]);
-    out.push(...table(['Task', `Due (${escapeMarkdown(report.zone)})`, ''], rows));
+    out.push(...table(['Task', `Due (${escapeMarkdown(report.zone)})`, 'State'], rows));
   }
 
   if (b.retainer)
