@@ -98,27 +98,10 @@ describe('vahub report weekly', () => {
       `not posted (add --post to post it to status updates of Asana project ${KOALA_PROJECT})`,
     );
     expect(world.fakes.asana.statusUpdatesOf(KOALA_PROJECT)).toHaveLength(0);
-    const posted = await run([
-      'weekly',
-      '--client',
-      'koala-co',
-      '--week',
-      '2026-W48',
-      '--post',
-      '--format',
-      'text',
-    ]);
+    const postText = ['weekly', '--client', 'koala-co', '--week', '2026-W48', '--post', '--format', 'text'];
+    const posted = await run(postText);
     expect(posted.err).toContain(`posted to status updates of Asana project ${KOALA_PROJECT}`);
-    const again = await run([
-      'weekly',
-      '--client',
-      'koala-co',
-      '--week',
-      '2026-W48',
-      '--post',
-      '--format',
-      'text',
-    ]);
+    const again = await run(postText);
     expect(again.err).toContain('already posted to');
     const updates = world.fakes.asana.statusUpdatesOf(KOALA_PROJECT);
     expect(updates).toHaveLength(1);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { baseClientShape, type ClientConfig } from '../config/schema.js';
-import type { CalendarBlock, Task, TimeEntry } from '../domain/types.js';
+import type { CalendarBlock, TimeEntry } from '../domain/types.js';
+import { task } from '../scheduling/test-fixtures.js';
 import { Temporal } from '../time/zoned.js';
 import { buildWeeklyReport, weeklyReportWindows } from './build.js';
 
@@ -28,21 +29,6 @@ function entry(fields: Partial<TimeEntry> & { from: string; minutes: number }): 
     billable: true,
     tags: [],
     ...rest,
-  };
-}
-
-function task(fields: Partial<Task> & { id: string; name: string }): Task {
-  return {
-    clientId: 'koala-co',
-    url: null,
-    status: 'open',
-    estimateMinutes: 60,
-    remainingMinutes: null,
-    due: null,
-    startOn: null,
-    priority: 0,
-    modifiedAt: null,
-    ...fields,
   };
 }
 

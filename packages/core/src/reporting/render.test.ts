@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { baseClientShape } from '../config/schema.js';
 import type { Task, TimeEntry } from '../domain/types.js';
+import { task } from '../scheduling/test-fixtures.js';
 import { buildWeeklyReport } from './build.js';
 import { escapeHtml, renderReportHtml } from './render-html.js';
 import { escapeMarkdown, renderReportMarkdown } from './render-markdown.js';
@@ -36,20 +37,9 @@ const entries: TimeEntry[] = HOSTILE.map((description, i) => ({
   tags: [],
 }));
 
-const task = (i: number, fields: Partial<Task>): Task => ({
-  id: `t${i}`,
-  clientId: 'acme',
-  name: HOSTILE[i] ?? '',
-  url: null,
-  status: 'open',
-  estimateMinutes: null,
-  remainingMinutes: null,
-  due: null,
-  startOn: null,
-  priority: 0,
-  modifiedAt: null,
-  ...fields,
-});
+/** Task `i`, named after the i-th hostile string. */
+const hostileTask = (i: number, fields: Partial<Task>): Task =>
+  task({ id: `t${i}`, clientId: 'acme', name: HOSTILE[i] ?? '', estimateMinutes: null, ...fields });
 
 const report = buildWeeklyReport({
   client,
@@ -58,14 +48,18 @@ const report = buildWeeklyReport({
   entries,
   names: { projects: { '7': '</td><td>Project|7' } },
   completedTasks: [
-    task(0, { status: 'completed', completedAt: '2026-12-01T12:00:00Z', url: 'javascript:alert(1)' }),
-    task(3, {
+    hostileTask(0, { status: 'completed', completedAt: '2026-12-01T12:00:00Z', url: 'javascript:alert(1)' }),
+    hostileTask(3, {
       status: 'completed',
       completedAt: '2026-12-02T12:00:00Z',
       url: 'https://app.example/0/1/2?a=(b)',
     }),
   ],
-  openTasks: [task(1, { due: { kind: 'date', date: '2026-12-03' } }), task(4, {}), task(5, {})],
+  openTasks: [
+    hostileTask(1, { due: { kind: 'date', date: '2026-12-03' } }),
+    hostileTask(4, {}),
+    hostileTask(5, {}),
+  ],
   blocks: [],
 });
 
