@@ -1,5 +1,6 @@
 import { parseArgs } from './args.js';
 import { checkCommand } from './commands/check.js';
+import { reportCommand } from './commands/report.js';
 import { runDemo } from './demo/run-demo.js';
 import type { Io } from './io.js';
 
@@ -8,6 +9,8 @@ const USAGE = `Usage: vahub <command> [options]
 Commands:
   check [--config FILE]   validate a config file (default vahub.config.yaml) and summarise it
   demo                    run both automations end to end against local fakes of the four apps
+  report weekly --client ID [--week 2026-W49] [--format html|md|text|pdf] [--out FILE] [--post]
+                          a client's weekly report (vahub report --help)
 
 Options:
   -h, --help              show this help
@@ -37,6 +40,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     await runDemo({ out: io.out });
     return 0;
   }
+  if (command === 'report') return reportCommand(rest, io);
   return usageError(io, `unknown command "${command}"`);
 }
 

@@ -2,6 +2,8 @@
 export { type OptionKind, type ParsedArgs, parseArgs } from './args.js';
 export { runCli } from './cli.js';
 export { checkCommand } from './commands/check.js';
+export { openRuntime, type ReportCommandDeps, type ReportRuntime, reportCommand } from './commands/report.js';
+export { type HtmlToPdfOptions, htmlToPdf } from './commands/report-pdf.js';
 export type { DemoFakes } from './demo/fakes.js';
 export {
   type ClientInvoiceRun,

@@ -17,3 +17,16 @@ export type {
 } from './flows/schedule-summary.js';
 export { SCHEDULE_LOOKBACK_DAYS, type ScheduleTasksInput, scheduleTasks } from './flows/schedule-tasks.js';
 export { InvoiceTaggingIncompleteError, TAG_BATCH_SIZE } from './flows/tag-invoiced.js';
+export {
+  upcomingBlocks,
+  type WeeklyReportInput,
+  type WeeklyReportResult,
+  weeklyReport,
+} from './flows/weekly-report.js';
+export {
+  type WeeklyReportJobContext,
+  type WeeklyReportJobDeps,
+  type WeeklyReportJobPayload,
+  type WeeklyReportJobResult,
+  weeklyReportJob,
+} from './jobs/weekly-report-job.js';

@@ -10,7 +10,7 @@ import {
   ReconnectRequiredError,
   type RetryOptions,
 } from '@vahub/core';
-import { EventsApi, ProjectsApi, TasksApi, UsersApi, WebhooksApi } from 'asana';
+import { EventsApi, ProjectsApi, StatusUpdatesApi, TasksApi, UsersApi, WebhooksApi } from 'asana';
 import type { z } from 'zod';
 import { type BudgetReport, RequestBudget } from './budget.js';
 import { ASANA_ENDPOINTS, ASANA_TOKEN_ENV } from './config.js';
@@ -53,6 +53,7 @@ export class AsanaCalls {
     webhooks: WebhooksApi;
     projects: ProjectsApi;
     users: UsersApi;
+    statusUpdates: StatusUpdatesApi;
   };
   private readonly hasToken: boolean;
   /** What the limiter counts this token's requests by: a hash, never the token. */
@@ -90,6 +91,7 @@ export class AsanaCalls {
       webhooks: new WebhooksApi(sdk),
       projects: new ProjectsApi(sdk),
       users: new UsersApi(sdk),
+      statusUpdates: new StatusUpdatesApi(sdk),
     };
   }
 

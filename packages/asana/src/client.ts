@@ -2,14 +2,18 @@ import { ConnectorError } from '@vahub/core';
 import { z } from 'zod';
 import { AsanaCalls } from './calls.js';
 import {
+  type AsanaStatusUpdate,
   type AsanaTask,
   type AsanaWebhook,
   asanaProject,
+  asanaStatusUpdate,
   asanaTask,
   asanaUser,
   createdWebhook,
   eventsPage,
   expiredSync,
+  type ProjectStatusType,
+  statusUpdatePage,
   TASK_FIELDS,
   taskPage,
   webhookPage,
@@ -65,22 +69,35 @@ export class AsanaClient extends AsanaCalls {
    * Every incomplete task of a project, all pages. Offsets expire: if one does mid-listing, the
    * listing starts over once (the data changed under it anyway).
    */
-  async listIncompleteTasks(projectId: string): Promise<AsanaTask[]> {
+  listIncompleteTasks(projectId: string): Promise<AsanaTask[]> {
+    return this.listProjectTasks(projectId, 'now');
+  }
+
+  /**
+   * Every task of a project completed at or after `since` (an ISO instant), all pages. Asana's
+   * `completed_since` also returns the incomplete tasks; those are left out here.
+   */
+  async listTasksCompletedSince(projectId: string, since: string): Promise<AsanaTask[]> {
+    const tasks = await this.listProjectTasks(projectId, since);
+    return tasks.filter((t) => t.completed);
+  }
+
+  private async listProjectTasks(projectId: string, completedSince: string): Promise<AsanaTask[]> {
     try {
-      return await this.readAllTaskPages(projectId);
+      return await this.readAllTaskPages(projectId, completedSince);
     } catch (err) {
       if (!(err instanceof ExpiredOffset)) throw err;
-      return this.readAllTaskPages(projectId).catch((again: unknown) => {
+      return this.readAllTaskPages(projectId, completedSince).catch((again: unknown) => {
         throw again instanceof ExpiredOffset ? again.error : again;
       });
     }
   }
 
-  private readAllTaskPages(projectId: string): Promise<AsanaTask[]> {
+  private readAllTaskPages(projectId: string, completedSince: string): Promise<AsanaTask[]> {
     const op = 'listProjectTasks';
     return this.allPages(op, `tasks in project ${projectId}`, async (offset) => {
       const query = {
-        completed_since: 'now',
+        completed_since: completedSince,
         limit: this.pageSize,
         opt_fields: TASK_FIELDS.join(','),
         ...(offset ? { offset } : {}),
@@ -195,6 +212,55 @@ export class AsanaClient extends AsanaCalls {
       };
       return this.read(op, () => this.apis.webhooks.getWebhooksWithHttpInfo(workspace, query), webhookPage);
     });
+  }
+
+  /** The status updates of a project (or portfolio, goal) created at or after `createdSince`, all pages. */
+  listStatusUpdates(parent: string, createdSince: string): Promise<AsanaStatusUpdate[]> {
+    const op = 'listStatusUpdates';
+    return this.allPages(op, `status updates of ${parent}`, (offset) => {
+      const query = {
+        created_since: createdSince,
+        limit: this.pageSize,
+        opt_fields: 'title,created_at',
+        ...(offset ? { offset } : {}),
+      };
+      return this.read(
+        op,
+        () => this.apis.statusUpdates.getStatusesForObjectWithHttpInfo(parent, query),
+        statusUpdatePage,
+      );
+    });
+  }
+
+  /**
+   * Post a status update on a project: Asana sends it to the project's followers. Not repeated after
+   * a failure that may have been processed (a second post would be a second update); the caller
+   * looks for it first (`listStatusUpdates`).
+   */
+  async createStatusUpdate(input: {
+    parent: string;
+    title: string;
+    text: string;
+    statusType: ProjectStatusType;
+  }): Promise<AsanaStatusUpdate> {
+    const data = {
+      parent: input.parent,
+      title: input.title,
+      text: input.text,
+      status_type: input.statusType,
+    };
+    const body = await this.read(
+      'createStatusUpdate',
+      // The spec's StatusUpdateResponse requires text and status_type, so they are asked for too.
+      () =>
+        this.apis.statusUpdates.createStatusForObjectWithHttpInfo(
+          { data },
+          { opt_fields: 'title,created_at,status_type,text' },
+        ),
+      one(asanaStatusUpdate),
+      { idempotent: false },
+    );
+    return body.data;
   }
 
   /** Delete a webhook; false if it was already gone. */

@@ -20,6 +20,18 @@ export const asanaClientSchema = z.strictObject({
   defaultEstimateMinutes: z.number().int().min(5).max(10_000).default(60),
   /** Name or gid of the duration custom field that holds estimates. @defaultValue "Estimated time" */
   estimateField: z.string().min(1).default('Estimated time'),
+  /**
+   * Post the client's weekly report as a status update of an Asana project (Asana notifies the
+   * project's followers). Without this section the report waits for the VA to send.
+   */
+  weeklyReport: z
+    .strictObject({
+      /** @defaultValue true */
+      post: z.boolean().default(true),
+      /** The project whose status updates carry the report. @defaultValue the first of `projects` */
+      project: gid.optional(),
+    })
+    .optional(),
 });
 
 export type AsanaClientSection = z.output<typeof asanaClientSchema>;

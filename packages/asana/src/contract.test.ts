@@ -2,6 +2,7 @@ import { MemoryStateStore } from '@vahub/core';
 import type { LoggedRequest } from '@vahub/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AsanaClient } from './client.js';
+import { AsanaReportPublisher } from './report-publisher.js';
 import { AsanaTaskSource } from './task-source.js';
 import { AsanaOas } from './testing/oas.js';
 import { Receiver } from './testing/receiver.js';
@@ -69,7 +70,28 @@ beforeAll(async () => {
   await new AsanaClient({ token: 'revoked-token-123', baseUrl: world.apiUrl }).me().catch(() => null);
   await removeWebhook({ client, registry, hookKey });
   await client.deleteWebhook('1209999999999999');
+  // Weekly reports as status updates: three weeks posted, the first again (found, not posted), read
+  // back in pages of two.
+  const [koala] = world.clients;
+  const publisher = new AsanaReportPublisher({
+    client,
+    clients: koala ? [{ ...koala, section: { ...koala.section, weeklyReport: { post: true } } }] : [],
+  });
+  for (const week of ['2026-W47', '2026-W48', '2026-W49', '2026-W47']) {
+    await publisher.publish('koala-co', {
+      title: `Weekly report ${week} · Koala Co`,
+      titleKey: `Weekly report ${week}`,
+      text: 'HOURS THIS WEEK: 3 h',
+      notBefore: '2026-01-01T00:00:00.000Z',
+      status: week === '2026-W49' ? 'at-risk' : 'on-track',
+    });
+  }
   const before = world.fake.server.requests.length;
+  const [posted] = world.fake.statusUpdatesOf(world.koala.gid);
+  const auth = { authorization: `Bearer ${world.vaToken}` };
+  await fetch(`${world.apiUrl}/status_updates/${posted?.gid}`, { headers: auth });
+  await fetch(`${world.apiUrl}/status_updates/${posted?.gid}`, { method: 'DELETE', headers: auth });
+  await fetch(`${world.apiUrl}/status_updates?parent=${world.koala.gid}`, { headers: auth });
   await fetch(`${world.apiUrl}/projects/${world.koala.gid}/tasks?limit=0`, {
     headers: { authorization: `Bearer ${world.vaToken}` },
   });
@@ -104,6 +126,10 @@ describe('contract with asana_oas.yaml', () => {
       'GET /webhooks 200',
       'DELETE /webhooks/{webhook_gid} 200',
       'DELETE /webhooks/{webhook_gid} 404',
+      'GET /status_updates 200',
+      'POST /status_updates 201',
+      'GET /status_updates/{status_update_gid} 200',
+      'DELETE /status_updates/{status_update_gid} 200',
     ]) {
       expect(seen).toContain(expected);
     }
@@ -132,6 +158,7 @@ describe('contract with asana_oas.yaml', () => {
       return oas.validateRequestBody({ method: r.method, path: apiPath(r), body: r.json });
     });
     expect(world.fake.server.requestsTo('POST', '/api/1.0/webhooks')).toHaveLength(1);
+    expect(world.fake.server.requestsTo('POST', '/api/1.0/status_updates')).toHaveLength(3);
     expect(problems).toEqual([]);
   });
 

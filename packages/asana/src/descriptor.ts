@@ -13,6 +13,7 @@ import {
   asanaClientSchema,
   checkProjects,
 } from './config.js';
+import { AsanaReportPublisher } from './report-publisher.js';
 import { AsanaTaskSource } from './task-source.js';
 import { AsanaWebhookReceiver } from './webhooks/receive.js';
 import { type HandshakeRegistry, StateHandshakeRegistry } from './webhooks/registry.js';
@@ -23,8 +24,8 @@ export type AsanaContext = ConnectorContext<AsanaClientSection, undefined>;
  * The Asana connector as built from the config: the `tasks` port, the webhook receiver, and what the
  * service needs to register webhooks (`registerWebhook({ client: api, registry: handshakes, … })`).
  */
-export class AsanaConnection implements ConnectorInstance<'tasks'> {
-  readonly ports: { tasks: AsanaTaskSource };
+export class AsanaConnection implements ConnectorInstance<'tasks' | 'reports'> {
+  readonly ports: { tasks: AsanaTaskSource; reports: AsanaReportPublisher };
   readonly webhooks: AsanaWebhookReceiver;
   /** The API client: one pipeline for the token. */
   readonly api: AsanaClient;
@@ -53,6 +54,7 @@ export class AsanaConnection implements ConnectorInstance<'tasks'> {
         clients: context.clients,
         onProblem: (problem) => logger.warn({ ...problem }, 'asana: left alone, not guessed'),
       }),
+      reports: new AsanaReportPublisher({ client: this.api, clients: context.clients }),
     };
     this.webhooks = new AsanaWebhookReceiver({
       registry: this.handshakes,
@@ -67,11 +69,14 @@ export function createAsanaConnection(context: AsanaContext): AsanaConnection {
   return new AsanaConnection(context);
 }
 
-/** Asana: tasks become focus blocks. Registered as `asana`; its config is `clients[i].asana`. */
+/**
+ * Asana: tasks become focus blocks, and weekly reports status updates. Registered as `asana`; its
+ * config is `clients[i].asana`.
+ */
 export const asanaConnector = defineConnector({
   id: 'asana',
   title: 'Asana',
-  serves: ['tasks'],
+  serves: ['tasks', 'reports'],
   config: {
     client: asanaClientSchema,
     endpoints: ASANA_ENDPOINTS,

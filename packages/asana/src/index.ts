@@ -21,7 +21,15 @@ export {
   toTask,
   toTaskChange,
 } from './mapping.js';
-export type { AsanaEvent, AsanaTask, AsanaWebhook, CustomFieldValue } from './schemas.js';
+export { AsanaReportPublisher, reportProject } from './report-publisher.js';
+export type {
+  AsanaEvent,
+  AsanaStatusUpdate,
+  AsanaTask,
+  AsanaWebhook,
+  CustomFieldValue,
+  ProjectStatusType,
+} from './schemas.js';
 export { PipelineApiClient } from './sdk-client.js';
 export { AsanaTaskSource, type AsanaTaskSourceOptions, type TaskProblem } from './task-source.js';
 export { AsanaWebhookReceiver, type AsanaWebhookReceiverOptions } from './webhooks/receive.js';

@@ -88,6 +88,8 @@ export function toTask(
       startOn: dueOf(raw.start_at, raw.start_on),
       priority: NO_PRIORITY,
       modifiedAt: raw.modified_at ? instant(raw.modified_at) : null,
+      // Only a completed task says when: open tasks keep the shape they always had.
+      ...(raw.completed && raw.completed_at ? { completedAt: instant(raw.completed_at) } : {}),
     },
   };
 }

@@ -118,3 +118,16 @@ export const asanaProject = z.object({
   name: z.string().nullish(),
   workspace: resourceRef,
 });
+
+/** A status update as vahub reads it back: enough to know whether this week's report is there. */
+export const asanaStatusUpdate = z.object({
+  gid: z.string().min(1),
+  title: z.string().nullish(),
+  created_at: isoInstant.nullish(),
+});
+export type AsanaStatusUpdate = z.infer<typeof asanaStatusUpdate>;
+
+export const statusUpdatePage = z.object({ data: z.array(asanaStatusUpdate), next_page: nextPage });
+
+/** The `status_type`s Asana takes for a project's status update. */
+export type ProjectStatusType = 'on_track' | 'at_risk' | 'off_track' | 'on_hold' | 'complete' | 'dropped';

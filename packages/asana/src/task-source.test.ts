@@ -311,3 +311,51 @@ it('refuses a config where two clients claim one project', () => {
   expect(() => new AsanaTaskSource({ client, clients })).toThrow(ConfigError);
   expect(() => new AsanaTaskSource({ client, clients })).toThrow(/clients\[1\]\.asana\.projects\[1\]/);
 });
+
+describe('listCompletedTasks', () => {
+  it("lists the client's tasks completed in the window, each once, with when, whoever completed them", async () => {
+    let now = Date.parse('2026-11-20T10:00:00Z');
+    const timed = await startWorld({ now: () => now });
+    try {
+      const timedSource = new AsanaTaskSource({
+        client: new AsanaClient({ token: timed.vaToken, baseUrl: timed.apiUrl, pageSize: 2 }),
+        clients: [clientConfig({ id: 'koala-co', projects: [timed.koala.gid, timed.thames.gid] })],
+      });
+      const make = (name: string) =>
+        timed.fake.createTask({ name, projects: [timed.koala.gid], assignee: timed.colleague.gid });
+      const before = make('done before the window');
+      const inside = make('done inside');
+      const twice = timed.fake.createTask({
+        name: 'in both projects',
+        projects: [timed.koala.gid, timed.thames.gid],
+      });
+      const after = make('done after the window');
+      make('still open');
+      timed.fake.updateTask(before.gid, { completed: true });
+      now = Date.parse('2026-11-24T09:15:00Z');
+      timed.fake.updateTask(inside.gid, { completed: true });
+      timed.fake.updateTask(twice.gid, { completed: true });
+      now = Date.parse('2026-11-30T00:00:00Z');
+      timed.fake.updateTask(after.gid, { completed: true });
+      const done = await timedSource.listCompletedTasks('koala-co', {
+        start: '2026-11-23T00:00:00Z',
+        end: '2026-11-30T00:00:00Z',
+      });
+      expect(done.map((t) => [t.name, t.status, t.completedAt]).sort()).toEqual([
+        ['done inside', 'completed', '2026-11-24T09:15:00.000Z'],
+        ['in both projects', 'completed', '2026-11-24T09:15:00.000Z'],
+      ]);
+      // One listing per project from the window's start, read with Asana's completed_since.
+      const asked = timed.fake.server.requests.filter((r) => r.path.endsWith('/tasks'));
+      expect(asked.map((r) => r.query.completed_since)).toContain('2026-11-23T00:00:00.000Z');
+      expect(
+        await timedSource.listCompletedTasks('nobody', {
+          start: '2026-11-23T00:00:00Z',
+          end: '2026-11-30T00:00:00Z',
+        }),
+      ).toEqual([]);
+    } finally {
+      await timed.fake.stop();
+    }
+  });
+});

@@ -5,6 +5,7 @@ import {
   type TaskChange,
   type TaskChangesPage,
   type TaskSource,
+  type TimeWindow,
 } from '@vahub/core';
 import type { AsanaClient } from './client.js';
 import { type AsanaClientEntry, checkProjects } from './config.js';
@@ -113,6 +114,42 @@ export class AsanaTaskSource implements TaskSource {
             projectId: projects[i] ?? null,
           });
         }
+      }
+    });
+    return [...tasks.values()];
+  }
+
+  /**
+   * The client's tasks completed in `[start, end)`, across its projects, each once, whoever completed
+   * them (a report lists the work done). Tasks also in another client's project are left out and
+   * reported, as in `listOpenTasks`.
+   */
+  async listCompletedTasks(clientId: string, window: TimeWindow): Promise<Task[]> {
+    const projects = this.projectsOf(clientId);
+    if (projects.length === 0) return [];
+    const from = Date.parse(window.start);
+    const to = Date.parse(window.end);
+    const [vaUserGid, ...listings] = await Promise.all([
+      this.vaUserGid(),
+      ...projects.map((p) => this.client.listTasksCompletedSince(p, new Date(from).toISOString())),
+    ]);
+    const tasks = new Map<string, Task>();
+    listings.forEach((raws, i) => {
+      for (const raw of raws) {
+        if (tasks.has(raw.gid)) continue;
+        const mapped = toTask(raw, { clients: this.clients, vaUserGid });
+        if (mapped.kind === 'ambiguous') {
+          this.onProblem({
+            kind: 'ambiguous_client',
+            taskId: raw.gid,
+            clientIds: mapped.clientIds,
+            projectId: projects[i] ?? null,
+          });
+          continue;
+        }
+        if (mapped.kind !== 'task' || !mapped.task.completedAt) continue;
+        const at = Date.parse(mapped.task.completedAt);
+        if (at >= from && at < to) tasks.set(raw.gid, mapped.task);
       }
     });
     return [...tasks.values()];

@@ -7,5 +7,6 @@ export * from './errors/index.js';
 export * from './http/index.js';
 export * from './invoicing/index.js';
 export * from './money/index.js';
+export * from './reporting/index.js';
 export * from './scheduling/index.js';
 export * from './time/index.js';

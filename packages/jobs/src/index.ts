@@ -4,6 +4,7 @@ export * from './logging/index.js';
 export * from './metrics/index.js';
 export * from './queues/index.js';
 export * from './redis/index.js';
+export * from './reports/index.js';
 export * from './runner/index.js';
 export * from './state/index.js';
 export * from './stores/index.js';

@@ -46,6 +46,23 @@ describe('parseConfig', () => {
     expect(config.va.workingHours.sun).toEqual([]);
   });
 
+  it('schedules weekly reports on the VA’s clock (Friday 16:00 unless told) and posts where a client says', () => {
+    const config = parseConfig(valid, { env: {} });
+    expect(config.reports.weekly).toEqual({ enabled: true, day: 'fri', at: '16:00', lookaheadDays: 14 });
+    const posted = parseConfig(
+      `${valid.replace('asana: { projects: ["111"] }', 'asana: { projects: ["111"], weeklyReport: { post: true, project: 333 } }')}reports: { weekly: { day: mon, at: "08:30" } }\n`,
+      { env: {} },
+    );
+    expect(posted.reports.weekly).toMatchObject({ day: 'mon', at: '08:30' });
+    expect(posted.clients[0]?.asana?.weeklyReport).toEqual({ post: true, project: '333' });
+    expect(posted.clients[1]?.asana?.weeklyReport).toBeUndefined();
+    const issues = issuesOf(`${valid}reports: { weekly: { day: friday, at: "4pm" } }\n`);
+    expect(issues.map((i) => i.path).sort()).toEqual(['reports.weekly.at', 'reports.weekly.day']);
+    expect(issues.find((i) => i.path === 'reports.weekly.at')?.message).toContain(
+      'expected a time of day like "16:00", got "4pm"',
+    );
+  });
+
   it('interpolates secret references from the environment', () => {
     const config = parseConfig(`${valid}auth:\n  asana: { token: "\${ASANA_TOKEN}" }\n`, {
       env: { ASANA_TOKEN: 'pat-123456' },

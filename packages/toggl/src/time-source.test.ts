@@ -124,6 +124,19 @@ describe('TogglTimeSource', () => {
     expect(fake.requestsTo('GET', /\/projects\/\d+\/tasks$/)).toHaveLength(2);
   });
 
+  it('names the tasks of a client billed per project when asked (a report of hours per task)', async () => {
+    const plain = await source.names('koala-admin');
+    expect(plain.tasks).toEqual({});
+    const before = fake.requestsTo('GET', /\/projects\/\d+\/tasks$/).length;
+    const withTasks = await source.names('koala-admin', { tasks: true });
+    expect(withTasks.projects).toEqual(plain.projects);
+    // koala-admin's one project has no tasks: the list is read, and it is empty.
+    expect(withTasks.tasks).toEqual({});
+    expect(fake.requestsTo('GET', /\/projects\/\d+\/tasks$/).length).toBe(before + 1);
+    const koala = await source.names('koala-co', { tasks: true });
+    expect(koala.tasks).toEqual({ [String(s.koalaSiteTask.id)]: 'Landing page copy' });
+  });
+
   it.each([600, -480, 0])(
     'cuts at the exact instants whatever the profile zone (offset %i min)',
     async (offset) => {

@@ -6,6 +6,7 @@ import {
   MemoryLock,
   MemoryStateStore,
   MemoryTokenStore,
+  type ReportPublisher,
   silentLogger,
   type TaskSource,
   type TimeSource,
@@ -19,6 +20,8 @@ export interface DemoPorts {
   calendar: CalendarPort;
   time: TimeSource;
   invoices: InvoiceSink;
+  /** Where weekly reports are posted for clients whose config says so. */
+  reports?: ReportPublisher;
   /** The organisations the Xero grant reaches. */
   xeroConnections: readonly { id: string; name: string }[];
   /** What Google granted. */

@@ -10,6 +10,7 @@ import {
   type NameLookup,
   type Period,
   type RetryOptions,
+  retainerAlreadyInvoicedHours,
   type TimeEntry,
   type TimeSource,
 } from '@vahub/core';
@@ -84,7 +85,16 @@ async function draftUnlocked(input: DraftInvoicesInput): Promise<DraftInvoicesRe
     invoiceDate: input.invoiceDate,
     supersedes: input.supersedes,
     invoicedTag: tag,
-    retainerAlreadyInvoicedHours: retainerAlreadyInvoiced({ ...input, entries }),
+    // A retainer's fee is billed once per period: tagged entries say an earlier draft billed it. (A
+    // period with no hours at all has no tagged entries; its fee-only draft has the same
+    // idempotency key every time, so the sink answers the first one again.)
+    retainerAlreadyInvoicedHours: retainerAlreadyInvoicedHours({
+      clientId: client.id,
+      billing: client.billing,
+      target: input.invoices.target(client.id),
+      period,
+      entries,
+    }),
   });
   if (preview.draft === null) return { preview, invoice: null, tagged: [], entriesRead: entries.length };
   const invoice = await input.invoices.createDraft(client.id, preview.draft);
@@ -107,29 +117,4 @@ function listEntries(time: TimeSource, client: ClientConfig, period: Period): Pr
     start: formatInstant(period.start),
     end: formatInstant(period.end),
   });
-}
-
-/**
- * A retainer fee is billed once per period, but the engine cannot know that an earlier draft of the
- * period exists. The entries tagged as invoiced say so: they were billed by that draft. The hours
- * they used are what the earlier draft took from the allowance, so a later run bills only hours
- * beyond it, and no second fee. (A period with no hours at all has no tagged entries; its fee-only
- * draft has the same idempotency key every time, so the sink answers the first one again.)
- */
-function retainerAlreadyInvoiced(input: DraftInvoicesInput & { entries: TimeEntry[] }): string | undefined {
-  const { client } = input;
-  if (!client.billing.retainer) return undefined;
-  const lower = client.billing.invoicedTag.toLowerCase();
-  const isTagged = (e: TimeEntry) => e.tags.some((t) => t.toLowerCase() === lower);
-  const billed = input.entries.filter(isTagged);
-  if (billed.length === 0) return undefined;
-  const earlier = buildInvoiceDraft({
-    clientId: client.id,
-    billing: client.billing,
-    target: input.invoices.target(client.id),
-    period: input.period,
-    entries: billed.map((e) => ({ ...e, tags: e.tags.filter((t) => t.toLowerCase() !== lower) })),
-    invoicedTag: client.billing.invoicedTag,
-  });
-  return earlier.retainer?.usedHours ?? '0';
 }

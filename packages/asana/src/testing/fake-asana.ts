@@ -5,6 +5,7 @@ import { EventLog, type FakeEvent } from './event-log.js';
 import { type FakeCustomField, type FakeProject, type FakeTask, type FakeUser, WORKSPACE } from './model.js';
 import { Paginator } from './pagination.js';
 import { API_PREFIX, type FakeState, installRoutes } from './routes.js';
+import { type FakeStatusUpdate, installStatusUpdateRoutes } from './status-updates.js';
 import { type AsanaDeliveryMeta, AsanaWebhooks, type FakeWebhook } from './webhooks.js';
 
 export interface FakeAsanaOptions {
@@ -80,6 +81,7 @@ export class FakeAsana implements VendorFake {
       projects,
       customFields,
       tasks: new Map(),
+      statusUpdates: new Map(),
       user: (g) => users.get(g),
       project: (g) => projects.get(g),
       customField: (g) => customFields.get(g),
@@ -100,6 +102,7 @@ export class FakeAsana implements VendorFake {
       nextGid: () => this.nextGid(),
     };
     installRoutes(this.server, this.state);
+    installStatusUpdateRoutes(this.server, this.state);
   }
 
   async start(): Promise<void> {
@@ -177,6 +180,11 @@ export class FakeAsana implements VendorFake {
     const field = { gid: input.gid ?? this.nextGid(), name: input.name, format: input.format ?? 'duration' };
     this.state.customFields.set(field.gid, field);
     return field;
+  }
+
+  /** A project's status updates, oldest first (what the client sees on the project's Overview). */
+  statusUpdatesOf(projectGid: string): FakeStatusUpdate[] {
+    return [...this.state.statusUpdates.values()].filter((u) => u.parentGid === projectGid);
   }
 
   task(gid: string): FakeTask {

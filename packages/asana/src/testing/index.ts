@@ -6,4 +6,5 @@ export type { FakeCustomField, FakeProject, FakeTask, FakeUser } from './model.j
 export { AsanaOas } from './oas.js';
 export { Receiver } from './receiver.js';
 export { clientConfig, connectorContext, startWorld, type World } from './scenario.js';
+export type { FakeStatusUpdate } from './status-updates.js';
 export type { AsanaDeliveryMeta, DeliveryRecord, FakeWebhook, FakeWebhookFilter } from './webhooks.js';

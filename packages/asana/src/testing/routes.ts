@@ -14,6 +14,7 @@ import {
   userJson,
 } from './model.js';
 import type { Paginator } from './pagination.js';
+import type { FakeStatusUpdate } from './status-updates.js';
 import type { AsanaWebhooks, FakeWebhook, FakeWebhookFilter } from './webhooks.js';
 
 /** What the routes read and change: the fake's state. */
@@ -22,6 +23,7 @@ export interface FakeState extends Lookup {
   projects: Map<string, FakeProject>;
   customFields: Map<string, FakeCustomField>;
   tasks: Map<string, FakeTask>;
+  statusUpdates: Map<string, FakeStatusUpdate>;
   paginator: Paginator;
   events: EventLog;
   hooks: AsanaWebhooks;
@@ -46,7 +48,7 @@ export function asanaError(status: number, message: string): FakeResponse {
   return { status, json: { errors: [{ message, help: HELP }] } };
 }
 
-function userOf(state: FakeState, req: FakeRequest): FakeUser | undefined {
+export function userOf(state: FakeState, req: FakeRequest): FakeUser | undefined {
   const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
   return token === undefined ? undefined : [...state.users.values()].find((u) => u.token === token);
 }
@@ -96,7 +98,7 @@ function completedSinceFilter(value: string | null): (t: FakeTask) => boolean {
   return (t) => !t.completed || (t.completedAt !== null && Date.parse(t.completedAt) >= since);
 }
 
-function paged(state: FakeState, req: FakeRequest, items: unknown[], path: string): FakeResponse {
+export function paged(state: FakeState, req: FakeRequest, items: unknown[], path: string): FakeResponse {
   const result = state.paginator.page({ items, path, query: req.query });
   return result.ok ? { status: 200, json: result.body } : asanaError(result.status, result.message);
 }

@@ -128,6 +128,32 @@ const webhooksSchema = z
   })
   .default({ port: 8787 });
 
+/** "16:00": a time of day on the VA's clock. */
+const timeOfDay = z.string().refine((t) => (parseClock(t) ?? 24 * 60) < 24 * 60, {
+  error: (i) => `expected a time of day like "16:00", got ${JSON.stringify(i.input)}`,
+});
+
+export const WEEKLY_REPORT_DEFAULTS = { enabled: true, day: 'fri', at: '16:00', lookaheadDays: 14 } as const;
+
+/**
+ * `reports.weekly`: when the weekly client reports are prepared, on the VA's clock. Whether a
+ * client's report is also posted where the client looks is the task connector's setting.
+ */
+const weeklyReportSchema = z.strictObject({
+  /** Prepare a report for every client each week. @defaultValue true */
+  enabled: z.boolean().default(WEEKLY_REPORT_DEFAULTS.enabled),
+  /** The weekday, in the VA's zone. @defaultValue `fri` */
+  day: z.enum(WEEKDAYS).default(WEEKLY_REPORT_DEFAULTS.day),
+  /** The time of day, in the VA's zone. @defaultValue "16:00" */
+  at: timeOfDay.default(WEEKLY_REPORT_DEFAULTS.at),
+  /** How far ahead the report lists deadlines. @defaultValue 14 */
+  lookaheadDays: z.number().int().min(1).max(90).default(WEEKLY_REPORT_DEFAULTS.lookaheadDays),
+});
+
+const reportsSchema = z
+  .strictObject({ weekly: weeklyReportSchema.default(WEEKLY_REPORT_DEFAULTS) })
+  .default({ weekly: WEEKLY_REPORT_DEFAULTS });
+
 export const CALENDAR_DEFAULTS = {
   id: 'primary',
   busyCalendars: [],
@@ -144,6 +170,7 @@ export const baseConfigShape = {
   va: vaSchema,
   calendar: calendarSchema.default(CALENDAR_DEFAULTS),
   webhooks: webhooksSchema,
+  reports: reportsSchema,
 };
 
 const baseClientSchema = z.strictObject(baseClientShape);
@@ -154,6 +181,8 @@ export type BillingConfig = ClientConfig['billing'];
 export type CalendarConfig = z.output<typeof calendarSchema>;
 export type VaConfig = z.output<typeof vaSchema>;
 export type WebhooksConfig = z.output<typeof webhooksSchema>;
+export type ReportsConfig = z.output<typeof reportsSchema>;
+export type WeeklyReportConfig = ReportsConfig['weekly'];
 
 /** The config as the flows and engines see it: the VA, the calendar settings and the clients. */
 export interface VahubConfig {
@@ -161,4 +190,5 @@ export interface VahubConfig {
   calendar: CalendarConfig;
   clients: ClientConfig[];
   webhooks: WebhooksConfig;
+  reports: ReportsConfig;
 }

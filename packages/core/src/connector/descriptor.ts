@@ -2,18 +2,22 @@ import type { z } from 'zod';
 import type { Lock } from '../auth/lock.js';
 import type { TokenStore } from '../auth/token-store.js';
 import type { CalendarConfig, ClientConfig, VaConfig } from '../config/schema.js';
-import type { CalendarPort, InvoiceSink, TaskSource, TimeSource } from '../domain/ports.js';
+import type { CalendarPort, InvoiceSink, ReportPublisher, TaskSource, TimeSource } from '../domain/ports.js';
 import type { ConfigIssue } from '../errors/errors.js';
 import type { RateLimiter } from '../http/limiter.js';
 import type { Logger } from '../http/logger.js';
 import type { WebhookReceiver } from './webhooks.js';
 
-/** The ports a connector can serve; each is served by exactly one connector of the registry. */
+/**
+ * The ports a connector can serve; each is served by exactly one connector of the registry. The
+ * first four are required; `reports` is optional (without it weekly reports wait for the VA).
+ */
 export interface PortMap {
   tasks: TaskSource;
   time: TimeSource;
   calendar: CalendarPort;
   invoices: InvoiceSink;
+  reports?: ReportPublisher;
 }
 export type PortName = keyof PortMap;
 

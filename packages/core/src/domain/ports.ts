@@ -38,6 +38,11 @@ export interface TaskSource {
   listOpenTasks(clientId: string): Promise<Task[]>;
   /** What changed in the client's tasks since `cursor` (null: start from now). */
   readChanges(clientId: string, cursor: string | null): Promise<TaskChangesPage>;
+  /**
+   * The client's tasks completed in `[start, end)`, each once, with `completedAt`: what a weekly
+   * report lists as done. Whoever completed them.
+   */
+  listCompletedTasks(clientId: string, window: TimeWindow): Promise<Task[]>;
 }
 
 /** A client's tracked time that started in [start, end). */
@@ -53,8 +58,12 @@ export interface TimeSource {
   /** Mark entries (`invoiced`); safe to repeat. */
   tagEntries(clientId: string, entryIds: readonly string[], tag: string): Promise<void>;
   untagEntries(clientId: string, entryIds: readonly string[], tag: string): Promise<void>;
-  /** Project and task names of the client's time, so invoice lines read "Social media", not an id. */
-  names(clientId: string): Promise<NameLookup>;
+  /**
+   * Project and task names of the client's time, so invoice lines read "Social media", not an id.
+   * Task names come when the client is billed per task, or when `options.tasks` asks for them (a
+   * report of hours per task); they may cost the source more reads.
+   */
+  names(clientId: string, options?: { tasks?: boolean }): Promise<NameLookup>;
 }
 
 export interface TimeWindow {
@@ -105,4 +114,41 @@ export interface InvoiceSink {
   /** Create a draft with the draft's idempotency key: repeating the call creates nothing new. */
   createDraft(clientId: string, draft: InvoiceDraft): Promise<CreatedInvoice>;
   getInvoiceStatus(clientId: string, invoiceId: string): Promise<InvoiceStatus | null>;
+}
+
+/** A client's report as a publisher posts it: plain text, titled so this week's copy can be found again. */
+export interface PublishableReport {
+  /** "Weekly report 2026-W49 · Koala Co Pty Ltd". */
+  title: string;
+  /** An earlier post whose title starts with this is the same report: "Weekly report 2026-W49". */
+  titleKey: string;
+  /** The report as plain text (the place it goes to shows text as typed). */
+  text: string;
+  /** The report was not posted before this instant (the start of its week): where to start looking. */
+  notBefore: IsoInstant;
+  /** `at-risk` when something needs the client's attention (an overdue task). */
+  status: 'on-track' | 'at-risk';
+}
+
+export interface PublishedReport {
+  /** The source's id of the post. */
+  id: string;
+  /** Where a person can read it, when the source says. */
+  url: string | null;
+  /** `existing`: this week's report was already there, so nothing was posted. */
+  outcome: 'posted' | 'existing';
+}
+
+/**
+ * Where a client already looks for news of the work (an Asana project's status updates, later a
+ * Trello card or a ClickUp doc): weekly reports are posted there when the client's config says so.
+ */
+export interface ReportPublisher {
+  /** Where the client's reports go, in words for the VA ("project 1207… status updates"); null: not posted. */
+  destination(clientId: string): string | null;
+  /**
+   * Post the report unless a post with its `titleKey` already exists since `notBefore`: running the
+   * weekly job again never posts twice. Concurrent calls for one client and week need a lock.
+   */
+  publish(clientId: string, report: PublishableReport): Promise<PublishedReport>;
 }

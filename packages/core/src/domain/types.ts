@@ -54,6 +54,8 @@ export interface Task {
   /** Urgent and/or important; `NO_PRIORITY` when the source says nothing. */
   priority: TaskPriority;
   modifiedAt: IsoInstant | null;
+  /** When it was completed, for a completed task whose source says so. */
+  completedAt?: IsoInstant | null;
 }
 
 /** A Toggl time entry. `durationSeconds` is negative while the entry is running. */

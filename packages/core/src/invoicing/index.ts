@@ -1,4 +1,5 @@
 // The invoicing engine: tracked time → an exact, explainable invoice draft. Pure functions, no I/O.
+export { retainerAlreadyInvoicedHours } from './already-invoiced.js';
 export { buildInvoiceDraft, summariseExcluded } from './build-draft.js';
 export { classifyEntries, type Eligibility, type EligibleEntry } from './eligibility.js';
 export { checkInvoiceCurrency, InvoiceCurrencyError, InvoiceLimitError } from './errors.js';

@@ -1,1 +1,2 @@
+export * from './weeks.js';
 export * from './zoned.js';

@@ -83,7 +83,7 @@ export const jobCatalog = {
     schema: weeklyReportPayload,
     attempts: 3,
     backoff: exponential(60_000),
-    description: "summarise the VA's week",
+    description: "prepare each client's weekly report, and post it where the client's config says",
   },
 } satisfies Catalog;
 

@@ -1,3 +1,4 @@
+import { isIsoWeek } from '@vahub/core';
 import { z } from 'zod';
 
 // Job payloads are vendor-neutral: a provider is a connector id (opaque here), every other id is the
@@ -66,8 +67,17 @@ export const reconcilePayload = z.object({
 /** Renew push channels (subscriptions that expire) of a provider before they lapse. */
 export const channelsRenewPayload = z.object({ provider: id });
 
-/** A weekly summary for the VA (later use). */
+const isoWeek = z.string().refine(isIsoWeek, {
+  error: (i) => `expected an ISO week like "2026-W49", got ${JSON.stringify(i.input)}`,
+});
+
+/** Prepare the weekly client reports (and post them where the client's config says). */
 export const weeklyReportPayload = z.object({
-  /** The Monday the week starts on, local to the VA; null for the week just ended. */
-  weekOf: isoDate.nullable(),
+  /**
+   * The ISO week, read in each client's zone; null: the week the job was scheduled in, by the report
+   * rule (from Thursday the current week, until Wednesday the week before).
+   */
+  week: isoWeek.nullable().default(null),
+  /** One client; null for every client. */
+  clientId: id.nullable().default(null),
 });

@@ -119,7 +119,7 @@ describe('JobQueues', () => {
     const spec = {
       id: 'x',
       name: 'report.weekly' as const,
-      input: { weekOf: null },
+      input: { week: null },
       cron: dailyCron('07:30'),
     };
     await expect(queues.schedule({ ...spec, tz: 'Mars/Olympus' })).rejects.toThrow(

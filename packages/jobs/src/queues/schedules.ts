@@ -27,6 +27,12 @@ export function billingPeriodCron(options: {
   return `${minute} ${hour} * * ${CRON_DAY[options.weekStartsOn ?? 'mon']}`;
 }
 
+/** Once a week, on `day` at `at` local time: the weekly reports, on the VA's clock. */
+export function weeklyCron(options: { day: Weekday; at: string }): string {
+  const { hour, minute } = clock(options.at);
+  return `${minute} ${hour} * * ${CRON_DAY[options.day]}`;
+}
+
 /** Every day at `at` local time. */
 export function dailyCron(at: string): string {
   const { hour, minute } = clock(at);

@@ -1,0 +1,6 @@
+export {
+  RedisReportStore,
+  type RedisReportStoreOptions,
+  type StoredReportSummary,
+  StoredReportUnreadableError,
+} from './report-store.js';
