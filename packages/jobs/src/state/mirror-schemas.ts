@@ -16,11 +16,12 @@ export const mirroredTask = z.object({
   url: z.string().nullable(),
   status: z.enum(['open', 'completed', 'deleted', 'unassigned']),
   estimateMinutes: z.number().nullable(),
-  remainingMinutes: z.number().nullable(),
+  trackedMinutes: z.number().nullable(),
   due: due.nullable(),
   startOn: due.nullable(),
-  priority: z.number(),
+  priority: z.object({ urgent: z.boolean(), important: z.boolean() }),
   modifiedAt: z.string().nullable(),
+  completedAt: z.string().nullable().optional(),
 }) satisfies z.ZodType<Task>;
 
 export const mirroredBusy = z.object({

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Task } from '@vahub/core';
+import { NO_PRIORITY, type Task } from '@vahub/core';
 import { uniquePrefix } from '@vahub/testkit';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -121,10 +121,10 @@ const task = (id: string, clientId: string, name = `Task ${id}`): Task => ({
   url: null,
   status: 'open',
   estimateMinutes: 60,
-  remainingMinutes: null,
+  trackedMinutes: null,
   due: { kind: 'date', date: '2026-12-01' },
   startOn: null,
-  priority: 0,
+  priority: NO_PRIORITY,
   modifiedAt: '2026-11-20T10:00:00.000Z',
 });
 
