@@ -7,8 +7,8 @@ import {
   type NameLookup,
   periodBilling,
   periodContaining,
-  type TimeEntry,
   Temporal,
+  type TimeEntry,
   weekHours,
 } from '@vahub/core';
 import type { SnapshotDeps } from './deps.js';
@@ -93,7 +93,11 @@ export function clientBilling(
 }
 
 /** Billable hours per ISO week, rounded as billed (the weekly report's figures). */
-export function weeklyHours(client: ClientConfig, now: number, entries: readonly TimeEntry[]): WeekHoursPoint[] {
+export function weeklyHours(
+  client: ClientConfig,
+  now: number,
+  entries: readonly TimeEntry[],
+): WeekHoursPoint[] {
   return lastWeeks(client, now).map(({ id, period, label }) => ({
     week: id,
     label,

@@ -36,3 +36,15 @@ export function colourOf(id: string | undefined | null): Colour {
   const text = contrast(hex, '#000000') >= contrast(hex, '#ffffff') ? '#000000' : '#ffffff';
   return { id: id && PALETTE[id] ? id : null, name, hex, text };
 }
+
+/** Every colour with its CSS class (`c-7`, `c-default`): the page colours blocks by class, not inline style. */
+export function paletteCss(): string {
+  return [...Object.keys(PALETTE), null]
+    .map((id) => {
+      const c = colourOf(id);
+      return `.c-${id ?? 'default'} { background: ${c.hex}; color: ${c.text}; }`;
+    })
+    .join('\n');
+}
+
+export const colourClass = (c: Colour) => `c-${c.id ?? 'default'}`;

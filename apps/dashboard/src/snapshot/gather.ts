@@ -13,8 +13,15 @@ async function clientPanel(
   now: number,
   timeoutMs: number,
 ): Promise<ClientPanel> {
-  const time = await part(`${client.name}'s time`, deps.time ? () => readEntries(deps, client, now) : null, timeoutMs);
-  const fromTime = <T>(what: string, f: (t: Awaited<ReturnType<typeof readEntries>>) => T): Promise<Part<T>> =>
+  const time = await part(
+    `${client.name}'s time`,
+    deps.time ? () => readEntries(deps, client, now) : null,
+    timeoutMs,
+  );
+  const fromTime = <T>(
+    what: string,
+    f: (t: Awaited<ReturnType<typeof readEntries>>) => T,
+  ): Promise<Part<T>> =>
     time.status === 'ok'
       ? part(what, async () => f(time.data), timeoutMs)
       : Promise.resolve({ status: 'unavailable', reason: time.reason });
@@ -46,7 +53,9 @@ function alerts(list: Awaited<ReturnType<NonNullable<SnapshotDeps['shortfalls']>
       missingMinutes: s.missingMinutes,
       deadline: s.deadline,
     }))
-    .sort((a, b) => (a.kind === b.kind ? (a.deadline ?? '~').localeCompare(b.deadline ?? '~') : a.kind === 'late' ? -1 : 1));
+    .sort((a, b) =>
+      a.kind === b.kind ? (a.deadline ?? '~').localeCompare(b.deadline ?? '~') : a.kind === 'late' ? -1 : 1,
+    );
 }
 
 /**

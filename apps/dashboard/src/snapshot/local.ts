@@ -8,7 +8,12 @@ function formatsOf(zone: string): Intl.DateTimeFormat[] {
   if (!f) {
     f = [
       new Intl.DateTimeFormat('en-GB', { timeZone: zone, weekday: 'short', day: 'numeric', month: 'short' }),
-      new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
+      new Intl.DateTimeFormat('en-GB', {
+        timeZone: zone,
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }),
     ];
     formats.set(zone, f);
   }
@@ -34,5 +39,9 @@ export function localTime(ms: number, zone: string): LocalTime {
 export function localSpan(start: number, end: number, zone: string): LocalTime {
   const sameDay = localDateOf(start, zone) === localDateOf(end - 1, zone);
   const tail = sameDay ? clockText(end, zone) : `${dayText(end, zone)}, ${clockText(end, zone)}`;
-  return { zone, date: localDateOf(start, zone), text: `${dayText(start, zone)}, ${clockText(start, zone)}–${tail}` };
+  return {
+    zone,
+    date: localDateOf(start, zone),
+    text: `${dayText(start, zone)}, ${clockText(start, zone)}–${tail}`,
+  };
 }

@@ -16,7 +16,9 @@ import type { WeekDeadline, WeekView } from './types.js';
 /** When a task is due by, as an instant: a due date ends at midnight in the client's zone. */
 export function dueBy(task: Task, client: ClientConfig): number | null {
   if (!task.due) return null;
-  return task.due.kind === 'date' ? endOfLocalDate(task.due.date, client.timezone) : parseInstant(task.due.at);
+  return task.due.kind === 'date'
+    ? endOfLocalDate(task.due.date, client.timezone)
+    : parseInstant(task.due.at);
 }
 
 function deadlineOf(task: Task, client: ClientConfig, vaZone: string, now: number): WeekDeadline | null {
@@ -26,7 +28,11 @@ function deadlineOf(task: Task, client: ClientConfig, vaZone: string, now: numbe
   // A whole-day deadline reads as that day for the client ("Tue 1 Dec, end of day").
   const clientLocal =
     kind === 'date'
-      ? { zone: client.timezone, date: task.due.kind === 'date' ? task.due.date : '', text: `${dayText(by - 1, client.timezone)}, end of day` }
+      ? {
+          zone: client.timezone,
+          date: task.due.kind === 'date' ? task.due.date : '',
+          text: `${dayText(by - 1, client.timezone)}, end of day`,
+        }
       : localTime(by, client.timezone);
   return {
     taskId: task.id,
@@ -63,7 +69,13 @@ export async function readWeek(deps: SnapshotDeps, now: number): Promise<WeekVie
   ]);
   const days = Array.from({ length: 7 }, (_, i) => {
     const date = Temporal.PlainDate.from(period.firstDate).add({ days: i }).toString();
-    return { date, label: dayText(Temporal.PlainDate.from(date).toZonedDateTime({ timeZone: zone }).epochMilliseconds, zone) };
+    return {
+      date,
+      label: dayText(
+        Temporal.PlainDate.from(date).toZonedDateTime({ timeZone: zone }).epochMilliseconds,
+        zone,
+      ),
+    };
   });
   const deadlines = open
     .flatMap(({ c, list }) => list.map((t) => deadlineOf(t, c, zone, now)))
