@@ -5,6 +5,7 @@ export { checkCommand } from './commands/check.js';
 export { openRuntime, type ReportCommandDeps, type ReportRuntime, reportCommand } from './commands/report.js';
 export { type HtmlToPdfOptions, htmlToPdf } from './commands/report-pdf.js';
 export type { DemoFakes } from './demo/fakes.js';
+export { KOALA_PROJECT, type ReportWorld, startReportWorld } from './demo/report-world.js';
 export {
   type ClientInvoiceRun,
   DEMO_NOW,

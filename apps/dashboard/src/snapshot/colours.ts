@@ -48,3 +48,24 @@ export function paletteCss(): string {
 }
 
 export const colourClass = (c: Colour) => `c-${c.id ?? 'default'}`;
+
+/**
+ * Each client's colour: its configured calendar colour, else one no other client uses (in config
+ * order, named "(auto)"), so two clients are never drawn alike when the palette allows.
+ */
+export function clientColours(
+  clients: readonly { id: string; color?: string | undefined }[],
+): Map<string, Colour> {
+  const taken = new Set(clients.map((c) => c.color).filter((c): c is string => !!c && c in PALETTE));
+  const free = Object.keys(PALETTE).filter((id) => !taken.has(id));
+  const out = new Map<string, Colour>();
+  for (const c of clients) {
+    if (c.color && c.color in PALETTE) out.set(c.id, colourOf(c.color));
+    else {
+      const id = free.shift();
+      const colour = colourOf(id);
+      out.set(c.id, id ? { ...colour, name: `${colour.name} (auto)` } : colour);
+    }
+  }
+  return out;
+}

@@ -7,7 +7,14 @@ import type {
   TimeSource,
   VaConfig,
 } from '@vahub/core';
-import type { Catalog, JobQueues, VahubMetrics } from '@vahub/jobs';
+import {
+  type Catalog,
+  type FailedJob,
+  type JobQueues,
+  listFailedJobs,
+  type QueueDepth,
+  type VahubMetrics,
+} from '@vahub/jobs';
 import type { ConnectionHealth, RateLimitHeadroom } from './types.js';
 
 /** A draft vahub made, as whoever keeps them knows it (the billing ledger, the demo's run). */
@@ -49,7 +56,8 @@ export interface SnapshotDeps {
   drafts?: (clientId: string) => Promise<readonly KnownDraft[]>;
   /** The planner's latest shortfalls (a schedule run's `unplaced`). */
   shortfalls?: () => Promise<readonly PlannerShortfall[]>;
-  queues?: JobQueues<Catalog>;
+  /** The job queues' figures (`queueReader(jobQueues)`): the same numbers as `/metrics`. */
+  queues?: QueueReader;
   /** For webhook deliveries: the process's request counters. */
   metrics?: VahubMetrics;
   rateLimits?: () => Promise<RateLimitHeadroom[]>;
@@ -58,4 +66,18 @@ export interface SnapshotDeps {
   timeoutMs?: number;
   /** How many drafts per client. @defaultValue 5 */
   draftsPerClient?: number;
+}
+
+/** What the health part reads from the queues. */
+export interface QueueReader {
+  depths(): Promise<QueueDepth[]>;
+  failed(limit: number): Promise<FailedJob[]>;
+}
+
+/** The queues of any catalog as the snapshot reads them. */
+export function queueReader<C extends Catalog>(queues: JobQueues<C>): QueueReader {
+  return {
+    depths: () => queues.depths(),
+    failed: (limit) => listFailedJobs(queues, { limit }),
+  };
 }

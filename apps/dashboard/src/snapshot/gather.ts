@@ -1,6 +1,6 @@
 import { formatInstant } from '@vahub/core';
 import { clientBilling, draftStates, readEntries, weeklyHours } from './clients.js';
-import { colourOf } from './colours.js';
+import { clientColours, colourOf } from './colours.js';
 import type { SnapshotDeps } from './deps.js';
 import { readHealth } from './health.js';
 import { part } from './part.js';
@@ -12,6 +12,7 @@ async function clientPanel(
   client: SnapshotDeps['config']['clients'][number],
   now: number,
   timeoutMs: number,
+  colour: ClientPanel['colour'],
 ): Promise<ClientPanel> {
   const time = await part(
     `${client.name}'s time`,
@@ -34,7 +35,7 @@ async function clientPanel(
     id: client.id,
     name: client.name,
     zone: client.timezone,
-    colour: colourOf(client.color),
+    colour,
     billing,
     weeklyHours: weekly,
     drafts,
@@ -66,10 +67,15 @@ export async function gatherSnapshot(deps: SnapshotDeps): Promise<StatusSnapshot
   const now = (deps.now ?? Date.now)();
   const timeoutMs = deps.timeoutMs ?? 5_000;
   const shortfalls = deps.shortfalls;
+  const colours = clientColours(deps.config.clients);
   const [week, attention, clients, health] = await Promise.all([
     part('the week', deps.calendar ? () => readWeek(deps, now) : null, timeoutMs),
     part('late and at-risk tasks', shortfalls ? async () => alerts(await shortfalls()) : null, timeoutMs),
-    Promise.all(deps.config.clients.map((c) => clientPanel(deps, c, now, timeoutMs))),
+    Promise.all(
+      deps.config.clients.map((c) =>
+        clientPanel(deps, c, now, timeoutMs, colours.get(c.id) ?? colourOf(null)),
+      ),
+    ),
     readHealth(deps, timeoutMs),
   ]);
   return {

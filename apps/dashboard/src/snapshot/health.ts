@@ -1,5 +1,4 @@
 import { formatInstant, redact } from '@vahub/core';
-import { listFailedJobs } from '@vahub/jobs';
 import type { SnapshotDeps } from './deps.js';
 import { part } from './part.js';
 import type { FailedJobHealth, QueueHealth, ServiceHealth, WebhookDeliveries } from './types.js';
@@ -7,7 +6,7 @@ import type { FailedJobHealth, QueueHealth, ServiceHealth, WebhookDeliveries } f
 async function queues(deps: SnapshotDeps): Promise<{ queues: QueueHealth[]; failed: FailedJobHealth[] }> {
   const q = deps.queues;
   if (!q) throw new Error('not configured');
-  const [depths, failed] = await Promise.all([q.depths(), listFailedJobs(q, { limit: 20 })]);
+  const [depths, failed] = await Promise.all([q.depths(), q.failed(20)]);
   return {
     queues: depths.map((d) => ({
       queue: d.queue,

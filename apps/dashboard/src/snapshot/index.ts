@@ -1,4 +1,10 @@
 export { colourOf, contrast } from './colours.js';
-export type { KnownDraft, PlannerShortfall, SnapshotDeps } from './deps.js';
+export {
+  type KnownDraft,
+  type PlannerShortfall,
+  type QueueReader,
+  queueReader,
+  type SnapshotDeps,
+} from './deps.js';
 export { gatherSnapshot } from './gather.js';
 export type * from './types.js';

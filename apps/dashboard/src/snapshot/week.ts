@@ -8,7 +8,7 @@ import {
   type Task,
   Temporal,
 } from '@vahub/core';
-import { colourOf } from './colours.js';
+import { clientColours, colourOf } from './colours.js';
 import type { SnapshotDeps } from './deps.js';
 import { dayText, localSpan, localTime } from './local.js';
 import type { WeekDeadline, WeekView } from './types.js';
@@ -60,6 +60,7 @@ export async function readWeek(deps: SnapshotDeps, now: number): Promise<WeekVie
   const period = isoWeekPeriod(id, zone);
   const window = { start: formatInstant(period.start), end: formatInstant(period.end) };
   const clients = new Map(deps.config.clients.map((c) => [c.id, c]));
+  const colours = clientColours(deps.config.clients);
   const [blocks, busy, open] = await Promise.all([
     calendar.listBlocks(window),
     calendar.busy(window),
@@ -78,7 +79,7 @@ export async function readWeek(deps: SnapshotDeps, now: number): Promise<WeekVie
     };
   });
   const deadlines = open
-    .flatMap(({ c, list }) => list.map((t) => deadlineOf(t, c, zone, now)))
+    .flatMap(({ c, list }) => list.filter((t) => t.status === 'open').map((t) => deadlineOf(t, c, zone, now)))
     .filter((d): d is WeekDeadline => d !== null && (d.overdue || parseInstant(d.dueBy) <= period.end))
     .sort((a, b) => a.dueBy.localeCompare(b.dueBy) || a.taskId.localeCompare(b.taskId));
   return {
@@ -103,7 +104,7 @@ export async function readWeek(deps: SnapshotDeps, now: number): Promise<WeekVie
           end: b.end,
           vaLocal: localSpan(start, end, zone),
           minutes: Math.round((end - start) / 60_000),
-          colour: colourOf(client?.color),
+          colour: colours.get(b.clientId) ?? colourOf(null),
           movedByVa: b.movedByVa,
         };
       })
