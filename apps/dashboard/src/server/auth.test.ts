@@ -63,7 +63,7 @@ describe('token login', () => {
     const cookie = setCookie.split(';')[0] ?? '';
     const api = await fetch(`${base}/api/snapshot`, { headers: { cookie } });
     expect(api.status).toBe(200);
-    expect((await api.json()).version).toBe(1);
+    expect(((await api.json()) as { version: number }).version).toBe(1);
     // A cookie changed by one character is refused, and so is the right one once it expired.
     const tampered = cookie.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
     expect((await fetch(`${base}/api/snapshot`, { headers: { cookie: tampered } })).status).toBe(401);
