@@ -90,7 +90,7 @@ export function createDashboard(options: DashboardOptions): Express {
         404,
       );
     const stored = await latestReport(options.reports, client.id, client.zone, Date.parse(s.generatedAt));
-    send(res, '/clients', clientPage(client, stored ? { week: stored.week, text: stored.markdown } : null));
+    send(res, '/clients', clientPage(client, stored ? { week: stored.week, text: stored.text } : null));
   });
   app.get('/clients/:id/report', async (req, res) => {
     const s = await options.snapshot();
