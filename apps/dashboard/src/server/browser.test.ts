@@ -14,7 +14,7 @@ import { gatherSnapshot } from '../snapshot/gather.js';
 import { type DashboardWorld, startDashboardWorld, worldSecrets } from '../test-support/world.js';
 import { type RunningDashboard, startDashboard } from './start.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? process.env.VAHUB_CHROMIUM ?? '/usr/bin/chromium';
 const OUTPUT = join(dirname(fileURLToPath(import.meta.url)), '../../test-output');
 const TOKEN = randomBytes(24).toString('hex');
 const VA_ZONE = 'Europe/Budapest';
@@ -30,7 +30,7 @@ const seen: string[] = [];
 beforeAll(async () => {
   if (!existsSync(CHROMIUM))
     throw new Error(
-      `Chromium is not installed at ${CHROMIUM}: the browser tests need it and do not skip. Install it with \`apt-get install -y chromium\` (or set CHROMIUM_PATH).`,
+      `Chromium is not installed at ${CHROMIUM}: the browser tests need it and do not skip. Install it with \`apt-get install -y chromium\` (or set CHROMIUM_PATH or VAHUB_CHROMIUM).`,
     );
   world = await startDashboardWorld();
   const archive = {

@@ -7,4 +7,5 @@ export {
   type SnapshotDeps,
 } from './deps.js';
 export { gatherSnapshot } from './gather.js';
+export { statusText } from './text.js';
 export type * from './types.js';

@@ -5,6 +5,7 @@ import { type CalendarPort, registerSecret, Temporal, type TimeEntry } from '@va
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DashboardWorld, startDashboardWorld } from '../test-support/world.js';
 import { gatherSnapshot } from './gather.js';
+import { statusText } from './text.js';
 import type { ClientPanel, StatusSnapshot } from './types.js';
 
 let world: DashboardWorld;
@@ -213,5 +214,16 @@ describe('unavailable parts', () => {
     expect(JSON.parse(JSON.stringify(snap))).toEqual(snap);
     expect(snap.version).toBe(1);
     expect(snap.generatedAt).toBe('2026-11-30T07:00:00Z');
+  });
+
+  it('prints as text for `vahub status` with the same figures', () => {
+    const text = statusText(snap);
+    const koala = ok(panel('koala-co').billing);
+    expect(text).toContain(`retainer ${koala.retainer?.usedHours} of 20 h (${koala.retainer?.usedPercent}%)`);
+    expect(text).toContain(
+      'Schedule December social posts (Koala Co Pty Ltd): Tue 1 Dec, end of day Australia/Sydney = Tue 1 Dec, 14:00 Europe/Budapest',
+    );
+    expect(text).toContain('LATE Year-end compliance checklist (hudson-legal)');
+    expect(text).toContain('Rate limits\n  unavailable: rate limits: not configured');
   });
 });
