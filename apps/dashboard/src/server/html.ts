@@ -64,3 +64,14 @@ export function table(caption: string, head: string[], rows: string[][], empty =
 ${body}
 </tbody></table></div>`;
 }
+
+/** A link target from a source, only when it is http(s): anything else is shown as text. */
+export function safeUrl(url: string | null | undefined): string | null {
+  if (!url) return null;
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u.toString() : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,6 +1,6 @@
 import { colourClass } from '../snapshot/colours.js';
 import type { ClientPanel, Colour, StatusSnapshot, TaskAlert } from '../snapshot/types.js';
-import { esc, orUnavailable, table } from './html.js';
+import { esc, orUnavailable, safeUrl, table } from './html.js';
 import { hoursChart, retainerGauge, weekChart } from './svg.js';
 
 const swatch = (c: Colour, label: string) =>
@@ -38,7 +38,7 @@ export function weekPage(s: StatusSnapshot): { title: string; body: string } {
       'Deadlines this week (and overdue)',
       ['Task', 'Client', "Client's time", 'Your time', 'State'],
       w.deadlines.map((d) => [
-        d.url ? `<a href="${esc(d.url)}">${esc(d.taskName)}</a>` : esc(d.taskName),
+        safeUrl(d.url) ? `<a href="${esc(safeUrl(d.url))}">${esc(d.taskName)}</a>` : esc(d.taskName),
         esc(d.clientName),
         `<span class="client-time">${esc(d.clientLocal.text)}</span> <span class="muted">${esc(d.clientLocal.zone)}</span>`,
         `<span class="va-time">${esc(d.vaLocal.text)}</span> <span class="muted">${esc(d.vaLocal.zone)}</span>`,
