@@ -111,3 +111,22 @@ describe('binding', () => {
     expect(running.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
   });
 });
+
+describe('reading', () => {
+  it('shares one snapshot read between concurrent requests and reuses it briefly', async () => {
+    let reads = 0;
+    running = await startDashboard({
+      snapshot: async () => {
+        reads += 1;
+        return snapshot();
+      },
+      cacheMs: 60_000,
+    });
+    const base = running.url.replace(/\/$/, '');
+    const answers = await Promise.all(
+      ['/', '/health', '/api/snapshot', '/clients'].map((p) => fetch(`${base}${p}`)),
+    );
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+    expect(reads).toBe(1);
+  });
+});

@@ -11,6 +11,7 @@ import { weeklyReport } from '@vahub/worker';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatherSnapshot } from '../snapshot/gather.js';
+import type { StatusSnapshot } from '../snapshot/types.js';
 import { type DashboardWorld, startDashboardWorld, worldSecrets } from '../test-support/world.js';
 import { type RunningDashboard, startDashboard } from './start.js';
 
@@ -231,6 +232,12 @@ describe('the dashboard in Chromium', () => {
       ]);
     }
     expect(depths.find((d) => d.queue === 'sweep')?.waiting).toBe(1);
+    // The JSON `vahub status --json` prints is the same snapshot: the same figures.
+    const api = (await (await context.request.get(url('/api/snapshot'))).json()) as StatusSnapshot;
+    if (api.health.queues.status !== 'ok') throw new Error(api.health.queues.reason);
+    expect(
+      api.health.queues.data.queues.map((q) => [q.queue, q.waiting, q.active, q.delayed, q.failed]),
+    ).toEqual(depths.map((d) => [d.queue, d.waiting + d.prioritized, d.active, d.delayed, d.failed]));
     await page.close();
   });
 

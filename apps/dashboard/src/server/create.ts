@@ -13,6 +13,29 @@ export interface DashboardOptions {
   auth: DashboardAuth;
   /** Where prepared weekly reports are kept: the client panel shows the latest. */
   reports?: Pick<ReportArchive, 'get'>;
+  /**
+   * A snapshot younger than this is reused, and concurrent requests share one read: a phone
+   * refreshing, or several tabs, do not each cost the vendors a round of calls. @defaultValue 10_000
+   */
+  cacheMs?: number;
+}
+
+/** One read shared by concurrent callers, reused for `ms`. */
+function cached<T>(read: () => Promise<T>, ms: number): () => Promise<T> {
+  if (ms <= 0) return read;
+  let last: { at: number; value: Promise<T> } | null = null;
+  return () => {
+    const now = Date.now();
+    if (last && now - last.at < ms) return last.value;
+    const value = read();
+    const entry = { at: now, value };
+    last = entry;
+    // A failed read is not kept.
+    value.catch(() => {
+      if (last === entry) last = null;
+    });
+    return value;
+  };
 }
 
 const CSS = `${STYLE}\n${paletteCss()}\n`;
@@ -37,6 +60,7 @@ function headers(_req: Request, res: Response, next: NextFunction) {
 export function createDashboard(options: DashboardOptions): Express {
   const app = express();
   app.disable('x-powered-by');
+  const snapshot = cached(options.snapshot, options.cacheMs ?? 10_000);
   app.use(headers);
   const refuse = (res: Response, status: number, why: string) => {
     if (res.req.path.startsWith('/api/')) {
@@ -71,16 +95,16 @@ export function createDashboard(options: DashboardOptions): Express {
   app.use((req, res, next) => gate.require(req, res, next));
 
   app.get('/api/snapshot', async (_req, res) => {
-    res.json(await options.snapshot());
+    res.json(await snapshot());
   });
   app.get('/', async (_req, res) => {
-    send(res, '/', weekPage(await options.snapshot()));
+    send(res, '/', weekPage(await snapshot()));
   });
   app.get('/clients', async (_req, res) => {
-    send(res, '/clients', clientsPage(await options.snapshot()));
+    send(res, '/clients', clientsPage(await snapshot()));
   });
   app.get('/clients/:id', async (req, res) => {
-    const s = await options.snapshot();
+    const s = await snapshot();
     const client = s.clients.find((c) => c.id === req.params.id);
     if (!client)
       return send(
@@ -93,7 +117,7 @@ export function createDashboard(options: DashboardOptions): Express {
     send(res, '/clients', clientPage(client, stored ? { week: stored.week, text: stored.text } : null));
   });
   app.get('/clients/:id/report', async (req, res) => {
-    const s = await options.snapshot();
+    const s = await snapshot();
     const client = s.clients.find((c) => c.id === req.params.id);
     const stored = client
       ? await latestReport(options.reports, client.id, client.zone, Date.parse(s.generatedAt))
@@ -108,7 +132,7 @@ export function createDashboard(options: DashboardOptions): Express {
     res.type('html').send(stored.html);
   });
   app.get('/health', async (_req, res) => {
-    send(res, '/health', healthPage(await options.snapshot()));
+    send(res, '/health', healthPage(await snapshot()));
   });
   app.use((_req: Request, res: Response) => {
     send(
