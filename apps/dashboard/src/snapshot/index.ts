@@ -1,4 +1,5 @@
 export { colourOf, contrast } from './colours.js';
+export { grantConnections } from './connections.js';
 export {
   type KnownDraft,
   type PlannerShortfall,

@@ -227,3 +227,22 @@ describe('unavailable parts', () => {
     expect(text).toContain('Rate limits\n  unavailable: rate limits: not configured');
   });
 });
+
+describe('connections', () => {
+  it('say which grants need `vahub connect` again, and never show a token', async () => {
+    const s = ok(snap.health.connections);
+    expect(s).toEqual([
+      { connector: 'google', state: 'ok', action: null },
+      { connector: 'xero', state: 'ok', action: null },
+    ]);
+    const grant = await world.store.get('xero');
+    if (!grant) throw new Error('the demo connected no xero grant');
+    await world.store.delete('xero');
+    try {
+      const after = ok((await gatherSnapshot(world.deps)).health.connections);
+      expect(after[1]).toEqual({ connector: 'xero', state: 'needs-redo', action: 'vahub connect xero' });
+    } finally {
+      await world.store.set('xero', grant);
+    }
+  });
+});

@@ -7,6 +7,7 @@ import { createRedis, JobQueues, VahubMetrics } from '@vahub/jobs';
 import { testRedisUrl, uniquePrefix } from '@vahub/testkit';
 import { scheduleTasks } from '@vahub/worker';
 import type { Redis } from 'ioredis';
+import { grantConnections } from '../snapshot/connections.js';
 import { type KnownDraft, queueReader, type SnapshotDeps } from '../snapshot/deps.js';
 
 export interface DashboardWorld extends ReportWorld {
@@ -80,6 +81,7 @@ export async function startDashboardWorld(): Promise<DashboardWorld> {
     shortfalls: async () => summary.unplaced,
     queues: queueReader(queues),
     metrics,
+    connections: grantConnections(world.store, [{ id: 'google' }, { id: 'xero' }], () => now),
   };
   return {
     ...world,
