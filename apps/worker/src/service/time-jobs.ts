@@ -55,7 +55,7 @@ export async function refreshUnbilled(
   const summary: UnbilledSummary = {
     clientId: client.id,
     period: { firstDate: period.firstDate, lastDate: period.lastDate },
-    hours: toFixed(dec(hours), 2),
+    hours: toFixed(dec(seconds).div(3600), 2),
     amount: preview.draft?.subtotal ?? '0',
     currency: billing.currency,
     retainerUsed: used === null ? null : Math.round(used * 1000) / 1000,
