@@ -6,7 +6,14 @@ import { periodContaining, Temporal } from '@vahub/core';
 import { deliverWebhook } from '@vahub/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KOALA_CONTACT, KOALA_PROJECT, TENANT, THAMES_PROJECT } from './support/flows-world.js';
-import { blocksOf, endOf, type ServiceWorld, startOf, startServiceWorld } from './support/service-world.js';
+import {
+  blocksOf,
+  endOf,
+  type ServiceWorld,
+  startOf,
+  startServiceWorld,
+  terminate,
+} from './support/service-world.js';
 
 const DAY = 86_400_000;
 let w: ServiceWorld;
@@ -297,5 +304,19 @@ describe('Redis lost everything', () => {
     const run = await w.waitFinished('invoice.run', () => true, { afterSeq: again, timeoutMs: 30_000 });
     expect(run.outcome).toBe('completed');
     expect(w.xero.invoices(TENANT)).toHaveLength(drafts);
+  });
+});
+
+describe('shutdown', () => {
+  it('SIGTERM: the worker drains the job in flight, then exits 0', async () => {
+    const [worker] = w.workers();
+    const seq = w.lastSeq();
+    // A replan takes a few vendor calls: it is in flight when the signal comes.
+    const { jobId } = await w.queues.add('schedule.replan', { reason: 'shutdown test' });
+    await w.waitActive('schedule.replan', jobId);
+    const exited = terminate(worker!);
+    const replan = await w.waitFinished('schedule.replan', (f) => f.jobId === jobId, { afterSeq: seq });
+    expect(replan.outcome).toBe('completed');
+    expect(await exited).toBe(0);
   });
 });

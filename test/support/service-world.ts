@@ -74,12 +74,16 @@ export interface ServiceWorld {
     options?: { afterSeq?: number; timeoutMs?: number },
   ): Promise<Finished>;
   lastSeq(): number;
+  /** Resolves once a worker has taken the job. */
+  waitActive(queue: string, jobId: string): Promise<unknown>;
   /** Put the VA's grants in Redis, as `vahub connect` does (again after a flush). */
   connect(): Promise<void>;
   /** Register the Asana webhooks of both projects at the receiver, as the service's registration would. */
   registerAsanaWebhooks(): Promise<void>;
   /** Start one more worker process; resolves when it is ready. */
   startWorker(): Promise<ChildProcess>;
+  /** The worker processes, oldest first. */
+  workers(): ChildProcess[];
   stop(): Promise<void>;
 }
 
@@ -116,11 +120,15 @@ async function startProcess(
   });
 }
 
-/** Stop a process with SIGTERM (it drains), resolving when it exited. */
-export function terminate(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+/** Stop a process with SIGTERM (it drains); SIGKILL after `killAfterMs`. Resolves with its exit code (null: killed). */
+export function terminate(child: ChildProcess, killAfterMs = 15_000): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => {
-    child.once('exit', (code) => resolve(code));
+    const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
     child.kill('SIGTERM');
   });
 }
@@ -178,6 +186,7 @@ export async function startServiceWorld(options: { workers: number }): Promise<S
   await connect();
 
   const finished: Finished[] = [];
+  const active: { queue: string; jobId: string }[] = [];
   const emitter = new EventEmitter();
   const events = WATCHED.map((queue) => {
     const qe = new QueueEvents(queue, { connection: redis.duplicate(), prefix: PREFIX });
@@ -195,6 +204,10 @@ export async function startServiceWorld(options: { workers: number }): Promise<S
       };
       finished.push(f);
       emitter.emit('finished', f);
+    });
+    qe.on('active', ({ jobId }) => {
+      active.push({ queue, jobId });
+      emitter.emit('active', { queue, jobId });
     });
     qe.on('failed', ({ jobId, failedReason }) => {
       const f: Finished = {
@@ -214,20 +227,19 @@ export async function startServiceWorld(options: { workers: number }): Promise<S
 
   const logs: string[] = [];
   const children: ChildProcess[] = [];
-  const receiver = await startProcess(
-    env,
-    ['--config', configFile, '--only', 'webhooks', '--port', '0'],
-    logs,
-  );
-  children.push(receiver.child);
-  const port = new URL(receiver.url ?? '').port;
-  const receiverUrl = `http://127.0.0.1:${port}`;
   const startWorker = async () => {
     const { child } = await startProcess(env, ['--config', configFile, '--only', 'worker'], logs);
     children.push(child);
     return child;
   };
-  for (let i = 0; i < options.workers; i++) await startWorker();
+  // The processes start side by side (each loads the sources through tsx: seconds on a busy machine).
+  const [receiver] = await Promise.all([
+    startProcess(env, ['--config', configFile, '--only', 'webhooks', '--port', '0'], logs),
+    ...Array.from({ length: options.workers }, () => startWorker()),
+  ]);
+  children.push(receiver.child);
+  const port = new URL(receiver.url ?? '').port;
+  const receiverUrl = `http://127.0.0.1:${port}`;
 
   const queues = new JobQueues({ connection: redis, prefix: PREFIX });
   const built = buildConnectors(config, { tokens, state, lock: new MemoryLock(), logger: silentLogger });
@@ -249,6 +261,15 @@ export async function startServiceWorld(options: { workers: number }): Promise<S
     receiverUrl,
     finished,
     lastSeq: () => finished.length,
+    waitActive: (queue, jobId) =>
+      firstMatch({
+        emitter,
+        event: 'active',
+        seen: active,
+        predicate: (a) => a.queue === queue && a.jobId === jobId,
+        timeoutMs: 20_000,
+        what: `no worker took ${queue} job ${jobId}`,
+      }),
     waitFinished(queue, predicate, opts = {}) {
       const after = opts.afterSeq ?? 0;
       return firstMatch({
@@ -274,6 +295,7 @@ export async function startServiceWorld(options: { workers: number }): Promise<S
       }
     },
     startWorker,
+    workers: () => children.filter((c) => c !== receiver.child),
     async stop() {
       await Promise.all(children.map(terminate));
       await Promise.all(events.map((e) => e.close()));
