@@ -88,7 +88,7 @@ describe('tasks to blocks as they happen', () => {
     for (const b of blocks) expect(endOf(b)).toBeLessThanOrEqual(endOfDate(due, 'Australia/Sydney'));
   });
 
-  it('a due date moved earlier: the blocks follow it', async () => {
+  it('a due date moved earlier: the replan reads it from the mirror and every block ends before the new deadline', async () => {
     const seq = w.lastSeq();
     const due = dateIn('Australia/Sydney', 3);
     w.asana.updateTask(taskId, { dueOn: due });
