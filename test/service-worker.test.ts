@@ -3,6 +3,7 @@
 // is asserted is what the fakes end up holding.
 
 import { periodContaining, Temporal } from '@vahub/core';
+import { listFailedJobs } from '@vahub/jobs';
 import { deliverWebhook } from '@vahub/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KOALA_CONTACT, KOALA_PROJECT, TENANT, THAMES_PROJECT } from './support/flows-world.js';
@@ -242,6 +243,20 @@ describe('time to drafts', () => {
       timeoutMs: 30_000,
     });
     expect(koalaDrafts()).toHaveLength(1);
+  });
+
+  it('a run for a client the config does not have is parked with what to fix; the others run', async () => {
+    const seq = w.lastSeq();
+    await w.queues.add('invoice.run', { clientId: 'nobody', period: 'just-ended', trigger: 'manual' });
+    await w.queues.add('invoice.run', { clientId: 'thames-studio', period: 'just-ended', trigger: 'manual' });
+    const failed = await w.waitFinished('invoice.run', (f) => f.outcome === 'failed', { afterSeq: seq });
+    const other = await w.waitFinished('invoice.run', (f) => f.outcome === 'completed', { afterSeq: seq });
+    expect(other.value?.clientId).toBe('thames-studio');
+    const [parked] = await listFailedJobs(w.queues, { queue: 'invoice.run' });
+    expect(parked).toMatchObject({ jobId: failed.jobId, kind: 'parked', attemptsMade: 1 });
+    expect(parked?.reason).toMatch(
+      /no client "nobody" in the config .*fix the job's client id or add the client/,
+    );
   });
 
   it("time entry events keep the client's unbilled hours current and flag the retainer at 80% and 100%", async () => {
