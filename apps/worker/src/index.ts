@@ -30,3 +30,11 @@ export {
   type WeeklyReportJobResult,
   weeklyReportJob,
 } from './jobs/weekly-report-job.js';
+export type { ServiceDeps, ServicePorts } from './service/deps.js';
+// The service: BullMQ workers running the flows, the receiver beside them (`vahub start`).
+export { createHandlers } from './service/handlers.js';
+export { buildRuntime, type Runtime, type RuntimeOptions } from './service/runtime.js';
+export { invoiceSchedulerId, type ServiceSchedules, upsertSchedules } from './service/schedules.js';
+export { type RunningService, type StartServiceOptions, startService } from './service/start-service.js';
+export { type RunningWorker, type StartWorkerOptions, startWorker } from './service/start-worker.js';
+export { type RetainerFlag, UnbilledStore, type UnbilledSummary } from './service/unbilled-store.js';

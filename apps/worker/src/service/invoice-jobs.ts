@@ -1,0 +1,86 @@
+import {
+  type ClientConfig,
+  type InvoiceStatus,
+  type Logger,
+  type Period,
+  periodContaining,
+  periodOfDates,
+  previousPeriod,
+} from '@vahub/core';
+import type { JobPayload } from '@vahub/jobs';
+import { draftInvoices } from '../flows/draft-invoices.js';
+import { clientById, type ServiceDeps } from './deps.js';
+
+/** The period an `invoice.run` covers: the one that ended when the job was due, or the payload's own. */
+export function periodOfRun(
+  client: ClientConfig,
+  period: JobPayload<'invoice.run'>['period'],
+  scheduledFor: number,
+): Period {
+  if (period !== 'just-ended') return periodOfDates(period.firstDate, period.lastDate, client.timezone);
+  const { cycle, weekStartsOn } = client.billing;
+  const current = periodContaining(
+    cycle === 'weekly' ? 'week' : 'month',
+    scheduledFor,
+    client.timezone,
+    weekStartsOn,
+  );
+  return previousPeriod(current, weekStartsOn);
+}
+
+/**
+ * `invoice.run`: one client's draft for one period, under the Redis lock `invoice-run:<clientId>`
+ * (the flow takes it). Twice gives one draft: entries the first run tagged are not billed again,
+ * and a run that stopped between the draft and the tags builds the same draft under the same
+ * idempotency key, which the invoice app answers with the draft it already has.
+ */
+export async function invoiceRunJob(
+  deps: ServiceDeps,
+  payload: JobPayload<'invoice.run'>,
+  context: { scheduledFor: number; logger: Logger },
+) {
+  const client = clientById(deps, payload.clientId);
+  const period = periodOfRun(client, payload.period, context.scheduledFor);
+  const names = await deps.ports.time.names(client.id);
+  const result = await draftInvoices({
+    client,
+    period,
+    time: deps.ports.time,
+    invoices: deps.ports.invoices,
+    names,
+    lock: deps.lock,
+  });
+  const out = {
+    clientId: client.id,
+    period: { firstDate: period.firstDate, lastDate: period.lastDate },
+    trigger: payload.trigger,
+    invoiceId: result.invoice?.invoiceId ?? null,
+    total: result.invoice?.total ?? null,
+    tagged: result.tagged.length,
+    entriesRead: result.entriesRead,
+    reason: result.preview.reason,
+  };
+  context.logger.info(out, result.invoice ? 'invoice drafted' : 'nothing to invoice');
+  return out;
+}
+
+/**
+ * The seam for invoice events (issue 13's ledger hooks in here): what an invoice's status is now,
+ * re-read from the invoice app. The event names the invoice but not the client, so each client is
+ * asked until one has it.
+ */
+export async function invoiceChanged(
+  deps: ServiceDeps,
+  invoiceId: string,
+  logger: Logger,
+): Promise<{ invoiceId: string; clientId: string | null; status: InvoiceStatus | null }> {
+  for (const client of deps.config.clients) {
+    const status = await deps.ports.invoices.getInvoiceStatus(client.id, invoiceId);
+    if (status !== null) {
+      logger.info({ invoiceId, clientId: client.id, status }, 'invoice status read');
+      return { invoiceId, clientId: client.id, status };
+    }
+  }
+  logger.info({ invoiceId }, 'invoice not found for any client');
+  return { invoiceId, clientId: null, status: null };
+}

@@ -1,0 +1,102 @@
+import type { Logger } from '@vahub/core';
+import type { JobPayload } from '@vahub/jobs';
+import { syncCalendar } from './calendar-jobs.js';
+import { clientById, eachIsolated, messageOf, type ServiceDeps } from './deps.js';
+import { fillTaskMirror } from './mirrored-ports.js';
+import { refreshTask, requestReplan } from './task-jobs.js';
+import { refreshAllUnbilled } from './time-jobs.js';
+
+const clientsOf = (deps: ServiceDeps, clientId: string | null) =>
+  clientId === null ? deps.config.clients : [clientById(deps, clientId)];
+
+/**
+ * Read one client's task changes since its cursor (or, when the app says the cursor expired, the
+ * client's open tasks again), bring the mirror to them and keep the new cursor. Returns how many
+ * tasks changed.
+ */
+async function sweepClientTasks(deps: ServiceDeps, clientId: string): Promise<number> {
+  const provider = deps.providers.tasks;
+  const saved = await deps.cursors.get(provider, clientId);
+  const page = await deps.ports.tasks.readChanges(clientId, saved?.cursor ?? null);
+  let changed = 0;
+  if (page.resyncNeeded || saved === null) {
+    await fillTaskMirror(deps.ports.tasks, deps.taskMirror, clientId);
+    changed = 1;
+  } else {
+    const ids = [...new Set(page.changes.map((c) => c.taskId))];
+    for (const id of ids) await refreshTask(deps, id);
+    changed = ids.length;
+  }
+  await deps.cursors.set(provider, clientId, page.cursor);
+  return changed;
+}
+
+/**
+ * `sweep`: heal what webhooks missed. Tasks: each client's changes since its cursor; calendar: the
+ * busy mirror read again; time entries: each client's unbilled time recomputed; invoices: nothing
+ * yet (the ledger of issue 13 will reconcile statuses here).
+ */
+export async function sweepJob(deps: ServiceDeps, payload: JobPayload<'sweep'>, logger: Logger) {
+  const clients = clientsOf(deps, payload.clientId);
+  switch (payload.subject) {
+    case 'task': {
+      let changed = 0;
+      await eachIsolated(
+        clients,
+        async (c) => {
+          changed += await sweepClientTasks(deps, c.id);
+        },
+        (c, err) => logger.error({ clientId: c.id, error: messageOf(err) }, 'task sweep failed for a client'),
+      );
+      if (changed > 0) await requestReplan(deps, 'sweep found task changes');
+      logger.info({ subject: 'task', changed }, 'sweep done');
+      return { subject: payload.subject, changed };
+    }
+    case 'calendar':
+      return { subject: payload.subject, ...(await syncCalendar(deps, logger, 'sweep')) };
+    case 'time-entry': {
+      const summaries = await refreshAllUnbilled(deps, clients, logger);
+      return { subject: payload.subject, clients: summaries.length };
+    }
+    case 'invoice':
+      return { subject: payload.subject, skipped: 'invoice sweeps come with the billing ledger' };
+  }
+}
+
+/**
+ * `reconcile`: rebuild the mirrors, cursors and unbilled time from the apps (after Redis lost them),
+ * then replan. It creates nothing by itself: the replan keeps every block already on the calendar
+ * (their ids are deterministic), and drafts are only made by `invoice.run`, whose idempotency key
+ * the invoice app remembers.
+ */
+export async function reconcileJob(deps: ServiceDeps, payload: JobPayload<'reconcile'>, logger: Logger) {
+  const clients = clientsOf(deps, payload.clientId);
+  let tasks = 0;
+  await eachIsolated(
+    clients,
+    async (c) => {
+      tasks += (await fillTaskMirror(deps.ports.tasks, deps.taskMirror, c.id)).length;
+      const page = await deps.ports.tasks.readChanges(c.id, null);
+      await deps.cursors.set(deps.providers.tasks, c.id, page.cursor);
+    },
+    (c, err) => logger.error({ clientId: c.id, error: messageOf(err) }, 'reconcile failed for a client'),
+  );
+  const calendar = payload.clientId === null ? await syncCalendar(deps, logger, 'reconcile') : null;
+  await refreshAllUnbilled(deps, clients, logger);
+  await requestReplan(deps, 'reconcile');
+  const result = { clients: clients.length, tasks, busy: calendar?.added ?? null };
+  logger.info(result, 'reconciled');
+  return result;
+}
+
+/**
+ * `channels.renew`: the connectors' ports offer no push-channel registration or renewal yet, so
+ * there is nothing to renew; the job says so, and the sweeps cover what a lapsed channel would miss.
+ */
+export async function renewChannelsJob(payload: JobPayload<'channels.renew'>, logger: Logger) {
+  logger.info(
+    { provider: payload.provider },
+    'no channel to renew: the connector exposes no subscription port (the sweeps cover missed changes)',
+  );
+  return { provider: payload.provider, renewed: 0 };
+}

@@ -1,0 +1,94 @@
+import type { Logger, WebhookReceiver } from '@vahub/core';
+import { createServiceLogger } from '@vahub/jobs';
+import type { Config } from '@vahub/registry';
+import { createServer } from '@vahub/webhooks';
+import type { Redis } from 'ioredis';
+import { buildRuntime } from './runtime.js';
+import { type RunningWorker, type StartWorkerOptions, startWorker } from './start-worker.js';
+
+export interface StartServiceOptions {
+  config: Config;
+  /** Run only the receiver or only the worker. @defaultValue both */
+  only?: 'webhooks' | 'worker';
+  /** The receiver's port. @defaultValue `webhooks.port` of the config (8787) */
+  port?: number;
+  /** @defaultValue "0.0.0.0" */
+  host?: string;
+  env?: NodeJS.ProcessEnv;
+  redis?: Redis;
+  logger?: Logger;
+  prefix?: string;
+  worker?: Pick<StartWorkerOptions, 'concurrency' | 'schedule' | 'schedules' | 'replanWindowMs' | 'now'>;
+}
+
+export interface RunningService {
+  /** The receiver's base URL, when it runs. */
+  url: string | null;
+  worker: RunningWorker | null;
+  /** Stop the receiver (requests in flight finish), drain the worker, close Redis. */
+  close(): Promise<void>;
+}
+
+/**
+ * `vahub start`: the webhook receiver and/or the worker in this process, on one Redis connection,
+ * the same stores and connectors.
+ */
+export async function startService(options: StartServiceOptions): Promise<RunningService> {
+  const logger = options.logger ?? createServiceLogger({ name: options.only ?? 'vahub' });
+  const runtime = buildRuntime({
+    config: options.config,
+    env: options.env ?? process.env,
+    logger,
+    ...(options.redis ? { redis: options.redis } : {}),
+    ...(options.prefix ? { prefix: options.prefix } : {}),
+    ...(options.worker?.now ? { now: options.worker.now } : {}),
+    ...(options.worker?.replanWindowMs === undefined
+      ? {}
+      : { replanWindowMs: options.worker.replanWindowMs }),
+  });
+  let worker: RunningWorker | null = null;
+  let server: ReturnType<typeof createServer> | null = null;
+  let url: string | null = null;
+  try {
+    if (options.only !== 'webhooks') {
+      worker = await startWorker({ ...options.worker, config: options.config, logger, runtime });
+    }
+    if (options.only !== 'worker') {
+      const receivers: Record<string, WebhookReceiver> = {};
+      for (const [id, instance] of runtime.built.instances)
+        if (instance.webhooks) receivers[id] = instance.webhooks;
+      server = createServer({
+        receivers,
+        queues: runtime.queues,
+        dedupe: runtime.dedupe,
+        redis: runtime.redis,
+        logger,
+        metrics: runtime.metrics,
+        redisPrefix: runtime.prefix,
+      });
+      ({ url } = await server.listen({
+        port: options.port ?? options.config.webhooks.port,
+        ...(options.host ? { host: options.host } : {}),
+      }));
+      logger.info({ url }, 'webhook receiver listening');
+    }
+  } catch (err) {
+    await server?.close({ graceMs: 1_000 }).catch(() => undefined);
+    await worker?.close().catch(() => undefined);
+    await runtime.close();
+    throw err;
+  }
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    worker,
+    close() {
+      closing ??= (async () => {
+        await server?.close();
+        await worker?.close();
+        await runtime.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import { formatInstant, type Logger } from '@vahub/core';
+import type { ChangeEventPayload } from '@vahub/jobs';
+import { scheduleTasks } from '../flows/schedule-tasks.js';
+import { now, type ServiceDeps } from './deps.js';
+import { type MirrorReads, mirroredCalendar, mirroredTaskSource } from './mirrored-ports.js';
+
+export const DEFAULT_REPLAN_WINDOW_MS = 5_000;
+
+/** Ask for one replan of the VA's calendar; a burst of asks within the window is one run. */
+export function requestReplan(deps: ServiceDeps, reason: string): Promise<{ jobId: string }> {
+  return deps.queues.addThrottled(
+    'schedule.replan',
+    { reason: reason.slice(0, 200) },
+    { key: 'va', windowMs: deps.replanWindowMs ?? DEFAULT_REPLAN_WINDOW_MS },
+  );
+}
+
+export interface TaskRefresh {
+  taskId: string;
+  /** What the mirror now says of the task. */
+  outcome: 'open' | 'closed' | 'gone';
+  clientId: string | null;
+}
+
+/**
+ * Re-read one task from the app and bring the mirror to it: an open task is put (added or
+ * replaced), a completed, deleted or unassigned one, or one the app no longer has, is removed from
+ * every client's mirror. Idempotent: the same event twice leaves the same mirror.
+ */
+export async function refreshTask(deps: ServiceDeps, taskId: string): Promise<TaskRefresh> {
+  const task = await deps.ports.tasks.getTask(taskId);
+  if (task && task.status === 'open') {
+    // A task moved between clients' projects leaves the other clients' mirrors.
+    const others = deps.config.clients.filter((c) => c.id !== task.clientId).map((c) => c.id);
+    await Promise.all(others.map((id) => deps.taskMirror.remove(id, [taskId])));
+    await deps.taskMirror.put(task.clientId, [task]);
+    return { taskId, outcome: 'open', clientId: task.clientId };
+  }
+  await Promise.all(deps.config.clients.map((c) => deps.taskMirror.remove(c.id, [taskId])));
+  return { taskId, outcome: task ? 'closed' : 'gone', clientId: task?.clientId ?? null };
+}
+
+/** `event.task`: refresh the task in the mirror, then ask for a (throttled) replan. */
+export async function taskEventJob(
+  deps: ServiceDeps,
+  payload: ChangeEventPayload,
+  logger: Logger,
+): Promise<TaskRefresh | { skipped: string }> {
+  if (payload.resourceId === null) {
+    // "Something in this project changed" with no task: the sweep reads the project's changes.
+    await deps.queues.addThrottled(
+      'sweep',
+      { provider: payload.provider, subject: 'task', clientId: null },
+      { key: 'sweep-task', windowMs: deps.replanWindowMs ?? DEFAULT_REPLAN_WINDOW_MS },
+    );
+    return { skipped: 'no task id: a sweep was asked for' };
+  }
+  const refreshed = await refreshTask(deps, payload.resourceId);
+  await requestReplan(deps, `task ${payload.action}`);
+  logger.info({ ...refreshed, action: payload.action }, 'task mirrored');
+  return refreshed;
+}
+
+/**
+ * `schedule.replan`: plan the VA's calendar from the task and busy-time mirrors (the app is read
+ * only for a mirror that has no stamp, which is then filled) and write the blocks. Idempotent: the
+ * flow keeps every block that is still valid, so a second run with nothing changed writes nothing.
+ */
+export async function replanJob(deps: ServiceDeps, reason: string, logger: Logger) {
+  const reads: MirrorReads = { fullTaskReads: 0, fullBusyReads: 0 };
+  const summary = await scheduleTasks({
+    config: deps.config,
+    tasks: mirroredTaskSource(deps.ports.tasks, deps.taskMirror, reads),
+    calendar: mirroredCalendar(deps.ports.calendar, deps.busyMirror, {
+      horizonDays: deps.config.calendar.horizonDays,
+      now: () => now(deps),
+      reads,
+    }),
+    now: formatInstant(now(deps)),
+  });
+  const result = {
+    reason,
+    created: summary.created,
+    moved: summary.moved,
+    deleted: summary.deleted,
+    unplaced: summary.unplaced.length,
+    ...reads,
+  };
+  logger.info(result, 'calendar replanned');
+  return result;
+}

@@ -1,0 +1,337 @@
+// The always-on service end to end: a private Redis, the four fakes over HTTP, the webhook receiver
+// and one worker as separate processes. Asana delivers its webhooks to the receiver by itself; what
+// is asserted is what the fakes end up holding.
+
+import { periodContaining, Temporal } from '@vahub/core';
+import { listFailedJobs } from '@vahub/jobs';
+import { deliverWebhook } from '@vahub/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KOALA_CONTACT, KOALA_PROJECT, TENANT, THAMES_PROJECT } from './support/flows-world.js';
+import {
+  blocksOf,
+  endOf,
+  type ServiceWorld,
+  startOf,
+  startServiceWorld,
+  terminate,
+} from './support/service-world.js';
+
+const DAY = 86_400_000;
+let w: ServiceWorld;
+
+beforeAll(async () => {
+  w = await startServiceWorld({ workers: 1 });
+  await w.registerAsanaWebhooks();
+  // A fresh deployment: mirrors, cursors and unbilled time built once from the apps.
+  const seq = w.lastSeq();
+  await w.queues.add('reconcile', { clientId: null });
+  const done = await w.waitFinished('reconcile', () => true, { afterSeq: seq });
+  expect(done.outcome).toBe('completed');
+}, 60_000);
+afterAll(async () => {
+  await w?.stop();
+}, 30_000);
+
+/** The local date `days` from now in `zone`. */
+const dateIn = (zone: string, days: number) =>
+  Temporal.Instant.fromEpochMilliseconds(Date.now() + days * DAY)
+    .toZonedDateTimeISO(zone)
+    .toPlainDate()
+    .toString();
+/** The end of a local date in a zone (the start of the next day). */
+const endOfDate = (date: string, zone: string) =>
+  Temporal.PlainDate.from(date).add({ days: 1 }).toZonedDateTime(zone).epochMilliseconds;
+const minutesOf = (blocks: ReturnType<typeof blocksOf>) =>
+  blocks.reduce((sum, b) => sum + (endOf(b) - startOf(b)) / 60_000, 0);
+
+/** Every block in the VA's working hours (Mon–Fri 09:00–17:00 Budapest). */
+function inWorkingHours(blocks: ReturnType<typeof blocksOf>) {
+  for (const b of blocks) {
+    const s = Temporal.Instant.fromEpochMilliseconds(startOf(b)).toZonedDateTimeISO('Europe/Budapest');
+    const e = Temporal.Instant.fromEpochMilliseconds(endOf(b)).toZonedDateTimeISO('Europe/Budapest');
+    expect(s.dayOfWeek).toBeLessThanOrEqual(5);
+    expect(s.toPlainDate().equals(e.toPlainDate())).toBe(true);
+    expect(s.hour * 60 + s.minute).toBeGreaterThanOrEqual(9 * 60);
+    expect(e.hour * 60 + e.minute).toBeLessThanOrEqual(17 * 60);
+  }
+}
+
+/** Wait for the task's event job and then for a replan that started after it. */
+async function settled(taskId: string, afterSeq: number) {
+  const event = await w.waitFinished('event.task', (f) => f.value?.taskId === taskId, { afterSeq });
+  expect(event.outcome).toBe('completed');
+  const replan = await w.waitFinished('schedule.replan', () => true, { afterSeq: event.seq });
+  expect(replan.outcome).toBe('completed');
+  return { event, replan };
+}
+
+describe('tasks to blocks as they happen', () => {
+  let taskId = '';
+
+  it('a new task gets its blocks in working hours, before its deadline in the client zone', async () => {
+    const seq = w.lastSeq();
+    const due = dateIn('Australia/Sydney', 6);
+    const task = w.asana.createTask({
+      name: 'Write the newsletter',
+      projects: [KOALA_PROJECT],
+      assignee: w.vaGid,
+      dueOn: due,
+      customFields: { [w.estimateGid]: 90 },
+    });
+    taskId = task.gid;
+    const { event } = await settled(taskId, seq);
+    expect(event.value).toMatchObject({ outcome: 'open', clientId: 'koala-co' });
+    expect((await w.taskMirror.get('koala-co', taskId))?.name).toBe('Write the newsletter');
+    const blocks = blocksOf(w.google, taskId);
+    expect(blocks.length).toBeGreaterThan(0);
+    expect(minutesOf(blocks)).toBe(90);
+    inWorkingHours(blocks);
+    for (const b of blocks) expect(endOf(b)).toBeLessThanOrEqual(endOfDate(due, 'Australia/Sydney'));
+  });
+
+  it('a due date moved earlier: the replan reads it from the mirror and every block ends before the new deadline', async () => {
+    const seq = w.lastSeq();
+    const due = dateIn('Australia/Sydney', 3);
+    w.asana.updateTask(taskId, { dueOn: due });
+    await settled(taskId, seq);
+    expect((await w.taskMirror.get('koala-co', taskId))?.due).toEqual({ kind: 'date', date: due });
+    const blocks = blocksOf(w.google, taskId);
+    expect(minutesOf(blocks)).toBe(90);
+    inWorkingHours(blocks);
+    for (const b of blocks) expect(endOf(b)).toBeLessThanOrEqual(endOfDate(due, 'Australia/Sydney'));
+  });
+
+  it('a completed task leaves the mirror and its future blocks go', async () => {
+    const seq = w.lastSeq();
+    w.asana.updateTask(taskId, { completed: true });
+    const { event } = await settled(taskId, seq);
+    expect(event.value).toMatchObject({ outcome: 'closed' });
+    expect(await w.taskMirror.get('koala-co', taskId)).toBeNull();
+    expect(blocksOf(w.google, taskId).filter((b) => startOf(b) > Date.now())).toEqual([]);
+  });
+
+  let meetingTask = '';
+  it('a meeting put over a block: the calendar sweep sees it and the block moves', async () => {
+    const seq = w.lastSeq();
+    meetingTask = w.asana.createTask({
+      name: 'Update the portfolio',
+      projects: [THAMES_PROJECT],
+      assignee: w.vaGid,
+      dueOn: dateIn('Europe/London', 6),
+      customFields: { [w.estimateGid]: 60 },
+    }).gid;
+    await settled(meetingTask, seq);
+    const [first] = blocksOf(w.google, meetingTask).sort((a, b) => startOf(a) - startOf(b));
+    expect(first).toBeDefined();
+    const meeting = { start: startOf(first!), end: endOf(first!) };
+    w.google.seedEvent('primary', {
+      summary: 'Client call',
+      start: { dateTime: new Date(meeting.start).toISOString(), timeZone: 'UTC' },
+      end: { dateTime: new Date(meeting.end).toISOString(), timeZone: 'UTC' },
+    });
+    const before = w.lastSeq();
+    await w.queues.add('sweep', { provider: 'google', subject: 'calendar', clientId: null });
+    const sweep = await w.waitFinished('sweep', (f) => f.value?.subject === 'calendar', { afterSeq: before });
+    expect(sweep.value).toMatchObject({ added: 1, replan: true });
+    await w.waitFinished('schedule.replan', () => true, { afterSeq: sweep.seq });
+    const blocks = blocksOf(w.google, meetingTask);
+    expect(minutesOf(blocks)).toBe(60);
+    for (const b of blocks) expect(startOf(b) >= meeting.end || endOf(b) <= meeting.start).toBe(true);
+  });
+
+  it('a webhook delivered 3 times, and again after its job records are gone, has one effect', async () => {
+    const delivery = w.asana.hub.deliveries.find((d) => d.status === 200 && d.body.includes(meetingTask));
+    expect(delivery).toBeDefined();
+    const eventQueue = w.queues.queue('event.task');
+    const jobs = () => eventQueue.getJobCountByTypes('completed', 'waiting', 'active', 'delayed', 'failed');
+    const blockIds = () =>
+      blocksOf(w.google, meetingTask)
+        .map((b) => b.json.id)
+        .sort();
+    const jobsBefore = await jobs();
+    const idsBefore = blockIds();
+    const redeliver = () =>
+      deliverWebhook({ url: delivery!.target, body: delivery!.body, headers: delivery!.headers });
+    for (let i = 0; i < 3; i++) expect((await redeliver()).status).toBe(200);
+    expect(await jobs()).toBe(jobsBefore);
+    await eventQueue.clean(0, 10_000, 'completed');
+    expect(await jobs()).toBe(0);
+    expect((await redeliver()).status).toBe(200);
+    expect(await jobs()).toBe(0);
+    expect(blockIds()).toEqual(idsBefore);
+  });
+
+  it('a webhook never delivered: the task sweep catches the task', async () => {
+    const hooks = new Map(w.asana.webhooks);
+    w.asana.webhooks.clear();
+    const missed = w.asana.createTask({
+      name: 'Plan the launch',
+      projects: [KOALA_PROJECT],
+      assignee: w.vaGid,
+      dueOn: dateIn('Australia/Sydney', 6),
+      customFields: { [w.estimateGid]: 30 },
+    }).gid;
+    for (const [gid, hook] of hooks) w.asana.webhooks.set(gid, hook);
+    expect(await w.taskMirror.get('koala-co', missed)).toBeNull();
+    const seq = w.lastSeq();
+    await w.queues.add('sweep', { provider: 'asana', subject: 'task', clientId: null });
+    const sweep = await w.waitFinished('sweep', (f) => f.value?.subject === 'task', { afterSeq: seq });
+    expect(sweep.value?.changed).toBeGreaterThanOrEqual(1);
+    await w.waitFinished('schedule.replan', () => true, { afterSeq: sweep.seq });
+    expect(await w.taskMirror.get('koala-co', missed)).not.toBeNull();
+    expect(minutesOf(blocksOf(w.google, missed))).toBe(30);
+  });
+});
+
+describe('time to drafts', () => {
+  const sydney = 'Australia/Sydney';
+  const current = periodContaining('month', Date.now(), sydney);
+  const firing = current.start + 5 * 60_000;
+  const koalaDrafts = () =>
+    w.xero.invoices(TENANT).filter((i) => (i.Contact as { ContactID: string }).ContactID === KOALA_CONTACT);
+
+  it('the invoice run is scheduled at 00:05 on the first of the month in the client zone', async () => {
+    const [koala] = (await w.queues.schedules('invoice.run')).filter((s) => s.id === 'invoice-run:koala-co');
+    expect(koala).toMatchObject({ tz: sydney, cron: '5 0 1 * *' });
+    const next = Temporal.Instant.fromEpochMilliseconds(koala!.next!).toZonedDateTimeISO(sydney);
+    expect([next.day, next.hour, next.minute]).toEqual([1, 0, 5]);
+    expect(koala!.next!).toBeGreaterThan(Date.now());
+  });
+
+  it("the scheduler's job for the period start drafts last month once, however often it runs", async () => {
+    // Last month's time: 3 h 15 m over three entries.
+    const lastMonth = current.start - 10 * DAY;
+    for (const [offset, minutes] of [
+      [0, 60],
+      [DAY, 75],
+      [2 * DAY, 60],
+    ] as const) {
+      w.toggl.addEntry({
+        workspace_id: 4242,
+        project_id: 190001,
+        description: 'social media',
+        start: lastMonth + offset,
+        stop: lastMonth + offset + minutes * 60_000,
+        billable: true,
+      });
+    }
+    const run = { clientId: 'koala-co', period: 'just-ended' as const, trigger: 'schedule' as const };
+    // What the scheduler adds at the firing (a repeat job whose time is the period start), twice at once.
+    const seq = w.lastSeq();
+    const queue = w.queues.queue('invoice.run');
+    await Promise.all([
+      queue.add('invoice.run', run, { timestamp: firing }),
+      queue.add('invoice.run', run, { timestamp: firing }),
+    ]);
+    const first = await w.waitFinished('invoice.run', () => true, { afterSeq: seq, timeoutMs: 30_000 });
+    const second = await w.waitFinished('invoice.run', () => true, {
+      afterSeq: first.seq,
+      timeoutMs: 30_000,
+    });
+    expect([first.outcome, second.outcome]).toEqual(['completed', 'completed']);
+    const prev = periodContaining('month', current.start - 1, sydney);
+    expect(first.value?.period).toEqual({ firstDate: prev.firstDate, lastDate: prev.lastDate });
+    expect(koalaDrafts()).toHaveLength(1);
+    const drafted = [first, second].find((f) => f.value?.invoiceId)!;
+    expect(koalaDrafts()[0]?.InvoiceID).toBe(drafted.value?.invoiceId);
+    // Retainer 2 h for 100.00, then 1 h 15 m at 50.00 (15-minute rounding): 162.50 before tax.
+    expect(koalaDrafts()[0]?.SubTotal).toBe(162.5);
+    const again = w.lastSeq();
+    await queue.add('invoice.run', run, { timestamp: firing });
+    await w.waitFinished('invoice.run', (f) => f.outcome === 'completed', {
+      afterSeq: again,
+      timeoutMs: 30_000,
+    });
+    expect(koalaDrafts()).toHaveLength(1);
+  });
+
+  it('a run for a client the config does not have is parked with what to fix; the others run', async () => {
+    const seq = w.lastSeq();
+    await w.queues.add('invoice.run', { clientId: 'nobody', period: 'just-ended', trigger: 'manual' });
+    await w.queues.add('invoice.run', { clientId: 'thames-studio', period: 'just-ended', trigger: 'manual' });
+    const failed = await w.waitFinished('invoice.run', (f) => f.outcome === 'failed', { afterSeq: seq });
+    const other = await w.waitFinished('invoice.run', (f) => f.outcome === 'completed', { afterSeq: seq });
+    expect(other.value?.clientId).toBe('thames-studio');
+    const [parked] = await listFailedJobs(w.queues, { queue: 'invoice.run' });
+    expect(parked).toMatchObject({ jobId: failed.jobId, kind: 'parked', attemptsMade: 1 });
+    expect(parked?.reason).toMatch(
+      /no client "nobody" in the config .*fix the job's client id or add the client/,
+    );
+  });
+
+  it("time entry events keep the client's unbilled hours current and flag the retainer at 80% and 100%", async () => {
+    const thisMonth = Math.max(current.start + 60_000, Date.now() - 6 * 3_600_000);
+    const add = async (minutes: number, at: number) => {
+      const entry = w.toggl.addEntry({
+        workspace_id: 4242,
+        project_id: 190001,
+        description: 'this month',
+        start: at,
+        stop: at + minutes * 60_000,
+        billable: true,
+      });
+      const seq = w.lastSeq();
+      await w.queues.add('event.time-entry', {
+        provider: 'toggl',
+        eventId: `entry-${entry.id}`,
+        action: 'created',
+        resourceId: String(entry.id),
+        scope: '4242',
+        at: null,
+        receivedAt: new Date().toISOString(),
+      });
+      await w.waitFinished('sweep', (f) => f.value?.subject === 'time-entry', { afterSeq: seq });
+      return w.unbilled.get('koala-co');
+    };
+    expect(await add(60, thisMonth)).toMatchObject({ hours: '1.00', flag: 'ok' });
+    expect(await add(45, thisMonth + 61 * 60_000)).toMatchObject({ hours: '1.75', flag: 'near' });
+    expect(await add(30, thisMonth + 107 * 60_000)).toMatchObject({ hours: '2.25', flag: 'over' });
+  });
+});
+
+describe('Redis lost everything', () => {
+  it('after a flush, reconcile rebuilds the mirrors: no duplicate block, no second draft', async () => {
+    const blocks = () =>
+      blocksOf(w.google)
+        .map((b) => b.json.id)
+        .sort();
+    const before = blocks();
+    const drafts = w.xero.invoices(TENANT).length;
+    await w.redis.flushall();
+    // The grants were in Redis too: the VA connects again (`vahub connect`).
+    await w.connect();
+    const seq = w.lastSeq();
+    await w.queues.add('reconcile', { clientId: null });
+    const reconciled = await w.waitFinished('reconcile', () => true, { afterSeq: seq });
+    expect(reconciled.outcome).toBe('completed');
+    const replan = await w.waitFinished('schedule.replan', () => true, { afterSeq: reconciled.seq });
+    expect(replan.value).toMatchObject({ created: 0, deleted: 0 });
+    expect(blocks()).toEqual(before);
+    const current = periodContaining('month', Date.now(), 'Australia/Sydney');
+    const again = w.lastSeq();
+    await w.queues
+      .queue('invoice.run')
+      .add(
+        'invoice.run',
+        { clientId: 'koala-co', period: 'just-ended', trigger: 'schedule' },
+        { timestamp: current.start + 5 * 60_000 },
+      );
+    const run = await w.waitFinished('invoice.run', () => true, { afterSeq: again, timeoutMs: 30_000 });
+    expect(run.outcome).toBe('completed');
+    expect(w.xero.invoices(TENANT)).toHaveLength(drafts);
+  });
+});
+
+describe('shutdown', () => {
+  it('SIGTERM: the worker drains the job in flight, then exits 0', async () => {
+    const [worker] = w.workers();
+    const seq = w.lastSeq();
+    // A replan takes a few vendor calls: it is in flight when the signal comes.
+    const { jobId } = await w.queues.add('schedule.replan', { reason: 'shutdown test' });
+    await w.waitActive('schedule.replan', jobId);
+    const exited = terminate(worker!);
+    const replan = await w.waitFinished('schedule.replan', (f) => f.jobId === jobId, { afterSeq: seq });
+    expect(replan.outcome).toBe('completed');
+    expect(await exited).toBe(0);
+  });
+});

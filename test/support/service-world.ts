@@ -1,0 +1,323 @@
+// The service end to end: a private Redis, the four fakes over HTTP, and the receiver and workers as
+// separate processes (apps/worker/src/service/main.ts), each reading the same config file.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type AsanaConnection, newHookKey, registerWebhook, webhookTarget } from '@vahub/asana';
+import { FakeAsana } from '@vahub/asana/testing';
+import { MemoryLock, silentLogger } from '@vahub/core';
+import { FakeGoogle, type StoredEvent } from '@vahub/google-calendar/testing';
+import {
+  createRedis,
+  encryptionKeyFrom,
+  JobQueues,
+  RedisStateStore,
+  RedisTokenStore,
+  TaskMirror,
+} from '@vahub/jobs';
+import { RedisServer } from '@vahub/jobs/testing';
+import { buildConnectors, type Config, parseVahubConfig } from '@vahub/registry';
+import { fakesEnv, firstMatch } from '@vahub/testkit';
+import { FakeToggl } from '@vahub/toggl/testing';
+import { UnbilledStore } from '@vahub/worker';
+import { FakeXero } from '@vahub/xero/testing';
+import { QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
+import {
+  CONFIG,
+  KOALA_CONTACT,
+  KOALA_PROJECT,
+  TENANT,
+  THAMES_CONTACT,
+  THAMES_PROJECT,
+} from './flows-world.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const MAIN = join(ROOT, 'apps/worker/src/service/main.ts');
+export const PREFIX = '{vahub}';
+const WATCHED = ['event.task', 'event.time-entry', 'schedule.replan', 'sweep', 'reconcile', 'invoice.run'];
+
+/** A job that finished, as QueueEvents reported it, in the order the test saw them. */
+export interface Finished {
+  seq: number;
+  queue: string;
+  jobId: string;
+  outcome: 'completed' | 'failed';
+  value: Record<string, unknown> | null;
+  reason: string | null;
+}
+
+export interface ServiceWorld {
+  redisServer: RedisServer;
+  redis: Redis;
+  asana: FakeAsana;
+  google: FakeGoogle;
+  toggl: FakeToggl;
+  xero: FakeXero;
+  config: Config;
+  env: Record<string, string>;
+  queues: JobQueues;
+  taskMirror: TaskMirror;
+  unbilled: UnbilledStore;
+  vaGid: string;
+  estimateGid: string;
+  receiverUrl: string;
+  finished: Finished[];
+  /** The next job of `queue` to finish after `afterSeq` that matches. */
+  waitFinished(
+    queue: string,
+    predicate: (f: Finished) => boolean,
+    options?: { afterSeq?: number; timeoutMs?: number },
+  ): Promise<Finished>;
+  lastSeq(): number;
+  /** Resolves once a worker has taken the job. */
+  waitActive(queue: string, jobId: string): Promise<unknown>;
+  /** Put the VA's grants in Redis, as `vahub connect` does (again after a flush). */
+  connect(): Promise<void>;
+  /** Register the Asana webhooks of both projects at the receiver, as the service's registration would. */
+  registerAsanaWebhooks(): Promise<void>;
+  /** Start one more worker process; resolves when it is ready. */
+  startWorker(): Promise<ChildProcess>;
+  /** The worker processes, oldest first. */
+  workers(): ChildProcess[];
+  stop(): Promise<void>;
+}
+
+async function startProcess(
+  env: Record<string, string>,
+  args: string[],
+  logs: string[],
+): Promise<{ child: ChildProcess; url: string | null }> {
+  const child = spawn(process.execPath, ['--conditions=vahub-source', '--import', 'tsx', MAIN, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    const timer = setTimeout(() => reject(new Error(`service did not start:\n${logs.join('\n')}`)), 30_000);
+    child.stderr?.on('data', (d: Buffer) => logs.push(d.toString()));
+    child.stdout?.on('data', (d: Buffer) => {
+      buffer += d.toString();
+      const lines = buffer.split('\n');
+      buffer = lines.pop() ?? '';
+      for (const line of lines) {
+        logs.push(line);
+        if (line.includes('"service ready"')) {
+          clearTimeout(timer);
+          resolve({ child, url: (JSON.parse(line) as { url: string | null }).url });
+        }
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`service exited with ${code}:\n${logs.join('\n')}`));
+    });
+  });
+}
+
+/** Stop a process with SIGTERM (it drains); SIGKILL after `killAfterMs`. Resolves with its exit code (null: killed). */
+export function terminate(child: ChildProcess, killAfterMs = 15_000): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+export async function startServiceWorld(options: { workers: number }): Promise<ServiceWorld> {
+  const redisServer = await RedisServer.start();
+  const redis = createRedis(redisServer.url);
+  const asana = new FakeAsana();
+  const google = new FakeGoogle();
+  const toggl = new FakeToggl();
+  const xero = new FakeXero({ tenants: [{ tenantId: TENANT, taxRates: { OUTPUT: '10', NONE: '0' } }] });
+  await Promise.all([asana.start(), google.start(), toggl.start(), xero.start()]);
+  const va = asana.addUser({ name: 'Vera VA', token: 'va-personal-access-token' });
+  asana.addProject({ gid: KOALA_PROJECT, name: 'Koala' });
+  asana.addProject({ gid: THAMES_PROJECT, name: 'Thames' });
+  const estimate = asana.addCustomField({ name: 'Estimated time' });
+  for (const [contactId, name] of [
+    [KOALA_CONTACT, 'Koala Co'],
+    [THAMES_CONTACT, 'Thames Studio'],
+  ] as const) {
+    const tenant = xero.tenants.get(TENANT)!;
+    const contact = xero.addContact({ name });
+    tenant.contacts.delete(contact.ContactID);
+    tenant.contacts.set(contactId, { ...contact, ContactID: contactId });
+  }
+  toggl.addWorkspace({ id: 4242 });
+  toggl.addClient(4242, { id: 9001, name: 'Koala Co' });
+  toggl.addProject(4242, { id: 190001, client_id: 9001, name: 'Social media' });
+  toggl.addProject(4242, { id: 190101, name: 'Portfolio' });
+  const keyText = randomBytes(32).toString('hex');
+  const key = encryptionKeyFrom(keyText);
+  const env: Record<string, string> = {
+    ...fakesEnv([asana, google, toggl, xero]),
+    VAHUB_ENCRYPTION_KEY: keyText,
+    REDIS_URL: redisServer.url,
+    VAHUB_PREFIX: PREFIX,
+    VAHUB_REPLAN_WINDOW_MS: '300',
+    LOG_LEVEL: 'info',
+  };
+  const config = parseVahubConfig(CONFIG, { env });
+  const dir = await mkdtemp(join(tmpdir(), 'vahub-service-'));
+  const configFile = join(dir, 'vahub.config.yaml');
+  await writeFile(configFile, CONFIG);
+  const state = new RedisStateStore({ redis, prefix: PREFIX, encryptionKey: key });
+  const tokens = new RedisTokenStore({ redis, prefix: PREFIX, key });
+  const connect = async () => {
+    await tokens.set('google', google.issueGrant());
+    const granted = xero.grant();
+    await tokens.set('xero', {
+      accessToken: granted.access_token,
+      refreshToken: granted.refresh_token ?? null,
+      expiresAt: Date.now() + granted.expires_in * 1000,
+    });
+  };
+  await connect();
+
+  const finished: Finished[] = [];
+  const active: { queue: string; jobId: string }[] = [];
+  const emitter = new EventEmitter();
+  const events = WATCHED.map((queue) => {
+    const qe = new QueueEvents(queue, { connection: redis.duplicate(), prefix: PREFIX });
+    qe.on('completed', ({ jobId, returnvalue }) => {
+      const value = (
+        typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue
+      ) as Finished['value'];
+      const f: Finished = {
+        seq: finished.length + 1,
+        queue,
+        jobId,
+        outcome: 'completed',
+        value,
+        reason: null,
+      };
+      finished.push(f);
+      emitter.emit('finished', f);
+    });
+    qe.on('active', ({ jobId }) => {
+      active.push({ queue, jobId });
+      emitter.emit('active', { queue, jobId });
+    });
+    qe.on('failed', ({ jobId, failedReason }) => {
+      const f: Finished = {
+        seq: finished.length + 1,
+        queue,
+        jobId,
+        outcome: 'failed',
+        value: null,
+        reason: failedReason,
+      };
+      finished.push(f);
+      emitter.emit('finished', f);
+    });
+    return qe;
+  });
+  await Promise.all(events.map((e) => e.waitUntilReady()));
+
+  const logs: string[] = [];
+  const children: ChildProcess[] = [];
+  const startWorker = async () => {
+    const { child } = await startProcess(env, ['--config', configFile, '--only', 'worker'], logs);
+    children.push(child);
+    return child;
+  };
+  // The processes start side by side (each loads the sources through tsx: seconds on a busy machine).
+  const [receiver] = await Promise.all([
+    startProcess(env, ['--config', configFile, '--only', 'webhooks', '--port', '0'], logs),
+    ...Array.from({ length: options.workers }, () => startWorker()),
+  ]);
+  children.push(receiver.child);
+  const port = new URL(receiver.url ?? '').port;
+  const receiverUrl = `http://127.0.0.1:${port}`;
+
+  const queues = new JobQueues({ connection: redis, prefix: PREFIX });
+  const built = buildConnectors(config, { tokens, state, lock: new MemoryLock(), logger: silentLogger });
+  const asanaConnection = built.instances.get('asana') as unknown as AsanaConnection;
+  return {
+    redisServer,
+    redis,
+    asana,
+    google,
+    toggl,
+    xero,
+    config,
+    env,
+    queues,
+    taskMirror: new TaskMirror({ redis, prefix: PREFIX }),
+    unbilled: new UnbilledStore({ redis, prefix: PREFIX }),
+    vaGid: va.gid,
+    estimateGid: estimate.gid,
+    receiverUrl,
+    finished,
+    lastSeq: () => finished.length,
+    waitActive: (queue, jobId) =>
+      firstMatch({
+        emitter,
+        event: 'active',
+        seen: active,
+        predicate: (a) => a.queue === queue && a.jobId === jobId,
+        timeoutMs: 20_000,
+        what: `no worker took ${queue} job ${jobId}`,
+      }),
+    waitFinished(queue, predicate, opts = {}) {
+      const after = opts.afterSeq ?? 0;
+      return firstMatch({
+        emitter,
+        event: 'finished',
+        seen: finished,
+        predicate: (f) => f.queue === queue && f.seq > after && predicate(f),
+        timeoutMs: opts.timeoutMs ?? 20_000,
+        what: `no ${queue} job finished as expected (logs:\n${logs.slice(-30).join('\n')})`,
+      });
+    },
+    connect,
+    async registerAsanaWebhooks() {
+      for (const projectId of [KOALA_PROJECT, THAMES_PROJECT]) {
+        const hookKey = newHookKey();
+        await registerWebhook({
+          client: asanaConnection.api,
+          registry: asanaConnection.handshakes,
+          projectId,
+          target: webhookTarget(`${receiverUrl}/webhooks/asana`, hookKey),
+          hookKey,
+        });
+      }
+    },
+    startWorker,
+    workers: () => children.filter((c) => c !== receiver.child),
+    async stop() {
+      await Promise.all(children.map(terminate));
+      await Promise.all(events.map((e) => e.close()));
+      await queues.close();
+      await built.close();
+      redis.disconnect();
+      await Promise.all([asana.stop(), google.stop(), toggl.stop(), xero.stop()]);
+      await redisServer.dispose();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** vahub's blocks on the fake calendar (not cancelled). */
+export const blocksOf = (google: FakeGoogle, taskId?: string): StoredEvent[] =>
+  google
+    .events('primary')
+    .filter((e) => e.json.status !== 'cancelled')
+    .filter((e) => {
+      const props = (e.json.extendedProperties as { private?: Record<string, string> } | undefined)?.private;
+      return props?.vahubBlock === '1' && (taskId === undefined || props.vahubTask === taskId);
+    });
+
+export const startOf = (e: StoredEvent) => Date.parse((e.json.start as { dateTime: string }).dateTime);
+export const endOf = (e: StoredEvent) => Date.parse((e.json.end as { dateTime: string }).dateTime);
