@@ -17,12 +17,13 @@ import { AsanaReportPublisher } from './report-publisher.js';
 import { AsanaTaskSource } from './task-source.js';
 import { AsanaWebhookReceiver } from './webhooks/receive.js';
 import { type HandshakeRegistry, StateHandshakeRegistry } from './webhooks/registry.js';
+import { AsanaSubscriptions } from './webhooks/subscriptions.js';
 
 export type AsanaContext = ConnectorContext<AsanaClientSection, undefined>;
 
 /**
  * The Asana connector as built from the config: the `tasks` port, the webhook receiver, and what the
- * service needs to register webhooks (`registerWebhook({ client: api, registry: handshakes, … })`).
+ * webhook registration (`subscriptions`, built on `registerWebhook`).
  */
 export class AsanaConnection implements ConnectorInstance<'tasks' | 'reports'> {
   readonly ports: { tasks: AsanaTaskSource; reports: AsanaReportPublisher };
@@ -31,6 +32,8 @@ export class AsanaConnection implements ConnectorInstance<'tasks' | 'reports'> {
   readonly api: AsanaClient;
   /** Pending registrations and webhook secrets, in `context.deps.state`. */
   readonly handshakes: HandshakeRegistry;
+  /** One webhook per configured project, at `<publicUrl>/webhooks/asana/<hook key>`. */
+  readonly subscriptions: AsanaSubscriptions;
 
   constructor(context: AsanaContext) {
     const { deps } = context;
@@ -56,6 +59,12 @@ export class AsanaConnection implements ConnectorInstance<'tasks' | 'reports'> {
       }),
       reports: new AsanaReportPublisher({ client: this.api, clients: context.clients }),
     };
+    this.subscriptions = new AsanaSubscriptions({
+      client: this.api,
+      registry: this.handshakes,
+      projects: () => [...new Set(context.clients.flatMap((c) => c.section.projects))],
+      ...(deps.now ? { now: deps.now } : {}),
+    });
     this.webhooks = new AsanaWebhookReceiver({
       registry: this.handshakes,
       logger,

@@ -49,6 +49,7 @@ export {
   type WebhookSecretRecord,
   webhookTarget,
 } from './webhooks/registry.js';
+export { AsanaSubscriptions } from './webhooks/subscriptions.js';
 export {
   type IdentifiedChange,
   type ParsedDelivery,

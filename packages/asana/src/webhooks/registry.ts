@@ -40,6 +40,8 @@ export interface HandshakeRegistry {
   saveSecret(record: WebhookSecretRecord): Promise<void>;
   getSecret(hookKey: string): Promise<WebhookSecretRecord | null>;
   deleteSecret(hookKey: string): Promise<void>;
+  /** Every webhook vahub keeps a secret for. */
+  listSecrets(): Promise<WebhookSecretRecord[]>;
 }
 
 /** A fresh, unguessable hook key (URL-safe). */
@@ -158,6 +160,19 @@ export class StateHandshakeRegistry implements HandshakeRegistry {
 
   async deleteSecret(hookKey: string): Promise<void> {
     await this.state.delete(this.key('hook', hookKey));
+  }
+
+  async listSecrets(): Promise<WebhookSecretRecord[]> {
+    const base = this.key('hook', '');
+    const keys = await this.state.keys(base);
+    const out: WebhookSecretRecord[] = [];
+    for (const key of keys) {
+      // A store may answer whole keys or what follows the prefix.
+      const hookKey = decodeURIComponent(key.startsWith(base) ? key.slice(base.length) : key);
+      const record = await this.getSecret(hookKey).catch(() => null);
+      if (record) out.push(record);
+    }
+    return out;
   }
 
   private async clearOffered(hookKey: string): Promise<void> {

@@ -6,6 +6,7 @@ import type { CalendarPort, InvoiceSink, ReportPublisher, TaskSource, TimeSource
 import type { ConfigIssue } from '../errors/errors.js';
 import type { RateLimiter } from '../http/limiter.js';
 import type { Logger } from '../http/logger.js';
+import type { SubscriptionManager } from './subscriptions.js';
 import type { WebhookReceiver } from './webhooks.js';
 
 /**
@@ -131,6 +132,8 @@ export interface ConnectResult {
 export interface ConnectorInstance<Serves extends PortName = PortName> {
   ports: Pick<PortMap, Serves>;
   webhooks?: WebhookReceiver;
+  /** Webhook registration at the vendor (see `SubscriptionManager`); absent when the connector receives none. */
+  subscriptions?: SubscriptionManager;
   /** OAuth connectors: the consent flow. */
   oauth?: ConnectFlow;
   /** Release what it holds (timers, sockets). */
