@@ -2,6 +2,7 @@ import { defineConnector } from '@vahub/core';
 import { TogglClient } from './client.js';
 import { checkTogglClients, TOGGL_ENDPOINTS, togglClientSection } from './config.js';
 import { TogglWebhookReceiver } from './receiver.js';
+import { TogglSubscriptionManager } from './subscription-manager.js';
 import { TogglTimeSource } from './time-source.js';
 
 /**
@@ -44,6 +45,11 @@ export const togglConnector = defineConnector({
       ...(deps.now ? { now: deps.now } : {}),
     });
     const webhooks = new TogglWebhookReceiver({ state: deps.state, subscriptions: client.subscriptions });
-    return { ports: { time }, webhooks };
+    const subscriptions = new TogglSubscriptionManager({
+      receiver: webhooks,
+      subscriptions: client.subscriptions,
+      workspaces: () => [...new Set(context.clients.map((c) => String(c.section.workspaceId)))],
+    });
+    return { ports: { time }, webhooks, subscriptions };
   },
 });

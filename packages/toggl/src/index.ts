@@ -25,6 +25,7 @@ export {
 } from './mappers.js';
 export { type TogglHook, TogglWebhookReceiver } from './receiver.js';
 export type { ReportResult, ReportSearch } from './reports.js';
+export { TogglSubscriptionManager } from './subscription-manager.js';
 export { type CreateSubscription, TogglSubscriptions, VAHUB_EVENT_FILTERS } from './subscriptions.js';
 export { TogglTimeSource, type TogglTimeSourceOptions } from './time-source.js';
 export {

@@ -124,6 +124,11 @@ export class TogglWebhookReceiver implements WebhookReceiver {
     await state.delete(STATE_PREFIX + hook);
   }
 
+  /** Forget a hook's secret without asking Toggl (its subscription is already gone there). */
+  async forget(hook: string): Promise<void> {
+    await this.stateFor('forgetHook').delete(STATE_PREFIX + hook);
+  }
+
   /** The subscriptions vahub holds secrets for. */
   async hooks(): Promise<TogglHook[]> {
     const state = this.stateFor('listHooks');
