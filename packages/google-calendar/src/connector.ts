@@ -15,6 +15,7 @@ import { GoogleCalendar } from './google-calendar.js';
 import { connectGoogle } from './loopback.js';
 import { GoogleOAuth } from './oauth.js';
 import { GOOGLE, GOOGLE_ENDPOINTS, GOOGLE_TOKEN_KEY, type GoogleSecrets } from './settings.js';
+import { GoogleSubscriptions } from './subscriptions.js';
 import { googleWebhooks } from './webhooks.js';
 
 /** What a `vahub connect google` granted: never the tokens themselves. */
@@ -35,6 +36,8 @@ export interface GoogleConnectInput {
 export interface GoogleCalendarInstance extends ConnectorInstance<'calendar'> {
   ports: { calendar: GoogleCalendar };
   webhooks: WebhookReceiver;
+  /** One push channel on the VA's calendar, renewed before it expires (needs `deps.state`). */
+  subscriptions?: GoogleSubscriptions;
   /** `vahub connect google` and `vahub disconnect google`, as every OAuth connector offers them. */
   oauth: ConnectFlow;
   /** Google's OAuth endpoints (authorization request, code exchange, refresh, revoke). */
@@ -118,6 +121,7 @@ export function createGoogleCalendarConnector(
   return {
     ports: { calendar },
     webhooks: googleWebhooks(channels),
+    ...(channels ? { subscriptions: new GoogleSubscriptions(calendar, context.calendar.id, now) } : {}),
     oauth: {
       connect,
       disconnect: async () => {

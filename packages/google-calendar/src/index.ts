@@ -41,5 +41,6 @@ export {
   GOOGLE_SECRETS,
   GOOGLE_TOKEN_KEY,
 } from './settings.js';
+export { CHANNEL_RENEW_MARGIN_MS, GoogleSubscriptions } from './subscriptions.js';
 export type { CalendarChange, CalendarChangesPage } from './sync.js';
 export { googleWebhooks } from './webhooks.js';
