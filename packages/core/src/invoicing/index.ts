@@ -10,3 +10,16 @@ export { type RetainerConfig, retainerCarryOver } from './retainer.js';
 export { describeRounding, quantityUnits, roundSeconds, unitsToFixed, unitsToHours } from './rounding.js';
 export { formatDateRange } from './text.js';
 export type * from './types.js';
+export {
+  type DraftManifest,
+  decodeManifest,
+  draftReference,
+  encodeManifest,
+  entryFingerprint,
+  isLiveStatus,
+  LIVE_INVOICE_STATUSES,
+  type LedgerEntry,
+  type PeriodDraft,
+  periodKey,
+  seqOfReference,
+} from './ledger.js';
