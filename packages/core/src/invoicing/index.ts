@@ -3,13 +3,6 @@ export { retainerAlreadyInvoicedHours } from './already-invoiced.js';
 export { buildInvoiceDraft, summariseExcluded } from './build-draft.js';
 export { classifyEntries, type Eligibility, type EligibleEntry } from './eligibility.js';
 export { checkInvoiceCurrency, InvoiceCurrencyError, InvoiceLimitError } from './errors.js';
-export { type OverlapResult, resolveOverlaps } from './overlaps.js';
-export { formatPreviewJson, formatPreviewText, previewObject } from './preview.js';
-export { invoiceReference } from './reference.js';
-export { type RetainerConfig, retainerCarryOver } from './retainer.js';
-export { describeRounding, quantityUnits, roundSeconds, unitsToFixed, unitsToHours } from './rounding.js';
-export { formatDateRange } from './text.js';
-export type * from './types.js';
 export {
   type DraftManifest,
   decodeManifest,
@@ -17,9 +10,16 @@ export {
   encodeManifest,
   entryFingerprint,
   isLiveStatus,
-  LIVE_INVOICE_STATUSES,
   type LedgerEntry,
+  LIVE_INVOICE_STATUSES,
   type PeriodDraft,
   periodKey,
   seqOfReference,
 } from './ledger.js';
+export { type OverlapResult, resolveOverlaps } from './overlaps.js';
+export { formatPreviewJson, formatPreviewText, previewObject } from './preview.js';
+export { invoiceReference } from './reference.js';
+export { type RetainerConfig, retainerCarryOver } from './retainer.js';
+export { describeRounding, quantityUnits, roundSeconds, unitsToFixed, unitsToHours } from './rounding.js';
+export { formatDateRange } from './text.js';
+export type * from './types.js';

@@ -52,7 +52,10 @@ export interface PeriodDraft {
 }
 
 /** The key of a client's billing period: the draft's `Reference` ("vahub koala-co 2026-11"). */
-export function periodKey(clientId: string, period: { kind: string; firstDate: string; lastDate: string }): string {
+export function periodKey(
+  clientId: string,
+  period: { kind: string; firstDate: string; lastDate: string },
+): string {
   return invoiceReference(clientId, period);
 }
 
