@@ -143,10 +143,13 @@ export async function runWithLedger(input: LedgerRunInput): Promise<LedgerRunRes
   // What is new: the engine over every entry a live draft (or an older tag) already bills.
   const fresh = build(null, key);
   const openStale = open !== null && open.manifest === null;
+  // Retainer time inside the allowance makes no line of its own, but the open DRAFT records it.
+  const excluded = new Set(fresh.excluded.map((x) => x.entryId));
+  const pending = viewFor(null).some((e) => !hasTag(e, tag) && !excluded.has(e.id));
   let preview = fresh;
   let invoice: CreatedInvoice | null = null;
   let action: LedgerReport['action'] = 'none';
-  if (fresh.draft !== null || openStale) {
+  if (fresh.draft !== null || openStale || (open !== null && pending)) {
     const seq = open
       ? seqOf(key, open)
       : ledger.live.length === 0
