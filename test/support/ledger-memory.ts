@@ -96,7 +96,13 @@ export class MemoryInvoices implements LedgerSink {
     const known = this.byKey.get(draft.idempotencyKey);
     const inv = known
       ? (this.invoices.get(known) as StoredInvoice)
-      : { id: `inv-${this.invoices.size + 1}`, number: `INV-${this.invoices.size + 1}`, status: 'DRAFT' as const, draft, manifests: [] };
+      : {
+          id: `inv-${this.invoices.size + 1}`,
+          number: `INV-${this.invoices.size + 1}`,
+          status: 'DRAFT' as const,
+          draft,
+          manifests: [],
+        };
     this.invoices.set(inv.id, inv);
     this.byKey.set(draft.idempotencyKey, inv.id);
     this.faults.step(); // the answer is lost
@@ -105,7 +111,7 @@ export class MemoryInvoices implements LedgerSink {
   async updateDraft(_c: string, id: string, draft: InvoiceDraft): Promise<CreatedInvoice> {
     this.faults.step();
     const inv = this.invoices.get(id);
-    if (!inv || inv.status !== 'DRAFT') throw new Error(`invoice ${id} is not a DRAFT`);
+    if (inv?.status !== 'DRAFT') throw new Error(`invoice ${id} is not a DRAFT`);
     inv.draft = { ...draft, reference: inv.draft.reference };
     this.faults.step();
     return this.created(inv);

@@ -8,3 +8,4 @@ export * from './reports/index.js';
 export * from './runner/index.js';
 export * from './state/index.js';
 export * from './stores/index.js';
+export * from './ledger/index.js';

@@ -16,6 +16,7 @@ export {
   periodKey,
   seqOfReference,
 } from './ledger.js';
+export { cachedLedgerSink, type LedgerCache, MemoryLedgerCache } from './ledger-cache.js';
 export { type OverlapResult, resolveOverlaps } from './overlaps.js';
 export { formatPreviewJson, formatPreviewText, previewObject } from './preview.js';
 export { invoiceReference } from './reference.js';
