@@ -32,7 +32,7 @@ export async function reconcileInvoiceStatus(input: {
   const { client, period, time, invoices } = input;
   if (!keepsLedger(invoices)) {
     throw new VahubError(
-      `the invoice sink keeps no billing ledger (findPeriodDrafts, updateDraft, writeManifest): use the Xero connector, or reconcile tags by hand`,
+      `the invoice sink keeps no billing ledger (findPeriodDrafts, updateDraft, writeManifest): use an invoicing connector that keeps one, or reconcile the tags by hand`,
     );
   }
   const tag = client.billing.invoicedTag;
