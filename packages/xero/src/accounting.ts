@@ -186,8 +186,8 @@ export class XeroAccounting {
       );
       const invoices = body.invoices ?? [];
       for (const inv of invoices) {
-        const created = toCreatedInvoice(inv, operation);
-        out.push({ ...created, reference: inv.reference ?? '' });
+        const { invoiceId, invoiceNumber, status } = toCreatedInvoice(inv, operation);
+        out.push({ invoiceId, invoiceNumber, status, reference: inv.reference ?? '' });
       }
       if (invoices.length < 100) return out;
     }
