@@ -1,7 +1,10 @@
 // The billing ledger through the real Xero and Toggl connectors and SDKs, against their fakes:
 // figures computed by hand, what is asserted is what the fakes end up holding.
-import { type ClientConfig, type Period, periodContaining, Temporal } from '@vahub/core';
-import { draftInvoices, reconcileInvoiceStatus } from '@vahub/worker';
+import { type ClientConfig, cachedLedgerSink, type Period, periodContaining, Temporal } from '@vahub/core';
+import { RedisLedgerCache } from '@vahub/jobs';
+import { testRedisUrl, uniquePrefix } from '@vahub/testkit';
+import { draftInvoices, keepsLedger, reconcileInvoiceStatus } from '@vahub/worker';
+import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startWorld, TENANT, type World } from './support/flows-world.js';
 
@@ -134,5 +137,38 @@ describe('the billing ledger', () => {
       ['0.5000', '25.00'],
     ]);
     expect(figures().map((f) => f[2])).toEqual([100, 100, 125]);
+  });
+
+  it('keeps Redis as a cache only: the ledger read through it equals the one rebuilt from Xero and Toggl after a flush', async () => {
+    const redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+    const prefix = uniquePrefix('flows-ledger');
+    try {
+      if (!keepsLedger(w.invoices)) throw new Error('the Xero sink keeps the ledger');
+      const invoices = cachedLedgerSink(w.invoices, new RedisLedgerCache({ redis, prefix }));
+      const c = client('thames-studio');
+      const nov = month('2026-11', c.timezone);
+      thames('2026-11-02T09:00', 60);
+      const first = await draftInvoices({ client: c, period: nov, time: w.time, invoices });
+      w.xero.setInvoiceStatus(first.invoice!.invoiceId, 'AUTHORISED', TENANT);
+      await invoices.invalidate(c.id); // the invoice webhook
+      thames('2026-11-27T09:00', 30);
+      const second = await draftInvoices({ client: c, period: nov, time: w.time, invoices });
+      expect(second.ledger?.action).toBe('supplementary');
+      const key = second.ledger!.periodKey;
+      const cached = await invoices.findPeriodDrafts(c.id, key);
+      expect(await redis.exists(`${prefix}:ledger:${c.id}:${key}`)).toBe(1);
+      const keys = await redis.keys(`${prefix}:*`);
+      await redis.del(...keys);
+      const rebuilt = await invoices.findPeriodDrafts(c.id, key);
+      expect(rebuilt).toEqual(cached);
+      expect(
+        rebuilt.map((d) => [d.reference, d.status, d.manifest?.entries.length, d.manifest?.seq]),
+      ).toEqual([
+        ['vahub thames-studio 2026-11', 'AUTHORISED', 1, 0],
+        ['vahub thames-studio 2026-11 sup1', 'DRAFT', 1, 1],
+      ]);
+    } finally {
+      await redis.quit();
+    }
   });
 });
