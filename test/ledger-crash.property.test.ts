@@ -127,7 +127,17 @@ async function play(client: ClientConfig, actions: Action[]): Promise<void> {
       if (!inv) continue;
       inv.status = a.kind === 'approve' ? 'AUTHORISED' : inv.status === 'DRAFT' ? 'DELETED' : 'VOIDED';
       await invoices.invalidate(client.id); // the invoice webhook
-      if (a.reconcile) await reconcileInvoiceStatus({ client, period: periodOf(a.month), time, invoices });
+      if (a.reconcile) {
+        await reconcileInvoiceStatus({ client, period: periodOf(a.month), time, invoices });
+        // Right after the webhook's reconcile the tags already equal the ledger.
+        const live = ofMonth(a.month).filter((i) => isLiveStatus(i.status));
+        const p = periodOf(a.month);
+        for (const e of time.entries.values()) {
+          if (e.start < formatInstant(p.start) || e.start >= formatInstant(p.end)) continue;
+          const on = live.some((i) => i.manifests.at(-1)?.entries.some((x) => x.id === e.id));
+          expect(e.tags.includes('invoiced'), `entry ${e.id}'s tag after reconcile`).toBe(on);
+        }
+      }
     }
   }
   for (const m of [0, 1, 2]) await run(m, 0);
