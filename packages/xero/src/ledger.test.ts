@@ -121,3 +121,21 @@ describe('XeroInvoiceSink ledger methods', () => {
     ).rejects.toThrow(/250/);
   });
 });
+
+describe('the fake’s tax', () => {
+  it('takes a line’s TaxAmount over its own computation, as Xero does', async () => {
+    const draft = draftOf({
+      contactId: h.contactId,
+      period: '2026-07',
+      lines: [
+        { quantity: '1.5', unitAmount: '55' },
+        { quantity: '1', unitAmount: '10' },
+      ],
+    });
+    // 82.50 at 10 %: Xero would compute 8.25; the draft fixes 8.00. The second line keeps Xero's 1.00.
+    draft.lines[0] = { ...draft.lines[0]!, taxAmount: '8.00', taxAmountIsFixed: true };
+    const created = await h.invoices.createDraft(CLIENT, draft);
+    const inv = h.fake.invoices().find((i) => i.InvoiceID === created.invoiceId)!;
+    expect([inv.SubTotal, inv.TotalTax, inv.Total]).toEqual([92.5, 9, 101.5]);
+  });
+});
