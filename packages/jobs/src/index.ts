@@ -1,4 +1,5 @@
 export * from './catalog/index.js';
+export * from './ledger/index.js';
 export * from './limits/index.js';
 export * from './logging/index.js';
 export * from './metrics/index.js';
@@ -8,4 +9,3 @@ export * from './reports/index.js';
 export * from './runner/index.js';
 export * from './state/index.js';
 export * from './stores/index.js';
-export * from './ledger/index.js';
