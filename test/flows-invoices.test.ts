@@ -84,21 +84,27 @@ describe('draftInvoices', () => {
     expect(invoiceCalls()).toBe(1);
   });
 
-  it('bills a retainer fee once per period; time tracked later bills only the hours beyond it', async () => {
+  it('bills a retainer fee once per period; a late entry goes on the open DRAFT, never a second draft', async () => {
     entry(190001, '2026-11-03T09:00', 90);
     const first = await run('koala-co');
     expect(first.preview.draft?.lines.map((l) => l.lineAmount)).toEqual(['100.00']);
+    expect(first.ledger?.action).toBe('created');
     const late = entry(190001, '2026-11-25T09:00', 75);
     const second = await run('koala-co');
-    // 1.5 h already on the first draft + 1.25 h now, 2 h included: 0.75 h at the hourly rate, no second fee.
-    expect(second.preview.draft?.lines.map((l) => [l.quantity, l.lineAmount])).toEqual([['0.7500', '37.50']]);
+    // 1.5 h + 1.25 h = 2.75 h against 2 h included: the fee and 0.75 h at the hourly rate, on the same draft.
+    expect(second.ledger?.action).toBe('updated');
+    expect(second.preview.draft?.lines.map((l) => [l.quantity, l.lineAmount])).toEqual([
+      ['1.0000', '100.00'],
+      ['0.7500', '37.50'],
+    ]);
+    expect(second.invoice?.invoiceId).toBe(first.invoice?.invoiceId);
     expect(second.tagged).toEqual([String(late.id)]);
     const third = await run('koala-co');
     expect(third.invoice).toBeNull();
-    expect(w.xero.invoices(TENANT).map((i) => i.SubTotal)).toEqual([100, 37.5]);
+    expect(w.xero.invoices(TENANT).map((i) => i.SubTotal)).toEqual([137.5]);
   });
 
-  it('heals a crash between creating the draft and tagging, without a second invoice', async () => {
+  it('heals a crash between creating the draft and tagging: the rerun finds the draft and completes the tags', async () => {
     const billed = [entry(190101, '2026-11-02T09:00', 60), entry(190101, '2026-11-09T09:00', 30)];
     // The hourly quota runs out right after the draft is made, for longer than a run waits.
     w.toggl.server.faults.next({ ...quotaUsedUp(2400), match: (req) => req.method === 'PATCH' });
@@ -107,9 +113,9 @@ describe('draftInvoices', () => {
     for (const e of billed) expect(tagsOf(e.id)).not.toContain('invoiced');
 
     const again = await run('thames-studio');
-    expect(again.invoice?.invoiceId).toBe(w.xero.invoices(TENANT)[0]?.InvoiceID);
+    expect(again.invoice).toBeNull();
+    expect(again.ledger?.completedTags.sort()).toEqual(billed.map((e) => String(e.id)).sort());
     expect(w.xero.invoices(TENANT)).toHaveLength(1);
-    expect(w.xero.replays).toBe(1);
     for (const e of billed) expect(tagsOf(e.id)).toContain('invoiced');
   });
 
@@ -130,25 +136,21 @@ describe('draftInvoices', () => {
     expect(w.xero.invoices(TENANT)).toHaveLength(1);
   });
 
-  it('stops for a person, naming the draft and the untagged entries, when tagging breaks off partway', async () => {
+  it('tagging that breaks off partway fails the run retryably; the rerun tags the rest and drafts nothing twice', async () => {
     const billed = manyEntries(150);
-    w.toggl.server.faults.next({ ...quotaUsedUp(2400), match: laterPatches(), times: 5 });
+    w.toggl.server.faults.next({ ...quotaUsedUp(2400), match: laterPatches(), times: 1 });
     const error = await run('thames-studio').then(
       () => null,
       (e: unknown) => e,
     );
-    expect(error).toBeInstanceOf(InvoiceTaggingIncompleteError);
-    const incomplete = error as InvoiceTaggingIncompleteError;
-    const [invoice] = w.xero.invoices(TENANT);
+    expect(error).not.toBeInstanceOf(InvoiceTaggingIncompleteError);
+    expect(error).toMatchObject({ code: 'quota_exhausted', retryable: true });
+    const tagged = billed.filter((e) => tagsOf(e.id).includes('invoiced'));
+    expect(tagged).toHaveLength(100);
+    const again = await run('thames-studio');
+    expect(again.invoice).toBeNull();
+    expect(again.ledger?.completedTags).toHaveLength(50);
+    for (const e of billed) expect(tagsOf(e.id)).toContain('invoiced');
     expect(w.xero.invoices(TENANT)).toHaveLength(1);
-    expect(incomplete).toMatchObject({ retryable: false, invoiceId: invoice?.InvoiceID, tag: 'invoiced' });
-    const tagged = billed.filter((e) => tagsOf(e.id).includes('invoiced')).map((e) => String(e.id));
-    const untagged = billed.filter((e) => !tagsOf(e.id).includes('invoiced')).map((e) => String(e.id));
-    expect([tagged.length, untagged.length]).toEqual([100, 50]);
-    expect([...incomplete.taggedEntryIds].sort()).toEqual(tagged.sort());
-    expect([...incomplete.untaggedEntryIds].sort()).toEqual(untagged.sort());
-    expect(incomplete.message).toContain(`draft invoice ${String(invoice?.InvoiceNumber)}`);
-    expect(incomplete.message).toContain('50 of 150 entries are not tagged "invoiced"');
-    expect(incomplete.message).toMatch(/quota/);
   });
 });

@@ -4,6 +4,9 @@ export {
   type DraftInvoicesResult,
   draftInvoices,
 } from './flows/draft-invoices.js';
+export type { LedgerReport } from './flows/ledger-run.js';
+export { type EditedEntry, keepsLedger, type LedgerSink } from './flows/ledger-state.js';
+export { type ReconcileResult, reconcileInvoiceStatus } from './flows/reconcile-invoices.js';
 export type {
   IgnoredBlockProblem,
   ScheduleProblem,

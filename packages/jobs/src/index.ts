@@ -1,4 +1,5 @@
 export * from './catalog/index.js';
+export * from './ledger/index.js';
 export * from './limits/index.js';
 export * from './logging/index.js';
 export * from './metrics/index.js';

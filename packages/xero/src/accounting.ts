@@ -11,7 +11,13 @@ import {
 import type { Contact as XeroContact } from 'xero-node';
 import type { z } from 'zod';
 import type { PipelinedAccountingApi } from './accounting-api.js';
-import { contactsAnswer, invoiceBatchAnswer, invoicesAnswer, oneContactAnswer } from './answers.js';
+import {
+  contactsAnswer,
+  historyAnswer,
+  invoiceBatchAnswer,
+  invoicesAnswer,
+  oneContactAnswer,
+} from './answers.js';
 import { inTenantTerms } from './api-errors.js';
 import { type DraftResult, finishBatch, prepareBatch } from './draft-batch.js';
 import { statusOf, toCreatedInvoice, toXeroInvoice } from './invoice-mapping.js';
@@ -148,6 +154,81 @@ export class XeroAccounting {
     const invoice = found.value.body.invoices?.[0];
     if (!invoice) throw unexpected(operation, 'Xero answered without the invoice');
     return statusOf(invoice, operation);
+  }
+
+  /** The contact's invoices, every status, page by page (Xero's 100 a page); id, number, status, reference. */
+  async listContactInvoices(
+    tenantId: string,
+    contactId: string,
+  ): Promise<
+    { invoiceId: string; invoiceNumber: string | null; status: InvoiceStatus; reference: string }[]
+  > {
+    const operation = 'listContactInvoices';
+    const out: {
+      invoiceId: string;
+      invoiceNumber: string | null;
+      status: InvoiceStatus;
+      reference: string;
+    }[] = [];
+    for (let page = 1; ; page++) {
+      const { body } = await this.call(operation, tenantId, invoiceBatchAnswer, (api) =>
+        api.getInvoices(
+          tenantId,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          [contactId],
+          undefined,
+          page,
+        ),
+      );
+      const invoices = body.invoices ?? [];
+      for (const inv of invoices) {
+        const { invoiceId, invoiceNumber, status } = toCreatedInvoice(inv, operation);
+        out.push({ invoiceId, invoiceNumber, status, reference: inv.reference ?? '' });
+      }
+      if (invoices.length < 100) return out;
+    }
+  }
+
+  /** Replace a DRAFT's lines, dates and reference with the draft's (Xero deletes lines left out). */
+  async updateDraft(tenantId: string, invoiceId: string, draft: InvoiceDraft): Promise<CreatedInvoice> {
+    const operation = 'updateInvoiceDraft';
+    const invoice = { ...toXeroInvoice(draft, operation), invoiceID: invoiceId };
+    const { body } = await this.call(operation, tenantId, invoicesAnswer, (api) =>
+      api.updateInvoice(
+        tenantId,
+        invoiceId,
+        { invoices: [invoice] },
+        UNIT_DP,
+        stableKey(['vahub-update', invoiceId, draft.idempotencyKey]),
+      ),
+    );
+    const updated = body.invoices?.[0];
+    if (!updated) throw unexpected(operation, 'Xero answered without the updated invoice');
+    return toCreatedInvoice(updated, operation);
+  }
+
+  /** The invoice's History and Notes, oldest first, as their Details. */
+  async invoiceHistory(tenantId: string, invoiceId: string): Promise<string[]> {
+    const { body } = await this.call('getInvoiceHistory', tenantId, historyAnswer, (api) =>
+      api.getInvoiceHistory(tenantId, invoiceId),
+    );
+    return (body.historyRecords ?? []).map((r) => r.details ?? '');
+  }
+
+  /** Add notes to the invoice's History, in one call (each at most 250 characters, Xero's limit). */
+  async addInvoiceNotes(tenantId: string, invoiceId: string, notes: readonly string[]): Promise<void> {
+    await this.call('addInvoiceNotes', tenantId, historyAnswer, (api) =>
+      api.createInvoiceHistory(
+        tenantId,
+        invoiceId,
+        { historyRecords: notes.map((details) => ({ details })) },
+        stableKey(['vahub-notes', invoiceId, ...notes]),
+      ),
+    );
   }
 
   private async createBatch(tenantId: string, drafts: readonly InvoiceDraft[]): Promise<DraftResult[]> {

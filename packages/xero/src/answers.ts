@@ -21,6 +21,9 @@ export const invoicesAnswer = z.looseObject({ Invoices: z.array(invoice).min(1) 
  */
 export const invoiceBatchAnswer = z.looseObject({ Invoices: z.array(z.looseObject({})) });
 
+/** `GET/PUT /Invoices/{id}/History`: the records (a PUT answers the notes it added). */
+export const historyAnswer = z.looseObject({ HistoryRecords: z.array(z.looseObject({})) });
+
 const contact = z.looseObject({ ContactID: z.string().min(1), Name: z.string().optional() });
 
 /** `GET /Contacts` (a search may find none). */

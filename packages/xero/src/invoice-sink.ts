@@ -3,13 +3,17 @@ import {
   ConnectorError,
   type Contact,
   type CreatedInvoice,
+  type DraftManifest,
   type InvoiceDraft,
   type InvoiceSink,
   type InvoiceStatus,
   type InvoiceTarget,
+  type PeriodDraft,
+  seqOfReference,
 } from '@vahub/core';
 import type { XeroAccounting } from './accounting.js';
 import type { XeroClientSection } from './config.js';
+import { manifestFromNotes, manifestNotes } from './manifest-notes.js';
 
 /**
  * Xero as vahub's `InvoiceSink`, by vahub client: each client's `xero` section says which
@@ -53,6 +57,30 @@ export class XeroInvoiceSink implements InvoiceSink {
   async getInvoiceStatus(clientId: string, invoiceId: string): Promise<InvoiceStatus | null> {
     const { tenantId } = this.section(clientId, 'getInvoiceStatus');
     return this.accounting.getInvoiceStatus(tenantId, invoiceId);
+  }
+
+  /** The period's invoices for the client's contact, any status, each with the manifest its notes hold. */
+  async findPeriodDrafts(clientId: string, periodKey: string): Promise<PeriodDraft[]> {
+    const { tenantId, contactId } = this.section(clientId, 'findPeriodDrafts');
+    const invoices = await this.accounting.listContactInvoices(tenantId, contactId);
+    const ofPeriod = invoices.filter((inv) => seqOfReference(periodKey, inv.reference) !== null);
+    const out: PeriodDraft[] = [];
+    for (const inv of ofPeriod) {
+      const manifest = manifestFromNotes(await this.accounting.invoiceHistory(tenantId, inv.invoiceId));
+      out.push({ ...inv, manifest: manifest?.clientId === clientId ? manifest : null });
+    }
+    return out;
+  }
+
+  async updateDraft(clientId: string, invoiceId: string, draft: InvoiceDraft): Promise<CreatedInvoice> {
+    const { tenantId } = this.section(clientId, 'updateInvoiceDraft');
+    return this.accounting.updateDraft(tenantId, invoiceId, draft);
+  }
+
+  /** The manifest as History notes of the invoice (see manifest-notes.ts). */
+  async writeManifest(clientId: string, invoiceId: string, manifest: DraftManifest): Promise<void> {
+    const { tenantId } = this.section(clientId, 'writeManifest');
+    await this.accounting.addInvoiceNotes(tenantId, invoiceId, manifestNotes(manifest));
   }
 
   /** The Xero organisation a client's invoices go to. */

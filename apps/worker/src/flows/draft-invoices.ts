@@ -14,6 +14,8 @@ import {
   type TimeEntry,
   type TimeSource,
 } from '@vahub/core';
+import { type LedgerReport, runWithLedger } from './ledger-run.js';
+import { keepsLedger } from './ledger-state.js';
 import { tagInvoiced } from './tag-invoiced.js';
 
 export interface DraftInvoicesInput {
@@ -53,6 +55,11 @@ export interface DraftInvoicesResult {
   tagged: string[];
   /** Entries read from the time source for the period. */
   entriesRead: number;
+  /**
+   * What the billing ledger did (present when the invoice sink keeps one): the period key, created /
+   * updated / supplementary / none, carried-in hours, released and completed tags, edited entries.
+   */
+  ledger?: LedgerReport;
 }
 
 /**
@@ -73,6 +80,10 @@ export function draftInvoices(input: DraftInvoicesInput): Promise<DraftInvoicesR
 async function draftUnlocked(input: DraftInvoicesInput): Promise<DraftInvoicesResult> {
   const { client, period } = input;
   const entries = await listEntries(input.time, client, period);
+  if (keepsLedger(input.invoices)) {
+    const run = await runWithLedger({ ...input, invoices: input.invoices, entries });
+    return { ...run, entriesRead: entries.length };
+  }
   const tag = client.billing.invoicedTag;
   const preview = buildInvoiceDraft({
     clientId: client.id,

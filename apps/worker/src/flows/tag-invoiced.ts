@@ -63,6 +63,12 @@ export async function tagInvoiced(input: {
   clientId: string;
   entryIds: readonly string[];
   retry?: RetryOptions;
+  /**
+   * The billing ledger records the draft's entries before tagging, so a rerun completes the tags:
+   * a batch that fails after others succeeded is rethrown as it is, not as
+   * `InvoiceTaggingIncompleteError`.
+   */
+  repeatable?: boolean;
 }): Promise<string[]> {
   const tagged: string[] = [];
   const ids = input.entryIds;
@@ -71,7 +77,7 @@ export async function tagInvoiced(input: {
     try {
       await withRetry(() => input.time.tagEntries(input.clientId, batch, input.tag), input.retry);
     } catch (cause) {
-      if (tagged.length === 0) throw cause;
+      if (tagged.length === 0 || input.repeatable) throw cause;
       const done = new Set(tagged);
       const untagged = ids.filter((id) => !done.has(id));
       throw new InvoiceTaggingIncompleteError({

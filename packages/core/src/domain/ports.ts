@@ -1,3 +1,4 @@
+import type { DraftManifest, PeriodDraft } from '../invoicing/ledger.js';
 import type { InvoiceTarget, NameLookup } from '../invoicing/types.js';
 import type {
   BusyInterval,
@@ -114,6 +115,16 @@ export interface InvoiceSink {
   /** Create a draft with the draft's idempotency key: repeating the call creates nothing new. */
   createDraft(clientId: string, draft: InvoiceDraft): Promise<CreatedInvoice>;
   getInvoiceStatus(clientId: string, invoiceId: string): Promise<InvoiceStatus | null>;
+  /**
+   * The billing ledger (core's invoicing LEDGER.md): the drafts of a client's period, any status,
+   * found by their `Reference` (the period key, or "<key> sup<n>"), each with the manifest stored
+   * on it. A sink without these three methods gets the flow without the ledger.
+   */
+  findPeriodDrafts?(clientId: string, periodKey: string): Promise<PeriodDraft[]>;
+  /** Replace a DRAFT's content (lines, dates, reference) with `draft`; refused once it is approved. */
+  updateDraft?(clientId: string, invoiceId: string, draft: InvoiceDraft): Promise<CreatedInvoice>;
+  /** Store the manifest on the draft; `findPeriodDrafts` then reads the latest one written. */
+  writeManifest?(clientId: string, invoiceId: string, manifest: DraftManifest): Promise<void>;
 }
 
 /** A client's report as a publisher posts it: plain text, titled so this week's copy can be found again. */

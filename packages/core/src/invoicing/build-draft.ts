@@ -68,7 +68,7 @@ export function summariseExcluded(excluded: readonly ExcludedEntry[]): string {
 export function buildInvoiceDraft(input: BuildInvoiceInput): BuildInvoiceResult {
   const date = checkInput(input);
   const { billing, period, clientId, target } = input;
-  const reference = invoiceReference(clientId, period);
+  const reference = input.reference ?? invoiceReference(clientId, period);
   const { eligible, excluded, invoiced } = classifyEntries({
     entries: input.entries,
     period,

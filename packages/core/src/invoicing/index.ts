@@ -3,6 +3,20 @@ export { retainerAlreadyInvoicedHours } from './already-invoiced.js';
 export { buildInvoiceDraft, summariseExcluded } from './build-draft.js';
 export { classifyEntries, type Eligibility, type EligibleEntry } from './eligibility.js';
 export { checkInvoiceCurrency, InvoiceCurrencyError, InvoiceLimitError } from './errors.js';
+export {
+  type DraftManifest,
+  decodeManifest,
+  draftReference,
+  encodeManifest,
+  entryFingerprint,
+  isLiveStatus,
+  type LedgerEntry,
+  LIVE_INVOICE_STATUSES,
+  type PeriodDraft,
+  periodKey,
+  seqOfReference,
+} from './ledger.js';
+export { cachedLedgerSink, type LedgerCache, MemoryLedgerCache } from './ledger-cache.js';
 export { type OverlapResult, resolveOverlaps } from './overlaps.js';
 export { formatPreviewJson, formatPreviewText, previewObject } from './preview.js';
 export { invoiceReference } from './reference.js';

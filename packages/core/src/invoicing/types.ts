@@ -37,6 +37,8 @@ export interface InvoiceTarget {
 }
 
 export interface BuildInvoiceInput {
+  /** The draft's `Reference`; default the period's ("vahub koala-co 2026-11"). A supplementary draft's is "… sup1". */
+  reference?: string;
   clientId: string;
   billing: BillingConfig;
   /** The client's invoicing settings: contact, account, tax type (and, when known, the tax rate). */

@@ -3,6 +3,7 @@ import { dec, endpointEnvName } from '@vahub/core';
 import { FakeServer, type HubDelivery, type LoggedRequest, type VendorFake } from '@vahub/testkit';
 import { XERO_SECRETS, type XeroEndpoints } from '../config.js';
 import { addContact, contactRoutes } from './contact-routes.js';
+import { historyRoutes } from './history-routes.js';
 import { type IdentityOptions, identityRoutes, issueTokens, newGrant } from './identity-routes.js';
 import { renderInvoice } from './invoice-build.js';
 import { canMove, type InvoiceChange, invoiceRoutes } from './invoice-routes.js';
@@ -103,6 +104,7 @@ export class FakeXero implements VendorFake {
       },
     };
     contactRoutes(this.server, ctx);
+    historyRoutes(this.server, ctx);
     invoiceRoutes(this.server, ctx, (change) => this.pendingEvents.push(change));
   }
 
@@ -160,6 +162,7 @@ export class FakeXero implements VendorFake {
       contacts: new Map(),
       invoices: new Map(),
       invoiceSeq: 0,
+      history: new Map(),
       idempotency: new Map(),
     };
     this.tenants.set(tenant.tenantId, tenant);

@@ -68,7 +68,10 @@ export function buildInvoice(input: {
   }
 
   const linesIn = Array.isArray(item.LineItems) ? item.LineItems : [];
-  const lines: (Omit<FakeLine, 'lineAmount' | 'taxAmount'> & { taxRate: Decimal })[] = [];
+  const lines: (Omit<FakeLine, 'lineAmount' | 'taxAmount'> & {
+    taxRate: Decimal;
+    taxAmount: Decimal | null;
+  })[] = [];
   linesIn.forEach((raw) => {
     const line = record(raw);
     const description = text(line.Description) ?? '';
@@ -108,13 +111,19 @@ export function buildInvoice(input: {
       AccountCode: accountCode,
       TaxType: taxType,
       taxRate: taxRate ?? dec(0),
+      taxAmount: line.TaxAmount === undefined ? null : decimalOf(line.TaxAmount),
     });
   });
   if (linesIn.length === 0) errors.push('At least one line item must be specified');
   if (errors.length > 0 || !contact) return { invoice: null, errors: [...new Set(errors)] };
 
   const totals = invoiceTotals(
-    lines.map((l) => ({ quantity: l.quantity, unitAmount: l.unitAmount, taxRate: l.taxRate })),
+    lines.map((l) => ({
+      quantity: l.quantity,
+      unitAmount: l.unitAmount,
+      taxRate: l.taxRate,
+      taxAmount: l.taxAmount,
+    })),
     lineTypes as FakeInvoice['LineAmountTypes'],
   );
   tenant.invoiceSeq += 1;
@@ -132,7 +141,7 @@ export function buildInvoice(input: {
       dueDate: dueDate?.slice(0, 10) ?? null,
       CurrencyCode: currency,
       LineAmountTypes: lineTypes as FakeInvoice['LineAmountTypes'],
-      lines: lines.map(({ taxRate: _rate, ...l }, i) => ({
+      lines: lines.map(({ taxRate: _rate, taxAmount: _sent, ...l }, i) => ({
         ...l,
         lineAmount: totals.lines[i]?.lineAmount ?? dec(0),
         taxAmount: totals.lines[i]?.taxAmount ?? dec(0),

@@ -7,6 +7,8 @@ export interface FakeLineInput {
   unitAmount: Decimal;
   /** Percent, e.g. 10 for GST. */
   taxRate: Decimal;
+  /** The line's `TaxAmount` as sent: Xero takes it over its own ("can be overridden if the calculated TaxAmount is not correct"). */
+  taxAmount?: Decimal | null;
 }
 
 export interface FakeLineTotals {
@@ -37,6 +39,8 @@ export function invoiceTotals(
     if (types === 'Inclusive') {
       taxAmount = roundTo(lineAmount.times(line.taxRate).div(line.taxRate.plus(100)), 2, 'half-up');
     }
+    if (line.taxAmount !== undefined && line.taxAmount !== null && types !== 'NoTax')
+      taxAmount = line.taxAmount;
     return { lineAmount, taxAmount };
   });
   const lineSum = sum(computed.map((l) => l.lineAmount));

@@ -58,7 +58,7 @@ export function invoiceRoutes(
     const built = items.map((item) => {
       const existingId = (item as { InvoiceID?: unknown }).InvoiceID;
       if (req.method === 'POST' && typeof existingId === 'string' && tenant.invoices.has(existingId)) {
-        return update(tenant, existingId, item, now);
+        return update(tenant, existingId, item, now, unitdp);
       }
       return buildInvoice({ tenant, item, unitdp, now });
     });
@@ -103,11 +103,14 @@ export function invoiceRoutes(
     `${base}/Invoices`,
     guarded(ctx, (req, tenant) => {
       const ids = new Set((req.query.get('IDs') ?? '').split(',').filter(Boolean));
+      const contacts = new Set((req.query.get('ContactIDs') ?? '').split(',').filter(Boolean));
       const statuses = new Set((req.query.get('Statuses') ?? '').split(',').filter(Boolean));
       const page = Math.max(1, Number(req.query.get('page') ?? '1') || 1);
       const all = [...tenant.invoices.values()].filter(
         (inv) =>
-          (ids.size === 0 || ids.has(inv.InvoiceID)) && (statuses.size === 0 || statuses.has(inv.Status)),
+          (ids.size === 0 || ids.has(inv.InvoiceID)) &&
+          (contacts.size === 0 || contacts.has(inv.ContactID)) &&
+          (statuses.size === 0 || statuses.has(inv.Status)),
       );
       const slice = all.slice((page - 1) * 100, page * 100);
       return {
@@ -138,7 +141,7 @@ export function invoiceRoutes(
       if (!tenant.invoices.has(id))
         return problem(404, 'NotFound', "The resource you're looking for cannot be found");
       const item = itemsOf(req)?.[0] ?? req.json;
-      const result = update(tenant, id, item, ctx.now());
+      const result = update(tenant, id, item, ctx.now(), unitdpOf(req));
       if (result.errors.length > 0 || !result.invoice) {
         return {
           status: 400,
@@ -154,18 +157,27 @@ export function invoiceRoutes(
   );
 }
 
-/** Apply a status or reference change to a stored invoice (line edits are out of the fake's scope). */
+/** Statuses whose content Xero lets the API edit. */
+const EDITABLE = new Set(['DRAFT', 'SUBMITTED']);
+
+/**
+ * Apply a change to a stored invoice: status and reference always (as the transitions allow); line
+ * items, dates and currency only while it is DRAFT or SUBMITTED, replacing every line as Xero does
+ * (lines left out of the body are deleted) and recomputing Quantity × UnitAmount and tax.
+ */
 function update(
   tenant: FakeTenant,
   id: string,
   item: unknown,
   now: number,
+  unitdp: number,
 ): { invoice: FakeInvoice | null; errors: string[] } {
   const current = tenant.invoices.get(id);
   if (!current) return { invoice: null, errors: [`Invoice ${id} does not exist`] };
   const change = (typeof item === 'object' && item !== null ? item : {}) as {
     Status?: unknown;
     Reference?: unknown;
+    LineItems?: unknown;
   };
   const status = typeof change.Status === 'string' ? change.Status : current.Status;
   if (!canMove(current.Status, status)) {
@@ -175,5 +187,28 @@ function update(
     };
   }
   const reference = typeof change.Reference === 'string' ? change.Reference : current.Reference;
-  return { invoice: { ...current, Status: status, Reference: reference, updatedAt: now }, errors: [] };
+  if (change.LineItems === undefined) {
+    return { invoice: { ...current, Status: status, Reference: reference, updatedAt: now }, errors: [] };
+  }
+  if (!EDITABLE.has(current.Status)) {
+    return { invoice: null, errors: [`This document cannot be edited as it is ${current.Status}`] };
+  }
+  const merged = {
+    Type: current.Type,
+    Contact: { ContactID: current.ContactID },
+    CurrencyCode: current.CurrencyCode,
+    LineAmountTypes: current.LineAmountTypes,
+    Date: current.date,
+    ...(current.dueDate ? { DueDate: current.dueDate } : {}),
+    ...(item as object),
+    Status: status === 'DRAFT' || status === 'SUBMITTED' || status === 'AUTHORISED' ? status : current.Status,
+    Reference: reference,
+  };
+  const built = buildInvoice({ tenant, item: merged, unitdp, now });
+  if (!built.invoice) return built;
+  tenant.invoiceSeq -= 1; // the number stays the invoice's own
+  return {
+    invoice: { ...built.invoice, InvoiceID: current.InvoiceID, InvoiceNumber: current.InvoiceNumber },
+    errors: [],
+  };
 }

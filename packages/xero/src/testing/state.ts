@@ -15,8 +15,17 @@ export interface FakeTenant {
   contacts: Map<string, FakeContact>;
   invoices: Map<string, FakeInvoice>;
   invoiceSeq: number;
+  /** Invoice id → its History and Notes records, oldest first (notes are append-only in Xero). */
+  history: Map<string, FakeHistoryRecord[]>;
   /** Idempotency-Key → the first answer (a promise, so a concurrent repeat waits for it). */
   idempotency: Map<string, Promise<FakeResponse>>;
+}
+
+export interface FakeHistoryRecord {
+  Changes: string;
+  User: string;
+  Details: string;
+  DateUTC: number;
 }
 
 export interface FakeContact {

@@ -1,0 +1,73 @@
+import type { CreatedInvoice, InvoiceSink } from '../domain/ports.js';
+import type { InvoiceDraft } from '../domain/types.js';
+import type { DraftManifest, PeriodDraft } from './ledger.js';
+
+/**
+ * A cache of the billing ledger (a period's drafts and manifests), e.g. Redis. Only a cache: the
+ * ledger lives in the invoicing app and the time tracker, so dropping it loses nothing.
+ */
+export interface LedgerCache {
+  get(clientId: string, periodKey: string): Promise<PeriodDraft[] | null>;
+  set(clientId: string, periodKey: string, drafts: PeriodDraft[]): Promise<void>;
+  /** Forget a client's periods (one, or all of them). */
+  drop(clientId: string, periodKey?: string): Promise<void>;
+}
+
+type LedgerMethods = Required<Pick<InvoiceSink, 'findPeriodDrafts' | 'updateDraft' | 'writeManifest'>>;
+
+/**
+ * The sink with `findPeriodDrafts` answered from the cache when it can. Every write through it drops
+ * the client's cached periods first and after, so a run always sees its own drafts; a change the VA
+ * makes in the invoicing app is seen once the invoice webhook calls `invalidate` (or the cache's own
+ * expiry passes). Anything stale fails safe: an update of a draft approved meanwhile is refused by the
+ * app, a draft deleted meanwhile is released a little later.
+ */
+export function cachedLedgerSink(
+  sink: InvoiceSink & LedgerMethods,
+  cache: LedgerCache,
+): InvoiceSink & LedgerMethods & { invalidate(clientId: string): Promise<void> } {
+  const around = async <T>(clientId: string, write: () => Promise<T>): Promise<T> => {
+    await cache.drop(clientId);
+    const out = await write();
+    await cache.drop(clientId);
+    return out;
+  };
+  return {
+    target: (clientId) => sink.target(clientId),
+    findContact: (clientId) => sink.findContact(clientId),
+    getInvoiceStatus: (clientId, invoiceId) => sink.getInvoiceStatus(clientId, invoiceId),
+    createDraft: (clientId, draft: InvoiceDraft): Promise<CreatedInvoice> =>
+      around(clientId, () => sink.createDraft(clientId, draft)),
+    updateDraft: (clientId, invoiceId, draft) =>
+      around(clientId, () => sink.updateDraft(clientId, invoiceId, draft)),
+    writeManifest: (clientId, invoiceId, manifest: DraftManifest) =>
+      around(clientId, () => sink.writeManifest(clientId, invoiceId, manifest)),
+    async findPeriodDrafts(clientId, periodKey) {
+      const hit = await cache.get(clientId, periodKey);
+      if (hit) return hit;
+      const drafts = await sink.findPeriodDrafts(clientId, periodKey);
+      await cache.set(clientId, periodKey, drafts);
+      return drafts;
+    },
+    invalidate: (clientId) => cache.drop(clientId),
+  };
+}
+
+/** A `LedgerCache` in memory (tests, the CLI). */
+export class MemoryLedgerCache implements LedgerCache {
+  readonly entries = new Map<string, string>();
+  async get(clientId: string, periodKey: string): Promise<PeriodDraft[] | null> {
+    const text = this.entries.get(`${clientId}\n${periodKey}`);
+    return text ? (JSON.parse(text) as PeriodDraft[]) : null;
+  }
+  async set(clientId: string, periodKey: string, drafts: PeriodDraft[]): Promise<void> {
+    this.entries.set(`${clientId}\n${periodKey}`, JSON.stringify(drafts));
+  }
+  async drop(clientId: string, periodKey?: string): Promise<void> {
+    for (const k of [...this.entries.keys()]) {
+      if (periodKey === undefined ? k.startsWith(`${clientId}\n`) : k === `${clientId}\n${periodKey}`) {
+        this.entries.delete(k);
+      }
+    }
+  }
+}

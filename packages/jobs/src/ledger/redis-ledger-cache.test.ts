@@ -1,0 +1,60 @@
+import type { PeriodDraft } from '@vahub/core';
+import { uniquePrefix } from '@vahub/testkit';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deleteKeys, serviceRedis } from '../test-support/redis.js';
+import { RedisLedgerCache } from './redis-ledger-cache.js';
+
+let redis: Redis;
+const prefix = uniquePrefix('ledger-cache');
+beforeAll(() => {
+  redis = serviceRedis();
+});
+afterAll(async () => {
+  await deleteKeys(redis, prefix);
+  await redis.quit();
+});
+
+const draft = (id: string, seq: number): PeriodDraft => ({
+  invoiceId: id,
+  invoiceNumber: `INV-${id}`,
+  status: 'DRAFT',
+  reference: 'vahub koala-co 2026-11',
+  manifest: {
+    v: 1,
+    clientId: 'koala-co',
+    periodKey: 'vahub koala-co 2026-11',
+    seq,
+    entries: [{ id: '17', fp: 'abcdef0123' }],
+    fee: true,
+    carriedInHours: '0',
+    carryOverHours: '1.5',
+  },
+});
+
+describe('RedisLedgerCache', () => {
+  it('keeps a period’s drafts as given, and forgets one period or all of a client’s', async () => {
+    const cache = new RedisLedgerCache({ redis, prefix });
+    expect(await cache.get('koala-co', 'vahub koala-co 2026-11')).toBeNull();
+    await cache.set('koala-co', 'vahub koala-co 2026-11', [draft('a', 0)]);
+    await cache.set('koala-co', 'vahub koala-co 2026-12', [draft('b', 0)]);
+    await cache.set('thames', 'vahub thames 2026-11', [draft('c', 0)]);
+    expect(await cache.get('koala-co', 'vahub koala-co 2026-11')).toEqual([draft('a', 0)]);
+    await cache.drop('koala-co', 'vahub koala-co 2026-11');
+    expect(await cache.get('koala-co', 'vahub koala-co 2026-11')).toBeNull();
+    expect(await cache.get('koala-co', 'vahub koala-co 2026-12')).toEqual([draft('b', 0)]);
+    await cache.drop('koala-co');
+    expect(await cache.get('koala-co', 'vahub koala-co 2026-12')).toBeNull();
+    expect(await cache.get('thames', 'vahub thames 2026-11')).toEqual([draft('c', 0)]);
+  });
+
+  it('expires what it holds, and reads an unreadable copy as a miss', async () => {
+    const cache = new RedisLedgerCache({ redis, prefix, ttlMs: 60_000 });
+    await cache.set('koala-co', 'p', [draft('a', 1)]);
+    const ttl = await redis.pttl(`${prefix}:ledger:koala-co:p`);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(60_000);
+    await redis.set(`${prefix}:ledger:koala-co:p`, '{not json');
+    expect(await cache.get('koala-co', 'p')).toBeNull();
+  });
+});
