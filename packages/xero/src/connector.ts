@@ -4,6 +4,7 @@ import {
   type ConnectorInstance,
   HttpPipeline,
   type RetryOptions,
+  type SubscriptionManager,
   TokenManager,
   type WebhookReceiver,
 } from '@vahub/core';
@@ -21,7 +22,7 @@ import { XeroConnect } from './connect.js';
 import { XeroInvoiceSink } from './invoice-sink.js';
 import { KeyedSemaphore, LimitBoard } from './limits.js';
 import { XeroOAuth } from './oauth.js';
-import { xeroWebhookReceiver } from './webhooks.js';
+import { xeroSubscriptions, xeroWebhookReceiver } from './webhooks.js';
 
 /** Settings that are not config: tests and benchmarks tune them, the descriptor takes the defaults. */
 export interface XeroTuning {
@@ -46,6 +47,8 @@ export interface XeroTuning {
 export interface XeroInstance extends ConnectorInstance<'invoices'> {
   ports: { invoices: XeroInvoiceSink };
   webhooks: WebhookReceiver;
+  /** Nothing to call: Xero's webhooks are set up in its developer portal (`XERO_WEBHOOK_MANUAL`). */
+  subscriptions: SubscriptionManager;
   /** `vahub connect xero`: consent URL, code exchange, organisations, disconnect. */
   connect: XeroConnect;
   /** The same flow, as every OAuth connector offers it. */
@@ -113,6 +116,7 @@ export function createXero(context: XeroContext, tuning: XeroTuning = {}): XeroI
   return {
     ports: { invoices: new XeroInvoiceSink(accounting, context.clients) },
     webhooks: xeroWebhookReceiver(secrets.webhookKey),
+    subscriptions: xeroSubscriptions,
     connect,
     oauth: connect,
     accounting,

@@ -31,5 +31,7 @@ export {
   verifyXeroSignature,
   type XeroWebhookEvent,
   type XeroWebhookPayload,
+  xeroSubscriptions,
+  xeroWebhookManual,
   xeroWebhookReceiver,
 } from './webhooks.js';

@@ -11,7 +11,7 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLIENT, draftOf, type Harness, startHarness } from './test-support/harness.js';
 import { XeroWebhookSender } from './testing/index.js';
-import { verifyXeroSignature, xeroWebhookReceiver } from './webhooks.js';
+import { verifyXeroSignature, xeroSubscriptions, xeroWebhookReceiver } from './webhooks.js';
 
 const KEY = 'test-webhook-key-0123456789';
 // From xero-webhooks.yaml (the CONTACT example) with an INVOICE event added.
@@ -245,5 +245,16 @@ describe('intent to receive and delivery, over HTTP', () => {
     } finally {
       await r.close();
     }
+  });
+});
+
+describe('xeroSubscriptions', () => {
+  it('calls nothing and says what to set in the developer portal, with the delivery URL', async () => {
+    const changes = await xeroSubscriptions.ensure({ publicUrl: 'https://va.example/' });
+    expect(changes).toMatchObject({ created: [], kept: [], removed: [] });
+    expect(changes.manual).toContain('https://va.example/webhooks/xero');
+    expect(changes.manual).toContain('XERO_WEBHOOK_KEY');
+    expect(await xeroSubscriptions.renew({ publicUrl: 'https://va.example' })).toEqual(changes);
+    expect(await xeroSubscriptions.list()).toEqual([]);
   });
 });

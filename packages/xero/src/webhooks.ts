@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
 import {
+  type EnsureSubscriptionsInput,
+  type SubscriptionChanges,
+  type SubscriptionManager,
   stableKey,
   type VerifyResult,
   verifyHmacSha256,
@@ -7,6 +10,7 @@ import {
   type WebhookOutcome,
   type WebhookReceiver,
   type WebhookRequest,
+  webhookAddress,
 } from '@vahub/core';
 import { z } from 'zod';
 import { XERO_SECRETS } from './config.js';
@@ -131,3 +135,30 @@ export function xeroWebhookReceiver(webhookKey: string | undefined): WebhookRece
     },
   };
 }
+
+/** What a person does instead of an API call: Xero's webhooks are set up in its developer portal. */
+export function xeroWebhookManual(publicUrl: string): string {
+  return (
+    `Xero webhooks are set up by hand, not through an API: developer.xero.com → My Apps → vahub → Webhooks, ` +
+    `delivery URL ${webhookAddress(publicUrl, 'xero')}, events Invoices (and Contacts if wanted), then "Send ` +
+    `'Intent to receive'" and put the webhook key in ${XERO_SECRETS.webhookKey.env}`
+  );
+}
+
+const manual = async (input: EnsureSubscriptionsInput): Promise<SubscriptionChanges> => ({
+  created: [],
+  kept: [],
+  removed: [],
+  manual: xeroWebhookManual(input.publicUrl),
+});
+
+/**
+ * Xero's side of the subscriptions capability: nothing to call. Xero offers no API to create,
+ * list or remove webhooks; each app has one, configured in the developer portal. `ensure` and
+ * `renew` say what to set there.
+ */
+export const xeroSubscriptions: SubscriptionManager = {
+  ensure: manual,
+  renew: manual,
+  list: async () => [],
+};
