@@ -4,6 +4,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,7 +40,16 @@ import {
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MAIN = join(ROOT, 'apps/worker/src/service/main.ts');
 export const PREFIX = '{vahub}';
-const WATCHED = ['event.task', 'event.time-entry', 'schedule.replan', 'sweep', 'reconcile', 'invoice.run'];
+const WATCHED = [
+  'event.task',
+  'event.time-entry',
+  'event.calendar',
+  'schedule.replan',
+  'sweep',
+  'reconcile',
+  'invoice.run',
+  'channels.renew',
+];
 
 /** A job that finished, as QueueEvents reported it, in the order the test saw them. */
 export interface Finished {
@@ -133,7 +143,26 @@ export function terminate(child: ChildProcess, killAfterMs = 15_000): Promise<nu
   });
 }
 
-export async function startServiceWorld(options: { workers: number }): Promise<ServiceWorld> {
+/** A port free right now on 127.0.0.1 (the receiver's, when the config must name its public URL). */
+async function freePort(): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export interface ServiceWorldOptions {
+  workers: number;
+  /**
+   * Give the config `webhooks.publicUrl` (the receiver's address): the workers then register every
+   * webhook themselves at start. The receiver is started before the workers, so it answers the
+   * handshakes.
+   */
+  publicUrl?: boolean;
+}
+
+export async function startServiceWorld(options: ServiceWorldOptions): Promise<ServiceWorld> {
   const redisServer = await RedisServer.start();
   const redis = createRedis(redisServer.url);
   const asana = new FakeAsana();
@@ -168,10 +197,13 @@ export async function startServiceWorld(options: { workers: number }): Promise<S
     VAHUB_REPLAN_WINDOW_MS: '300',
     LOG_LEVEL: 'info',
   };
-  const config = parseVahubConfig(CONFIG, { env });
+  const publicPort = options.publicUrl ? await freePort() : null;
+  const configText =
+    publicPort === null ? CONFIG : `${CONFIG}webhooks: { publicUrl: "http://127.0.0.1:${publicPort}" }\n`;
+  const config = parseVahubConfig(configText, { env });
   const dir = await mkdtemp(join(tmpdir(), 'vahub-service-'));
   const configFile = join(dir, 'vahub.config.yaml');
-  await writeFile(configFile, CONFIG);
+  await writeFile(configFile, configText);
   const state = new RedisStateStore({ redis, prefix: PREFIX, encryptionKey: key });
   const tokens = new RedisTokenStore({ redis, prefix: PREFIX, key });
   const connect = async () => {
@@ -232,11 +264,20 @@ export async function startServiceWorld(options: { workers: number }): Promise<S
     children.push(child);
     return child;
   };
-  // The processes start side by side (each loads the sources through tsx: seconds on a busy machine).
-  const [receiver] = await Promise.all([
-    startProcess(env, ['--config', configFile, '--only', 'webhooks', '--port', '0'], logs),
-    ...Array.from({ length: options.workers }, () => startWorker()),
-  ]);
+  const startReceiver = () =>
+    startProcess(
+      env,
+      ['--config', configFile, '--only', 'webhooks', '--port', String(publicPort ?? 0)],
+      logs,
+    );
+  const workerCount = Array.from({ length: options.workers });
+  // The processes start side by side (each loads the sources through tsx: seconds on a busy machine),
+  // or the receiver first when the workers register webhooks at start.
+  const receiver =
+    publicPort === null
+      ? (await Promise.all([startReceiver(), ...workerCount.map(() => startWorker())]))[0]
+      : await startReceiver();
+  if (publicPort !== null) await Promise.all(workerCount.map(() => startWorker()));
   children.push(receiver.child);
   const port = new URL(receiver.url ?? '').port;
   const receiverUrl = `http://127.0.0.1:${port}`;

@@ -7,6 +7,7 @@ import type {
   ReportArchive,
   ReportPublisher,
   ReportsConfig,
+  SubscriptionManager,
   TaskSource,
   TimeSource,
   VahubConfig,
@@ -37,6 +38,10 @@ export interface ServiceDeps {
   logger: Logger;
   /** The connector id serving each port: what sweeps and cursors are keyed by. */
   providers: { tasks: string; time: string; calendar: string; invoices: string };
+  /** The receiver's public base URL (`webhooks.publicUrl`): where vendors deliver; unset, nothing is registered. */
+  publicUrl?: string;
+  /** The connectors that register webhooks at their vendor, by connector id. */
+  subscriptions: readonly { provider: string; manager: SubscriptionManager }[];
   /** How long a burst of task events is gathered into one replan. @defaultValue 5 s */
   replanWindowMs?: number;
   /** @defaultValue Date.now */

@@ -3,7 +3,8 @@ import { weeklyReportJob } from '../jobs/weekly-report-job.js';
 import { syncCalendar } from './calendar-jobs.js';
 import type { ServiceDeps } from './deps.js';
 import { invoiceChanged, invoiceRunJob } from './invoice-jobs.js';
-import { reconcileJob, renewChannelsJob, sweepJob } from './maintenance-jobs.js';
+import { reconcileJob, sweepJob } from './maintenance-jobs.js';
+import { renewSubscriptionsJob } from './subscriptions.js';
 import { DEFAULT_REPLAN_WINDOW_MS, replanJob, taskEventJob } from './task-jobs.js';
 
 /**
@@ -39,7 +40,7 @@ export function createHandlers(deps: ServiceDeps): JobHandlers<typeof jobCatalog
     'invoice.run': (payload, context) => invoiceRunJob(deps, payload, context),
     sweep: (payload, { logger }) => sweepJob(deps, payload, logger),
     reconcile: (payload, { logger }) => reconcileJob(deps, payload, logger),
-    'channels.renew': (payload, { logger }) => renewChannelsJob(payload, logger),
+    'channels.renew': (payload, { logger }) => renewSubscriptionsJob(deps, payload.provider, logger),
     'report.weekly': (payload, context) => weekly(payload, context),
   } satisfies JobHandlers<typeof jobCatalog>;
 }

@@ -88,15 +88,3 @@ export async function reconcileJob(deps: ServiceDeps, payload: JobPayload<'recon
   logger.info(result, 'reconciled');
   return result;
 }
-
-/**
- * `channels.renew`: the connectors' ports offer no push-channel registration or renewal yet, so
- * there is nothing to renew; the job says so, and the sweeps cover what a lapsed channel would miss.
- */
-export async function renewChannelsJob(payload: JobPayload<'channels.renew'>, logger: Logger) {
-  logger.info(
-    { provider: payload.provider },
-    'no channel to renew: the connector exposes no subscription port (the sweeps cover missed changes)',
-  );
-  return { provider: payload.provider, renewed: 0 };
-}

@@ -97,6 +97,10 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
     lock,
     archive: new RedisReportStore({ redis, prefix }),
     logger: options.logger,
+    subscriptions: [...built.instances].flatMap(([provider, instance]) =>
+      instance.subscriptions ? [{ provider, manager: instance.subscriptions }] : [],
+    ),
+    ...(config.webhooks.publicUrl ? { publicUrl: config.webhooks.publicUrl } : {}),
     providers: {
       tasks: providerOf('tasks'),
       time: providerOf('time'),

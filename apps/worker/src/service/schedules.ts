@@ -1,11 +1,12 @@
 import type { Logger } from '@vahub/core';
 import { billingPeriodCron, dailyCron, weeklyCron } from '@vahub/jobs';
 import type { ServiceDeps } from './deps.js';
+import { ALL_PROVIDERS } from './subscriptions.js';
 
 export interface ServiceSchedules {
   /** Minutes between sweeps (tasks, calendar, time). @defaultValue 15 */
   sweepEveryMinutes?: number;
-  /** When channels are renewed each day, UTC. @defaultValue "03:00" */
+  /** When webhook subscriptions are checked and push channels renewed each day, UTC. @defaultValue "03:00" */
   renewAt?: string;
 }
 
@@ -75,7 +76,7 @@ export async function upsertSchedules(
   const { next } = await queues.schedule({
     id: 'channels-renew',
     name: 'channels.renew',
-    input: { provider: providers.calendar },
+    input: { provider: ALL_PROVIDERS },
     cron: dailyCron(options.renewAt ?? '03:00'),
     tz: 'UTC',
   });

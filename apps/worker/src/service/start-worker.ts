@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import { createHandlers } from './handlers.js';
 import { buildRuntime, type Runtime } from './runtime.js';
 import { type ServiceSchedules, upsertSchedules } from './schedules.js';
+import { ALL_PROVIDERS } from './subscriptions.js';
 
 export interface StartWorkerOptions {
   config: Config;
@@ -19,6 +20,11 @@ export interface StartWorkerOptions {
   /** Upsert the job schedulers at start. @defaultValue true */
   schedule?: boolean;
   schedules?: ServiceSchedules;
+  /**
+   * Queue a `channels.renew` of every connector at start: the webhooks the config implies are made at
+   * `webhooks.publicUrl` (retried while the receiver is not reachable yet). @defaultValue true
+   */
+  subscribe?: boolean;
   /** Drain and stop on SIGTERM/SIGINT (what `main.ts` wants). @defaultValue false */
   handleSignals?: boolean;
   /** A burst of task events within this is one replan. @defaultValue 5 s */
@@ -57,6 +63,9 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   try {
     await assertRedisReady(runtime.redis);
     if (options.schedule ?? true) await upsertSchedules(runtime.deps, logger, options.schedules);
+    if ((options.subscribe ?? true) && runtime.deps.publicUrl !== undefined) {
+      await runtime.queues.add('channels.renew', { provider: ALL_PROVIDERS });
+    }
   } catch (err) {
     if (ownRuntime) await runtime.close();
     throw err;
