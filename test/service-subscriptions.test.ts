@@ -69,7 +69,7 @@ describe('webhook registration by the worker', () => {
       workspace_id: 4242,
       project_id: 190101,
       start: Date.now() - 3_600_000,
-      duration: 1800,
+      stop: Date.now() - 1_800_000,
     });
     expect((await w.waitFinished('event.time-entry', () => true, { afterSeq: seq })).outcome).toBe(
       'completed',
