@@ -5,6 +5,7 @@ import { createServer } from '@vahub/webhooks';
 import type { Redis } from 'ioredis';
 import { buildRuntime } from './runtime.js';
 import { type RunningWorker, type StartWorkerOptions, startWorker } from './start-worker.js';
+import { ALL_PROVIDERS } from './subscriptions.js';
 
 export interface StartServiceOptions {
   config: Config;
@@ -18,7 +19,10 @@ export interface StartServiceOptions {
   redis?: Redis;
   logger?: Logger;
   prefix?: string;
-  worker?: Pick<StartWorkerOptions, 'concurrency' | 'schedule' | 'schedules' | 'replanWindowMs' | 'now'>;
+  worker?: Pick<
+    StartWorkerOptions,
+    'concurrency' | 'schedule' | 'schedules' | 'subscribe' | 'replanWindowMs' | 'now'
+  >;
 }
 
 export interface RunningService {
@@ -51,7 +55,15 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
   let url: string | null = null;
   try {
     if (options.only !== 'webhooks') {
-      worker = await startWorker({ ...options.worker, config: options.config, logger, runtime });
+      // With the receiver in this process, the webhooks are registered once it listens (below).
+      const subscribeNow = options.only === 'worker' ? options.worker?.subscribe : false;
+      worker = await startWorker({
+        ...options.worker,
+        config: options.config,
+        logger,
+        runtime,
+        ...(subscribeNow === undefined ? {} : { subscribe: subscribeNow }),
+      });
     }
     if (options.only !== 'worker') {
       const receivers: Record<string, WebhookReceiver> = {};
@@ -71,6 +83,9 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
         ...(options.host ? { host: options.host } : {}),
       }));
       logger.info({ url }, 'webhook receiver listening');
+      if (worker && (options.worker?.subscribe ?? true) && runtime.deps.publicUrl !== undefined) {
+        await runtime.queues.add('channels.renew', { provider: ALL_PROVIDERS });
+      }
     }
   } catch (err) {
     await server?.close({ graceMs: 1_000 }).catch(() => undefined);
