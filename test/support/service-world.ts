@@ -25,7 +25,7 @@ import { buildConnectors, type Config, parseVahubConfig } from '@vahub/registry'
 import { fakesEnv, firstMatch } from '@vahub/testkit';
 import { FakeToggl } from '@vahub/toggl/testing';
 import { UnbilledStore } from '@vahub/worker';
-import { FakeXero } from '@vahub/xero/testing';
+import { FakeXero, type FakeXeroOptions } from '@vahub/xero/testing';
 import { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
@@ -70,6 +70,8 @@ export interface ServiceWorld {
   xero: FakeXero;
   config: Config;
   env: Record<string, string>;
+  /** The grants as the workers read them (sealed in Redis). */
+  tokens: RedisTokenStore;
   queues: JobQueues;
   taskMirror: TaskMirror;
   unbilled: UnbilledStore;
@@ -160,15 +162,22 @@ export interface ServiceWorldOptions {
    * handshakes.
    */
   publicUrl?: boolean;
+  /** Redis with an append-only file, so `redisServer.kill()` then `start()` keeps what was written. */
+  appendonly?: boolean;
+  /** More options of the Xero fake (limits, latency). */
+  xero?: Omit<FakeXeroOptions, 'tenants'>;
 }
 
 export async function startServiceWorld(options: ServiceWorldOptions): Promise<ServiceWorld> {
-  const redisServer = await RedisServer.start();
+  const redisServer = await RedisServer.start({ appendonly: options.appendonly ?? false });
   const redis = createRedis(redisServer.url);
   const asana = new FakeAsana();
   const google = new FakeGoogle();
   const toggl = new FakeToggl();
-  const xero = new FakeXero({ tenants: [{ tenantId: TENANT, taxRates: { OUTPUT: '10', NONE: '0' } }] });
+  const xero = new FakeXero({
+    ...options.xero,
+    tenants: [{ tenantId: TENANT, taxRates: { OUTPUT: '10', NONE: '0' } }],
+  });
   await Promise.all([asana.start(), google.start(), toggl.start(), xero.start()]);
   const va = asana.addUser({ name: 'Vera VA', token: 'va-personal-access-token' });
   asana.addProject({ gid: KOALA_PROJECT, name: 'Koala' });
@@ -294,6 +303,7 @@ export async function startServiceWorld(options: ServiceWorldOptions): Promise<S
     xero,
     config,
     env,
+    tokens,
     queues,
     taskMirror: new TaskMirror({ redis, prefix: PREFIX }),
     unbilled: new UnbilledStore({ redis, prefix: PREFIX }),
