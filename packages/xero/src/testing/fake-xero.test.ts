@@ -231,6 +231,9 @@ describe('limits', () => {
     expect((await api(f, access_token, '/Contacts', {}, a)).status).toBe(429);
     now += 1000;
     expect((await api(f, access_token, '/Contacts', {}, a)).status).toBe(200);
+    // Each refusal is counted as a violation of the limit it hit, per organisation.
+    expect(f.limits.refusals.get(a ?? '')).toEqual({ minute: 2, day: 0, concurrent: 0, appminute: 0 });
+    expect(f.limits.refusals.get(b ?? '')).toBeUndefined();
   });
 
   it('allows 5 calls in flight per organisation', async () => {
@@ -244,6 +247,8 @@ describe('limits', () => {
     );
     expect(statuses.filter(([s]) => s === 200)).toHaveLength(5);
     expect(statuses.filter(([s, p]) => s === 429 && p === 'concurrent')).toHaveLength(2);
+    expect([...f.limits.refusals.values()]).toEqual([{ minute: 0, day: 0, concurrent: 2, appminute: 0 }]);
+    expect([...f.limits.peakInFlight.values()]).toEqual([5]);
   });
 });
 

@@ -22,7 +22,7 @@ const DAY_MS = 86_400_000;
 /**
  * Xero's API limits as the fake enforces them: sliding windows of calls per organisation per
  * minute and per day, per app per minute, and calls in flight per organisation. Refused calls do
- * not count.
+ * not count against the limits; they are counted as violations (`refusals`), by limit.
  */
 export class TenantLimits {
   private readonly perMinute: number;
@@ -33,6 +33,8 @@ export class TenantLimits {
   private readonly calls = new Map<string, number[]>();
   private readonly inFlight = new Map<string, number>();
   private appCalls: number[] = [];
+  /** Calls refused, per organisation and limit: each one a violation by the caller (for tests). */
+  readonly refusals = new Map<string, Record<LimitProblem, number>>();
   /** The most calls ever in flight at once, per organisation (for tests). */
   readonly peakInFlight = new Map<string, number>();
 
@@ -65,12 +67,17 @@ export class TenantLimits {
       'x-daylimit-remaining': String(Math.max(0, d)),
       'x-appminlimit-remaining': String(Math.max(0, a)),
     });
-    const refused = (problem: LimitProblem, retryAfterSeconds: number): Admission => ({
-      ok: false,
-      problem,
-      retryAfterSeconds,
-      headers: headers(remaining.minute, remaining.day, remaining.app),
-    });
+    const refused = (problem: LimitProblem, retryAfterSeconds: number): Admission => {
+      const counts = this.refusals.get(tenantId) ?? { minute: 0, day: 0, concurrent: 0, appminute: 0 };
+      counts[problem] += 1;
+      this.refusals.set(tenantId, counts);
+      return {
+        ok: false,
+        problem,
+        retryAfterSeconds,
+        headers: headers(remaining.minute, remaining.day, remaining.app),
+      };
+    };
     if (remaining.day <= 0) return refused('day', waitFor(calls[0], DAY_MS));
     if (remaining.app <= 0) return refused('appminute', waitFor(this.appCalls[0], this.minuteMs));
     if (remaining.minute <= 0) return refused('minute', waitFor(lastMinute[0], this.minuteMs));
