@@ -27,7 +27,7 @@ beforeAll(async () => {
   const seq = w.lastSeq();
   await w.queues.add('reconcile', { clientId: null });
   expect((await w.waitFinished('reconcile', () => true, { afterSeq: seq })).outcome).toBe('completed');
-}, 90_000);
+}, 150_000);
 afterAll(async () => {
   await w?.stop();
 }, 30_000);

@@ -25,7 +25,7 @@ beforeAll(async () => {
   w = await startServiceWorld({ workers: 1, publicUrl: true });
   publicUrl = w.config.webhooks.publicUrl ?? '';
   atStart = await w.waitFinished('channels.renew', () => true, { timeoutMs: 30_000 });
-}, 90_000);
+}, 150_000);
 afterAll(async () => {
   await w?.stop();
 }, 30_000);

@@ -111,7 +111,7 @@ async function startProcess(
   });
   return new Promise((resolve, reject) => {
     let buffer = '';
-    const timer = setTimeout(() => reject(new Error(`service did not start:\n${logs.join('\n')}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`service did not start:\n${logs.join('\n')}`)), 60_000);
     child.stderr?.on('data', (d: Buffer) => logs.push(d.toString()));
     child.stdout?.on('data', (d: Buffer) => {
       buffer += d.toString();
@@ -166,7 +166,15 @@ export interface ServiceWorldOptions {
   appendonly?: boolean;
   /** More options of the Xero fake (limits, latency). */
   xero?: Omit<FakeXeroOptions, 'tenants'>;
+  /**
+   * Clients beyond Koala and Thames, all in the same Xero organisation, each with a Toggl project of
+   * its own (`extraClientProject(i)`) and no task app: `extra-0`, `extra-1`, ….
+   */
+  extraClients?: number;
 }
+
+/** The Toggl project of extra client `i` (workspace 4242). */
+export const extraClientProject = (i: number) => 190_200 + i;
 
 export async function startServiceWorld(options: ServiceWorldOptions): Promise<ServiceWorld> {
   const redisServer = await RedisServer.start({ appendonly: options.appendonly ?? false });
@@ -206,9 +214,25 @@ export async function startServiceWorld(options: ServiceWorldOptions): Promise<S
     VAHUB_REPLAN_WINDOW_MS: '300',
     LOG_LEVEL: 'info',
   };
+  const extras = Array.from({ length: options.extraClients ?? 0 }, (_, i) => {
+    const contact = xero.addContact({ name: `Extra ${i}` });
+    toggl.addProject(4242, { id: extraClientProject(i), name: `Extra ${i} work` });
+    return [
+      `  - id: extra-${i}`,
+      `    name: Extra ${i}`,
+      '    timezone: Australia/Sydney',
+      `    toggl: { workspaceId: 4242, projectIds: [${extraClientProject(i)}] }`,
+      '    billing: { currency: AUD, hourlyRate: "30.00" }',
+      `    xero: { tenantId: ${TENANT}, contactId: ${contact.ContactID}, accountCode: "200", taxType: NONE }`,
+    ].join('\n');
+  });
   const publicPort = options.publicUrl ? await freePort() : null;
+  const withClients =
+    extras.length === 0 ? CONFIG : CONFIG.replace('\nauth:', `\n${extras.join('\n')}\nauth:`);
   const configText =
-    publicPort === null ? CONFIG : `${CONFIG}webhooks: { publicUrl: "http://127.0.0.1:${publicPort}" }\n`;
+    publicPort === null
+      ? withClients
+      : `${withClients}webhooks: { publicUrl: "http://127.0.0.1:${publicPort}" }\n`;
   const config = parseVahubConfig(configText, { env });
   const dir = await mkdtemp(join(tmpdir(), 'vahub-service-'));
   const configFile = join(dir, 'vahub.config.yaml');

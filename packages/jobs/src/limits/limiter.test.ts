@@ -158,6 +158,20 @@ describe('RedisRateLimiter', () => {
     expect(peak).toBeLessThanOrEqual(4);
   });
 
+  it('counts a call guardMs longer than the window, so it has surely left the vendor’s window first', async () => {
+    const grants: number[] = [];
+    const limiter = new RedisRateLimiter({
+      redis,
+      prefix: prefix('limits-guard'),
+      policies: { 'test-vendor': { windows: [{ limit: 2, windowMs: 200, guardMs: 300 }] } },
+      maxWaitMs: 10_000,
+      onAcquire: ({ grantedAt }) => grants.push(grantedAt),
+    });
+    for (let i = 0; i < 5; i++) (await limiter.acquire(call))();
+    expect(grants).toHaveLength(5);
+    expect(windowViolations(grants, 2, 500)).toBe(0);
+  });
+
   it('sends a call back with retryAfterMs when the wait would be too long, naming the limit', async () => {
     const limiter = new RedisRateLimiter({
       redis,
@@ -235,7 +249,7 @@ describe('RedisRateLimiter', () => {
 
   it('has the configured defaults: Xero 60/min and 5 in flight, Asana 150/min, Toggl 240/h and 1/s', () => {
     expect(defaultLimitPolicies.xero).toMatchObject({
-      windows: [{ limit: 60, windowMs: 60_000 }, {}],
+      windows: [{ limit: 60, windowMs: 60_000, guardMs: 2_000 }, {}],
       concurrency: 5,
     });
     expect(defaultLimitPolicies.asana?.windows).toEqual([{ limit: 150, windowMs: 60_000 }]);

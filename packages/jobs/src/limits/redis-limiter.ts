@@ -100,7 +100,7 @@ export class RedisRateLimiter implements RateLimiter {
       String(this.leaseMs),
       String(policy.concurrency ?? 0),
       String(policy.windows.length),
-      ...policy.windows.flatMap((w) => [String(w.limit), String(w.windowMs)]),
+      ...policy.windows.flatMap((w) => [String(w.limit), String(w.windowMs + (w.guardMs ?? 0))]),
     ];
     const started = Date.now();
     let slept = false;
