@@ -39,7 +39,15 @@ import {
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MAIN = join(ROOT, 'apps/worker/src/service/main.ts');
 export const PREFIX = '{vahub}';
-const WATCHED = ['event.task', 'event.time-entry', 'schedule.replan', 'sweep', 'reconcile', 'invoice.run'];
+const WATCHED = [
+  'event.task',
+  'event.time-entry',
+  'event.invoice',
+  'schedule.replan',
+  'sweep',
+  'reconcile',
+  'invoice.run',
+];
 
 /** A job that finished, as QueueEvents reported it, in the order the test saw them. */
 export interface Finished {

@@ -3,7 +3,7 @@ import { billingPeriodCron, dailyCron, weeklyCron } from '@vahub/jobs';
 import type { ServiceDeps } from './deps.js';
 
 export interface ServiceSchedules {
-  /** Minutes between sweeps (tasks, calendar, time). @defaultValue 15 */
+  /** Minutes between sweeps (tasks, calendar, time, invoices). @defaultValue 15 */
   sweepEveryMinutes?: number;
   /** When channels are renewed each day, UTC. @defaultValue "03:00" */
   renewAt?: string;
@@ -60,6 +60,7 @@ export async function upsertSchedules(
     ['task', providers.tasks],
     ['calendar', providers.calendar],
     ['time-entry', providers.time],
+    ['invoice', providers.invoices],
   ] as const;
   for (const [subject, provider] of sweeps) {
     const id = `sweep-${subject}`;
