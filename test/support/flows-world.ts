@@ -65,7 +65,8 @@ export interface World {
   estimateGid: string;
 }
 
-export async function startWorld(): Promise<World> {
+/** The fakes and the connectors built from `configText` (the config above unless a test varies it). */
+export async function startWorld(configText = CONFIG): Promise<World> {
   const asana = new FakeAsana();
   const google = new FakeGoogle();
   const toggl = new FakeToggl();
@@ -102,7 +103,7 @@ export async function startWorld(): Promise<World> {
   toggl.addProject(4242, { id: 190101, name: 'Portfolio' });
   toggl.addProject(4242, { id: 190199, name: 'Someone else’s project' });
   // The environment vahub would run with against these fakes; Asana's token is the first user's.
-  const config = parseVahubConfig(CONFIG, { env: fakesEnv([asana, google, toggl, xero]) });
+  const config = parseVahubConfig(configText, { env: fakesEnv([asana, google, toggl, xero]) });
   const { ports } = buildConnectors(config, {
     tokens: store,
     lock,
