@@ -2,6 +2,7 @@
 import { FakeAsana } from '@vahub/asana/testing';
 import {
   type CalendarPort,
+  type ConnectorDeps,
   type InvoiceSink,
   MemoryLock,
   MemoryStateStore,
@@ -66,7 +67,10 @@ export interface World {
 }
 
 /** The fakes and the connectors built from `configText` (the config above unless a test varies it). */
-export async function startWorld(configText = CONFIG): Promise<World> {
+export async function startWorld(
+  configText = CONFIG,
+  deps: Partial<Pick<ConnectorDeps, 'tokens' | 'logger'>> = {},
+): Promise<World> {
   const asana = new FakeAsana();
   const google = new FakeGoogle();
   const toggl = new FakeToggl();
@@ -79,7 +83,7 @@ export async function startWorld(configText = CONFIG): Promise<World> {
   asana.addProject({ gid: THAMES_PROJECT, name: 'Thames' });
   const estimate = asana.addCustomField({ name: 'Estimated time' });
   // Grants as if the VA had connected (the connect flows themselves run in the demo test).
-  const store = new MemoryTokenStore();
+  const store = deps.tokens ?? new MemoryTokenStore();
   const lock = new MemoryLock();
   await store.set('google', google.issueGrant());
   const granted = xero.grant();
@@ -107,7 +111,7 @@ export async function startWorld(configText = CONFIG): Promise<World> {
   const { ports } = buildConnectors(config, {
     tokens: store,
     lock,
-    logger: silentLogger,
+    logger: deps.logger ?? silentLogger,
     state: new MemoryStateStore(),
     // Retry waits pass at once: the tests count requests, not seconds.
     sleep: async () => undefined,
