@@ -15,8 +15,6 @@ import { type ReceiverWorld, SECRETS, startReceiverWorld } from './support/recei
 // biome-ignore lint/suspicious/noUndeclaredEnvVars: a test knob, not a build input
 const TOTAL = Number(process.env.FUZZ_RUNS ?? 10_000);
 const BATCH = 50;
-/** The receiver's body limit (1 MiB). */
-const MAX_BODY = 1 << 20;
 const KEY = SECRETS.XERO_WEBHOOK_KEY;
 
 setFlagsFromString('--expose-gc');
@@ -196,36 +194,41 @@ const requestArb: fc.Arbitrary<FuzzRequest> = fc
 const agent = new Agent({ keepAlive: true, maxSockets: BATCH });
 
 /**
- * Send one request: its status, or 0 when the server hung up before the body was all sent (it may
- * answer 404/405/413 without reading a body, then close). A hang-up after the whole request is a
- * failure: the server crashed or dropped the request unanswered.
+ * Send one request: its status, or 0 when the connection was cut with no answer. The server may
+ * answer a request it will not read (404, 405, 413, 415) before the body is in, then close: the
+ * client, still sending, may see the reset before the answer, even once its last byte went out. Such
+ * a cut is sent once more on a fresh connection, in one piece; what is cut again counts as 0, and
+ * the test bounds how many there are and checks the server still answers after every batch.
+ * Any other error fails the run.
  */
 function send(base: string, req: FuzzRequest, tries = 3): Promise<number> {
   return new Promise((resolve, reject) => {
     const headers = { ...req.headers, ...(req.chunked ? {} : { 'content-length': String(req.body.length) }) };
     let status: number | undefined;
-    let ended = false;
-    const r = httpRequest(`${base}${req.path}`, { method: req.method, headers, agent }, (res) => {
-      status = res.statusCode ?? 0;
-      res.resume();
-      res.on('end', () => resolve(status ?? 0));
-      res.on('error', () => resolve(status ?? 0));
-    });
+    const r = httpRequest(
+      `${base}${req.path}`,
+      { method: req.method, headers, agent: tries > 1 ? agent : false },
+      (res) => {
+        status = res.statusCode ?? 0;
+        res.resume();
+        res.on('end', () => resolve(status ?? 0));
+        res.on('error', () => resolve(status ?? 0));
+      },
+    );
     r.on('error', (err: NodeJS.ErrnoException) => {
       if (status !== undefined) resolve(status);
-      // A kept-alive socket the server had just closed: Node's documented race; send again.
-      else if (r.reusedSocket && err.code === 'ECONNRESET' && tries > 1) resolve(send(base, req, tries - 1));
-      // A body over the limit is answered 413 and the connection closed, maybe as its last byte goes out.
-      else if ((!ended || req.body.length > MAX_BODY) && (err.code === 'ECONNRESET' || err.code === 'EPIPE'))
-        resolve(0);
-      else reject(new Error(`${req.method} ${req.path}: ${err.code ?? err.message} after the whole request`));
+      else if (err.code !== 'ECONNRESET' && err.code !== 'EPIPE')
+        reject(new Error(`${req.method} ${req.path}: ${err.code ?? err.message}`));
+      // A kept-alive socket the server had just closed (Node's documented race): send again.
+      else if (r.reusedSocket && tries > 2) resolve(send(base, req, tries - 1));
+      else if (tries > 1) resolve(send(base, { ...req, pieces: 1, pauseMs: 0 }, 1));
+      else resolve(0);
     });
     const size = Math.ceil(req.body.length / req.pieces) || 1;
     let at = 0;
     const next = () => {
       if (r.destroyed) return;
       if (at >= req.body.length) {
-        ended = true;
         r.end();
         return;
       }
@@ -242,6 +245,16 @@ function send(base: string, req: FuzzRequest, tries = 3): Promise<number> {
 /** What a failing request was, short enough to read in a report. */
 const summary = (req: FuzzRequest, status: number) =>
   `${status} ${req.method} ${req.path} ${req.body.length}B ${JSON.stringify(req.headers)}`;
+
+const HEALTH: FuzzRequest = {
+  method: 'GET',
+  path: '/healthz',
+  headers: {},
+  body: Buffer.alloc(0),
+  pieces: 1,
+  pauseMs: 0,
+  chunked: false,
+};
 
 let world: ReceiverWorld;
 beforeAll(async () => {
@@ -276,6 +289,7 @@ describe('the receiver under fuzzing', () => {
           for (const s of got) statuses.set(s, (statuses.get(s) ?? 0) + 1);
           const bad = got.flatMap((s, i) => (s >= 500 ? [summary(batch[i]!, s)] : []));
           expect(bad).toEqual([]);
+          expect(await send(world.url, HEALTH)).toBe(200);
         }),
         {
           numRuns: Math.ceil(TOTAL / BATCH),
@@ -286,6 +300,8 @@ describe('the receiver under fuzzing', () => {
         },
       );
       expect(sent).toBeGreaterThanOrEqual(TOTAL);
+      // Cut twice with no answer: rare (answered-before-read requests losing the race twice).
+      expect(statuses.get(0) ?? 0).toBeLessThan(sent / 100);
       // Still alive, nothing unsigned became a job.
       expect(
         await send(world.url, {
