@@ -1,0 +1,211 @@
+// The road to real accounts, run as a person would: `vahub` as a child process against the four
+// fakes (real connectors, SDKs and OAuth) and a private Redis with persistence and noeviction.
+import { randomBytes } from 'node:crypto';
+import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  buildInvoiceDraft,
+  formatInstant,
+  formatPreviewText,
+  MemoryLock,
+  MemoryTokenStore,
+  periodContaining,
+  previewObject,
+  retainerAlreadyInvoicedHours,
+  silentLogger,
+  startOfLocalDate,
+} from '@vahub/core';
+import { createRedis } from '@vahub/jobs';
+import { RedisServer } from '@vahub/jobs/testing';
+import { buildConnectors, type Config, neutralClient, parseVahubConfig } from '@vahub/registry';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXAMPLE_CONFIG } from '../src/demo/config.js';
+import { type DemoFakes, demoEnv, startFakes, stopFakes } from '../src/demo/fakes.js';
+import { seedAsana } from '../src/demo/seed-asana.js';
+import { seedGoogle } from '../src/demo/seed-google.js';
+import { seedToggl } from '../src/demo/seed-toggl.js';
+import { seedXero } from '../src/demo/seed-xero.js';
+import { type Run, STACK_FRAME, vahub } from './subprocess.js';
+
+let fakes: DemoFakes;
+let redis: RedisServer;
+let dir: string;
+let configFile: string;
+let config: Config;
+/** The fakes' URLs and the app's client ids and secrets, without the two tokens (`connect` stores those). */
+let base: Record<string, string>;
+let tokens: { asana: string; toggl: string };
+const runs: Run[] = [];
+const key = randomBytes(32).toString('hex');
+
+async function run(argv: string[], env: Record<string, string> = base, options = {}): Promise<Run> {
+  const result = await vahub(argv, env, options);
+  runs.push(result);
+  return result;
+}
+
+/** Follow the consent address the CLI prints, as the VA's browser would. */
+function consent(): { onErr: (text: string) => void; done: Promise<void> } {
+  let resolve!: () => void;
+  let reject!: (err: unknown) => void;
+  const done = new Promise<void>((ok, no) => {
+    resolve = ok;
+    reject = no;
+  });
+  let followed = false;
+  return {
+    done,
+    onErr: (text) => {
+      const url = /\n(http:\/\/127\.0\.0\.1:\d+\/\S+)\n/.exec(text)?.[1];
+      if (!url || followed) return;
+      followed = true;
+      fetch(url)
+        .then((res) => res.arrayBuffer())
+        .then(() => resolve(), reject);
+    },
+  };
+}
+
+beforeAll(async () => {
+  redis = await RedisServer.start({ appendonly: true });
+  fakes = await startFakes();
+  const env = demoEnv(fakes);
+  dir = await mkdtemp(join(tmpdir(), 'vahub-cli-'));
+  configFile = join(dir, 'vahub.config.yaml');
+  await copyFile(EXAMPLE_CONFIG, configFile);
+  config = parseVahubConfig(await readFile(configFile, 'utf8'), { env });
+  seedAsana(fakes.asana);
+  seedGoogle(fakes.google);
+  seedToggl(fakes.toggl);
+  seedXero(fakes.xero, config.clients);
+  const { ASANA_TOKEN, TOGGL_API_TOKEN, ...rest } = env;
+  tokens = { asana: ASANA_TOKEN as string, toggl: TOGGL_API_TOKEN as string };
+  base = { ...rest, REDIS_URL: redis.url, VAHUB_ENCRYPTION_KEY: key, NO_COLOR: '1' };
+}, 60_000);
+
+afterAll(async () => {
+  await stopFakes(fakes);
+  await redis.stop();
+});
+
+const cfg = () => ['--config', configFile];
+
+describe('vahub connect, doctor, invoice against the fakes', () => {
+  it('connects all four apps: tokens checked with one call, OAuth through the consent pages, no browser', async () => {
+    const asana = await run(['connect', 'asana', ...cfg(), '--json'], { ...base, ASANA_TOKEN: tokens.asana });
+    expect(asana.code, asana.err).toBe(0);
+    expect(JSON.parse(asana.out)).toMatchObject({ ok: true, app: 'asana', stored: true });
+
+    const toggl = await run(['connect', 'toggl', ...cfg(), '--token-stdin'], base, {
+      input: `${tokens.toggl}\n`,
+    });
+    expect(toggl.code, toggl.err).toBe(0);
+    expect(toggl.out).toMatch(/^✓ toggl connected as .+; kept in the encrypted store\.\n$/);
+
+    const google = consent();
+    const g = await run(['connect', 'google', ...cfg(), '--no-browser', '--timeout', '20'], base, google);
+    await google.done;
+    expect(g.code, g.err).toBe(0);
+    expect(g.out).toContain('google connected as calendar "primary"');
+
+    const xero = consent();
+    const x = await run(
+      [
+        'connect',
+        'xero',
+        ...cfg(),
+        '--no-browser',
+        '--json',
+        '--redirect-uri',
+        'http://127.0.0.1:0/connect/xero/callback',
+      ],
+      base,
+      xero,
+    );
+    await xero.done;
+    expect(x.code, x.err).toBe(0);
+    const answer = JSON.parse(x.out);
+    expect(answer.reaches.map((r: { id: string }) => r.id).sort()).toEqual(
+      [...fakes.xero.tenants.keys()].sort(),
+    );
+    // What was stored is sealed: no token readable in Redis.
+    const raw = createRedis(redis.url);
+    const values = await Promise.all((await raw.keys('*token*')).map((k) => raw.get(k)));
+    await raw.quit();
+    expect(values.length).toBeGreaterThanOrEqual(4);
+    for (const v of values) expect(v).not.toContain(tokens.asana);
+  });
+
+  it('doctor passes on the good setup, with the stored tokens only', async () => {
+    const good = await run(['doctor', ...cfg(), '--json']);
+    const report = JSON.parse(good.out);
+    expect(report.findings.filter((f: { ok: boolean }) => !f.ok)).toEqual([]);
+    expect(good.code).toBe(0);
+    const checks = report.findings.map((f: { check: string }) => f.check);
+    for (const c of [
+      'config',
+      'redis eviction policy',
+      'redis persistence',
+      'Xero credential',
+      'koala-co invoice contact',
+    ]) {
+      expect(checks).toContain(c);
+    }
+    const text = await run(['doctor', ...cfg()]);
+    expect(text.out).toMatch(/✓ Asana credential\n/);
+    expect(text.out).toMatch(/All good\.\n$/);
+  });
+
+  it('invoice preview prints the engine’s numbers, as text and as JSON', async () => {
+    const json = await run([
+      'invoice',
+      'preview',
+      '--client',
+      'koala-co',
+      '--period',
+      '2026-11',
+      ...cfg(),
+      '--json',
+    ]);
+    expect(json.code, json.err).toBe(0);
+    const got = JSON.parse(json.out);
+    // The engine in this process, on the same Toggl data.
+    const built = buildConnectors(config, {
+      tokens: new MemoryTokenStore(),
+      lock: new MemoryLock(),
+      logger: silentLogger,
+    });
+    const client = neutralClient(config.clients[0] as Config['clients'][number]);
+    const period = periodContaining(
+      'month',
+      startOfLocalDate('2026-11-01', client.timezone),
+      client.timezone,
+    );
+    const entries = await built.ports.time.listTimeEntries({
+      clientId: client.id,
+      start: formatInstant(period.start),
+      end: formatInstant(period.end),
+    });
+    const common = {
+      clientId: client.id,
+      billing: client.billing,
+      target: built.ports.invoices.target(client.id),
+      period,
+      entries,
+    };
+    const expected = buildInvoiceDraft({
+      ...common,
+      names: await built.ports.time.names(client.id),
+      invoicedTag: client.billing.invoicedTag,
+      retainerAlreadyInvoicedHours: retainerAlreadyInvoicedHours(common),
+    });
+    await built.close();
+    expect(expected.draft).not.toBeNull();
+    expect(got.preview).toEqual(JSON.parse(JSON.stringify(previewObject(expected))));
+    const text = await run(['invoice', 'preview', '--client', 'koala-co', '--period', '2026-11', ...cfg()]);
+    expect(text.code).toBe(0);
+    expect(text.out).toContain(formatPreviewText(expected));
+    expect(text.out).toContain('2026-11-01 – 2026-11-30 in Australia/Sydney');
+  });
+});
