@@ -1,5 +1,5 @@
 import { ConfigError } from '@vahub/core';
-import { loadVahubConfig } from '@vahub/registry';
+import { connectors, loadVahubConfig } from '@vahub/registry';
 import { CliError, EXIT } from '../frame/exit.js';
 import { commandContext, writeJson } from '../frame/options.js';
 import { connectRedis, encryptionKey, openRuntime } from '../frame/runtime.js';
@@ -62,6 +62,11 @@ async function examine(
   } catch (err) {
     if (!(err instanceof ConfigError) && !(err instanceof Error && /does not exist/.test(err.message)))
       throw err;
+    if (err instanceof ConfigError) {
+      // A missing secret is the environment's fault, not the file's: name the variable.
+      const secrets = err.issues.flatMap((i) => secretFinding(i.path));
+      if (secrets.length === err.issues.length) return [{ check: 'config', ok: true }, ...secrets];
+    }
     const exists = !/does not exist/.test(err.message);
     return [
       {
@@ -116,4 +121,21 @@ async function examine(
     await runtime.close();
   }
   return findings;
+}
+
+/** `auth.<connector>.<key>` as the variable that sets it, with where to find the value. */
+function secretFinding(path: string): Finding[] {
+  const [, id, key] = /^auth\.([^.]+)\.([^.]+)$/.exec(path) ?? [];
+  const connector = connectors.find((c) => c.id === id);
+  const specs = connector?.config.secrets as Record<string, { env: string; description: string }> | undefined;
+  const spec = specs?.[key ?? ''];
+  if (!connector || !spec) return [];
+  return [
+    {
+      check: `secret ${spec.env}`,
+      ok: false,
+      problem: `${spec.env} is not set (${connector.title}: ${spec.description})`,
+      fix: `export ${spec.env}=…; ${connector.auth.howToGet}`,
+    },
+  ];
 }
