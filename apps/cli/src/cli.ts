@@ -3,6 +3,7 @@ import { checkCommand } from './commands/check.js';
 import { connectCommand, disconnectCommand } from './commands/connect.js';
 import { doctorCommand } from './commands/doctor.js';
 import { invoiceCommand } from './commands/invoice.js';
+import { planCommand } from './commands/plan.js';
 import { reportCommand } from './commands/report.js';
 import { runDemo } from './demo/run-demo.js';
 import { describeFailure } from './frame/exit.js';
@@ -16,6 +17,8 @@ Commands:
   connect APP             connect asana, toggl, google or xero (token check, or OAuth consent)
   disconnect APP          revoke and forget a connection
   doctor                  check config, secrets, Redis, credentials, ids, clock; each failure with its fix
+  plan [--client ID] [--dry-run]
+                          the scheduler's plan with its reasons; without --dry-run it applies it
   invoice preview|draft --client ID [--period 2026-11]
                           the engine's draft with its explanation; draft creates it (idempotent)
   report weekly --client ID [--week 2026-W49] [--format html|md|text|pdf] [--out FILE] [--post]
@@ -38,6 +41,7 @@ const FRAMED: Record<string, (argv: readonly string[], io: Io) => Promise<number
   disconnect: disconnectCommand,
   doctor: doctorCommand,
   invoice: invoiceCommand,
+  plan: planCommand,
   // start and status (the worker service) come here.
 };
 

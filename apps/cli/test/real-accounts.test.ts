@@ -22,6 +22,7 @@ import { buildConnectors, type Config, neutralClient, parseVahubConfig } from '@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EXAMPLE_CONFIG } from '../src/demo/config.js';
 import { type DemoFakes, demoEnv, startFakes, stopFakes } from '../src/demo/fakes.js';
+import { DEMO_NOW } from '../src/demo/run-demo.js';
 import { seedAsana } from '../src/demo/seed-asana.js';
 import { seedGoogle } from '../src/demo/seed-google.js';
 import { seedToggl } from '../src/demo/seed-toggl.js';
@@ -210,6 +211,35 @@ describe('vahub connect, doctor, invoice against the fakes', () => {
     expect(text.code).toBe(0);
     expect(text.out).toContain(formatPreviewText(expected));
     expect(text.out).toContain('2026-11-01 – 2026-11-30 in Australia/Sydney');
+  });
+});
+
+describe('vahub plan', () => {
+  it('shows the plan with deadlines and reasons; --dry-run writes nothing, without it the calendar follows', async () => {
+    const now = ['--now', DEMO_NOW];
+    const dry = await run(['plan', '--dry-run', ...now, ...cfg(), '--json']);
+    expect(dry.code, dry.err).toBe(0);
+    const plan = JSON.parse(dry.out);
+    const created = /created (\d+)/.exec(plan.counts)?.[1];
+    expect(Number(created)).toBeGreaterThan(0);
+    expect(plan.blocks.length).toBe(Number(created));
+    for (const b of plan.blocks) {
+      expect(b.change).toBe('created');
+      expect(b.why.length).toBeGreaterThan(0);
+    }
+    expect(plan.blocks.map((b: { deadline: string }) => b.deadline)).toContain(
+      'due 2026-12-01 in Sydney: before Tue 2026-12-01 14:00 Budapest',
+    );
+    const applied = await run(['plan', ...now, ...cfg()]);
+    expect(applied.code, applied.err).toBe(0);
+    // Nothing was written by the dry run: the real run creates the same blocks.
+    expect(applied.out).toMatch(
+      new RegExp(`^Done: created ${created} · moved 0 · kept 0 · deleted 0 \\(times in Budapest\\)`),
+    );
+    const again = await run(['plan', '--dry-run', '--client', 'koala-co', ...now, ...cfg()]);
+    expect(again.out).toMatch(/^Would do: created 0 · moved 0 · kept \d+ · deleted 0/);
+    expect(again.out).toContain('koala-co');
+    expect(again.out).not.toContain('thames-studio');
   });
 });
 
