@@ -2,6 +2,7 @@ import { parseArgs } from './args.js';
 import { checkCommand } from './commands/check.js';
 import { connectCommand, disconnectCommand } from './commands/connect.js';
 import { doctorCommand } from './commands/doctor.js';
+import { initCommand } from './commands/init.js';
 import { invoiceCommand } from './commands/invoice.js';
 import { planCommand } from './commands/plan.js';
 import { reportCommand } from './commands/report.js';
@@ -14,6 +15,7 @@ const USAGE = `Usage: vahub <command> [options]
 Commands:
   check [--config FILE]   validate a config file (default vahub.config.yaml) and summarise it
   demo                    run both automations end to end against local fakes of the four apps
+  init [CLIENT ...]       write a config from flags, or by asking (vahub init --help)
   connect APP             connect asana, toggl, google or xero (token check, or OAuth consent)
   disconnect APP          revoke and forget a connection
   doctor                  check config, secrets, Redis, credentials, ids, clock; each failure with its fix
@@ -38,6 +40,7 @@ Colour only on a terminal, never with NO_COLOR.
 /** Commands built on the common frame: they throw, and \`runCli\` turns the error into a line and an exit code. */
 const FRAMED: Record<string, (argv: readonly string[], io: Io) => Promise<number>> = {
   connect: connectCommand,
+  init: initCommand,
   disconnect: disconnectCommand,
   doctor: doctorCommand,
   invoice: invoiceCommand,

@@ -161,6 +161,52 @@ describe('vahub connect, doctor, invoice against the fakes', () => {
     expect(text.out).toMatch(/All good\.\n$/);
   });
 
+  it('init writes a config from flags that doctor passes against the fakes; refuses to overwrite or to write a bad one', async () => {
+    const file = join(dir, 'init.yaml');
+    const va = [
+      '--va-name',
+      'Réka',
+      '--va-timezone',
+      'Europe/Budapest',
+      '--hours',
+      'mon-thu=08:30-12:30, 13:15-17:00;fri=08:30-13:00',
+    ];
+    const koala =
+      'id=koala-co,name=Koala Co Pty Ltd,timezone=Australia/Sydney,currency=AUD,rate=55.00,asana=1207000000000001,' +
+      'toggl-workspace=4242,toggl-client=9001,xero-tenant=c2cc9b6e-9458-4c7d-93cc-f02b81b0594f,' +
+      'xero-contact=717f2bfc-c6d4-41fd-b238-3f2f0c0cf777,account=200,tax=OUTPUT';
+    const made = await run(['init', '--config', file, ...va, koala]);
+    expect(made.code, made.err).toBe(0);
+    expect(made.out).toContain(`Wrote ${file} with 1 client.`);
+    const written = parseVahubConfig(await readFile(file, 'utf8'), { env: base });
+    expect(written.va).toMatchObject({ name: 'Réka', timezone: 'Europe/Budapest' });
+    expect(written.clients[0]).toMatchObject({
+      id: 'koala-co',
+      asana: { projects: ['1207000000000001'] },
+      toggl: { workspaceId: 4242, clientId: 9001 },
+      billing: { currency: 'AUD', hourlyRate: '55.00' },
+      xero: { accountCode: '200', taxType: 'OUTPUT' },
+    });
+    const [checked, again, bad] = await Promise.all([
+      run(['doctor', '--config', file, '--json']),
+      run(['init', '--config', file, ...va, koala]),
+      run([
+        'init',
+        '--config',
+        join(dir, 'bad-init.yaml'),
+        ...va,
+        'id=x,timezone=Mars/Olympus,currency=AUD,rate=1',
+      ]),
+    ]);
+    expect(JSON.parse(checked.out).findings.filter((f: { ok: boolean }) => !f.ok)).toEqual([]);
+    expect(checked.code).toBe(0);
+    expect(again.code).toBe(2);
+    expect(again.err).toContain('exists: keep it, or add --force');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/clients\[0\]\.timezone[\s\S]*Nothing was written/);
+    expect(bad.err).not.toMatch(STACK_FRAME);
+  });
+
   it('invoice preview prints the engine’s numbers, as text and as JSON', async () => {
     const json = await run([
       'invoice',
