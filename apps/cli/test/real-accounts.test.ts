@@ -258,6 +258,22 @@ describe('vahub connect, doctor, invoice against the fakes', () => {
     expect(text.out).toContain(formatPreviewText(expected));
     expect(text.out).toContain('2026-11-01 – 2026-11-30 in Australia/Sydney');
   });
+
+  it('invoice draft creates the draft and tags the time; a second run finds nothing new and creates nothing', async () => {
+    const argv = ['invoice', 'draft', '--client', 'hudson-legal', '--period', '2026-10', ...cfg(), '--json'];
+    const first = await run(argv);
+    expect(first.code, first.err).toBe(0);
+    const made = JSON.parse(first.out);
+    expect(made.invoice.status).toBe('DRAFT');
+    expect(made.tagged).toBeGreaterThan(0);
+    const second = JSON.parse((await run(argv)).out);
+    expect(second.invoice).toBeNull();
+    expect(second.preview.reason).toBeTruthy();
+    const invoices = fakes.xero.tenants.get('0b1e8a3c-4d5e-4f60-8a1b-2c3d4e5f6a7b')?.invoices;
+    expect(
+      [...(invoices?.values() ?? [])].filter((i) => i.Reference === made.preview.reference),
+    ).toHaveLength(1);
+  });
 });
 
 describe('vahub plan', () => {
