@@ -20,14 +20,14 @@ import { createRedis } from '@vahub/jobs';
 import { RedisServer } from '@vahub/jobs/testing';
 import { buildConnectors, type Config, neutralClient, parseVahubConfig } from '@vahub/registry';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { EXAMPLE_CONFIG } from '../src/demo/config.js';
-import { type DemoFakes, demoEnv, startFakes, stopFakes } from '../src/demo/fakes.js';
-import { DEMO_NOW } from '../src/demo/run-demo.js';
-import { seedAsana } from '../src/demo/seed-asana.js';
-import { seedGoogle } from '../src/demo/seed-google.js';
-import { seedToggl } from '../src/demo/seed-toggl.js';
-import { seedXero } from '../src/demo/seed-xero.js';
-import { type Run, STACK_FRAME, vahub } from './subprocess.js';
+import { EXAMPLE_CONFIG } from './demo/config.js';
+import { type DemoFakes, demoEnv, startFakes, stopFakes } from './demo/fakes.js';
+import { DEMO_NOW } from './demo/run-demo.js';
+import { seedAsana } from './demo/seed-asana.js';
+import { seedGoogle } from './demo/seed-google.js';
+import { seedToggl } from './demo/seed-toggl.js';
+import { seedXero } from './demo/seed-xero.js';
+import { type Run, STACK_FRAME, vahub } from './test-support/subprocess.js';
 
 // Each run starts node and tsx (seconds on a busy machine); independent runs go in parallel.
 vi.setConfig({ testTimeout: 120_000 });
