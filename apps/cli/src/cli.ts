@@ -26,7 +26,8 @@ Commands:
   report weekly --client ID [--week 2026-W49] [--format html|md|text|pdf] [--out FILE] [--post]
                           a client's weekly report (vahub report --help)
 
-Options (every command; \`vahub COMMAND --help\` for its own):
+Options (\`vahub COMMAND --help\` for a command's own; --json and --debug for init, connect,
+disconnect, doctor, plan and invoice):
   -h, --help              show this help
   --config FILE           the config (default vahub.config.yaml)
   --json                  machine-readable output on stdout
