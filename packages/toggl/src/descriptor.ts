@@ -44,6 +44,11 @@ export const togglConnector = defineConnector({
       ...(deps.now ? { now: deps.now } : {}),
     });
     const webhooks = new TogglWebhookReceiver({ state: deps.state, subscriptions: client.subscriptions });
-    return { ports: { time }, webhooks };
+    // The token's owner, by one call (`GET /me`).
+    const whoami = async () => {
+      const me = await client.me();
+      return me.fullname ?? me.email ?? me.id;
+    };
+    return { ports: { time }, webhooks, whoami };
   },
 });
