@@ -130,7 +130,7 @@ export async function invoiceCommand(
       names,
       lock: new RedisLock({
         redis: runtime.redis,
-        ...(ctx.env.VAHUB_REDIS_PREFIX ? { prefix: ctx.env.VAHUB_REDIS_PREFIX } : {}),
+        ...(ctx.env.VAHUB_PREFIX ? { prefix: ctx.env.VAHUB_PREFIX } : {}),
       }),
     });
     const invoice = result.invoice;

@@ -88,8 +88,8 @@ export async function openStore(
 ): Promise<{ redis: Redis; tokens: RedisTokenStore; prefix: string | undefined }> {
   const key = encryptionKey(env);
   const redis = await connectRedis(env);
-  // Tests (and a second installation on one Redis) keep their keys apart with VAHUB_REDIS_PREFIX.
-  const prefix = env.VAHUB_REDIS_PREFIX || undefined;
+  // Tests (and a second installation on one Redis) keep their keys apart with VAHUB_PREFIX.
+  const prefix = env.VAHUB_PREFIX || undefined;
   return { redis, tokens: new RedisTokenStore({ redis, key, ...(prefix ? { prefix } : {}) }), prefix };
 }
 
