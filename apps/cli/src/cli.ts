@@ -1,3 +1,4 @@
+import { runDemo } from '@vahub/demo';
 import { parseArgs } from './args.js';
 import { checkCommand } from './commands/check.js';
 import { connectCommand, disconnectCommand } from './commands/connect.js';
@@ -6,7 +7,6 @@ import { initCommand } from './commands/init.js';
 import { invoiceCommand } from './commands/invoice.js';
 import { planCommand } from './commands/plan.js';
 import { reportCommand } from './commands/report.js';
-import { runDemo } from './demo/run-demo.js';
 import { describeFailure } from './frame/exit.js';
 import type { Io } from './io.js';
 

@@ -15,10 +15,10 @@ import {
   silentLogger,
   startOfLocalDate,
 } from '@vahub/core';
+import { DEMO_NOW } from '@vahub/demo';
 import { createRedis } from '@vahub/jobs';
 import { buildConnectors, type Config, neutralClient, parseVahubConfig } from '@vahub/registry';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DEMO_NOW } from './demo/run-demo.js';
 import { STACK_FRAME } from './test-support/subprocess.js';
 import { type CliWorld, startCliWorld } from './test-support/world.js';
 

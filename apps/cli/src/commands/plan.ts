@@ -1,7 +1,7 @@
 import { type CalendarBlock, type CalendarPort, formatLocal, parseInstant } from '@vahub/core';
+import { countsLine, deadlineText, place } from '@vahub/demo';
 import { neutralClient } from '@vahub/registry';
 import { scheduleTasks } from '@vahub/worker';
-import { countsLine, deadlineText, place } from '../demo/print-agenda.js';
 import { CliError, EXIT } from '../frame/exit.js';
 import { commandContext, stringOption, writeJson } from '../frame/options.js';
 import { openRuntime } from '../frame/runtime.js';

@@ -5,15 +5,20 @@ import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '@vahub/core';
+import {
+  type DemoFakes,
+  demoEnv,
+  EXAMPLE_CONFIG,
+  seedAsana,
+  seedGoogle,
+  seedToggl,
+  seedXero,
+  startFakes,
+  stopFakes,
+} from '@vahub/demo';
 import { createRedis, RedisLock, RedisTokenStore } from '@vahub/jobs';
 import { RedisServer } from '@vahub/jobs/testing';
 import { buildConnectors, type Config, parseVahubConfig } from '@vahub/registry';
-import { EXAMPLE_CONFIG } from '../demo/config.js';
-import { type DemoFakes, demoEnv, startFakes, stopFakes } from '../demo/fakes.js';
-import { seedAsana } from '../demo/seed-asana.js';
-import { seedGoogle } from '../demo/seed-google.js';
-import { seedToggl } from '../demo/seed-toggl.js';
-import { seedXero } from '../demo/seed-xero.js';
 import { storedSecretKey } from '../frame/runtime.js';
 import { type Run, vahub } from './subprocess.js';
 
