@@ -1,7 +1,8 @@
 // `vahub demo` run in-process: the assertions read what the fake vendors hold afterwards, so they
 // check real outcomes (events in Google, invoices in Xero, tags in Toggl), not the demo's own report.
-import { busyMeetings, type DemoResult, runDemo } from '@vahub/cli';
+
 import { dec } from '@vahub/core';
+import { busyMeetings, type DemoResult, runDemo } from '@vahub/demo';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const BUFFER_MS = 10 * 60_000;

@@ -245,6 +245,38 @@ describe('time to drafts', () => {
     expect(koalaDrafts()).toHaveLength(1);
   });
 
+  it('a draft the VA deletes in Xero: the invoice event releases its time, and the next run bills it again', async () => {
+    const [draft] = koalaDrafts();
+    const koalaEntries = () => [...w.toggl.store.entries.values()].filter((e) => e.project_id === 190001);
+    expect(koalaEntries().filter((e) => e.tags.includes('invoiced'))).toHaveLength(3);
+    w.xero.setInvoiceStatus(draft!.InvoiceID as string, 'DELETED', TENANT);
+    const seq = w.lastSeq();
+    const now = new Date().toISOString();
+    await w.queues.add('event.invoice', {
+      provider: 'xero',
+      eventId: `deleted-${draft!.InvoiceID}`,
+      deliveryId: null,
+      action: 'changed',
+      resourceId: draft!.InvoiceID as string,
+      scope: TENANT,
+      at: now,
+      receivedAt: now,
+    });
+    const event = await w.waitFinished('event.invoice', () => true, { afterSeq: seq, timeoutMs: 20_000 });
+    expect(event.outcome).toBe('completed');
+    expect(event.value).toMatchObject({ clientId: 'koala-co', status: 'DELETED', ledger: { released: 3 } });
+    expect(koalaEntries().filter((e) => e.tags.includes('invoiced'))).toHaveLength(0);
+
+    const again = w.lastSeq();
+    await w.queues.add('invoice.run', { clientId: 'koala-co', period: 'just-ended', trigger: 'manual' });
+    const run = await w.waitFinished('invoice.run', () => true, { afterSeq: again, timeoutMs: 30_000 });
+    expect(run.outcome).toBe('completed');
+    const live = koalaDrafts().filter((i) => i.Status !== 'DELETED');
+    expect(live).toHaveLength(1);
+    expect(live[0]?.SubTotal).toBe(162.5);
+    expect(koalaEntries().filter((e) => e.tags.includes('invoiced'))).toHaveLength(3);
+  });
+
   it('a run for a client the config does not have is parked with what to fix; the others run', async () => {
     const seq = w.lastSeq();
     await w.queues.add('invoice.run', { clientId: 'nobody', period: 'just-ended', trigger: 'manual' });

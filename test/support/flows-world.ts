@@ -2,6 +2,7 @@
 import { FakeAsana } from '@vahub/asana/testing';
 import {
   type CalendarPort,
+  type ConnectorDeps,
   type InvoiceSink,
   MemoryLock,
   MemoryStateStore,
@@ -65,7 +66,11 @@ export interface World {
   estimateGid: string;
 }
 
-export async function startWorld(): Promise<World> {
+/** The fakes and the connectors built from `configText` (the config above unless a test varies it). */
+export async function startWorld(
+  configText = CONFIG,
+  deps: Partial<Pick<ConnectorDeps, 'tokens' | 'logger'>> = {},
+): Promise<World> {
   const asana = new FakeAsana();
   const google = new FakeGoogle();
   const toggl = new FakeToggl();
@@ -78,7 +83,7 @@ export async function startWorld(): Promise<World> {
   asana.addProject({ gid: THAMES_PROJECT, name: 'Thames' });
   const estimate = asana.addCustomField({ name: 'Estimated time' });
   // Grants as if the VA had connected (the connect flows themselves run in the demo test).
-  const store = new MemoryTokenStore();
+  const store = deps.tokens ?? new MemoryTokenStore();
   const lock = new MemoryLock();
   await store.set('google', google.issueGrant());
   const granted = xero.grant();
@@ -102,11 +107,11 @@ export async function startWorld(): Promise<World> {
   toggl.addProject(4242, { id: 190101, name: 'Portfolio' });
   toggl.addProject(4242, { id: 190199, name: 'Someone else’s project' });
   // The environment vahub would run with against these fakes; Asana's token is the first user's.
-  const config = parseVahubConfig(CONFIG, { env: fakesEnv([asana, google, toggl, xero]) });
+  const config = parseVahubConfig(configText, { env: fakesEnv([asana, google, toggl, xero]) });
   const { ports } = buildConnectors(config, {
     tokens: store,
     lock,
-    logger: silentLogger,
+    logger: deps.logger ?? silentLogger,
     state: new MemoryStateStore(),
     // Retry waits pass at once: the tests count requests, not seconds.
     sleep: async () => undefined,

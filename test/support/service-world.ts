@@ -44,6 +44,7 @@ const WATCHED = [
   'event.task',
   'event.time-entry',
   'event.calendar',
+  'event.invoice',
   'schedule.replan',
   'sweep',
   'reconcile',

@@ -77,3 +77,33 @@ describe('vahub', () => {
     expect((await vahub('check', '--help')).code).toBe(0);
   });
 });
+
+describe('the commands on the common frame', () => {
+  it('each has --help (exit 0) and refuses bad usage with exit 2 before touching Redis or an app', async () => {
+    for (const [command, usage] of [
+      ['connect', 'Usage: vahub connect asana|toggl|google|xero'],
+      ['doctor', 'Usage: vahub doctor'],
+      ['plan', 'Usage: vahub plan'],
+      ['invoice', 'Usage: vahub invoice preview|draft'],
+      ['init', 'Usage: vahub init'],
+    ] as const) {
+      const help = await vahub(command, '--help');
+      expect(help.code).toBe(0);
+      expect(help.out.startsWith(usage)).toBe(true);
+    }
+    for (const [argv, message] of [
+      [['connect'], 'say which app'],
+      [['connect', 'asana', '--bogus'], 'unknown option --bogus'],
+      [['invoice', 'preview', '--config', EXAMPLE], 'give the client: --client ID'],
+      [['invoice', 'send', '--client', 'x'], 'unknown "send"'],
+      [['plan', '--now', 'yesterday', '--config', EXAMPLE], '--now "yesterday" is not an ISO 8601 instant'],
+      [['doctor', 'extra'], 'doctor takes no arguments'],
+      [['init', '--config', EXAMPLE], 'exists: keep it, or add --force'],
+    ] as const) {
+      const run = await vahub(...argv);
+      expect(run.code, run.err).toBe(2);
+      expect(run.err).toContain(message);
+      expect(run.err).not.toMatch(/\n\s+at /);
+    }
+  });
+});

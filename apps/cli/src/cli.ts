@@ -1,7 +1,13 @@
+import { runDemo } from '@vahub/demo';
 import { parseArgs } from './args.js';
 import { checkCommand } from './commands/check.js';
+import { connectCommand, disconnectCommand } from './commands/connect.js';
+import { doctorCommand } from './commands/doctor.js';
+import { initCommand } from './commands/init.js';
+import { invoiceCommand } from './commands/invoice.js';
+import { planCommand } from './commands/plan.js';
 import { reportCommand } from './commands/report.js';
-import { runDemo } from './demo/run-demo.js';
+import { describeFailure } from './frame/exit.js';
 import type { Io } from './io.js';
 
 const USAGE = `Usage: vahub <command> [options]
@@ -9,12 +15,39 @@ const USAGE = `Usage: vahub <command> [options]
 Commands:
   check [--config FILE]   validate a config file (default vahub.config.yaml) and summarise it
   demo                    run both automations end to end against local fakes of the four apps
+  init [CLIENT ...]       write a config from flags, or by asking (vahub init --help)
+  connect APP             connect asana, toggl, google or xero (token check, or OAuth consent)
+  disconnect APP          revoke and forget a connection
+  doctor                  check config, secrets, Redis, credentials, ids, clock; each failure with its fix
+  plan [--client ID] [--dry-run]
+                          the scheduler's plan with its reasons; without --dry-run it applies it
+  invoice preview|draft --client ID [--period 2026-11]
+                          the engine's draft with its explanation; draft creates it (idempotent)
   report weekly --client ID [--week 2026-W49] [--format html|md|text|pdf] [--out FILE] [--post]
                           a client's weekly report (vahub report --help)
 
-Options:
+Options (\`vahub COMMAND --help\` for a command's own; --json and --debug for init, connect,
+disconnect, doctor, plan and invoice):
   -h, --help              show this help
+  --config FILE           the config (default vahub.config.yaml)
+  --json                  machine-readable output on stdout
+  --debug                 stack traces for unexpected errors (secrets stay redacted)
+
+Exit codes: 0 ok; 1 problems found or the command failed; 2 usage or config error;
+3 a dependency is unreachable (Redis, an app); 4 a connection needs redoing (vahub connect APP).
+Colour only on a terminal, never with NO_COLOR.
 `;
+
+/** Commands built on the common frame: they throw, and \`runCli\` turns the error into a line and an exit code. */
+const FRAMED: Record<string, (argv: readonly string[], io: Io) => Promise<number>> = {
+  connect: connectCommand,
+  init: initCommand,
+  disconnect: disconnectCommand,
+  doctor: doctorCommand,
+  invoice: invoiceCommand,
+  plan: planCommand,
+  // start and status (the worker service) come here.
+};
 
 /** Run one `vahub` command; resolves with the exit code. */
 export async function runCli(argv: readonly string[], io: Io): Promise<number> {
@@ -41,6 +74,17 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     return 0;
   }
   if (command === 'report') return reportCommand(rest, io);
+  const framed = FRAMED[command];
+  if (framed) {
+    try {
+      return await framed(rest, io);
+    } catch (err) {
+      const { code, message } = describeFailure(err);
+      io.err.write(`vahub ${command}: ${message}\n`);
+      if (rest.includes('--debug') && err instanceof Error && err.stack) io.err.write(`${err.stack}\n`);
+      return code;
+    }
+  }
   return usageError(io, `unknown command "${command}"`);
 }
 

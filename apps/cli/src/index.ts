@@ -2,18 +2,14 @@
 export { type OptionKind, type ParsedArgs, parseArgs } from './args.js';
 export { runCli } from './cli.js';
 export { checkCommand } from './commands/check.js';
+export { CONNECT_USAGE, connectCommand, disconnectCommand } from './commands/connect.js';
+export { DOCTOR_USAGE, doctorCommand } from './commands/doctor.js';
+export type { Finding } from './commands/doctor-checks.js';
+export { INIT_USAGE, initCommand } from './commands/init.js';
+export { billingPeriod, INVOICE_USAGE, invoiceCommand } from './commands/invoice.js';
+export { PLAN_USAGE, planCommand } from './commands/plan.js';
 export { openRuntime, type ReportCommandDeps, type ReportRuntime, reportCommand } from './commands/report.js';
 export { type HtmlToPdfOptions, htmlToPdf } from './commands/report-pdf.js';
-export type { DemoFakes } from './demo/fakes.js';
-export { KOALA_PROJECT, type ReportWorld, startReportWorld } from './demo/report-world.js';
-export {
-  type ClientInvoiceRun,
-  DEMO_NOW,
-  type DemoOptions,
-  type DemoOutput,
-  type DemoResult,
-  previousBillingPeriod,
-  runDemo,
-} from './demo/run-demo.js';
-export { busyMeetings } from './demo/seed-google.js';
+export { CliError, describeFailure, EXIT, type ExitCode } from './frame/exit.js';
+export { useColour } from './frame/style.js';
 export type { Io } from './io.js';

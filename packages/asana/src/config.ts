@@ -13,6 +13,42 @@ export const ASANA_ENDPOINTS = {
 
 const gid = z.union([z.string().regex(/^\d+$/), z.number().int().positive()]).transform(String);
 
+/** Where an option of the priority field puts a task on the urgent/important matrix. */
+export const priorityLevel = z.enum(['urgent+important', 'urgent', 'important', 'none']);
+export type PriorityLevel = z.output<typeof priorityLevel>;
+
+/** Asana's own Priority field's options, as most workspaces have them. */
+export const DEFAULT_PRIORITY_OPTIONS: Readonly<Record<string, PriorityLevel>> = Object.freeze({
+  High: 'urgent+important',
+  Medium: 'important',
+  Low: 'none',
+});
+
+/**
+ * `clients[i].asana.priority`: how a task's place on the urgent/important matrix is read: from a
+ * single-select custom field (its option names mapped to a level), and from tags. Either may mark a
+ * task urgent or important; the two add up.
+ */
+export const asanaPrioritySchema = z.strictObject({
+  /** Name or gid of the single-select field. @defaultValue "Priority" */
+  field: z
+    .string()
+    .trim()
+    .min(1, { error: 'give the name or gid of a single-select custom field' })
+    .default('Priority'),
+  /** Option name (case ignored) → level. @defaultValue High: urgent+important, Medium: important, Low: none */
+  options: z
+    .record(z.string().trim().min(1, { error: 'an option name cannot be empty' }), priorityLevel)
+    .default({ ...DEFAULT_PRIORITY_OPTIONS }),
+  /** Tag names (case ignored) that make a task urgent. @defaultValue ["urgent"] */
+  urgentTags: z.array(z.string().trim().min(1, { error: 'a tag name cannot be empty' })).default(['urgent']),
+  /** Tag names (case ignored) that make a task important. @defaultValue ["important"] */
+  importantTags: z
+    .array(z.string().trim().min(1, { error: 'a tag name cannot be empty' }))
+    .default(['important']),
+});
+export type AsanaPrioritySection = z.output<typeof asanaPrioritySchema>;
+
 /** `clients[i].asana`: which projects are the client's, and how its tasks are estimated. */
 export const asanaClientSchema = z.strictObject({
   projects: z.array(gid).min(1, { error: 'list at least one Asana project gid' }),
@@ -20,6 +56,8 @@ export const asanaClientSchema = z.strictObject({
   defaultEstimateMinutes: z.number().int().min(5).max(10_000).default(60),
   /** Name or gid of the duration custom field that holds estimates. @defaultValue "Estimated time" */
   estimateField: z.string().min(1).default('Estimated time'),
+  /** How urgent/important is read (field and tags). @defaultValue the field "Priority" and tags "urgent", "important" */
+  priority: asanaPrioritySchema.default(() => asanaPrioritySchema.parse({})),
   /**
    * Post the client's weekly report as a status update of an Asana project (Asana notifies the
    * project's followers). Without this section the report waits for the VA to send.

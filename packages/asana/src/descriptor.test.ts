@@ -42,6 +42,12 @@ describe('the asana section of the config', () => {
       projects: ['111', '222'],
       defaultEstimateMinutes: 60,
       estimateField: 'Estimated time',
+      priority: {
+        field: 'Priority',
+        options: { High: 'urgent+important', Medium: 'important', Low: 'none' },
+        urgentTags: ['urgent'],
+        importantTags: ['important'],
+      },
     });
     expect(config.clients[1]?.asana).toBeUndefined();
     expect(config.endpoints.asana).toEqual({
@@ -54,6 +60,13 @@ describe('the asana section of the config', () => {
   it('names the path and the fix of every mistake', () => {
     const paths = (a: string, b = '{ projects: ["9"] }') =>
       issuesOf(configText(a, b)).map((i) => [i.path, i.message]);
+    expect(paths('{ projects: ["1"], priority: { options: { High: critical }, field: "" } }')).toEqual([
+      ['clients[0].asana.priority.field', 'give the name or gid of a single-select custom field'],
+      [
+        'clients[0].asana.priority.options.High',
+        'expected one of "urgent+important", "urgent", "important", "none", got "critical"',
+      ],
+    ]);
     expect(paths('{ projects: [] }')).toEqual([
       ['clients[0].asana.projects', 'list at least one Asana project gid'],
     ]);

@@ -71,6 +71,12 @@ export class AsanaConnection implements ConnectorInstance<'tasks' | 'reports'> {
       ...(deps.now ? { now: deps.now } : {}),
     });
   }
+
+  /** The token's owner, by one call (`GET /users/me`). */
+  async whoami(): Promise<string> {
+    const me = await this.api.me();
+    return me.name ?? me.gid;
+  }
 }
 
 /** Build the connector; never calls Asana, never throws for a missing token (the first call does). */

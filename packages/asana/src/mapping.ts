@@ -1,5 +1,6 @@
-import { type ClientConfig, NO_PRIORITY, type Task, type TaskChange, type TaskDue } from '@vahub/core';
+import type { ClientConfig, Task, TaskChange, TaskDue } from '@vahub/core';
 import type { AsanaClientEntry, AsanaClientSection } from './config.js';
+import { priorityOf } from './priority.js';
 import type { AsanaEvent, AsanaTask, CustomFieldValue } from './schemas.js';
 
 /** Which client a task belongs to: decided by its projects, never guessed. */
@@ -86,7 +87,7 @@ export function toTask(
       trackedMinutes: null,
       due: dueOf(raw.due_at, raw.due_on),
       startOn: dueOf(raw.start_at, raw.start_on),
-      priority: NO_PRIORITY,
+      priority: priorityOf(raw.custom_fields, raw.tags, owner.section.priority),
       modifiedAt: raw.modified_at ? instant(raw.modified_at) : null,
       // Only a completed task says when: open tasks keep the shape they always had.
       ...(raw.completed && raw.completed_at ? { completedAt: instant(raw.completed_at) } : {}),

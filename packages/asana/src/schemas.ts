@@ -23,6 +23,8 @@ export const customFieldValue = z.object({
   /** `duration` for time fields; their `number_value` is minutes. */
   format: z.string().nullish(),
   number_value: z.number().nullish(),
+  /** A single-select field's chosen option. */
+  enum_value: z.object({ gid: z.string().optional(), name: z.string().nullish() }).nullish(),
   enabled: z.boolean().nullish(),
 });
 export type CustomFieldValue = z.infer<typeof customFieldValue>;
@@ -42,6 +44,7 @@ export const asanaTask = z.object({
     .array(z.object({ project: resourceRef.nullish(), section: resourceRef.nullish() }))
     .default([]),
   custom_fields: z.array(customFieldValue).default([]),
+  tags: z.array(resourceRef).default([]),
   permalink_url: z.string().nullish(),
 });
 export type AsanaTask = z.infer<typeof asanaTask>;
@@ -64,6 +67,8 @@ export const TASK_FIELDS = [
   'custom_fields.format',
   'custom_fields.number_value',
   'custom_fields.enabled',
+  'custom_fields.enum_value.name',
+  'tags.name',
   'permalink_url',
 ] as const;
 

@@ -3,6 +3,7 @@ import {
   type ConnectFlow,
   type ConnectorContext,
   type ConnectorInstance,
+  formatInstant,
   HttpPipeline,
   type RetryOptions,
   type TokenManager,
@@ -133,5 +134,14 @@ export function createGoogleCalendarConnector(
     googleOAuth: oauth,
     tokens,
     connect,
+    // The grant works for the configured calendar, by one call (a minute's free/busy).
+    whoami: async () => {
+      const at = now();
+      await calendar.busy({
+        start: formatInstant(at),
+        end: formatInstant(at + 60_000),
+      });
+      return `calendar "${context.calendar.id}"`;
+    },
   };
 }

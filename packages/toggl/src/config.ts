@@ -3,6 +3,14 @@ import { z } from 'zod';
 
 const positiveInt = z.number().int().positive();
 
+function validPattern(text: string): boolean {
+  try {
+    return new RegExp(`${text}|`).exec('')!.length > 1;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * `clients[i].toggl`: which of the VA's Toggl time is this client's. Time of the Toggl client, of the
  * listed projects, or of either when both are given.
@@ -14,6 +22,34 @@ export const togglClientSection = z
     clientId: positiveInt.optional(),
     /** Projects whose time is this client's, whatever Toggl client they sit under. */
     projectIds: z.array(positiveInt).default([]),
+    /**
+     * Match the client's entries to its tasks, so the planner books what is left of each estimate.
+     * Without this section a task's tracked time is unknown (and its past blocks count as done).
+     */
+    trackedTime: z
+      .strictObject({
+        /**
+         * An entry whose description is the task's name (what Toggl's browser button writes for an
+         * Asana task) is the task's, unless two open tasks share that name. @defaultValue true
+         */
+        matchName: z.boolean().default(true),
+        /**
+         * A regular expression whose first group captures the task's id in the description, for a
+         * house rule such as "[1209…] Landing page". The task's link or `#id` always match.
+         */
+        idPattern: z
+          .string()
+          .refine(validPattern, {
+            error: 'give a valid regular expression with one capture group, e.g. "\\[(\\d+)\\]"',
+          })
+          .optional(),
+        /**
+         * How far back entries are read, at most (each read costs Toggl requests, of which a Starter
+         * plan has 240 an hour): time tracked on a task earlier than this is not counted. @defaultValue 90
+         */
+        lookbackDays: z.number().int().min(1).max(365).default(90),
+      })
+      .optional(),
   })
   .refine((t) => t.clientId !== undefined || t.projectIds.length > 0, {
     error: 'give toggl.clientId or toggl.projectIds so vahub knows which time belongs to this client',

@@ -50,6 +50,11 @@ export const togglConnector = defineConnector({
       subscriptions: client.subscriptions,
       workspaces: () => [...new Set(context.clients.map((c) => String(c.section.workspaceId)))],
     });
-    return { ports: { time }, webhooks, subscriptions };
+    // The token's owner, by one call (`GET /me`).
+    const whoami = async () => {
+      const me = await client.me();
+      return me.fullname ?? me.email ?? me.id;
+    };
+    return { ports: { time }, webhooks, subscriptions, whoami };
   },
 });

@@ -2,13 +2,16 @@ import {
   type ClientWithSection,
   ConnectorError,
   type NameLookup,
+  type TaskRef,
   type TimeEntry,
   type TimeQuery,
   type TimeSource,
+  type TimeWindow,
 } from '@vahub/core';
 import type { TogglClient } from './client.js';
 import type { TogglClientSection } from './config.js';
 import { TogglNames } from './names.js';
+import { trackedMinutes } from './tracked.js';
 
 const DAY_MS = 86_400_000;
 
@@ -84,6 +87,29 @@ export class TogglTimeSource implements TimeSource {
       const start = Date.parse(e.start);
       return start >= from && start < to;
     });
+  }
+
+  /**
+   * Minutes tracked on each task in entries that started in `window` (no earlier than the client's
+   * `trackedTime.lookbackDays` before its end), matched by the client's `toggl.trackedTime` rules; a
+   * running entry counts up to `window.end`. Null when the client has no such section.
+   */
+  async trackedMinutesByTask(
+    clientId: string,
+    tasks: readonly TaskRef[],
+    window: TimeWindow,
+  ): Promise<ReadonlyMap<string, number> | null> {
+    const rules = this.sectionOf(clientId, 'trackedMinutesByTask').section.trackedTime;
+    if (rules === undefined) return null;
+    if (tasks.length === 0) return new Map();
+    // utcDate refuses a window end that is not an instant, with a clear error.
+    for (const instant of [window.start, window.end]) utcDate(instant, 0);
+    const end = Date.parse(window.end);
+    const start = Math.max(Date.parse(window.start), end - rules.lookbackDays * DAY_MS);
+    if (start >= end) return new Map(tasks.map((t) => [t.id, 0]));
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const entries = await this.listTimeEntries({ clientId, start: iso(start), end: iso(end) });
+    return trackedMinutes(entries, tasks, rules, end);
   }
 
   /** Tag the client's entries, at most 100 per request; safe to repeat. */

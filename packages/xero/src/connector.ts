@@ -120,5 +120,10 @@ export function createXero(context: XeroContext, tuning: XeroTuning = {}): XeroI
     connect,
     oauth: connect,
     accounting,
+    // The organisations the grant reaches, by one call (`GET /connections`).
+    whoami: async () => {
+      const organisations = await connect.connections();
+      return organisations.map((o) => o.tenantName ?? o.tenantId).join(', ') || 'no organisation';
+    },
   };
 }

@@ -4,11 +4,10 @@ import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ReportArchive, StoredWeeklyReport } from '@vahub/core';
+import { DEMO_NOW, KOALA_PROJECT, type ReportWorld, startReportWorld } from '@vahub/demo';
 import { neutralClient } from '@vahub/registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli.js';
-import { KOALA_PROJECT, type ReportWorld, startReportWorld } from '../demo/report-world.js';
-import { DEMO_NOW } from '../demo/run-demo.js';
 import { type ReportCommandDeps, reportCommand } from './report.js';
 
 let world: ReportWorld;

@@ -1,7 +1,8 @@
 // The snapshot's figures against figures computed here from the fakes' data: the calendar's events,
 // the seeded meetings, the time tracker's entries with the clients' rounding done by hand.
-import { busyMeetings } from '@vahub/cli';
+
 import { type CalendarPort, registerSecret, Temporal, type TimeEntry } from '@vahub/core';
+import { busyMeetings } from '@vahub/demo';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DashboardWorld, startDashboardWorld } from '../test-support/world.js';
 import { gatherSnapshot } from './gather.js';

@@ -1,8 +1,9 @@
 // The demo's world (apps/cli's report world: the four fakes seeded, the real connectors, the demo's
 // schedule and drafts) with what the dashboard reads: the planner's shortfalls, the drafts the
 // demo made, and a queue set of this test alone on the shared Redis.
-import { DEMO_NOW, type ReportWorld, startReportWorld } from '@vahub/cli';
+
 import { parseInstant } from '@vahub/core';
+import { DEMO_NOW, type ReportWorld, startReportWorld } from '@vahub/demo';
 import { createRedis, JobQueues, VahubMetrics } from '@vahub/jobs';
 import { testRedisUrl, uniquePrefix } from '@vahub/testkit';
 import { scheduleTasks } from '@vahub/worker';

@@ -9,11 +9,13 @@ import {
   planSchedule,
   type Task,
   type TaskSource,
+  type TimeSource,
   type VahubConfig,
 } from '@vahub/core';
 import { endsBy } from './schedule-problems.js';
 import { type ScheduleSummary, summarise } from './schedule-summary.js';
 import { tasksOfBlocks } from './tasks-of-blocks.js';
+import { withTrackedMinutes } from './tracked-time.js';
 
 const DAY_MS = 86_400_000;
 
@@ -32,6 +34,13 @@ export interface ScheduleTasksInput {
   config: Pick<VahubConfig, 'va' | 'calendar' | 'clients'>;
   tasks: TaskSource;
   calendar: CalendarPort;
+  /**
+   * Where tracked time comes from. When given and it matches a client's time to tasks, each task's
+   * `trackedMinutes` is what was tracked on it since the lookback, so the planner books the estimate
+   * less it (and a past block with no time tracked is booked again). Without it (or for clients it does
+   * not match) tracked time is unknown and past blocks count as done.
+   */
+  time?: TimeSource;
   /** The instant the plan is made for. @defaultValue the current time */
   now?: IsoInstant;
   /**
@@ -59,12 +68,17 @@ export async function scheduleTasks(input: ScheduleTasksInput): Promise<Schedule
   // The planner looks one day past its horizon (working windows run to the end of the last day, in
   // the VA's zone); two days covers that in any zone.
   const end = formatInstant(nowMs + (config.calendar.horizonDays + 2) * DAY_MS);
+  const since = formatInstant(Math.max(0, nowMs - lookbackDays * DAY_MS));
   const [open, busy, blocks] = await Promise.all([
     openTasks(input.tasks, config.clients),
     calendar.busy({ start: now, end }),
-    calendar.listBlocks({ start: formatInstant(Math.max(0, nowMs - lookbackDays * DAY_MS)), end }),
+    calendar.listBlocks({ start: since, end }),
   ]);
-  const { tasks, problems } = await tasksOfBlocks({ source: input.tasks, open, blocks, now: nowMs });
+  const read = await tasksOfBlocks({ source: input.tasks, open, blocks, now: nowMs });
+  const { problems } = read;
+  const tasks = input.time
+    ? await withTrackedMinutes(input.time, read.tasks, { start: since, end: now })
+    : read.tasks;
   // A task that cannot be read is not planned; its blocks go in pinned (the planner never touches a
   // block the VA moved), so they are neither deleted as "task missing" nor planned over.
   const pinned = new Set(problems.flatMap((p) => p.blockIds));

@@ -10,6 +10,7 @@ import {
 import type { JobPayload } from '@vahub/jobs';
 import { draftInvoices } from '../flows/draft-invoices.js';
 import { clientById, type ServiceDeps } from './deps.js';
+import { type LedgerReconcileSummary, reconcileClientLedger } from './ledger-jobs.js';
 
 /** The period an `invoice.run` covers: the one that ended when the job was due, or the payload's own. */
 export function periodOfRun(
@@ -65,22 +66,29 @@ export async function invoiceRunJob(
 }
 
 /**
- * The seam for invoice events (issue 13's ledger hooks in here): what an invoice's status is now,
- * re-read from the invoice app. The event names the invoice but not the client, so each client is
- * asked until one has it.
+ * `event.invoice`: an invoice changed in the invoicing app (approved, deleted, voided, edited). Its
+ * status is re-read, and the owning client's billing ledger reconciled over its recent periods: a
+ * deleted or voided draft's entries become billable again, a live one's entries keep their tags. The
+ * event names the invoice but not the client, so each client is asked until one has it.
  */
 export async function invoiceChanged(
   deps: ServiceDeps,
   invoiceId: string,
   logger: Logger,
-): Promise<{ invoiceId: string; clientId: string | null; status: InvoiceStatus | null }> {
+): Promise<{
+  invoiceId: string;
+  clientId: string | null;
+  status: InvoiceStatus | null;
+  ledger: LedgerReconcileSummary | null;
+}> {
   for (const client of deps.config.clients) {
     const status = await deps.ports.invoices.getInvoiceStatus(client.id, invoiceId);
     if (status !== null) {
       logger.info({ invoiceId, clientId: client.id, status }, 'invoice status read');
-      return { invoiceId, clientId: client.id, status };
+      const ledger = await reconcileClientLedger(deps, client, logger);
+      return { invoiceId, clientId: client.id, status, ledger };
     }
   }
   logger.info({ invoiceId }, 'invoice not found for any client');
-  return { invoiceId, clientId: null, status: null };
+  return { invoiceId, clientId: null, status: null, ledger: null };
 }

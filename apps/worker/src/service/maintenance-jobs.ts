@@ -2,6 +2,7 @@ import type { Logger } from '@vahub/core';
 import type { JobPayload } from '@vahub/jobs';
 import { syncCalendar } from './calendar-jobs.js';
 import { clientById, eachIsolated, messageOf, type ServiceDeps } from './deps.js';
+import { reconcileClientLedger } from './ledger-jobs.js';
 import { fillTaskMirror } from './mirrored-ports.js';
 import { refreshTask, requestReplan } from './task-jobs.js';
 import { refreshAllUnbilled } from './time-jobs.js';
@@ -33,8 +34,8 @@ async function sweepClientTasks(deps: ServiceDeps, clientId: string): Promise<nu
 
 /**
  * `sweep`: heal what webhooks missed. Tasks: each client's changes since its cursor; calendar: the
- * busy mirror read again; time entries: each client's unbilled time recomputed; invoices: nothing
- * yet (the ledger of issue 13 will reconcile statuses here).
+ * busy mirror read again; time entries: each client's unbilled time recomputed; invoices: each
+ * client's billing ledger reconciled over its recent periods (drafts deleted or voided in the app).
  */
 export async function sweepJob(deps: ServiceDeps, payload: JobPayload<'sweep'>, logger: Logger) {
   const clients = clientsOf(deps, payload.clientId);
@@ -58,8 +59,18 @@ export async function sweepJob(deps: ServiceDeps, payload: JobPayload<'sweep'>, 
       const summaries = await refreshAllUnbilled(deps, clients, logger);
       return { subject: payload.subject, clients: summaries.length };
     }
-    case 'invoice':
-      return { subject: payload.subject, skipped: 'invoice sweeps come with the billing ledger' };
+    case 'invoice': {
+      let reconciled = 0;
+      await eachIsolated(
+        clients,
+        async (c) => {
+          if (await reconcileClientLedger(deps, c, logger)) reconciled += 1;
+        },
+        (c, err) =>
+          logger.error({ clientId: c.id, error: messageOf(err) }, 'invoice sweep failed for a client'),
+      );
+      return { subject: payload.subject, clients: reconciled };
+    }
   }
 }
 

@@ -7,6 +7,7 @@ import {
   encryptionKeyFrom,
   JobQueues,
   meteredLogger,
+  RedisLedgerCache,
   RedisLock,
   RedisRateLimiter,
   RedisReportStore,
@@ -25,6 +26,7 @@ import {
 } from '@vahub/registry';
 import type { Redis } from 'ioredis';
 import type { ServiceDeps } from './deps.js';
+import { ledgerSink } from './ledger-jobs.js';
 import { UnbilledStore } from './unbilled-store.js';
 
 export interface RuntimeOptions {
@@ -88,7 +90,10 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
       reports: config.reports,
       clients: config.clients.map(neutralClient),
     },
-    ports: built.ports,
+    ports: {
+      ...built.ports,
+      invoices: ledgerSink(built.ports.invoices, new RedisLedgerCache({ redis, prefix })),
+    },
     queues,
     taskMirror: new TaskMirror({ redis, prefix }),
     busyMirror: new BusyMirror({ redis, prefix }),

@@ -4,7 +4,7 @@ import type { ServiceDeps } from './deps.js';
 import { ALL_PROVIDERS } from './subscriptions.js';
 
 export interface ServiceSchedules {
-  /** Minutes between sweeps (tasks, calendar, time). @defaultValue 15 */
+  /** Minutes between sweeps (tasks, calendar, time, invoices). @defaultValue 15 */
   sweepEveryMinutes?: number;
   /** When webhook subscriptions are checked and push channels renewed each day, UTC. @defaultValue "03:00" */
   renewAt?: string;
@@ -61,6 +61,7 @@ export async function upsertSchedules(
     ['task', providers.tasks],
     ['calendar', providers.calendar],
     ['time-entry', providers.time],
+    ['invoice', providers.invoices],
   ] as const;
   for (const [subject, provider] of sweeps) {
     const id = `sweep-${subject}`;

@@ -76,6 +76,9 @@ export async function replanJob(deps: ServiceDeps, reason: string, logger: Logge
       now: () => now(deps),
       reads,
     }),
+    // Tracked time per task, for clients whose time source matches entries to tasks (opt-in per
+    // client: a client without it costs no call).
+    time: deps.ports.time,
     now: formatInstant(now(deps)),
   });
   const result = {

@@ -31,7 +31,8 @@ export interface NewTask {
   dueAt?: string | null;
   startOn?: string | null;
   startAt?: string | null;
-  customFields?: Record<string, number | null>;
+  customFields?: Record<string, number | string | null>;
+  tags?: string[];
   notes?: string;
 }
 
@@ -46,6 +47,7 @@ const FIELD_NAMES: Record<keyof TaskPatch, string> = {
   startOn: 'start_on',
   startAt: 'start_at',
   customFields: 'custom_fields',
+  tags: 'tags',
   notes: 'notes',
 };
 
@@ -176,8 +178,17 @@ export class FakeAsana implements VendorFake {
     return project;
   }
 
-  addCustomField(input: { gid?: string; name: string; format?: FakeCustomField['format'] }): FakeCustomField {
-    const field = { gid: input.gid ?? this.nextGid(), name: input.name, format: input.format ?? 'duration' };
+  /** A number field (`duration` by default), or a single-select field when `options` are given. */
+  addCustomField(input: {
+    gid?: string;
+    name: string;
+    format?: FakeCustomField['format'];
+    options?: string[];
+  }): FakeCustomField {
+    const gid = input.gid ?? this.nextGid();
+    const field: FakeCustomField = input.options
+      ? { gid, name: input.name, type: 'enum', format: 'none', options: [...input.options] }
+      : { gid, name: input.name, format: input.format ?? 'duration' };
     this.state.customFields.set(field.gid, field);
     return field;
   }
@@ -235,6 +246,7 @@ export class FakeAsana implements VendorFake {
       startOn: input.startOn ?? null,
       startAt: input.startAt ?? null,
       customFields: { ...input.customFields },
+      tags: [...(input.tags ?? [])],
       notes: input.notes ?? '',
       createdAt: at,
       modifiedAt: at,
@@ -264,6 +276,7 @@ export class FakeAsana implements VendorFake {
     if (patch.startOn !== undefined) task.startOn = patch.startOn;
     if (patch.startAt !== undefined) task.startAt = patch.startAt;
     if (patch.customFields !== undefined) task.customFields = { ...task.customFields, ...patch.customFields };
+    if (patch.tags !== undefined) task.tags = [...patch.tags];
     if (patch.notes !== undefined) task.notes = patch.notes;
     task.modifiedAt = this.state.nowIso();
     this.publish(events, [task.gid, ...task.projectGids]);

@@ -16,8 +16,12 @@ export interface FakeProject {
 export interface FakeCustomField {
   gid: string;
   name: string;
-  /** Only number fields are modelled; `duration` ones hold minutes. */
+  /** Number fields (`duration` ones hold minutes) and single-select enum fields. @defaultValue number */
+  type?: 'number' | 'enum';
+  /** A number field's format; enum fields have `none`. */
   format: 'duration' | 'none' | 'custom' | 'percentage';
+  /** An enum field's option names, in order (each option's gid is the field's gid + its index). */
+  options?: string[];
 }
 
 export interface FakeTask {
@@ -31,8 +35,13 @@ export interface FakeTask {
   dueAt: string | null;
   startOn: string | null;
   startAt: string | null;
-  /** Custom field gid → number value (or null when set on the task but empty). */
-  customFields: Record<string, number | null>;
+  /**
+   * Custom field gid → value: a number for number fields, an option name for enum fields, or null
+   * when set on the task but empty.
+   */
+  customFields: Record<string, number | string | null>;
+  /** Tag names (each tag's gid is derived from its name). */
+  tags: string[];
   notes: string;
   createdAt: string;
   modifiedAt: string;
@@ -55,7 +64,41 @@ export function projectJson(project: FakeProject): Json {
   };
 }
 
-export function customFieldJson(field: FakeCustomField, value?: number | null): Json {
+/** A tag's gid in the fake: a stable number derived from its name. */
+export function tagGid(name: string): string {
+  let hash = 0;
+  for (const ch of name) hash = (hash * 31 + (ch.codePointAt(0) ?? 0)) % 1_000_000_007;
+  return String(1_300_000_000_000_000 + hash);
+}
+
+function enumOptionJson(field: FakeCustomField, name: string): Json {
+  const index = (field.options ?? []).indexOf(name);
+  return { gid: `${field.gid}${index}`, resource_type: 'enum_option', name, enabled: true, color: 'none' };
+}
+
+function enumFieldJson(field: FakeCustomField, value?: number | string | null): Json {
+  const base: Json = {
+    gid: field.gid,
+    resource_type: 'custom_field',
+    name: field.name,
+    type: 'enum',
+    resource_subtype: 'enum',
+    representation_type: 'enum',
+    enum_options: (field.options ?? []).map((o) => enumOptionJson(field, o)),
+    enabled: true,
+  };
+  if (value === undefined) return base;
+  const option = typeof value === 'string' && field.options?.includes(value) ? value : null;
+  return {
+    ...base,
+    enum_value: option === null ? null : enumOptionJson(field, option),
+    display_value: option,
+  };
+}
+
+export function customFieldJson(field: FakeCustomField, value?: number | string | null): Json {
+  if (field.type === 'enum') return enumFieldJson(field, value);
+  if (typeof value === 'string') value = null;
   const base: Json = {
     gid: field.gid,
     resource_type: 'custom_field',
@@ -108,6 +151,7 @@ export function taskJson(task: FakeTask, look: Lookup, baseUrl: string): Json {
       const field = look.customField(gid);
       return field ? [customFieldJson(field, value)] : [];
     }),
+    tags: task.tags.map((name) => ({ gid: tagGid(name), resource_type: 'tag', name })),
     workspace: { gid: WORKSPACE.gid, resource_type: 'workspace', name: WORKSPACE.name },
     permalink_url: `${baseUrl}/0/${task.projectGids[0] ?? '0'}/${task.gid}`,
   };

@@ -22,6 +22,8 @@ export function clientConfig(input: {
   timezone?: string;
   defaultEstimateMinutes?: number;
   estimateField?: string;
+  /** `asana.priority` as written in the config (defaults applied by the schema). */
+  priority?: Record<string, unknown>;
 }): AsanaClientEntry {
   const client: ClientConfig = neutralClient.parse({
     id: input.id,
@@ -33,6 +35,7 @@ export function clientConfig(input: {
     projects: input.projects,
     ...(input.defaultEstimateMinutes ? { defaultEstimateMinutes: input.defaultEstimateMinutes } : {}),
     ...(input.estimateField ? { estimateField: input.estimateField } : {}),
+    ...(input.priority ? { priority: input.priority } : {}),
   });
   return { client, section };
 }

@@ -136,6 +136,11 @@ export interface ConnectorInstance<Serves extends PortName = PortName> {
   subscriptions?: SubscriptionManager;
   /** OAuth connectors: the consent flow. */
   oauth?: ConnectFlow;
+  /**
+   * One cheap read-only call that proves the credential works, answering whose account it is (a
+   * name for the VA to recognise, never a token). For `vahub connect` and `vahub doctor`.
+   */
+  whoami?(): Promise<string>;
   /** Release what it holds (timers, sockets). */
   close?(): Promise<void>;
 }

@@ -53,8 +53,28 @@ export interface TimeQuery {
   end: IsoInstant;
 }
 
+/** A task as a time source matches entries to it: its id and link in the task source, and its name. */
+export interface TaskRef {
+  id: string;
+  url: string | null;
+  name: string;
+}
+
 /** Tracked time (Toggl, later Clockify). The connector knows which workspace and projects are the client's. */
 export interface TimeSource {
+  /**
+   * Minutes tracked on each of the client's `tasks` in entries that started in `window` (task id →
+   * minutes, 0 when none), matched by the connector's rules (the task's link or id in an entry, as the
+   * time app's task-tool integration writes it); a running entry counts up to `window.end`. The source
+   * may read less far back than `window.start` (its config says how far). Null when the client's time
+   * is not matched to tasks (its config does not say how). Optional: a source without it leaves
+   * tracked time unknown.
+   */
+  trackedMinutesByTask?(
+    clientId: string,
+    tasks: readonly TaskRef[],
+    window: TimeWindow,
+  ): Promise<ReadonlyMap<string, number> | null>;
   listTimeEntries(query: TimeQuery): Promise<TimeEntry[]>;
   /** Mark entries (`invoiced`); safe to repeat. */
   tagEntries(clientId: string, entryIds: readonly string[], tag: string): Promise<void>;

@@ -1,4 +1,4 @@
-// The demo's week (apps/cli/src/demo: seed-asana, seed-google, the example config), rebuilt here for
+// The demo's week (apps/demo/src: seed-asana, seed-google, the example config), rebuilt here for
 // the scheduling tests: core may not import apps. Shared by the scheduling tests only.
 import type { Task } from '../domain/types.js';
 import { task, weekly } from './test-fixtures.js';

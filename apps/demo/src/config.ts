@@ -2,10 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { type Config, parseVahubConfig } from '@vahub/registry';
 
-/** The repository's example config (the same depth from `src/demo` and `dist/demo`). */
-export const EXAMPLE_CONFIG = fileURLToPath(
-  new URL('../../../../vahub.config.example.yaml', import.meta.url),
-);
+/** The repository's example config (the same depth from `src` and `dist`). */
+export const EXAMPLE_CONFIG = fileURLToPath(new URL('../../../vahub.config.example.yaml', import.meta.url));
 
 /**
  * The example config as vahub would load it with `env`: secrets from the conventional variables
