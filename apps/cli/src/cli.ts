@@ -1,7 +1,7 @@
-import { runDemo } from '@vahub/demo';
 import { parseArgs } from './args.js';
 import { checkCommand } from './commands/check.js';
 import { connectCommand, disconnectCommand } from './commands/connect.js';
+import { demoCommand } from './commands/demo.js';
 import { doctorCommand } from './commands/doctor.js';
 import { initCommand } from './commands/init.js';
 import { invoiceCommand } from './commands/invoice.js';
@@ -70,8 +70,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     if (args.options.help) return help(io);
     if (args.positionals.length > 0)
       return usageError(io, `demo takes no arguments, got "${args.positionals[0]}"`);
-    await runDemo({ out: io.out });
-    return 0;
+    return demoCommand(io);
   }
   if (command === 'report') return reportCommand(rest, io);
   const framed = FRAMED[command];

@@ -18,7 +18,7 @@ import { watchJobs } from './job-watch.js';
 import { playWeek, type WeekPlayed } from './play-week.js';
 import { VARIES } from './print-service.js';
 import { demoRedis } from './redis.js';
-import { writeReport } from './report-file.js';
+import { type WrittenReport, writeReports } from './report-file.js';
 import { subscribeWebhooks } from './subscribe.js';
 
 /** What the dashboard needs from the running service (the CLI passes `startDashboard` over it). */
@@ -31,8 +31,8 @@ export interface DemoDashboardInput {
 export type DemoDashboard = (input: DemoDashboardInput) => Promise<{ url: string; close(): Promise<void> }>;
 
 export interface ServicePartResult extends WeekPlayed {
-  /** The weekly report the demo wrote (HTML). */
-  reportFile: string;
+  /** The weekly reports the demo wrote (HTML), one per client. */
+  reports: WrittenReport[];
   /** The dashboard's address while it ran; null without a dashboard. */
   dashboardUrl: string | null;
   /** Keys left under the demo's prefix after clean-up (0 when all went). */
@@ -133,9 +133,11 @@ export async function runServicePart(input: {
     });
     say();
     const { ports } = runtime.built;
-    const report = await writeReport({ config, ports, nowMs });
-    say(`   ${report.summary}`);
-    say(`${VARIES}Weekly report written to ${report.file}`);
+    const written = await writeReports({ config, ports, nowMs });
+    say("   Each client's weekly report for the week just past, as the scheduled job prepares it:");
+    for (const r of written.reports) say(`     ${r.summary}`);
+    const shown = written.reports.find((r) => Number(r.totalHours) > 0) ?? written.reports[0];
+    say(`${VARIES}Weekly reports written to ${written.dir}, e.g. ${shown?.file}`);
     let dashboardUrl: string | null = null;
     if (input.dashboard) {
       const dash = await input.dashboard({ config, ports, queues: runtime.queues, now: () => nowMs });
@@ -149,7 +151,7 @@ export async function runServicePart(input: {
     for (const close of closers.splice(0).reverse()) await close();
     keysLeft = await removeKeys(redis, prefix);
     say('   Service stopped: receiver and worker drained, the demo’s Redis keys removed.');
-    return { ...played, reportFile: report.file, dashboardUrl, keysLeft };
+    return { ...played, reports: written.reports, dashboardUrl, keysLeft };
   } finally {
     for (const close of closers.reverse()) await close().catch(() => undefined);
     if (keysLeft < 0) await removeKeys(redis, prefix).catch(() => undefined);
