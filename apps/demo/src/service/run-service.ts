@@ -37,6 +37,10 @@ export interface ServicePartResult extends WeekPlayed {
   dashboardUrl: string | null;
   /** Keys left under the demo's prefix after clean-up (0 when all went). */
   keysLeft: number;
+  /** The demo's Redis key prefix, a new one each run. */
+  prefix: string;
+  /** The webhook receiver's address while it ran. */
+  receiverUrl: string;
 }
 
 /**
@@ -151,7 +155,7 @@ export async function runServicePart(input: {
     for (const close of closers.splice(0).reverse()) await close();
     keysLeft = await removeKeys(redis, prefix);
     say('   Service stopped: receiver and worker drained, the demo’s Redis keys removed.');
-    return { ...played, reports: written.reports, dashboardUrl, keysLeft };
+    return { ...played, reports: written.reports, dashboardUrl, keysLeft, prefix, receiverUrl: service.url };
   } finally {
     for (const close of closers.reverse()) await close().catch(() => undefined);
     if (keysLeft < 0) await removeKeys(redis, prefix).catch(() => undefined);
