@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 /** The first command of the README's "Quick start": the first line of its first `sh` block. */
-export function quickStartCommand(readme: string): string {
+function quickStartCommand(readme: string): string {
   const section = readme.split(/^## /m).find((s) => s.startsWith('Quick start'));
   if (!section) throw new Error('the README has no "## Quick start" section');
   const block = /```sh\n([\s\S]*?)```/.exec(section);
