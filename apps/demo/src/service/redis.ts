@@ -67,7 +67,14 @@ async function redisServerBinary(env: NodeJS.ProcessEnv): Promise<string | null>
   return null;
 }
 
-export async function demoRedis(env: NodeJS.ProcessEnv): Promise<DemoRedis> {
+/**
+ * The Redis the demo's service runs on. `local` is where an unconfigured Redis is looked for
+ * (tests point it at a closed port).
+ */
+export async function demoRedis(
+  env: NodeJS.ProcessEnv,
+  options: { local?: string } = {},
+): Promise<DemoRedis> {
   const none = async () => undefined;
   if (env.REDIS_URL) {
     if (!(await answers(env.REDIS_URL))) {
@@ -75,8 +82,8 @@ export async function demoRedis(env: NodeJS.ProcessEnv): Promise<DemoRedis> {
     }
     return { url: env.REDIS_URL, how: 'the one at REDIS_URL', close: none };
   }
-  const local = 'redis://127.0.0.1:6379';
-  if (await answers(local)) return { url: local, how: 'the one on 127.0.0.1:6379', close: none };
+  const local = options.local ?? 'redis://127.0.0.1:6379';
+  if (await answers(local)) return { url: local, how: `the one on ${new URL(local).host}`, close: none };
   const binary = await redisServerBinary(env);
   if (binary === null) throw new NoRedisError();
   const server = await RedisServer.start({ binary });
