@@ -177,35 +177,44 @@ describe('vahub demo: the service, played through webhooks', () => {
     const accepted = (d: { target: string; status: number | null }) =>
       d.target.startsWith(url) && d.status === 200;
     const task = asana.hub.deliveries.filter((d) => accepted(d) && d.body.includes(part().taskId));
-    expect(task.length).toBeGreaterThanOrEqual(2); // created, then its due date moved
+    expect(task.length).toBeGreaterThanOrEqual(1);
+    expect(
+      asana.hub.deliveries.filter((d) => accepted(d) && d.body.includes(part().moved.taskId)).length,
+    ).toBeGreaterThanOrEqual(1);
     const calendar = google.notifications.filter((n) => n.state === 'exists' && n.status === 200);
     expect(calendar.length).toBeGreaterThan(0);
     expect(toggl.webhooks.deliveries.filter(accepted).length).toBeGreaterThan(0);
     expect(xero.webhooks.hub.deliveries.filter(accepted).length).toBe(3);
   });
 
-  it('planned the new task, moved it off the meeting, and kept it before its moved deadline in Sydney', () => {
-    const { blocks, meeting } = part();
-    for (const spans of [blocks.created, blocks.afterMeeting, blocks.afterDueDate])
-      expect(minutes(spans)).toBe(90);
+  it('planned the new task and moved it off the meeting; a moved due date in New York pulled that task earlier', () => {
+    const { blocks, meeting, moved } = part();
+    for (const spans of [blocks.created, blocks.afterMeeting]) expect(minutes(spans)).toBe(90);
     for (const b of blocks.created)
       expect(b.end).toBeLessThanOrEqual(endOfDay('2026-12-03', 'Australia/Sydney'));
     expect(meeting).toMatchObject({ start: blocks.created[0]!.start, end: blocks.created[0]!.end });
     for (const b of blocks.afterMeeting) expect(b.end <= meeting.start || b.start >= meeting.end).toBe(true);
-    for (const b of blocks.afterDueDate)
-      expect(b.end).toBeLessThanOrEqual(endOfDay('2026-12-02', 'Australia/Sydney'));
-    // What the calendar holds now is the last plan.
-    const onCalendar = full.fakes.google
-      .events('primary')
-      .filter((e) => e.json.status !== 'cancelled')
-      .filter(
-        (e) =>
-          (e.json.extendedProperties as { private?: Record<string, string> })?.private?.vahubTask ===
-          part().taskId,
-      )
-      .map((e) => ({ id: String(e.json.id), start: e.startMs, end: e.endMs }))
-      .sort((a, b) => a.start - b.start);
-    expect(onCalendar).toEqual(blocks.afterDueDate);
+    expect(minutes(moved.before)).toBe(180);
+    expect(minutes(moved.after)).toBe(180);
+    expect(moved.before.some((b) => b.end > endOfDay('2026-12-01', 'America/New_York'))).toBe(true);
+    for (const b of moved.after)
+      expect(b.end).toBeLessThanOrEqual(endOfDay('2026-12-01', 'America/New_York'));
+    // What the calendar holds at the end: the last plans, the new task still clear of the meeting.
+    const onCalendar = (taskId: string) =>
+      full.fakes.google
+        .events('primary')
+        .filter((e) => e.json.status !== 'cancelled')
+        .filter(
+          (e) =>
+            (e.json.extendedProperties as { private?: Record<string, string> })?.private?.vahubTask ===
+            taskId,
+        )
+        .map((e) => ({ id: String(e.json.id), start: e.startMs, end: e.endMs }))
+        .sort((x, y) => x.start - y.start);
+    expect(onCalendar(moved.taskId)).toEqual(moved.after);
+    const newTask = onCalendar(part().taskId);
+    expect(minutes(newTask)).toBe(90);
+    for (const b of newTask) expect(b.end <= meeting.start || b.start >= meeting.end).toBe(true);
   });
 
   it("counted the tracked time into Koala's November, drafted November at its end, and released it when deleted", () => {

@@ -12,7 +12,9 @@ import { blockLines, momentLine, spanLine, taskBlocks } from './print-service.js
 export interface WeekPlayed {
   taskId: string;
   /** The new task's blocks after each step (calendar event ids and times). */
-  blocks: { created: Span[]; afterMeeting: Span[]; afterDueDate: Span[] };
+  blocks: { created: Span[]; afterMeeting: Span[] };
+  /** The task whose due date moved, and its blocks before and after. */
+  moved: { taskId: string; before: Span[]; after: Span[] };
   meeting: Span;
   unbilled: UnbilledSummary | null;
   draft: { invoiceId: string; subTotal: number; period: { firstDate: string; lastDate: string } };
@@ -26,6 +28,7 @@ export interface Span {
 }
 
 const KOALA = 'koala-co';
+const HUDSON = 'hudson-legal';
 const KOALA_PROJECT = '1207000000000001';
 const KOALA_TOGGL = { workspace: 4242, project: 190001 };
 
@@ -106,15 +109,23 @@ export async function playWeek(input: {
   say('     webhook → event.calendar (a meeting over a block) → replan; the blocks now:');
   for (const line of blockLines(blocksOf(task.gid), va, client)) say(line);
 
-  // The due date moves.
+  // Another client moves a due date: Hudson Legal, in New York.
+  const hudson = config.clients.find((c) => c.id === HUDSON);
+  const letters = [...state.tasks.values()].find((t) => t.name === 'Prepare the engagement letters');
+  if (!hudson || !letters)
+    throw new Error('the demo has no Hudson Legal or no "Prepare the engagement letters"');
+  const movedBefore = spans(letters.gid);
   say();
-  say('   The client moves the due date to 2026-12-02 (end of day in Sydney)');
+  say(
+    `   ${hudson.name} moves "${letters.name}" from ${letters.dueOn} to 2026-12-01 (end of day in New York); its blocks were:`,
+  );
+  for (const line of blockLines(blocksOf(letters.gid), va, hudson)) say(line);
   seq = jobs.lastSeq();
-  fakes.asana.updateTask(task.gid, { dueOn: '2026-12-02' });
-  await replanned(task.gid, seq);
-  const afterDueDate = spans(task.gid);
+  fakes.asana.updateTask(letters.gid, { dueOn: '2026-12-01' });
+  await replanned(letters.gid, seq);
+  const movedAfter = spans(letters.gid);
   say('     webhook → event.task → replan; the blocks now:');
-  for (const line of blockLines(blocksOf(task.gid), va, client)) say(line);
+  for (const line of blockLines(blocksOf(letters.gid), va, hudson)) say(line);
 
   // Time tracked.
   const trackedStart = Date.parse('2026-11-30T03:00:00Z');
@@ -180,7 +191,8 @@ export async function playWeek(input: {
   );
   return {
     taskId: task.gid,
-    blocks: { created, afterMeeting, afterDueDate },
+    blocks: { created, afterMeeting },
+    moved: { taskId: letters.gid, before: movedBefore, after: movedAfter },
     meeting,
     unbilled,
     draft: { invoiceId, subTotal: Number(inXero.SubTotal), period },
