@@ -14,7 +14,9 @@ const USAGE = `Usage: vahub <command> [options]
 
 Commands:
   check [--config FILE]   validate a config file (default vahub.config.yaml) and summarise it
-  demo                    run both automations end to end against local fakes of the four apps
+  demo                    both automations, then the service on Redis through webhooks, against
+                          local fakes of the four apps (Redis: REDIS_URL, 127.0.0.1:6379 or a
+                          private redis-server)
   init [CLIENT ...]       write a config from flags, or by asking (vahub init --help)
   connect APP             connect asana, toggl, google or xero (token check, or OAuth consent)
   disconnect APP          revoke and forget a connection
