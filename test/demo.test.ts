@@ -1,17 +1,32 @@
 // `vahub demo` run in-process: the assertions read what the fake vendors hold afterwards, so they
 // check real outcomes (events in Google, invoices in Xero, tags in Toggl), not the demo's own report.
 
-import { dec } from '@vahub/core';
-import { busyMeetings, type DemoResult, runDemo } from '@vahub/demo';
+import { readFile } from 'node:fs/promises';
+import { demoDashboard } from '@vahub/cli';
+import { dec, Temporal } from '@vahub/core';
+import { busyMeetings, type DemoResult, runDemo, type ServicePartResult } from '@vahub/demo';
+import { Redis } from 'ioredis';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const BUFFER_MS = 10 * 60_000;
+// Parts 1 and 2 are checked on a run without the service, so the fakes hold what those parts left;
+// the service's part on a full run, as `vahub demo` does it.
 let demo: DemoResult;
 let output = '';
+let full: DemoResult;
+let fullOutput = '';
 
 beforeAll(async () => {
-  demo = await runDemo({ out: { write: (text: string) => (output += text) } });
-});
+  demo = await runDemo({ out: { write: (text: string) => (output += text) }, service: false });
+  full = await runDemo({ out: { write: (text: string) => (fullOutput += text) }, dashboard: demoDashboard });
+}, 120_000);
+
+/** The output without the lines marked as differing from run to run (ports, temporary paths). */
+const stable = (text: string) =>
+  text
+    .split('\n')
+    .filter((l) => !l.startsWith('   [this run] '))
+    .join('\n');
 
 const vahubBlocks = () =>
   demo.fakes.google
@@ -128,9 +143,118 @@ describe('vahub demo: the run itself', () => {
     }
   });
 
-  it('prints the same text for the same "now"', async () => {
+  it('prints the same text for the same "now", apart from the lines marked as this run\'s', async () => {
     let again = '';
-    await runDemo({ out: { write: (text: string) => (again += text) } });
-    expect(again).toBe(output);
+    await runDemo({ out: { write: (text: string) => (again += text) }, dashboard: demoDashboard });
+    expect(stable(again)).toBe(stable(fullOutput));
+    // The first two parts print the same with or without the service after them.
+    expect(fullOutput.startsWith(output)).toBe(true);
+    expect(fullOutput.slice(output.length)).toMatch(/^\n3\. The service/);
+    const varying = fullOutput.split('\n').filter((l) => l.startsWith('   [this run] '));
+    expect(varying).toHaveLength(4);
+    expect(varying[0]).toMatch(/^ {3}\[this run\] Redis: .+, keys under \{vahub-demo-[0-9a-f]{12}\}$/);
+    expect(varying[1]).toMatch(/^ {3}\[this run\] Webhook receiver: http:\/\/127\.0\.0\.1:\d+$/);
+    expect(varying[2]).toMatch(
+      /^ {3}\[this run\] Weekly reports written to \S+vahub-demo-\S+, e\.g\. \S+\.html$/,
+    );
+    expect(varying[3]).toMatch(
+      /^ {3}\[this run\] Dashboard \(open while the demo runs\): http:\/\/127\.0\.0\.1:\d+\/$/,
+    );
+  }, 90_000);
+});
+
+describe('vahub demo: the service, played through webhooks', () => {
+  const part = () => full.service as ServicePartResult;
+  const koala = () => full.config.clients.find((c) => c.id === 'koala-co')!;
+  const endOfDay = (date: string, zone: string) =>
+    Temporal.PlainDate.from(date).add({ days: 1 }).toZonedDateTime(zone).epochMilliseconds;
+  const minutes = (spans: { start: number; end: number }[]) =>
+    spans.reduce((sum, s) => sum + (s.end - s.start) / 60_000, 0);
+
+  it('got each event from the apps as a webhook the receiver accepted', () => {
+    const { asana, google, toggl, xero } = full.fakes;
+    const url = part().receiverUrl;
+    const accepted = (d: { target: string; status: number | null }) =>
+      d.target.startsWith(url) && d.status === 200;
+    const task = asana.hub.deliveries.filter((d) => accepted(d) && d.body.includes(part().taskId));
+    expect(task.length).toBeGreaterThanOrEqual(1);
+    expect(
+      asana.hub.deliveries.filter((d) => accepted(d) && d.body.includes(part().moved.taskId)).length,
+    ).toBeGreaterThanOrEqual(1);
+    const calendar = google.notifications.filter((n) => n.state === 'exists' && n.status === 200);
+    expect(calendar.length).toBeGreaterThan(0);
+    expect(toggl.webhooks.deliveries.filter(accepted).length).toBeGreaterThan(0);
+    expect(xero.webhooks.hub.deliveries.filter(accepted).length).toBe(3);
+  });
+
+  it('planned the new task and moved it off the meeting; a moved due date in New York pulled that task earlier', () => {
+    const { blocks, meeting, moved } = part();
+    for (const spans of [blocks.created, blocks.afterMeeting]) expect(minutes(spans)).toBe(90);
+    for (const b of blocks.created)
+      expect(b.end).toBeLessThanOrEqual(endOfDay('2026-12-03', 'Australia/Sydney'));
+    expect(meeting).toMatchObject({ start: blocks.created[0]!.start, end: blocks.created[0]!.end });
+    for (const b of blocks.afterMeeting) expect(b.end <= meeting.start || b.start >= meeting.end).toBe(true);
+    expect(minutes(moved.before)).toBe(180);
+    expect(minutes(moved.after)).toBe(180);
+    expect(moved.before.some((b) => b.end > endOfDay('2026-12-01', 'America/New_York'))).toBe(true);
+    for (const b of moved.after)
+      expect(b.end).toBeLessThanOrEqual(endOfDay('2026-12-01', 'America/New_York'));
+    // What the calendar holds at the end: the last plans, the new task still clear of the meeting.
+    const onCalendar = (taskId: string) =>
+      full.fakes.google
+        .events('primary')
+        .filter((e) => e.json.status !== 'cancelled')
+        .filter(
+          (e) =>
+            (e.json.extendedProperties as { private?: Record<string, string> })?.private?.vahubTask ===
+            taskId,
+        )
+        .map((e) => ({ id: String(e.json.id), start: e.startMs, end: e.endMs }))
+        .sort((x, y) => x.start - y.start);
+    expect(onCalendar(moved.taskId)).toEqual(moved.after);
+    const newTask = onCalendar(part().taskId);
+    expect(minutes(newTask)).toBe(90);
+    for (const b of newTask) expect(b.end <= meeting.start || b.start >= meeting.end).toBe(true);
+  });
+
+  it("counted the tracked time into Koala's November, drafted November at its end, and released it when deleted", () => {
+    const { unbilled, draft, released } = part();
+    expect(unbilled).toMatchObject({
+      clientId: 'koala-co',
+      period: { firstDate: '2026-11-01', lastDate: '2026-11-30' },
+    });
+    expect(Number(unbilled!.hours)).toBeGreaterThanOrEqual(1.5);
+    expect(draft.period).toEqual({ firstDate: '2026-11-01', lastDate: '2026-11-30' });
+    const invoice = full.fakes.xero
+      .invoices(koala().xero!.tenantId)
+      .find((i) => i.InvoiceID === draft.invoiceId);
+    expect(invoice?.Status).toBe('DELETED');
+    expect(released).toBeGreaterThan(0);
+    const tagged = [...full.fakes.toggl.store.entries.values()].filter(
+      (e) => e.description === 'Newsletter: first draft',
+    );
+    expect(tagged).toHaveLength(1);
+    expect(tagged[0]!.tags).not.toContain('invoiced');
+  });
+
+  it('wrote a weekly report per client, served the dashboard, and left nothing behind', async () => {
+    const { reports, dashboardUrl, receiverUrl, keysLeft, prefix } = part();
+    expect(reports.map((r) => r.clientId)).toEqual(['koala-co', 'thames-studio', 'hudson-legal']);
+    for (const r of reports) {
+      const html = await readFile(r.file, 'utf8');
+      expect(html).toContain(full.config.clients.find((c) => c.id === r.clientId)!.name);
+      expect(fullOutput).toContain(r.summary);
+    }
+    expect(dashboardUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    await expect(fetch(dashboardUrl!)).rejects.toThrow();
+    await expect(fetch(receiverUrl)).rejects.toThrow();
+    expect(keysLeft).toBe(0);
+    // biome-ignore lint/suspicious/noUndeclaredEnvVars: the tests' Redis, as everywhere in test/
+    const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    try {
+      expect(await redis.keys(`${prefix}*`)).toEqual([]);
+    } finally {
+      redis.disconnect();
+    }
   });
 });

@@ -1,7 +1,7 @@
-import { runDemo } from '@vahub/demo';
 import { parseArgs } from './args.js';
 import { checkCommand } from './commands/check.js';
 import { connectCommand, disconnectCommand } from './commands/connect.js';
+import { demoCommand } from './commands/demo.js';
 import { doctorCommand } from './commands/doctor.js';
 import { initCommand } from './commands/init.js';
 import { invoiceCommand } from './commands/invoice.js';
@@ -14,7 +14,9 @@ const USAGE = `Usage: vahub <command> [options]
 
 Commands:
   check [--config FILE]   validate a config file (default vahub.config.yaml) and summarise it
-  demo                    run both automations end to end against local fakes of the four apps
+  demo                    both automations, then the service on Redis through webhooks, against
+                          local fakes of the four apps (Redis: REDIS_URL, 127.0.0.1:6379 or a
+                          private redis-server)
   init [CLIENT ...]       write a config from flags, or by asking (vahub init --help)
   connect APP             connect asana, toggl, google or xero (token check, or OAuth consent)
   disconnect APP          revoke and forget a connection
@@ -70,8 +72,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     if (args.options.help) return help(io);
     if (args.positionals.length > 0)
       return usageError(io, `demo takes no arguments, got "${args.positionals[0]}"`);
-    await runDemo({ out: io.out });
-    return 0;
+    return demoCommand(io);
   }
   if (command === 'report') return reportCommand(rest, io);
   const framed = FRAMED[command];

@@ -3,6 +3,7 @@ export { type OptionKind, type ParsedArgs, parseArgs } from './args.js';
 export { runCli } from './cli.js';
 export { checkCommand } from './commands/check.js';
 export { CONNECT_USAGE, connectCommand, disconnectCommand } from './commands/connect.js';
+export { demoCommand, demoDashboard } from './commands/demo.js';
 export { DOCTOR_USAGE, doctorCommand } from './commands/doctor.js';
 export type { Finding } from './commands/doctor-checks.js';
 export { INIT_USAGE, initCommand } from './commands/init.js';

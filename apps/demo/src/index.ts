@@ -17,3 +17,9 @@ export { seedAsana } from './seed-asana.js';
 export { busyMeetings, seedGoogle } from './seed-google.js';
 export { seedToggl } from './seed-toggl.js';
 export { seedXero } from './seed-xero.js';
+export { NO_REDIS, NoRedisError } from './service/redis.js';
+export type {
+  DemoDashboard,
+  DemoDashboardInput,
+  ServicePartResult,
+} from './service/run-service.js';

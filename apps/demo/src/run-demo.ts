@@ -4,6 +4,7 @@ import {
   formatLocal,
   type IsoInstant,
   MemoryLock,
+  MemoryTokenStore,
   type NameLookup,
   type Period,
   parseInstant,
@@ -23,6 +24,7 @@ import { seedAsana } from './seed-asana.js';
 import { seedGoogle } from './seed-google.js';
 import { seedToggl } from './seed-toggl.js';
 import { seedXero } from './seed-xero.js';
+import { type DemoDashboard, runServicePart, type ServicePartResult } from './service/run-service.js';
 
 /** Where the demo writes: `process.stdout`, or anything with `write` (tests collect the text). */
 export interface DemoOutput {
@@ -35,6 +37,10 @@ export interface DemoOptions {
   now?: IsoInstant;
   /** @defaultValue the repository's vahub.config.example.yaml */
   configFile?: string;
+  /** Part 3, the service on Redis: the week played through webhooks. @defaultValue true */
+  service?: boolean;
+  /** Serves the dashboard over the running service (the CLI passes `startDashboard`). */
+  dashboard?: DemoDashboard;
 }
 
 export interface ClientInvoiceRun {
@@ -49,6 +55,8 @@ export interface DemoResult {
   fakes: DemoFakes;
   schedule: { first: ScheduleSummary; second: ScheduleSummary };
   invoices: { first: ClientInvoiceRun[]; second: ClientInvoiceRun[] };
+  /** Part 3; null when `service: false`. */
+  service: ServicePartResult | null;
 }
 
 export const DEMO_NOW = '2026-11-30T07:00:00Z';
@@ -88,13 +96,26 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       `Seeded: ${seeded.asana.tasks} Asana tasks, ${seeded.google.meetings} calendar events, ` +
         `${seeded.toggl.entries} Toggl entries, ${seeded.xero.contacts} Xero contacts in ${fakes.xero.tenants.size} organisations.`,
     );
-    const ports = await connectPorts(config);
+    const grants = new MemoryTokenStore();
+    const ports = await connectPorts(config, { store: grants });
     say(
       `Connected: Google (OAuth consent, loopback redirect, PKCE), Xero (OAuth consent, ${ports.xeroConnections.length} organisations), Asana and Toggl by token.`,
     );
     const schedule = await scheduleTwice({ config, ports, now, say });
     const invoices = await invoiceTwice({ config, ports, fakes, now, say });
-    return { now, config, fakes, schedule, invoices };
+    const service =
+      options.service === false
+        ? null
+        : await runServicePart({
+            config,
+            fakes,
+            grants,
+            env: demoEnv(fakes),
+            now,
+            say,
+            ...(options.dashboard ? { dashboard: options.dashboard } : {}),
+          });
+    return { now, config, fakes, schedule, invoices, service };
   } finally {
     await stopFakes(fakes);
   }

@@ -6,6 +6,7 @@ import {
   EventDedupeStore,
   encryptionKeyFrom,
   JobQueues,
+  type LimitPolicy,
   meteredLogger,
   RedisLedgerCache,
   RedisLock,
@@ -41,6 +42,8 @@ export interface RuntimeOptions {
   metrics?: VahubMetrics;
   now?: () => number;
   replanWindowMs?: number;
+  /** The vendors' rate limits, by connector id. @defaultValue `defaultLimitPolicies` of @vahub/jobs */
+  limitPolicies?: Readonly<Record<string, LimitPolicy>>;
 }
 
 /** What the worker and the receiver share: one Redis, the stores, the connectors, the queues. */
@@ -79,7 +82,12 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
     tokens: new RedisTokenStore({ redis, prefix, key }),
     state: new RedisStateStore({ redis, prefix, encryptionKey: key }),
     lock,
-    limiter: new RedisRateLimiter({ redis, prefix, ...metrics.limiterHooks() }),
+    limiter: new RedisRateLimiter({
+      redis,
+      prefix,
+      ...(options.limitPolicies ? { policies: options.limitPolicies } : {}),
+      ...metrics.limiterHooks(),
+    }),
     logger: meteredLogger(options.logger, metrics),
   });
   const queues = new JobQueues({ connection: redis, prefix, logger: options.logger });

@@ -3,7 +3,7 @@ import { createServiceLogger } from '@vahub/jobs';
 import type { Config } from '@vahub/registry';
 import { createServer } from '@vahub/webhooks';
 import type { Redis } from 'ioredis';
-import { buildRuntime } from './runtime.js';
+import { buildRuntime, type RuntimeOptions } from './runtime.js';
 import { type RunningWorker, type StartWorkerOptions, startWorker } from './start-worker.js';
 import { ALL_PROVIDERS } from './subscriptions.js';
 
@@ -19,6 +19,8 @@ export interface StartServiceOptions {
   redis?: Redis;
   logger?: Logger;
   prefix?: string;
+  /** The vendors' rate limits (the demo relaxes them for its local fakes). @defaultValue the vendors' documented ones */
+  limitPolicies?: RuntimeOptions['limitPolicies'];
   worker?: Pick<
     StartWorkerOptions,
     'concurrency' | 'schedule' | 'schedules' | 'subscribe' | 'replanWindowMs' | 'now'
@@ -45,6 +47,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     logger,
     ...(options.redis ? { redis: options.redis } : {}),
     ...(options.prefix ? { prefix: options.prefix } : {}),
+    ...(options.limitPolicies ? { limitPolicies: options.limitPolicies } : {}),
     ...(options.worker?.now ? { now: options.worker.now } : {}),
     ...(options.worker?.replanWindowMs === undefined
       ? {}
