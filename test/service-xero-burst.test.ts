@@ -79,7 +79,9 @@ describe("Xero's per-organisation limits under a burst of invoice runs", () => {
     }
     const first = await burst();
     expect(first.map((f) => f.outcome)).toEqual(clients.map(() => 'completed'));
-    expect(first.every((f) => typeof f.value?.invoiceId === 'string')).toBe(true);
+    // Not asserted per run: a job run again (BullMQ's at-least-once, a stalled job on a loaded
+    // machine) finds its entries invoiced and answers without an invoice id; one draft per client is
+    // what counts, below.
     // Repeats of the period find each draft by its reference: more calls, no second draft.
     for (let round = 0; round < ROUNDS - 1; round++) {
       const again = await burst();
