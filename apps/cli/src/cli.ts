@@ -7,6 +7,10 @@ import { initCommand } from './commands/init.js';
 import { invoiceCommand } from './commands/invoice.js';
 import { planCommand } from './commands/plan.js';
 import { reportCommand } from './commands/report.js';
+import { startCommand } from './commands/start.js';
+import { statusCommand } from './commands/status.js';
+import { syncCommand } from './commands/sync.js';
+import { undoCommand } from './commands/undo.js';
 import { describeFailure } from './frame/exit.js';
 import type { Io } from './io.js';
 
@@ -23,11 +27,17 @@ Commands:
                           the scheduler's plan with its reasons; without --dry-run it applies it
   invoice preview|draft --client ID [--period 2026-11]
                           the engine's draft with its explanation; draft creates it (idempotent)
+  start [--only webhooks|worker] [--port N] [--dashboard-port N]
+                          run the service (webhook receiver, worker) and the dashboard until SIGTERM
+  status                  per client blocks, late tasks, unbilled time, drafts; queues; connections
+  sync [--client ID]      sweep the apps now, and wait for the worker to finish
+  undo blocks [--client ID] [--dry-run]
+                          remove vahub's future blocks from the calendar, nothing else
   report weekly --client ID [--week 2026-W49] [--format html|md|text|pdf] [--out FILE] [--post]
                           a client's weekly report (vahub report --help)
 
 Options (\`vahub COMMAND --help\` for a command's own; --json and --debug for init, connect,
-disconnect, doctor, plan and invoice):
+disconnect, doctor, plan, invoice, start, status, sync and undo):
   -h, --help              show this help
   --config FILE           the config (default vahub.config.yaml)
   --json                  machine-readable output on stdout
@@ -46,7 +56,10 @@ const FRAMED: Record<string, (argv: readonly string[], io: Io) => Promise<number
   doctor: doctorCommand,
   invoice: invoiceCommand,
   plan: planCommand,
-  // start and status (the worker service) come here.
+  start: startCommand,
+  status: statusCommand,
+  sync: syncCommand,
+  undo: undoCommand,
 };
 
 /** Run one `vahub` command; resolves with the exit code. */
