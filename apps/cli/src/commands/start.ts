@@ -50,7 +50,13 @@ export async function startCommand(
 ): Promise<number> {
   const ctx = commandContext(argv, io, {
     usage: START_USAGE,
-    options: { only: 'value', port: 'value', host: 'value', 'dashboard-port': 'value', 'dashboard-host': 'value' },
+    options: {
+      only: 'value',
+      port: 'value',
+      host: 'value',
+      'dashboard-port': 'value',
+      'dashboard-host': 'value',
+    },
     env: deps.env,
   });
   if (!ctx) return EXIT.ok;

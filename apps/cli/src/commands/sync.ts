@@ -53,7 +53,10 @@ export async function syncCommand(
     const clientId = stringOption(ctx, 'client') ?? null;
     const ids = runtime.config.clients.map((c) => c.id);
     if (clientId !== null && !ids.includes(clientId))
-      throw new CliError(`no client "${clientId}" in ${ctx.configFile}: use one of ${ids.join(', ')}`, EXIT.usage);
+      throw new CliError(
+        `no client "${clientId}" in ${ctx.configFile}: use one of ${ids.join(', ')}`,
+        EXIT.usage,
+      );
     const added: { subject: string; jobId: string }[] = [];
     for (const [subject, port] of SUBJECTS) {
       const provider = connectors.find((c) => (c.serves as readonly PortName[]).includes(port))?.id;
@@ -67,7 +70,12 @@ export async function syncCommand(
     }
     const sweepQueue = queues.queue('sweep');
     const workers = await sweepQueue.getWorkersCount();
-    const result = { added, workers, waited: false, finished: [] as { subject: string; state: string; reason?: string }[] };
+    const result = {
+      added,
+      workers,
+      waited: false,
+      finished: [] as { subject: string; state: string; reason?: string }[],
+    };
     if (workers === 0 || ctx.options['no-wait'] === true) {
       if (!ctx.json)
         io.out.write(
@@ -81,7 +89,9 @@ export async function syncCommand(
     const deadline = Date.now() + timeoutS * 1000;
     const pending = new Map(added.map((a) => [a.jobId, a.subject]));
     let replanSeen = false;
-    ctx.progress(`Sweeping ${added.map((a) => a.subject).join(', ')} (${workers} worker${workers === 1 ? '' : 's'})…`);
+    ctx.progress(
+      `Sweeping ${added.map((a) => a.subject).join(', ')} (${workers} worker${workers === 1 ? '' : 's'})…`,
+    );
     while (pending.size > 0 || !replanSeen) {
       for (const [jobId, subject] of pending) {
         const job = await sweepQueue.getJob(jobId);
@@ -94,7 +104,9 @@ export async function syncCommand(
       }
       if (pending.size === 0) {
         // A sweep that found changes asks for a replan: wait for it too, so the blocks are there.
-        const c = await queues.queue('schedule.replan').getJobCounts('wait', 'active', 'delayed', 'prioritized');
+        const c = await queues
+          .queue('schedule.replan')
+          .getJobCounts('wait', 'active', 'delayed', 'prioritized');
         replanSeen = (c.wait ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0) === 0;
         if (replanSeen) break;
       }

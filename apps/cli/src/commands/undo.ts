@@ -38,7 +38,10 @@ export async function undoCommand(
     const only = stringOption(ctx, 'client');
     const ids = runtime.config.clients.map((c) => c.id);
     if (only !== undefined && !ids.includes(only))
-      throw new CliError(`no client "${only}" in ${ctx.configFile}: use one of ${ids.join(', ')}`, EXIT.usage);
+      throw new CliError(
+        `no client "${only}" in ${ctx.configFile}: use one of ${ids.join(', ')}`,
+        EXIT.usage,
+      );
     const now = (deps.now ?? Date.now)();
     const { calendar } = runtime.built.ports;
     // listBlocks returns vahub's own blocks only (they carry its marker); the rest of the calendar is never read here.
@@ -55,11 +58,19 @@ export async function undoCommand(
         if (done % 10 === 0) ctx.progress(`  removed ${done} of ${blocks.length}…`);
       }
     }
-    const rows = blocks.map((b) => ({ id: b.id, client: b.clientId, title: b.title, start: b.start, end: b.end }));
+    const rows = blocks.map((b) => ({
+      id: b.id,
+      client: b.clientId,
+      title: b.title,
+      start: b.start,
+      end: b.end,
+    }));
     if (ctx.json) writeJson(io, { dryRun, removed: dryRun ? 0 : rows.length, blocks: rows });
     else {
       const verb = dryRun ? 'Would remove' : 'Removed';
-      io.out.write(`${verb} ${rows.length} future block${rows.length === 1 ? '' : 's'}${only ? ` of ${only}` : ''}.\n`);
+      io.out.write(
+        `${verb} ${rows.length} future block${rows.length === 1 ? '' : 's'}${only ? ` of ${only}` : ''}.\n`,
+      );
       for (const b of blocks)
         io.out.write(`  ${formatLocal(parseInstant(b.start), va)}  ${b.clientId.padEnd(14)} ${b.title}\n`);
     }

@@ -46,7 +46,12 @@ function draftsFrom(invoices: InvoiceSink, clients: readonly ClientConfig[], now
     const client = clients.find((c) => c.id === clientId);
     if (!client || !invoices.findPeriodDrafts) throw new Error('the invoicing app keeps no ledger');
     const { cycle, weekStartsOn } = client.billing;
-    let period = periodContaining(cycle === 'weekly' ? 'week' : 'month', now(), client.timezone, weekStartsOn);
+    let period = periodContaining(
+      cycle === 'weekly' ? 'week' : 'month',
+      now(),
+      client.timezone,
+      weekStartsOn,
+    );
     const out: KnownDraft[] = [];
     for (let i = 0; i < 3; i++) {
       const found = await invoices.findPeriodDrafts(clientId, invoiceReference(clientId, period));
