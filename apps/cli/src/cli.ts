@@ -17,7 +17,9 @@ import type { Io } from './io.js';
 const USAGE = `Usage: vahub <command> [options]
 
 Commands:
-  check [--config FILE]   validate a config file (default vahub.config.yaml) and summarise it
+  check [--config FILE] [--online]
+                          validate a config file (default vahub.config.yaml) and summarise it;
+                          --online also looks every id up in the apps (doctor's checks)
   demo                    run both automations end to end against local fakes of the four apps
   init [CLIENT ...]       write a config from flags, or by asking (vahub init --help)
   connect APP             connect asana, toggl, google or xero (token check, or OAuth consent)
@@ -68,14 +70,17 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   if (command === undefined) return usageError(io, 'no command given');
   if (command === '--help' || command === '-h' || command === 'help') return help(io);
   if (command === 'check') {
-    const args = parseArgs(rest, { config: 'value', help: 'flag' });
+    const args = parseArgs(rest, { config: 'value', help: 'flag', online: 'flag' });
     if (!args.ok) return usageError(io, args.error);
     if (args.options.help) return help(io);
     if (args.positionals.length > 1 || (args.positionals.length === 1 && args.options.config)) {
       return usageError(io, 'give one config file, either as --config FILE or as FILE');
     }
-    const file = args.options.config ?? args.positionals[0] ?? 'vahub.config.yaml';
-    return checkCommand(String(file), io);
+    const file = String(args.options.config ?? args.positionals[0] ?? 'vahub.config.yaml');
+    const offline = await checkCommand(file, io);
+    if (offline !== 0 || !args.options.online) return offline;
+    // --online: look every id up in the apps, with doctor's checks (secrets, Redis, credentials, ids).
+    return runFramed('check', doctorCommand, ['--config', file], io);
   }
   if (command === 'demo') {
     const args = parseArgs(rest, { help: 'flag' });
@@ -88,17 +93,24 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   }
   if (command === 'report') return reportCommand(rest, io);
   const framed = FRAMED[command];
-  if (framed) {
-    try {
-      return await framed(rest, io);
-    } catch (err) {
-      const { code, message } = describeFailure(err);
-      io.err.write(`vahub ${command}: ${message}\n`);
-      if (rest.includes('--debug') && err instanceof Error && err.stack) io.err.write(`${err.stack}\n`);
-      return code;
-    }
-  }
+  if (framed) return runFramed(command, framed, rest, io);
   return usageError(io, `unknown command "${command}"`);
+}
+
+async function runFramed(
+  command: string,
+  framed: (argv: readonly string[], io: Io) => Promise<number>,
+  rest: readonly string[],
+  io: Io,
+): Promise<number> {
+  try {
+    return await framed(rest, io);
+  } catch (err) {
+    const { code, message } = describeFailure(err);
+    io.err.write(`vahub ${command}: ${message}\n`);
+    if (rest.includes('--debug') && err instanceof Error && err.stack) io.err.write(`${err.stack}\n`);
+    return code;
+  }
 }
 
 function help(io: Io): number {

@@ -1,5 +1,7 @@
 // `vahub start`, `sync`, `status` and `undo blocks` as a person runs them: child processes against
 // the four fakes and a private Redis (persistence, noeviction), the tokens and grants in its store.
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { type CalendarBlock, formatInstant, silentLogger } from '@vahub/core';
 import type { StatusSnapshot } from '@vahub/dashboard';
 import { createRedis, RedisLock, RedisTokenStore } from '@vahub/jobs';
@@ -130,6 +132,37 @@ describe('vahub start, sync, status, undo blocks', () => {
     expect(after.blocks.map((b) => b.id).sort()).toEqual(others.map((b) => b.id).sort());
     // Meetings and other busy time are the VA's: untouched.
     expect(after.busy).toEqual(before.busy);
+  });
+
+  it('config that guides: check --online looks the ids up; a FIFO, a bad override, a YAML slip', async () => {
+    const fifo = join(w.dir, 'fifo.yaml');
+    execFileSync('mkfifo', [fifo]);
+    const wrongProject = await w.configWith('wrong-project.yaml', (t) =>
+      t.replace('projects: ["1207000000000001"]', 'projects: ["1207999999999999"]'),
+    );
+    const slip = await w.configWith('slip.yaml', (t) => t.replace('calendar:\n', 'calendar:\n\t'));
+    const [good, wrong, pipe, override, yaml] = await Promise.all([
+      w.run(['check', '--online', ...w.cfg()]),
+      w.run(['check', '--online', '--config', wrongProject]),
+      w.run(['check', '--config', fifo]),
+      w.run(['check', ...w.cfg()], { ...w.base, VAHUB_ENDPOINT_XERO_API: 'javascript:alert(1)' }),
+      w.run(['check', '--config', slip]),
+    ]);
+    expect(good.code, good.out + good.err).toBe(0);
+    expect(good.out).toContain('is valid.');
+    expect(good.out).toContain('All good.');
+    expect(wrong.code).toBe(1);
+    expect(wrong.out).toMatch(/koala-co task projects: .*1207999999999999/);
+    expect(wrong.out).toContain('clients[0].asana.projects');
+    expect(pipe.code).toBe(1);
+    expect(pipe.err).toContain('is not a regular file');
+    expect(override.code).toBe(1);
+    expect(override.err).toMatch(
+      /VAHUB_ENDPOINT_XERO_API \(environment\): the scheme "javascript:" is not allowed.*fix or unset VAHUB_ENDPOINT_XERO_API/,
+    );
+    expect(yaml.code).toBe(1);
+    expect(yaml.err).toMatch(/not valid YAML at line \d+, column \d+: Tabs are not allowed/);
+    for (const r of [good, wrong, pipe, override, yaml]) expect(r.err).not.toMatch(STACK_FRAME);
   });
 
   it('with Redis down: start refuses with the fix, status prints what it can; no stack, no secret', async () => {
