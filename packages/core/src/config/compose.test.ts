@@ -1,6 +1,4 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, truncate, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -195,12 +193,10 @@ describe('config that guides', () => {
     );
   });
 
-  it('refuses a FIFO and a 50 MB file without reading them', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'vahub-config-'));
-    const fifo = join(dir, 'config.fifo');
-    execFileSync('mkfifo', [fifo]);
-    // Reading a FIFO with no writer would block forever: refused from its type alone.
-    await expect(loadConfig(fifo, { connectors, env: {} })).rejects.toThrow(/not a regular file/);
+  it('refuses a device, a folder and a 50 MB file without reading them', async () => {
+    const dir = await mkdtemp(join(process.env.TMPDIR ?? '/tmp', 'vahub-config-'));
+    // A device that never ends, like a FIFO (the CLI's test makes a real FIFO): refused from its type alone.
+    await expect(loadConfig('/dev/zero', { connectors, env: {} })).rejects.toThrow(/not a regular file/);
     const big = join(dir, 'big.yaml');
     await writeFile(big, valid);
     await truncate(big, 50 * 1024 * 1024);
