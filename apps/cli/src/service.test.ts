@@ -40,6 +40,23 @@ async function readCalendar(): Promise<{ blocks: CalendarBlock[]; busy: unknown 
   }
 }
 
+/** The OAuth grants in the world's store (access and refresh tokens). */
+async function grants(): Promise<string[]> {
+  const redis = createRedis(w.redis.url);
+  try {
+    const tokens = new RedisTokenStore({ redis, key: Buffer.from(w.key, 'hex') });
+    const out: string[] = [];
+    for (const app of ['google', 'xero']) {
+      const grant = await tokens.get(app);
+      if (grant?.accessToken) out.push(grant.accessToken);
+      if (grant?.refreshToken) out.push(grant.refreshToken);
+    }
+    return out;
+  } finally {
+    await redis.quit();
+  }
+}
+
 /** A local date `days` from now, as Asana's due_on. */
 const dayFromNow = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
@@ -167,10 +184,11 @@ describe('vahub start, sync, status, undo blocks', () => {
 
   it('with Redis down: start refuses with the fix, status prints what it can; no stack, no secret', async () => {
     const down = { ...w.base, REDIS_URL: 'redis://127.0.0.1:1' };
-    const [start, status, bad] = await Promise.all([
+    const [start, status, bad, exposed] = await Promise.all([
       w.run(['start', ...w.cfg(), '--port', '0', '--dashboard-port', '0'], down),
       w.run(['status', ...w.cfg()], down),
       w.run(['start', ...w.cfg(), '--only', 'both']),
+      w.run(['start', ...w.cfg(), '--dashboard-host', '0.0.0.0']),
     ]);
     expect(start.code).toBe(3);
     expect(start.err).toMatch(/Redis at 127\.0\.0\.1:1 is not reachable: start it/);
@@ -179,14 +197,21 @@ describe('vahub start, sync, status, undo blocks', () => {
     expect(status.out).toContain('Koala Co Pty Ltd (koala-co, Australia/Sydney)');
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('--only takes "webhooks" or "worker", got "both"');
-    for (const r of [start, status, bad]) expect(r.err).not.toMatch(STACK_FRAME);
+    expect(exposed.code).toBe(2);
+    expect(exposed.err).toMatch(/would listen on 0\.0\.0\.0 without a login: set VAHUB_DASHBOARD_TOKEN/);
+    for (const r of [start, status, bad, exposed]) expect(r.err).not.toMatch(STACK_FRAME);
 
+    // Every secret this vahub holds: the two tokens, the key, the apps' client secrets, the OAuth grants.
     const secrets = [
       w.tokens.asana,
       w.tokens.toggl,
       w.key,
-      ...Object.values(w.base).filter((v) => /secret/i.test(v)),
-    ];
+      ...Object.entries(w.base)
+        .filter(([name]) => /TOKEN|SECRET|KEY|PASSWORD/i.test(name))
+        .map(([, value]) => value),
+      ...(await grants()),
+    ].filter((v) => v.length >= 8);
+    expect(secrets.length).toBeGreaterThan(6);
     const outputs = [...w.runs.flatMap((r) => [r.out, r.err]), service?.out() ?? '', service?.err() ?? ''];
     for (const secret of secrets) for (const text of outputs) expect(text).not.toContain(secret);
   });

@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { PortName } from '@vahub/core';
+import { type PortName, redact } from '@vahub/core';
 import { JobQueues } from '@vahub/jobs';
 import { connectors } from '@vahub/registry';
 import { CliError, EXIT } from '../frame/exit.js';
@@ -98,7 +98,7 @@ export async function syncCommand(
         const state = job ? await job.getState() : 'unknown';
         if (!FINISHED.has(state)) continue;
         pending.delete(jobId);
-        const reason = state === 'failed' ? job?.failedReason : undefined;
+        const reason = state === 'failed' && job?.failedReason ? redact(job.failedReason) : undefined;
         result.finished.push({ subject, state, ...(reason ? { reason } : {}) });
         ctx.progress(`  ${subject}: ${state}${reason ? ` (${reason})` : ''}`);
       }
