@@ -101,6 +101,20 @@ function zodIssueMessage(issue: z.core.$ZodIssue): string {
   if (issue.code === 'too_small' && issue.origin === 'number') {
     return `must be at least ${issue.minimum}, got ${JSON.stringify((issue as { input?: unknown }).input)}`;
   }
+  // zod's own wording ("Too small: …", "Invalid string: must match pattern /…/") is replaced; a
+  // schema's own message is kept.
+  if (issue.code === 'too_small' && issue.origin === 'string' && /^Too small/.test(issue.message)) {
+    return Number(issue.minimum) <= 1
+      ? 'may not be empty: give a value'
+      : `must be at least ${issue.minimum} characters long`;
+  }
+  if (issue.code === 'invalid_format') {
+    // Never a raw regular expression: say what was given (a schema with its own message wins).
+    const input = (issue as { input?: unknown }).input;
+    return issue.message && !/^Invalid|must match pattern/.test(issue.message)
+      ? issue.message
+      : `${JSON.stringify(input)} is not in the expected form for this field: see the example config`;
+  }
   if (issue.code === 'too_big' && issue.origin === 'number') {
     return `must be at most ${issue.maximum}, got ${JSON.stringify((issue as { input?: unknown }).input)}`;
   }
