@@ -181,6 +181,32 @@ describe('config that guides', () => {
     ]);
   });
 
+  it("never shows zod's own wording or a raw regular expression", () => {
+    const strict = defineConnector({
+      ...notes,
+      config: {
+        ...notes.config,
+        check: undefined,
+        client: z.strictObject({ boards: z.array(z.string().regex(/^b\d$/).min(2)) }),
+      },
+    });
+    const issues = (text: string) => {
+      try {
+        parseConfig(text, { connectors: [strict, ledger], env: {} });
+      } catch (err) {
+        return (err as ConfigError).issues.map((i) => i.message);
+      }
+      return [];
+    };
+    expect(issues(valid.replace('["b1"]', '["x"]'))).toEqual([
+      '"x" is not in the expected form for this field: see the example config',
+      'must be at least 2 characters long',
+    ]);
+    expect(issues(valid.replace('["b1"]', '[""]'))).toContain(
+      '"" is not in the expected form for this field: see the example config',
+    );
+  });
+
   it('a YAML syntax error carries its line and column', () => {
     expect(issuesOf('va:\n  name: x\nclients: }\n')).toEqual([
       {
