@@ -75,7 +75,7 @@ export async function startCommand(
     throw new CliError(err instanceof Error ? err.message : String(err), EXIT.usage);
   }
   const stop = deps.stop ?? stopSignal();
-  const runtime = await openRuntime(ctx.configFile, ctx.env);
+  const runtime = await openRuntime(ctx.configFile, ctx.env, { longLived: true });
   const closers: (() => Promise<unknown>)[] = [() => runtime.close()];
   const closeAll = async () => {
     for (const close of closers.reverse()) await close().catch(() => undefined);
