@@ -17,9 +17,7 @@ import type { Io } from './io.js';
 const USAGE = `Usage: vahub <command> [options]
 
 Commands:
-  check [--config FILE] [--online]
-                          validate a config file (default vahub.config.yaml) and summarise it;
-                          --online also looks every id up in the apps (doctor's checks)
+  check [--config FILE]   validate a config file (default vahub.config.yaml) and summarise it
   demo                    run both automations end to end against local fakes of the four apps
   init [CLIENT ...]       write a config from flags, or by asking (vahub init --help)
   connect APP             connect asana, toggl, google or xero (token check, or OAuth consent)
@@ -37,6 +35,7 @@ Commands:
                           remove vahub's future blocks from the calendar, nothing else
   report weekly --client ID [--week 2026-W49] [--format html|md|text|pdf] [--out FILE] [--post]
                           a client's weekly report (vahub report --help)
+  check --online          check, then look every id up in the apps (doctor's checks)
 
 Options (\`vahub COMMAND --help\` for a command's own; --json and --debug for init, connect,
 disconnect, doctor, plan, invoice, start, status, sync and undo):
