@@ -7,6 +7,10 @@ import { initCommand } from './commands/init.js';
 import { invoiceCommand } from './commands/invoice.js';
 import { planCommand } from './commands/plan.js';
 import { reportCommand } from './commands/report.js';
+import { startCommand } from './commands/start.js';
+import { statusCommand } from './commands/status.js';
+import { syncCommand } from './commands/sync.js';
+import { undoCommand } from './commands/undo.js';
 import { describeFailure } from './frame/exit.js';
 import type { Io } from './io.js';
 
@@ -25,11 +29,18 @@ Commands:
                           the scheduler's plan with its reasons; without --dry-run it applies it
   invoice preview|draft --client ID [--period 2026-11]
                           the engine's draft with its explanation; draft creates it (idempotent)
+  start [--only webhooks|worker] [--port N] [--dashboard-port N]
+                          run the service (webhook receiver, worker) and the dashboard until SIGTERM
+  status                  per client blocks, late tasks, unbilled time, drafts; queues; connections
+  sync [--client ID]      sweep the apps now, and wait for the worker to finish
+  undo blocks [--client ID] [--dry-run]
+                          remove vahub's future blocks from the calendar, nothing else
   report weekly --client ID [--week 2026-W49] [--format html|md|text|pdf] [--out FILE] [--post]
                           a client's weekly report (vahub report --help)
+  check --online          check, then look every id up in the apps (doctor's checks)
 
 Options (\`vahub COMMAND --help\` for a command's own; --json and --debug for init, connect,
-disconnect, doctor, plan and invoice):
+disconnect, doctor, plan, invoice, start, status, sync and undo):
   -h, --help              show this help
   --config FILE           the config (default vahub.config.yaml)
   --json                  machine-readable output on stdout
@@ -48,7 +59,10 @@ const FRAMED: Record<string, (argv: readonly string[], io: Io) => Promise<number
   doctor: doctorCommand,
   invoice: invoiceCommand,
   plan: planCommand,
-  // start and status (the worker service) come here.
+  start: startCommand,
+  status: statusCommand,
+  sync: syncCommand,
+  undo: undoCommand,
 };
 
 /** Run one `vahub` command; resolves with the exit code. */
@@ -57,14 +71,17 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   if (command === undefined) return usageError(io, 'no command given');
   if (command === '--help' || command === '-h' || command === 'help') return help(io);
   if (command === 'check') {
-    const args = parseArgs(rest, { config: 'value', help: 'flag' });
+    const args = parseArgs(rest, { config: 'value', help: 'flag', online: 'flag' });
     if (!args.ok) return usageError(io, args.error);
     if (args.options.help) return help(io);
     if (args.positionals.length > 1 || (args.positionals.length === 1 && args.options.config)) {
       return usageError(io, 'give one config file, either as --config FILE or as FILE');
     }
-    const file = args.options.config ?? args.positionals[0] ?? 'vahub.config.yaml';
-    return checkCommand(String(file), io);
+    const file = String(args.options.config ?? args.positionals[0] ?? 'vahub.config.yaml');
+    const offline = await checkCommand(file, io);
+    if (offline !== 0 || !args.options.online) return offline;
+    // --online: look every id up in the apps, with doctor's checks (secrets, Redis, credentials, ids).
+    return runFramed('check', doctorCommand, ['--config', file], io);
   }
   if (command === 'demo') {
     const args = parseArgs(rest, { help: 'flag' });
@@ -76,17 +93,24 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   }
   if (command === 'report') return reportCommand(rest, io);
   const framed = FRAMED[command];
-  if (framed) {
-    try {
-      return await framed(rest, io);
-    } catch (err) {
-      const { code, message } = describeFailure(err);
-      io.err.write(`vahub ${command}: ${message}\n`);
-      if (rest.includes('--debug') && err instanceof Error && err.stack) io.err.write(`${err.stack}\n`);
-      return code;
-    }
-  }
+  if (framed) return runFramed(command, framed, rest, io);
   return usageError(io, `unknown command "${command}"`);
+}
+
+async function runFramed(
+  command: string,
+  framed: (argv: readonly string[], io: Io) => Promise<number>,
+  rest: readonly string[],
+  io: Io,
+): Promise<number> {
+  try {
+    return await framed(rest, io);
+  } catch (err) {
+    const { code, message } = describeFailure(err);
+    io.err.write(`vahub ${command}: ${message}\n`);
+    if (rest.includes('--debug') && err instanceof Error && err.stack) io.err.write(`${err.stack}\n`);
+    return code;
+  }
 }
 
 function help(io: Io): number {

@@ -11,7 +11,15 @@ export const ASANA_ENDPOINTS = {
   token: 'https://app.asana.com/-/oauth_token',
 } as const;
 
-const gid = z.union([z.string().regex(/^\d+$/), z.number().int().positive()]).transform(String);
+const gid = z
+  .union([
+    z.string().regex(/^\d+$/, {
+      error: (i) =>
+        `expected an Asana id (digits only, such as "1207000000000001": the number in the project's address), got ${JSON.stringify(i.input)}`,
+    }),
+    z.number().int().positive(),
+  ])
+  .transform(String);
 
 /** Where an option of the priority field puts a task on the urgent/important matrix. */
 export const priorityLevel = z.enum(['urgent+important', 'urgent', 'important', 'none']);

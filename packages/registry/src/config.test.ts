@@ -176,6 +176,18 @@ describe('parseConfig', () => {
       /unknown key "timzone".*spelling/,
     ],
     [
+      'an Asana id that is not digits',
+      valid.replace('projects: ["111"]', 'projects: ["12x"]'),
+      'clients[0].asana.projects[0]',
+      /^expected an Asana id \(digits only.*got "12x"$/,
+    ],
+    [
+      'an empty account code',
+      valid.replace('accountCode: "200"', 'accountCode: ""'),
+      'clients[0].xero.accountCode',
+      /^may not be empty: give a value$/,
+    ],
+    [
       'bad Xero id',
       valid.replace('contactId: 717f2bfc', 'contactId: x717f2bfc'),
       'clients[0].xero.contactId',

@@ -85,9 +85,12 @@ export interface Runtime {
 /** Open the store alone (connect and disconnect need no built connectors for token apps). */
 export async function openStore(
   env: NodeJS.ProcessEnv,
+  options: { longLived?: boolean } = {},
 ): Promise<{ redis: Redis; tokens: RedisTokenStore; prefix: string | undefined }> {
   const key = encryptionKey(env);
   const redis = await connectRedis(env);
+  // A command gives up at once when Redis goes; a long-lived process (`vahub start`) reconnects.
+  if (options.longLived) redis.options.retryStrategy = (times) => Math.min(times * 200, 2_000);
   // Tests (and a second installation on one Redis) keep their keys apart with VAHUB_PREFIX.
   const prefix = env.VAHUB_PREFIX || undefined;
   return { redis, tokens: new RedisTokenStore({ redis, key, ...(prefix ? { prefix } : {}) }), prefix };
@@ -112,9 +115,13 @@ export async function withStoredTokens(
   return filled;
 }
 
-export async function openRuntime(configFile: string, env: NodeJS.ProcessEnv): Promise<Runtime> {
+export async function openRuntime(
+  configFile: string,
+  env: NodeJS.ProcessEnv,
+  options: { longLived?: boolean } = {},
+): Promise<Runtime> {
   await loadConfigOrExplain(configFile, env);
-  const { redis, tokens, prefix } = await openStore(env);
+  const { redis, tokens, prefix } = await openStore(env, options);
   try {
     const filled = await withStoredTokens(env, tokens);
     const config = await loadVahubConfig(configFile, { env: filled });

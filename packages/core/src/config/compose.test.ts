@@ -1,8 +1,10 @@
+import { mkdtemp, truncate, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineConnector } from '../connector/descriptor.js';
 import { ConfigError } from '../errors/errors.js';
-import { parseConfig } from './load.js';
+import { loadConfig, parseConfig } from './load.js';
 
 // Two toy connectors: core composes whatever the registry hands it, and names no vendor itself.
 const notes = defineConnector({
@@ -126,5 +128,107 @@ describe('config composed from connector descriptors', () => {
   it('leaves a connector section out of a client that does not use it', () => {
     const config = parseConfig(valid.replace('\n    notes: { boards: ["b2"] }', ''), { connectors, env: {} });
     expect(config.clients[1]?.notes).toBeUndefined();
+  });
+});
+
+describe('config that guides', () => {
+  const withEndpoint = (url: string) => `${valid}endpoints:\n  notes: { api: "${url}" }\n`;
+
+  it('endpoint overrides: https, http only to this machine, no credentials, no other scheme', () => {
+    for (const ok of [
+      'https://notes.example/api',
+      'http://127.0.0.1:9/api',
+      'http://localhost:9/',
+      'http://[::1]:9/',
+    ])
+      expect(parseConfig(withEndpoint(ok), { connectors, env: {} }).endpoints.notes.api).toBe(ok);
+    const refused: [string, RegExp][] = [
+      [
+        'http://notes.example/api',
+        /plain http: is allowed only to this machine.*use https:\/\/notes\.example\/api/,
+      ],
+      ['https://me:hunter2-pass@notes.example/api', /user name or password: remove/],
+      ['file:///etc/passwd', /scheme "file:" is not allowed/],
+      ['javascript:alert(1)', /scheme "javascript:" is not allowed/],
+      ['data:text/plain,hi', /scheme "data:" is not allowed/],
+      ['notes.example/api', /absolute URL such as "https:\/\/…"/],
+    ];
+    for (const [url, message] of refused) {
+      const issues = issuesOf(withEndpoint(url));
+      expect(issues, url).toEqual([{ path: 'endpoints.notes.api', message: expect.stringMatching(message) }]);
+    }
+    // The password is never repeated.
+    const error = (() => {
+      try {
+        parseConfig(withEndpoint('https://me:hunter2-pass@notes.example/api'), { connectors, env: {} });
+      } catch (err) {
+        return (err as Error).message;
+      }
+      return '';
+    })();
+    expect(error).not.toContain('hunter2-pass');
+  });
+
+  it('blames an environment override on its variable, not the file', () => {
+    const issues = issuesOf(valid, { VAHUB_ENDPOINT_NOTES_TOKEN: 'ftp://notes.example/token' });
+    expect(issues).toEqual([
+      {
+        path: 'VAHUB_ENDPOINT_NOTES_TOKEN (environment)',
+        message: expect.stringMatching(
+          /scheme "ftp:" is not allowed.*overrides endpoints\.notes\.token of the file: fix or unset VAHUB_ENDPOINT_NOTES_TOKEN/,
+        ),
+      },
+    ]);
+  });
+
+  it("never shows zod's own wording or a raw regular expression", () => {
+    const strict = defineConnector({
+      ...notes,
+      config: {
+        ...notes.config,
+        check: undefined,
+        client: z.strictObject({ boards: z.array(z.string().regex(/^b\d$/).min(2)) }),
+      },
+    });
+    const issues = (text: string) => {
+      try {
+        parseConfig(text, { connectors: [strict, ledger], env: {} });
+      } catch (err) {
+        return (err as ConfigError).issues.map((i) => i.message);
+      }
+      return [];
+    };
+    expect(issues(valid.replace('["b1"]', '["x"]'))).toEqual([
+      '"x" is not in the expected form for this field: see the example config',
+      'must be at least 2 characters long',
+    ]);
+    expect(issues(valid.replace('["b1"]', '[""]'))).toContain(
+      '"" is not in the expected form for this field: see the example config',
+    );
+  });
+
+  it('a YAML syntax error carries its line and column', () => {
+    expect(issuesOf('va:\n  name: x\nclients: }\n')).toEqual([
+      {
+        path: '',
+        message: 'not valid YAML at line 3, column 10: Unexpected flow-map-end token in YAML stream: "}"',
+      },
+    ]);
+    expect(issuesOf('va:\n  name: x\n\tbad: y\n')[0]?.message).toBe(
+      'not valid YAML at line 3, column 1: Tabs are not allowed as indentation',
+    );
+  });
+
+  it('refuses a device, a folder and a 50 MB file without reading them', async () => {
+    const dir = await mkdtemp(join(process.env.TMPDIR ?? '/tmp', 'vahub-config-'));
+    // A device that never ends, like a FIFO (the CLI's test makes a real FIFO): refused from its type alone.
+    await expect(loadConfig('/dev/zero', { connectors, env: {} })).rejects.toThrow(/not a regular file/);
+    const big = join(dir, 'big.yaml');
+    await writeFile(big, valid);
+    await truncate(big, 50 * 1024 * 1024);
+    await expect(loadConfig(big, { connectors, env: {} })).rejects.toThrow(
+      /is 51200 KiB; a config is a few KiB \(at most 1024 KiB\): check the path/,
+    );
+    await expect(loadConfig(dir, { connectors, env: {} })).rejects.toThrow(/not a regular file/);
   });
 });

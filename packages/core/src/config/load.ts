@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import type { AnyConnectorDescriptor } from '../connector/descriptor.js';
@@ -101,6 +101,20 @@ function zodIssueMessage(issue: z.core.$ZodIssue): string {
   if (issue.code === 'too_small' && issue.origin === 'number') {
     return `must be at least ${issue.minimum}, got ${JSON.stringify((issue as { input?: unknown }).input)}`;
   }
+  // zod's own wording ("Too small: …", "Invalid string: must match pattern /…/") is replaced; a
+  // schema's own message is kept.
+  if (issue.code === 'too_small' && issue.origin === 'string' && /^Too small/.test(issue.message)) {
+    return Number(issue.minimum) <= 1
+      ? 'may not be empty: give a value'
+      : `must be at least ${issue.minimum} characters long`;
+  }
+  if (issue.code === 'invalid_format') {
+    // Never a raw regular expression: say what was given (a schema with its own message wins).
+    const input = (issue as { input?: unknown }).input;
+    return issue.message && !/^Invalid|must match pattern/.test(issue.message)
+      ? issue.message
+      : `${JSON.stringify(input)} is not in the expected form for this field: see the example config`;
+  }
   if (issue.code === 'too_big' && issue.origin === 'number') {
     return `must be at most ${issue.maximum}, got ${JSON.stringify((issue as { input?: unknown }).input)}`;
   }
@@ -150,6 +164,7 @@ function mergeEndpoints(
   raw: unknown,
   env: NodeJS.ProcessEnv,
   connectors: readonly AnyConnectorDescriptor[],
+  fromEnv: Map<string, string>,
 ): unknown {
   if (raw === null || typeof raw !== 'object') return raw;
   const doc = raw as Record<string, unknown>;
@@ -160,6 +175,7 @@ function mergeEndpoints(
       const value = env[endpointEnvName(connector.id, name)];
       if (!value) continue;
       endpoints[connector.id] = { ...((endpoints[connector.id] as object) ?? {}), [name]: value };
+      fromEnv.set(`endpoints.${connector.id}.${name}`, endpointEnvName(connector.id, name));
       changed = true;
     }
   }
@@ -197,6 +213,13 @@ function defaultAuth(
   return Object.keys(auth).length > 0 ? { ...doc, auth } : doc;
 }
 
+/** "line 3, column 7" (both from 1) of a character offset in `text`. */
+function lineAndColumn(text: string, offset: number): string {
+  const before = text.slice(0, Math.max(0, Math.min(offset, text.length)));
+  const line = before.split('\n').length;
+  return `line ${line}, column ${before.length - before.lastIndexOf('\n')}`;
+}
+
 export interface ParseOptions<Ds extends readonly AnyConnectorDescriptor[]> {
   /** The registry's connectors: their sections, endpoints and secrets make up the schema. */
   connectors: Ds;
@@ -216,7 +239,7 @@ export function parseConfig<const Ds extends readonly AnyConnectorDescriptor[]>(
     throw new ConfigError(
       doc.errors.map((e) => ({
         path: '',
-        message: `not valid YAML at line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`,
+        message: `not valid YAML at ${lineAndColumn(text, e.pos[0])}: ${e.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '')}`,
       })),
       source,
     );
@@ -236,16 +259,28 @@ export function parseConfig<const Ds extends readonly AnyConnectorDescriptor[]>(
   }
   const issues: ConfigIssue[] = [];
   const { connectors } = options;
+  // Paths whose value came from an environment override, and the variable to blame for it.
+  const fromEnv = new Map<string, string>();
   const interpolated = defaultAuth(
-    mergeEndpoints(interpolate(raw, [], env, issues), env, connectors),
+    mergeEndpoints(interpolate(raw, [], env, issues), env, connectors, fromEnv),
     env,
     connectors,
   );
   // reportInput: messages can then say what was given (`got "dollars"`).
   const parsed = createConfigSchema(connectors).safeParse(interpolated, { reportInput: true });
   if (!parsed.success) {
-    for (const issue of parsed.error.issues)
-      issues.push({ path: formatPath(issue.path), message: zodIssueMessage(issue) });
+    for (const issue of parsed.error.issues) {
+      const path = formatPath(issue.path);
+      const variable = fromEnv.get(path);
+      issues.push(
+        variable === undefined
+          ? { path, message: zodIssueMessage(issue) }
+          : {
+              path: `${variable} (environment)`,
+              message: `${zodIssueMessage(issue)}; it overrides ${path} of the file: fix or unset ${variable}`,
+            },
+      );
+    }
     throw new ConfigError(issues, source);
   }
   issues.push(
@@ -255,15 +290,43 @@ export function parseConfig<const Ds extends readonly AnyConnectorDescriptor[]>(
   return parsed.data;
 }
 
-/** Read, interpolate and validate a config file. */
+/** The largest config file read: far above any real one (a few KiB), far below trouble. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/** Read, interpolate and validate a config file (a regular file of at most `MAX_CONFIG_BYTES`). */
 export async function loadConfig<const Ds extends readonly AnyConnectorDescriptor[]>(
   file: string,
   options: Omit<ParseOptions<Ds>, 'source'>,
 ): Promise<ComposedConfig<Ds>> {
   let text: string;
   try {
+    // Looked at before it is read: a FIFO would block the read, a huge file would fill memory.
+    const info = await stat(file);
+    if (!info.isFile()) {
+      throw new ConfigError(
+        [
+          {
+            path: '',
+            message: `${file} is not a regular file (a pipe, device or folder): give the path of the YAML file`,
+          },
+        ],
+        file,
+      );
+    }
+    if (info.size > MAX_CONFIG_BYTES) {
+      throw new ConfigError(
+        [
+          {
+            path: '',
+            message: `${file} is ${Math.round(info.size / 1024)} KiB; a config is a few KiB (at most ${MAX_CONFIG_BYTES / 1024} KiB): check the path`,
+          },
+        ],
+        file,
+      );
+    }
     text = await readFile(file, 'utf8');
   } catch (err) {
+    if (err instanceof ConfigError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new ConfigError(
       [

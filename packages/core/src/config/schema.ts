@@ -117,8 +117,37 @@ const url = z.url({
   error: (i) => `expected an absolute URL such as "https://…", got ${JSON.stringify(i.input)}`,
 });
 
-/** An absolute URL, as every `endpoints.<connector>.<name>` must be. */
-export const endpointUrl = url;
+/** Hosts a plain `http:` endpoint may name: this machine only (the fakes, a local proxy). */
+const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * Why `text` may not be an endpoint, or null: an absolute `https:` URL (plain `http:` only to a
+ * loopback address), without a user name or password, and no other scheme (`file:`, `data:`, …).
+ * The message never repeats a URL that carries credentials.
+ */
+export function endpointProblem(text: string): string | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(text);
+  } catch {
+    return `expected an absolute URL such as "https://…", got ${JSON.stringify(text)}`;
+  }
+  if (parsed.username !== '' || parsed.password !== '')
+    return 'the URL carries a user name or password: remove the "user:password@" part (credentials come from the environment, never from a URL)';
+  if (parsed.protocol === 'https:') return null;
+  if (parsed.protocol === 'http:') {
+    return LOOPBACK_HOST.test(parsed.hostname)
+      ? null
+      : `plain http: is allowed only to this machine (127.0.0.1, localhost, [::1]): use https://${parsed.host}${parsed.pathname}`;
+  }
+  return `the scheme "${parsed.protocol}" is not allowed for an endpoint: use an https:// address`;
+}
+
+/** Every `endpoints.<connector>.<name>`: see `endpointProblem`. */
+export const endpointUrl = z.string().superRefine((text, ctx) => {
+  const problem = endpointProblem(text);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem, input: text });
+});
 
 const webhooksSchema = z
   .strictObject({
