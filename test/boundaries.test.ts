@@ -96,10 +96,7 @@ describe('package boundaries', () => {
       const refused = (spec: string, file: string) => {
         const connector = connectorPackages.find((c) => spec === c || spec.startsWith(`${c}/`));
         if (!connector) return spec === '@vahub/testkit' && !isTestOnly(file) && !file.includes('/demo/');
-        // The demo sets its world up as the tests do, and subscribes the service to each fake's
-        // webhooks through the connector's own API (apps/demo/src/service/subscribe.ts) until the
-        // registry offers subscriptions.
-        if (file === 'apps/demo/src/service/subscribe.ts') return false;
+        // The demo sets its world up (the fakes) as the tests do.
         return !(spec.endsWith('/testing') && (isTestOnly(file) || file.includes('/demo/')));
       };
       expect(offenders(list, refused), app).toEqual([]);

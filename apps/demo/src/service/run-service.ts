@@ -112,7 +112,6 @@ export async function runServicePart(input: {
     if (!runtime || !service.url) throw new Error('the service started without its worker or receiver');
     say(`${VARIES}Webhook receiver: ${service.url}`);
     const subscribed = await subscribeWebhooks({
-      config,
       instances: runtime.built.instances,
       receiverUrl: service.url,
     });
