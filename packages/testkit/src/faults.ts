@@ -122,8 +122,13 @@ export class FaultSwitch {
     const mixed = this.mixed;
     if (!mixed || (mixed.options.match && !mixed.options.match(req))) return null;
     const o = mixed.options;
-    let r = mixed.random();
-    if ((r -= o.serverErrors ?? 0) < 0) {
+    // One draw, compared against the shares stacked one after another.
+    const r = mixed.random();
+    const se = o.serverErrors ?? 0;
+    const rl = se + (o.rateLimits ?? 0);
+    const to = rl + (o.timeouts ?? 0);
+    const st = to + (o.stalls ?? 0);
+    if (r < se) {
       this.counts.serverErrors += 1;
       return {
         kind: 'answer',
@@ -131,7 +136,7 @@ export class FaultSwitch {
         response: { status: 503, json: { errors: [{ message: 'injected 503' }] } },
       };
     }
-    if ((r -= o.rateLimits ?? 0) < 0) {
+    if (r < rl) {
       this.counts.rateLimits += 1;
       return {
         kind: 'answer',
@@ -143,11 +148,11 @@ export class FaultSwitch {
         },
       };
     }
-    if ((r -= o.timeouts ?? 0) < 0) {
+    if (r < to) {
       this.counts.timeouts += 1;
       return { kind: 'hang', holdMs: o.timeoutHoldMs ?? 40_000 };
     }
-    if ((r -= o.stalls ?? 0) < 0) {
+    if (r < st) {
       this.counts.stalls += 1;
       return { kind: 'stall', stallMs: o.stallMs ?? 1_000 };
     }
