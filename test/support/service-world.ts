@@ -22,6 +22,7 @@ import {
 import { RedisServer } from '@vahub/jobs/testing';
 import { buildConnectors, type Config, parseVahubConfig } from '@vahub/registry';
 import { fakesEnv, firstMatch } from '@vahub/testkit';
+import type { TogglWebhookReceiver } from '@vahub/toggl';
 import { FakeToggl } from '@vahub/toggl/testing';
 import { UnbilledStore } from '@vahub/worker';
 import { FakeXero } from '@vahub/xero/testing';
@@ -78,8 +79,14 @@ export interface ServiceWorld {
   waitActive(queue: string, jobId: string): Promise<unknown>;
   /** Put the VA's grants in Redis, as `vahub connect` does (again after a flush). */
   connect(): Promise<void>;
-  /** Register the Asana webhooks of both projects at the receiver, as the service's registration would. */
+  /** Register the Asana webhooks of the world's projects at the receiver, as the service's registration would. */
   registerAsanaWebhooks(): Promise<void>;
+  /** Subscribe the receiver to a Toggl workspace's time entries (the secret goes to Redis). */
+  subscribeToggl(workspaceId: string): Promise<void>;
+  /** The grants in Redis now. */
+  tokens: RedisTokenStore;
+  /** Every line the processes printed (stdout and stderr). */
+  logs: string[];
   /** Start one more worker process; resolves when it is ready. */
   startWorker(): Promise<ChildProcess>;
   /** The worker processes, oldest first. */
@@ -133,8 +140,52 @@ export function terminate(child: ChildProcess, killAfterMs = 15_000): Promise<nu
   });
 }
 
-export async function startServiceWorld(options: { workers: number }): Promise<ServiceWorld> {
-  const redisServer = await RedisServer.start();
+/** The people and projects in the fakes, for a world with another config than the default two clients. */
+export interface WorldSeed {
+  config: string;
+  /** The Asana projects to register webhooks for. */
+  projects: string[];
+  /** Fill the fakes (projects, contacts, Toggl clients) the config names. */
+  seed(fakes: { asana: FakeAsana; toggl: FakeToggl; xero: FakeXero }): void;
+}
+
+const DEFAULT_SEED: WorldSeed = {
+  config: CONFIG,
+  projects: [KOALA_PROJECT, THAMES_PROJECT],
+  seed({ asana, toggl, xero }) {
+    asana.addProject({ gid: KOALA_PROJECT, name: 'Koala' });
+    asana.addProject({ gid: THAMES_PROJECT, name: 'Thames' });
+    for (const [contactId, name] of [
+      [KOALA_CONTACT, 'Koala Co'],
+      [THAMES_CONTACT, 'Thames Studio'],
+    ] as const) {
+      addContact(xero, contactId, name);
+    }
+    toggl.addWorkspace({ id: 4242 });
+    toggl.addClient(4242, { id: 9001, name: 'Koala Co' });
+    toggl.addProject(4242, { id: 190001, client_id: 9001, name: 'Social media' });
+    toggl.addProject(4242, { id: 190101, name: 'Portfolio' });
+  },
+};
+
+/** A Xero contact with a known id, in the world's organisation. */
+export function addContact(xero: FakeXero, contactId: string, name: string): void {
+  const tenant = xero.tenants.get(TENANT)!;
+  const contact = xero.addContact({ name });
+  tenant.contacts.delete(contact.ContactID);
+  tenant.contacts.set(contactId, { ...contact, ContactID: contactId });
+}
+
+export async function startServiceWorld(options: {
+  workers: number;
+  /** Redis keeps an append-only file, so a restart keeps the data. */
+  appendonly?: boolean;
+  world?: WorldSeed;
+  /** More environment for the processes. */
+  env?: Record<string, string>;
+}): Promise<ServiceWorld> {
+  const world = options.world ?? DEFAULT_SEED;
+  const redisServer = await RedisServer.start({ appendonly: options.appendonly ?? false });
   const redis = createRedis(redisServer.url);
   const asana = new FakeAsana();
   const google = new FakeGoogle();
@@ -142,22 +193,8 @@ export async function startServiceWorld(options: { workers: number }): Promise<S
   const xero = new FakeXero({ tenants: [{ tenantId: TENANT, taxRates: { OUTPUT: '10', NONE: '0' } }] });
   await Promise.all([asana.start(), google.start(), toggl.start(), xero.start()]);
   const va = asana.addUser({ name: 'Vera VA', token: 'va-personal-access-token' });
-  asana.addProject({ gid: KOALA_PROJECT, name: 'Koala' });
-  asana.addProject({ gid: THAMES_PROJECT, name: 'Thames' });
   const estimate = asana.addCustomField({ name: 'Estimated time' });
-  for (const [contactId, name] of [
-    [KOALA_CONTACT, 'Koala Co'],
-    [THAMES_CONTACT, 'Thames Studio'],
-  ] as const) {
-    const tenant = xero.tenants.get(TENANT)!;
-    const contact = xero.addContact({ name });
-    tenant.contacts.delete(contact.ContactID);
-    tenant.contacts.set(contactId, { ...contact, ContactID: contactId });
-  }
-  toggl.addWorkspace({ id: 4242 });
-  toggl.addClient(4242, { id: 9001, name: 'Koala Co' });
-  toggl.addProject(4242, { id: 190001, client_id: 9001, name: 'Social media' });
-  toggl.addProject(4242, { id: 190101, name: 'Portfolio' });
+  world.seed({ asana, toggl, xero });
   const keyText = randomBytes(32).toString('hex');
   const key = encryptionKeyFrom(keyText);
   const env: Record<string, string> = {
@@ -167,11 +204,12 @@ export async function startServiceWorld(options: { workers: number }): Promise<S
     VAHUB_PREFIX: PREFIX,
     VAHUB_REPLAN_WINDOW_MS: '300',
     LOG_LEVEL: 'info',
+    ...options.env,
   };
-  const config = parseVahubConfig(CONFIG, { env });
+  const config = parseVahubConfig(world.config, { env });
   const dir = await mkdtemp(join(tmpdir(), 'vahub-service-'));
   const configFile = join(dir, 'vahub.config.yaml');
-  await writeFile(configFile, CONFIG);
+  await writeFile(configFile, world.config);
   const state = new RedisStateStore({ redis, prefix: PREFIX, encryptionKey: key });
   const tokens = new RedisTokenStore({ redis, prefix: PREFIX, key });
   const connect = async () => {
@@ -244,6 +282,7 @@ export async function startServiceWorld(options: { workers: number }): Promise<S
   const queues = new JobQueues({ connection: redis, prefix: PREFIX });
   const built = buildConnectors(config, { tokens, state, lock: new MemoryLock(), logger: silentLogger });
   const asanaConnection = built.instances.get('asana') as unknown as AsanaConnection;
+  const togglReceiver = built.instances.get('toggl')?.webhooks as TogglWebhookReceiver;
   return {
     redisServer,
     redis,
@@ -282,8 +321,13 @@ export async function startServiceWorld(options: { workers: number }): Promise<S
       });
     },
     connect,
+    tokens,
+    logs,
+    async subscribeToggl(workspaceId) {
+      await togglReceiver.subscribe({ workspaceId, callbackBase: `${receiverUrl}/webhooks/toggl` });
+    },
     async registerAsanaWebhooks() {
-      for (const projectId of [KOALA_PROJECT, THAMES_PROJECT]) {
+      for (const projectId of world.projects) {
         const hookKey = newHookKey();
         await registerWebhook({
           client: asanaConnection.api,

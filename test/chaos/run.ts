@@ -1,0 +1,39 @@
+// `npm run chaos`: the full chaos run, sized by the environment. Its last lines are the counts; it
+// exits 1 when any check is off.
+//   CHAOS_EVENTS (2000) task changes, CHAOS_ENTRIES (5000) time entries, CHAOS_KILLS (10) SIGKILLs,
+//   CHAOS_WORKERS (3), CHAOS_CLIENTS (4), CHAOS_REDIS (restart | flush | none; default restart),
+//   CHAOS_SEED (1), CHAOS_SETTLE_S (900).
+import { runChaos } from './chaos.js';
+import { failures, summaryLines } from './report.js';
+
+const num = (name: string, fallback: number) => {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) {
+    console.error(`${name}=${raw}: give a whole number (e.g. ${name}=${fallback})`);
+    process.exit(2);
+  }
+  return n;
+};
+const redis = process.env.CHAOS_REDIS ?? 'restart';
+if (!['restart', 'flush', 'none'].includes(redis)) {
+  console.error(`CHAOS_REDIS=${redis}: give restart, flush or none`);
+  process.exit(2);
+}
+
+const result = await runChaos({
+  events: num('CHAOS_EVENTS', 2000),
+  entries: num('CHAOS_ENTRIES', 5000),
+  kills: num('CHAOS_KILLS', 10),
+  workers: num('CHAOS_WORKERS', 3),
+  clients: num('CHAOS_CLIENTS', 4),
+  redis: redis as 'restart' | 'flush' | 'none',
+  seed: num('CHAOS_SEED', 1),
+  faults: { serverErrors: 0.1, rateLimits: 0.05, timeouts: 0.002, stalls: 0.02 },
+  settleMs: num('CHAOS_SETTLE_S', 900) * 1000,
+  log: (line) => console.log(`[chaos] ${line}`),
+});
+for (const p of result.verdict.problems) console.log(`[chaos] problem: ${p}`);
+for (const line of summaryLines(result)) console.log(line);
+process.exit(failures(result).length === 0 ? 0 : 1);
