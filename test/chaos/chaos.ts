@@ -5,7 +5,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { seededRandom } from '@vahub/testkit';
 import { type ServiceWorld, startServiceWorld } from '../support/service-world.js';
-import { type Verdict, checkEndState } from './check.js';
+import { checkEndState, type Verdict } from './check.js';
 import { Load, newTruth, type Truth } from './load.js';
 import { drained, retrying } from './settle.js';
 import { type ChaosClient, chaosClients, chaosWorld, WORKSPACE } from './world.js';
@@ -116,7 +116,9 @@ async function drive(w: ServiceWorld, clients: ChaosClient[], o: ChaosOptions, b
       mark = await load.redeliver(mark, 0, 20);
       await redisTrouble(w, o, starting);
     }
-    o.log(`wave ${wave + 1}/${WAVES}: ${truth.taskChanges} task changes, ${truth.entries} entries, ${kills} kills`);
+    o.log(
+      `wave ${wave + 1}/${WAVES}: ${truth.taskChanges} task changes, ${truth.entries} entries, ${kills} kills`,
+    );
   }
   await Promise.all(starting);
   await load.deliveriesDone();
@@ -132,7 +134,8 @@ async function drive(w: ServiceWorld, clients: ChaosClient[], o: ChaosOptions, b
   await drained(w, o.settleMs);
   const faultsByKind: Record<string, number> = {};
   for (const f of fakes) {
-    for (const [kind, n] of Object.entries(f.server.faults.counts)) faultsByKind[kind] = (faultsByKind[kind] ?? 0) + n;
+    for (const [kind, n] of Object.entries(f.server.faults.counts))
+      faultsByKind[kind] = (faultsByKind[kind] ?? 0) + n;
     f.server.faults.clear();
   }
   o.log('settled; faults off; checking the end state against the apps');
@@ -167,11 +170,16 @@ async function redisTrouble(w: ServiceWorld, o: ChaosOptions, starting: Promise<
     return;
   }
   if (o.redis !== 'flush') return;
-  o.log('Redis flushed: everything in it is gone; the VA connects again, webhooks registered again, reconcile');
+  o.log(
+    'Redis flushed: everything in it is gone; the VA connects again, webhooks registered again, reconcile',
+  );
   await w.redis.flushall();
   await w.connect();
   // Registration talks to the vendors, which still answer with faults: tried until it goes through.
   await retrying(() => w.registerAsanaWebhooks());
+  // The old Toggl subscription's secret went with Redis, and the plan allows one per workspace: it
+  // goes (in Toggl's UI) before vahub subscribes again.
+  w.toggl.webhooks.subs.clear();
   await retrying(() => w.subscribeToggl(String(WORKSPACE)));
   // Job schedulers come back with a worker start.
   starting.push(w.startWorker());

@@ -74,7 +74,8 @@ export async function checkEndState(
   // Grants first: the fresh plan below refreshes tokens itself.
   for (const name of ['google', 'xero']) {
     const grant = await w.tokens.get(name);
-    const usable = name === 'xero' ? grant?.refreshToken && w.xero.refreshTokenUsable(grant.refreshToken) : grant;
+    const usable =
+      name === 'xero' ? grant?.refreshToken && w.xero.refreshTokenUsable(grant.refreshToken) : grant;
     if (!usable) {
       v.grantsLost += 1;
       note(`${name}: the grant in Redis is gone or its refresh token is dead`);
@@ -109,7 +110,10 @@ export async function checkEndState(
   const meetings = w.google
     .events('primary')
     .filter((e) => e.json.status !== 'cancelled')
-    .filter((e) => !(e.json.extendedProperties as { private?: Record<string, string> } | undefined)?.private?.vahubBlock);
+    .filter(
+      (e) =>
+        !(e.json.extendedProperties as { private?: Record<string, string> } | undefined)?.private?.vahubBlock,
+    );
   const minutes = new Map<string, number>();
   for (const b of blocks) {
     const task = (b.json.extendedProperties as { private: Record<string, string> }).private.vahubTask!;
@@ -154,9 +158,7 @@ export async function checkEndState(
   }
 
   // Drafts and tags.
-  const live = w.xero
-    .invoices(TENANT)
-    .filter((i) => !['DELETED', 'VOIDED'].includes(String(i.Status)));
+  const live = w.xero.invoices(TENANT).filter((i) => !['DELETED', 'VOIDED'].includes(String(i.Status)));
   v.drafts = live.length;
   for (const client of clients) {
     const entries = truth.lastPeriod.get(client.id)!;

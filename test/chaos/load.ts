@@ -56,6 +56,11 @@ export class Load {
     return min + Math.floor(this.random() * (max - min + 1));
   }
 
+  /** Whole blocks: the config's shortest block is 30 minutes, so a shorter estimate books 30. */
+  private estimate(): number {
+    return 30 * this.int(1, 3);
+  }
+
   private dueOn(): string {
     return new Date(Date.now() + this.int(2, 9) * DAY).toISOString().slice(0, 10);
   }
@@ -85,7 +90,7 @@ export class Load {
         projects: [client.project],
         assignee: this.w.vaGid,
         dueOn: this.dueOn(),
-        customFields: { [this.w.estimateGid]: 15 * this.int(1, 4) },
+        customFields: { [this.w.estimateGid]: this.estimate() },
       });
       this.truth.tasks.set(task.gid, { clientId: client.id });
       this.open.push(task.gid);
@@ -95,7 +100,8 @@ export class Load {
     const gid = this.open[index]!;
     const rest = 1 - closeShare;
     if (r < 0.35 + rest * 0.3) asana.updateTask(gid, { dueOn: this.dueOn() });
-    else if (r < 0.35 + rest * 0.45) asana.updateTask(gid, { customFields: { [this.w.estimateGid]: 15 * this.int(1, 4) } });
+    else if (r < 0.35 + rest * 0.45)
+      asana.updateTask(gid, { customFields: { [this.w.estimateGid]: this.estimate() } });
     else if (r < 0.35 + rest * 0.65) asana.updateTask(gid, { name: `Chaos task ${gid} (renamed)` });
     else {
       this.open.splice(index, 1);

@@ -32,8 +32,10 @@ const result = await runChaos({
   seed: num('CHAOS_SEED', 1),
   faults: { serverErrors: 0.1, rateLimits: 0.05, timeouts: 0.002, stalls: 0.02 },
   settleMs: num('CHAOS_SETTLE_S', 900) * 1000,
-  log: (line) => console.log(`[chaos] ${line}`),
+  log: (line) => console.log(`[chaos] ${new Date().toISOString().slice(11, 19)} ${line}`),
 });
 for (const p of result.verdict.problems) console.log(`[chaos] problem: ${p}`);
+const off = failures(result);
+if (off.length > 0) console.log(`[chaos] FAILED: ${off.join(', ')}`);
 for (const line of summaryLines(result)) console.log(line);
-process.exit(failures(result).length === 0 ? 0 : 1);
+process.exit(off.length === 0 ? 0 : 1);

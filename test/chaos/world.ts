@@ -1,8 +1,9 @@
 // The chaos run's world: several clients over the four fakes (one Asana project, one Toggl project
 // and one Xero contact each, all in one Xero organisation), and what each client's invoice must say.
+
+import { TENANT } from '../support/flows-world.js';
 import type { WorldSeed } from '../support/service-world.js';
 import { addContact } from '../support/service-world.js';
-import { TENANT } from '../support/flows-world.js';
 
 export const WORKSPACE = 4242;
 

@@ -187,6 +187,10 @@ export async function startServiceWorld(options: {
   const world = options.world ?? DEFAULT_SEED;
   const redisServer = await RedisServer.start({ appendonly: options.appendonly ?? false });
   const redis = createRedis(redisServer.url);
+  // Some runs stop or restart Redis on purpose: the connections reconnect by themselves, and their
+  // errors meanwhile are expected (the test asserts what the service did, not the harness's socket).
+  const quiet = () => undefined;
+  redis.on('error', quiet);
   const asana = new FakeAsana();
   const google = new FakeGoogle();
   const toggl = new FakeToggl();
@@ -227,7 +231,10 @@ export async function startServiceWorld(options: {
   const active: { queue: string; jobId: string }[] = [];
   const emitter = new EventEmitter();
   const events = WATCHED.map((queue) => {
-    const qe = new QueueEvents(queue, { connection: redis.duplicate(), prefix: PREFIX });
+    const connection = redis.duplicate();
+    connection.on('error', quiet);
+    const qe = new QueueEvents(queue, { connection, prefix: PREFIX });
+    qe.on('error', quiet);
     qe.on('completed', ({ jobId, returnvalue }) => {
       const value = (
         typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue
