@@ -16,7 +16,8 @@ const num = (name: string, fallback: number) => {
   }
   return n;
 };
-const redis = process.env.CHAOS_REDIS ?? 'restart';
+const text = (name: string, fallback: string) => process.env[name] || fallback;
+const redis = text('CHAOS_REDIS', 'restart');
 if (!['restart', 'flush', 'none'].includes(redis)) {
   console.error(`CHAOS_REDIS=${redis}: give restart, flush or none`);
   process.exit(2);
