@@ -26,6 +26,8 @@ export interface ChaosOptions {
   faults: { serverErrors: number; rateLimits: number; timeouts: number; stalls: number };
   /** Longest wait for the service to settle at the end. */
   settleMs: number;
+  /** Stop the processes, Redis and the fakes on SIGINT/SIGTERM, then exit (the command line run). */
+  handleSignals?: boolean;
   log: (line: string) => void;
 }
 
@@ -52,9 +54,15 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     world: chaosWorld(clients),
     env: { VAHUB_REPLAN_WINDOW_MS: '500' },
   });
+  const onSignal = (signal: NodeJS.Signals) => {
+    o.log(`${signal}: stopping the processes, Redis and the fakes`);
+    void w.stop().finally(() => process.exit(130));
+  };
+  if (o.handleSignals) for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, onSignal);
   try {
     return await drive(w, clients, o, began);
   } finally {
+    for (const s of ['SIGINT', 'SIGTERM'] as const) process.off(s, onSignal);
     await w.stop();
   }
 }
