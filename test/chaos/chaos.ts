@@ -84,6 +84,7 @@ async function drive(w: ServiceWorld, clients: ChaosClient[], o: ChaosOptions, b
   });
   // The period that has just ended is complete before any invoice run of it.
   const lastPeriodEntries = Math.round(o.entries * 0.4);
+  load.planLastPeriod(lastPeriodEntries);
   for (let i = 0; i < lastPeriodEntries; i++) load.entry(true, random() < 0.05);
 
   const killWaves = Array.from({ length: o.kills }, (_, i) => Math.floor(((i + 0.5) * WAVES) / o.kills));

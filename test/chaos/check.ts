@@ -147,13 +147,15 @@ export async function checkEndState(
     }
     v.openTasks += 1;
     const estimate = Number(task.customFields[w.estimateGid]);
-    const accounted = booked + (unplaced.get(gid) ?? 0);
-    if (accounted > estimate) {
+    // Booked beyond the estimate is a duplicate; short of it, the planner must say why (a task it
+    // books late or cannot place is in `unplaced` with the minutes it lacks).
+    const lacking = unplaced.get(gid) ?? 0;
+    if (booked > estimate) {
       v.duplicates += 1;
       note(`task ${gid}: ${booked} min booked for an estimate of ${estimate}`);
-    } else if (accounted < estimate) {
+    } else if (booked + lacking < estimate) {
       v.missing += 1;
-      note(`task ${gid}: ${booked} min booked, ${unplaced.get(gid) ?? 0} unplaced, estimate ${estimate}`);
+      note(`task ${gid}: ${booked} min booked, ${lacking} unplaced, estimate ${estimate}`);
     }
   }
 
@@ -176,7 +178,12 @@ export async function checkEndState(
     for (const d of drafts) {
       if (Math.abs(Number(d.SubTotal) - want) > 0.005) {
         v.wrongTotals += 1;
-        note(`${client.id}: draft ${d.InvoiceNumber} says ${d.SubTotal}, the entries say ${want.toFixed(2)}`);
+        const lines = (d.LineItems as { Description: string; Quantity: number; UnitAmount: number }[])
+          .map((l) => `${l.Quantity} × ${l.UnitAmount} "${l.Description.slice(0, 60)}"`)
+          .join('; ');
+        note(
+          `${client.id}: draft ${d.InvoiceNumber} says ${d.SubTotal}, the entries say ${want.toFixed(2)} (${total} min over ${entries.size} entries); lines: ${lines}`,
+        );
       }
     }
     for (const id of entries.keys()) {

@@ -110,15 +110,59 @@ export class Load {
     }
   }
 
-  /** One time entry, in the period that has just ended or the current one; `silent`: no webhook. */
+  /**
+   * The stretch of time inside every client's period (each reads its period in its own zone): the
+   * period that has just ended, or the current one up to now, an hour in from each side.
+   */
+  private window(last: boolean): { start: number; end: number } {
+    const now = Date.now();
+    const periods = this.clients.map((c) => {
+      const current = periodContaining('month', now, c.zone);
+      return last ? periodContaining('month', current.start - 1, c.zone) : { ...current, end: now };
+    });
+    const hour = 3_600_000;
+    return {
+      start: Math.max(...periods.map((p) => p.start)) + hour,
+      end: Math.min(...periods.map((p) => p.end)) - hour,
+    };
+  }
+
+  /**
+   * Lay out `count` entries of the period that has just ended one after another, never overlapping
+   * (the engine bills overlapping time of one person once, and the VA is one person), so each client's
+   * total is the sum of its entries.
+   */
+  planLastPeriod(count: number): void {
+    const { start, end } = this.window(true);
+    const step = Math.floor((end - start) / Math.max(1, count) / QUARTER) * QUARTER;
+    if (step < QUARTER)
+      throw new Error(`${count} entries of 15 minutes do not fit one month without overlapping`);
+    this.slots = Array.from({ length: count }, (_, i) => ({
+      start: start + i * step,
+      minutes: 15 * this.int(1, Math.min(8, step / QUARTER)),
+    }));
+  }
+
+  private slots: { start: number; minutes: number }[] = [];
+
+  /**
+   * One time entry, `silent`: no webhook. The period that has just ended takes the next planned slot;
+   * the current one a random time (those entries may overlap: they are not invoiced here).
+   */
   entry(last: boolean, silent: boolean): void {
     const client = this.pick(this.clients);
-    const now = Date.now();
-    const current = periodContaining('month', now, client.zone);
-    const period = last ? periodContaining('month', current.start - 1, client.zone) : current;
-    const minutes = 15 * this.int(1, 8);
-    const latest = Math.min(period.end, now) - minutes * 60_000 - QUARTER;
-    const start = period.start + Math.floor((this.random() * (latest - period.start)) / 60_000) * 60_000;
+    let start: number;
+    let minutes: number;
+    if (last) {
+      const slot = this.slots.shift();
+      if (!slot) throw new Error('no slot left: call planLastPeriod first');
+      ({ start, minutes } = slot);
+    } else {
+      const { start: from, end } = this.window(false);
+      minutes = 15 * this.int(1, 4);
+      start =
+        from + Math.floor((this.random() * Math.max(0, end - from - minutes * 60_000)) / 60_000) * 60_000;
+    }
     const init = {
       workspace_id: WORKSPACE,
       project_id: client.togglProject,
