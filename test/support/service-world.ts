@@ -94,19 +94,27 @@ export interface ServiceWorld {
   stop(): Promise<void>;
 }
 
+/** How long a process may take to print "service ready": tsx compiles the sources first, slow on a loaded machine. */
+const START_TIMEOUT_MS = 90_000;
+
 async function startProcess(
   env: Record<string, string>,
   args: string[],
   logs: string[],
+  spawned: ChildProcess[],
 ): Promise<{ child: ChildProcess; url: string | null }> {
   const child = spawn(process.execPath, ['--conditions=vahub-source', '--import', 'tsx', MAIN, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  spawned.push(child);
   return new Promise((resolve, reject) => {
     let buffer = '';
-    const timer = setTimeout(() => reject(new Error(`service did not start:\n${logs.join('\n')}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`service did not start:\n${logs.join('\n')}`)),
+      START_TIMEOUT_MS,
+    );
     child.stderr?.on('data', (d: Buffer) => logs.push(d.toString()));
     child.stdout?.on('data', (d: Buffer) => {
       buffer += d.toString();
@@ -272,16 +280,26 @@ export async function startServiceWorld(options: {
 
   const logs: string[] = [];
   const children: ChildProcess[] = [];
+  // Every process spawned, ready or not: a failed start kills them all.
+  const spawned: ChildProcess[] = [];
   const startWorker = async () => {
-    const { child } = await startProcess(env, ['--config', configFile, '--only', 'worker'], logs);
+    const { child } = await startProcess(env, ['--config', configFile, '--only', 'worker'], logs, spawned);
     children.push(child);
     return child;
   };
   // The processes start side by side (each loads the sources through tsx: seconds on a busy machine).
   const [receiver] = await Promise.all([
-    startProcess(env, ['--config', configFile, '--only', 'webhooks', '--port', '0'], logs),
+    startProcess(env, ['--config', configFile, '--only', 'webhooks', '--port', '0'], logs, spawned),
     ...Array.from({ length: options.workers }, () => startWorker()),
-  ]);
+  ]).catch(async (err: unknown) => {
+    for (const child of spawned) child.kill('SIGKILL');
+    await Promise.all(events.map((e) => e.close()));
+    redis.disconnect();
+    await Promise.all([asana.stop(), google.stop(), toggl.stop(), xero.stop()]);
+    await redisServer.dispose();
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  });
   children.push(receiver.child);
   const port = new URL(receiver.url ?? '').port;
   const receiverUrl = `http://127.0.0.1:${port}`;
