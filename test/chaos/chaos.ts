@@ -89,7 +89,7 @@ async function drive(w: ServiceWorld, clients: ChaosClient[], o: ChaosOptions, b
 
   const killWaves = Array.from({ length: o.kills }, (_, i) => Math.floor(((i + 0.5) * WAVES) / o.kills));
   const invoiceWaves = new Set([2, Math.floor(WAVES / 2) + 1, WAVES - 2]);
-  const starting: Promise<ChildProcess>[] = [];
+  const starting: Promise<ChildProcess | null>[] = [];
   let kills = 0;
   let mark = 0;
   for (let wave = 0; wave < WAVES; wave++) {
@@ -109,7 +109,7 @@ async function drive(w: ServiceWorld, clients: ChaosClient[], o: ChaosOptions, b
         if (!victim) continue;
         victim.kill('SIGKILL');
         kills += 1;
-        starting.push(w.startWorker());
+        starting.push(replacement(w, o));
       }
       // Let the fakes' deliveries and the workers run between bursts of changes.
       if (i % 25 === 24) await load.deliveriesDone();
@@ -161,6 +161,18 @@ async function drive(w: ServiceWorld, clients: ChaosClient[], o: ChaosOptions, b
   };
 }
 
+/** A new worker process; one that does not come up is tried once more (the run goes on either way). */
+async function replacement(w: ServiceWorld, o: ChaosOptions): Promise<ChildProcess | null> {
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    try {
+      return await w.startWorker();
+    } catch (err) {
+      o.log(`a new worker did not start (attempt ${attempt}): ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
+  return null;
+}
+
 /** Every client's run for the period that has just ended, twice at once, and one that can never run. */
 async function invoiceRuns(w: ServiceWorld, clients: ChaosClient[]) {
   for (const c of clients) {
@@ -171,7 +183,7 @@ async function invoiceRuns(w: ServiceWorld, clients: ChaosClient[]) {
   await w.queues.add('invoice.run', { clientId: 'nobody', period: 'just-ended', trigger: 'manual' });
 }
 
-async function redisTrouble(w: ServiceWorld, o: ChaosOptions, starting: Promise<ChildProcess>[]) {
+async function redisTrouble(w: ServiceWorld, o: ChaosOptions, starting: Promise<ChildProcess | null>[]) {
   if (o.redis === 'restart') {
     o.log('Redis stopped (append-only file flushed) and started again');
     await w.redisServer.stop();
@@ -191,7 +203,7 @@ async function redisTrouble(w: ServiceWorld, o: ChaosOptions, starting: Promise<
   w.toggl.webhooks.subs.clear();
   await retrying(() => w.subscribeToggl(String(WORKSPACE)));
   // Job schedulers come back with a worker start.
-  starting.push(w.startWorker());
+  starting.push(replacement(w, o));
   await w.queues.add('reconcile', { clientId: null });
 }
 
