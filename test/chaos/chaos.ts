@@ -104,8 +104,11 @@ async function drive(w: ServiceWorld, clients: ChaosClient[], o: ChaosOptions, b
       if (i < changes) load.taskChange(random() < 0.05);
       if (i < entries) load.entry(false, random() < 0.05);
       for (const _ of killAt.filter((k) => k === i)) {
-        const alive = w.workers().filter((c) => c.exitCode === null && c.signalCode === null);
-        const victim = alive[Math.floor(random() * alive.length)];
+        const alive = () => w.workers().filter((c) => c.exitCode === null && !c.killed);
+        // Every worker already killed: wait for the new ones, so each planned kill happens.
+        if (alive().length === 0) await Promise.all(starting);
+        const victims = alive();
+        const victim = victims[Math.floor(random() * victims.length)];
         if (!victim) continue;
         victim.kill('SIGKILL');
         kills += 1;
