@@ -3,6 +3,7 @@
 // order, never and after their job records are gone, workers SIGKILLed at random moments and
 // restarted, Redis restarted (or flushed, then reconciled). Then the end state against the truth.
 import type { ChildProcess } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import { seededRandom } from '@vahub/testkit';
 import { type ServiceWorld, startServiceWorld } from '../support/service-world.js';
 import { checkEndState, type Verdict } from './check.js';
@@ -26,6 +27,8 @@ export interface ChaosOptions {
   faults: { serverErrors: number; rateLimits: number; timeouts: number; stalls: number };
   /** Longest wait for the service to settle at the end. */
   settleMs: number;
+  /** Where to write the processes' log lines at the end (CHAOS_LOG). */
+  logFile?: string;
   /** Stop the processes, Redis and the fakes on SIGINT/SIGTERM, then exit (the command line run). */
   handleSignals?: boolean;
   log: (line: string) => void;
@@ -63,6 +66,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     return await drive(w, clients, o, began);
   } finally {
     for (const s of ['SIGINT', 'SIGTERM'] as const) process.off(s, onSignal);
+    // Every line the receiver and the workers printed, for a run that went wrong.
+    if (o.logFile) await writeFile(o.logFile, w.logs.join('\n')).catch(() => undefined);
     await w.stop();
   }
 }

@@ -2,7 +2,7 @@
 // exits 1 when any check is off.
 //   CHAOS_EVENTS (2000) task changes, CHAOS_ENTRIES (5000) time entries, CHAOS_KILLS (10) SIGKILLs,
 //   CHAOS_WORKERS (3), CHAOS_CLIENTS (4), CHAOS_REDIS (restart | flush | none; default restart),
-//   CHAOS_SEED (1), CHAOS_SETTLE_S (2400: Asana's 150 calls a minute make 2,000 task events
+//   CHAOS_LOG (a file for the processes' log lines), CHAOS_SEED (1), CHAOS_SETTLE_S (2400: Asana's 150 calls a minute make 2,000 task events
 //   take a quarter of an hour to work off).
 import { runChaos } from './chaos.js';
 import { failures, summaryLines } from './report.js';
@@ -35,6 +35,7 @@ const result = await runChaos({
   faults: { serverErrors: 0.1, rateLimits: 0.05, timeouts: 0.002, stalls: 0.02 },
   settleMs: num('CHAOS_SETTLE_S', 2400) * 1000,
   handleSignals: true,
+  ...(process.env.CHAOS_LOG ? { logFile: process.env.CHAOS_LOG } : {}),
   log: (line) => console.log(`[chaos] ${new Date().toISOString().slice(11, 19)} ${line}`),
 });
 for (const p of result.verdict.problems) console.log(`[chaos] problem: ${p}`);
