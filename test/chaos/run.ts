@@ -35,7 +35,7 @@ const result = await runChaos({
   faults: { serverErrors: 0.1, rateLimits: 0.05, timeouts: 0.002, stalls: 0.02 },
   settleMs: num('CHAOS_SETTLE_S', 2400) * 1000,
   handleSignals: true,
-  ...(process.env.CHAOS_LOG ? { logFile: process.env.CHAOS_LOG } : {}),
+  ...(text('CHAOS_LOG', '') ? { logFile: text('CHAOS_LOG', '') } : {}),
   log: (line) => console.log(`[chaos] ${new Date().toISOString().slice(11, 19)} ${line}`),
 });
 for (const p of result.verdict.problems) console.log(`[chaos] problem: ${p}`);
