@@ -2,6 +2,7 @@
 // exits 1 when any check is off.
 //   CHAOS_EVENTS (2000) task changes, CHAOS_ENTRIES (5000) time entries, CHAOS_KILLS (10) SIGKILLs,
 //   CHAOS_WORKERS (3), CHAOS_CLIENTS (4), CHAOS_REDIS (restart | flush | none; default restart),
+//   CHAOS_TIMEOUTS_PER_MILLE (2: vendor calls left unanswered, each costing the 30 s timeout),
 //   CHAOS_LOG (a file for the processes' log lines), CHAOS_SEED (1), CHAOS_SETTLE_S (2400: Asana's 150 calls a minute make 2,000 task events
 //   take a quarter of an hour to work off).
 import { runChaos } from './chaos.js';
@@ -32,7 +33,12 @@ const result = await runChaos({
   clients: num('CHAOS_CLIENTS', 4),
   redis: redis as 'restart' | 'flush' | 'none',
   seed: num('CHAOS_SEED', 1),
-  faults: { serverErrors: 0.1, rateLimits: 0.05, timeouts: 0.002, stalls: 0.02 },
+  faults: {
+    serverErrors: 0.1,
+    rateLimits: 0.05,
+    timeouts: num('CHAOS_TIMEOUTS_PER_MILLE', 2) / 1000,
+    stalls: 0.02,
+  },
   settleMs: num('CHAOS_SETTLE_S', 2400) * 1000,
   handleSignals: true,
   ...(text('CHAOS_LOG', '') ? { logFile: text('CHAOS_LOG', '') } : {}),
