@@ -152,7 +152,13 @@ export async function checkEndState(
     const lacking = unplaced.get(gid) ?? 0;
     if (booked > estimate) {
       v.duplicates += 1;
-      note(`task ${gid}: ${booked} min booked for an estimate of ${estimate}`);
+      const detail = blocksOf(w.google, gid)
+        .map(
+          (b) =>
+            `${b.json.id} ${new Date(startOf(b)).toISOString()}–${new Date(endOf(b)).toISOString()} ${JSON.stringify((b.json.extendedProperties as { private?: unknown } | undefined)?.private)}`,
+        )
+        .join('; ');
+      note(`task ${gid}: ${booked} min booked for an estimate of ${estimate}: ${detail}`);
     } else if (booked + lacking < estimate) {
       v.missing += 1;
       note(`task ${gid}: ${booked} min booked, ${lacking} unplaced, estimate ${estimate}`);
