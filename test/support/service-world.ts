@@ -23,6 +23,7 @@ import {
 import { RedisServer } from '@vahub/jobs/testing';
 import { buildConnectors, type Config, parseVahubConfig } from '@vahub/registry';
 import { fakesEnv, firstMatch } from '@vahub/testkit';
+import type { TogglWebhookReceiver } from '@vahub/toggl';
 import { FakeToggl } from '@vahub/toggl/testing';
 import { UnbilledStore } from '@vahub/worker';
 import { FakeXero, type FakeXeroOptions } from '@vahub/xero/testing';
@@ -91,8 +92,12 @@ export interface ServiceWorld {
   waitActive(queue: string, jobId: string): Promise<unknown>;
   /** Put the VA's grants in Redis, as `vahub connect` does (again after a flush). */
   connect(): Promise<void>;
-  /** Register the Asana webhooks of both projects at the receiver, as the service's registration would. */
+  /** Register the Asana webhooks of the world's projects at the receiver, as the service's registration would. */
   registerAsanaWebhooks(): Promise<void>;
+  /** Subscribe the receiver to a Toggl workspace's time entries (the secret goes to Redis). */
+  subscribeToggl(workspaceId: string): Promise<void>;
+  /** Every line the processes printed (stdout and stderr). */
+  logs: string[];
   /** Start one more worker process; resolves when it is ready. */
   startWorker(): Promise<ChildProcess>;
   /** The worker processes, oldest first. */
@@ -100,19 +105,27 @@ export interface ServiceWorld {
   stop(): Promise<void>;
 }
 
+/** How long a process may take to print "service ready": tsx compiles the sources first, slow on a loaded machine. */
+const START_TIMEOUT_MS = 90_000;
+
 async function startProcess(
   env: Record<string, string>,
   args: string[],
   logs: string[],
+  spawned: ChildProcess[],
 ): Promise<{ child: ChildProcess; url: string | null }> {
   const child = spawn(process.execPath, ['--conditions=vahub-source', '--import', 'tsx', MAIN, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  spawned.push(child);
   return new Promise((resolve, reject) => {
     let buffer = '';
-    const timer = setTimeout(() => reject(new Error(`service did not start:\n${logs.join('\n')}`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`service did not start:\n${logs.join('\n')}`)),
+      START_TIMEOUT_MS,
+    );
     child.stderr?.on('data', (d: Buffer) => logs.push(d.toString()));
     child.stdout?.on('data', (d: Buffer) => {
       buffer += d.toString();
@@ -155,6 +168,42 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** The people and projects in the fakes, for a world with another config than the default two clients. */
+export interface WorldSeed {
+  config: string;
+  /** The Asana projects to register webhooks for. */
+  projects: string[];
+  /** Fill the fakes (projects, contacts, Toggl clients) the config names. */
+  seed(fakes: { asana: FakeAsana; toggl: FakeToggl; xero: FakeXero }): void;
+}
+
+const DEFAULT_SEED: WorldSeed = {
+  config: CONFIG,
+  projects: [KOALA_PROJECT, THAMES_PROJECT],
+  seed({ asana, toggl, xero }) {
+    asana.addProject({ gid: KOALA_PROJECT, name: 'Koala' });
+    asana.addProject({ gid: THAMES_PROJECT, name: 'Thames' });
+    for (const [contactId, name] of [
+      [KOALA_CONTACT, 'Koala Co'],
+      [THAMES_CONTACT, 'Thames Studio'],
+    ] as const) {
+      addContact(xero, contactId, name);
+    }
+    toggl.addWorkspace({ id: 4242 });
+    toggl.addClient(4242, { id: 9001, name: 'Koala Co' });
+    toggl.addProject(4242, { id: 190001, client_id: 9001, name: 'Social media' });
+    toggl.addProject(4242, { id: 190101, name: 'Portfolio' });
+  },
+};
+
+/** A Xero contact with a known id, in the world's organisation. */
+export function addContact(xero: FakeXero, contactId: string, name: string): void {
+  const tenant = xero.tenants.get(TENANT)!;
+  const contact = xero.addContact({ name });
+  tenant.contacts.delete(contact.ContactID);
+  tenant.contacts.set(contactId, { ...contact, ContactID: contactId });
+}
+
 export interface ServiceWorldOptions {
   workers: number;
   /**
@@ -172,14 +221,23 @@ export interface ServiceWorldOptions {
    * its own (`extraClientProject(i)`) and no task app: `extra-0`, `extra-1`, ….
    */
   extraClients?: number;
+  /** Another config and seed than the default two clients. */
+  world?: WorldSeed;
+  /** More environment for the processes. */
+  env?: Record<string, string>;
 }
 
 /** The Toggl project of extra client `i` (workspace 4242). */
 export const extraClientProject = (i: number) => 190_200 + i;
 
 export async function startServiceWorld(options: ServiceWorldOptions): Promise<ServiceWorld> {
+  const world = options.world ?? DEFAULT_SEED;
   const redisServer = await RedisServer.start({ appendonly: options.appendonly ?? false });
   const redis = createRedis(redisServer.url);
+  // Some runs stop or restart Redis on purpose: the connections reconnect by themselves, and their
+  // errors meanwhile are expected (the test asserts what the service did, not the harness's socket).
+  const quiet = () => undefined;
+  redis.on('error', quiet);
   const asana = new FakeAsana();
   const google = new FakeGoogle();
   const toggl = new FakeToggl();
@@ -189,22 +247,8 @@ export async function startServiceWorld(options: ServiceWorldOptions): Promise<S
   });
   await Promise.all([asana.start(), google.start(), toggl.start(), xero.start()]);
   const va = asana.addUser({ name: 'Vera VA', token: 'va-personal-access-token' });
-  asana.addProject({ gid: KOALA_PROJECT, name: 'Koala' });
-  asana.addProject({ gid: THAMES_PROJECT, name: 'Thames' });
   const estimate = asana.addCustomField({ name: 'Estimated time' });
-  for (const [contactId, name] of [
-    [KOALA_CONTACT, 'Koala Co'],
-    [THAMES_CONTACT, 'Thames Studio'],
-  ] as const) {
-    const tenant = xero.tenants.get(TENANT)!;
-    const contact = xero.addContact({ name });
-    tenant.contacts.delete(contact.ContactID);
-    tenant.contacts.set(contactId, { ...contact, ContactID: contactId });
-  }
-  toggl.addWorkspace({ id: 4242 });
-  toggl.addClient(4242, { id: 9001, name: 'Koala Co' });
-  toggl.addProject(4242, { id: 190001, client_id: 9001, name: 'Social media' });
-  toggl.addProject(4242, { id: 190101, name: 'Portfolio' });
+  world.seed({ asana, toggl, xero });
   const keyText = randomBytes(32).toString('hex');
   const key = encryptionKeyFrom(keyText);
   const env: Record<string, string> = {
@@ -214,6 +258,7 @@ export async function startServiceWorld(options: ServiceWorldOptions): Promise<S
     VAHUB_PREFIX: PREFIX,
     VAHUB_REPLAN_WINDOW_MS: '300',
     LOG_LEVEL: 'info',
+    ...options.env,
   };
   const extras = Array.from({ length: options.extraClients ?? 0 }, (_, i) => {
     const contact = xero.addContact({ name: `Extra ${i}` });
@@ -229,7 +274,7 @@ export async function startServiceWorld(options: ServiceWorldOptions): Promise<S
   });
   const publicPort = options.publicUrl ? await freePort() : null;
   const withClients =
-    extras.length === 0 ? CONFIG : CONFIG.replace('\nauth:', `\n${extras.join('\n')}\nauth:`);
+    extras.length === 0 ? world.config : world.config.replace('\nauth:', `\n${extras.join('\n')}\nauth:`);
   const configText =
     publicPort === null
       ? withClients
@@ -255,7 +300,10 @@ export async function startServiceWorld(options: ServiceWorldOptions): Promise<S
   const active: { queue: string; jobId: string }[] = [];
   const emitter = new EventEmitter();
   const events = WATCHED.map((queue) => {
-    const qe = new QueueEvents(queue, { connection: redis.duplicate(), prefix: PREFIX });
+    const connection = redis.duplicate();
+    connection.on('error', quiet);
+    const qe = new QueueEvents(queue, { connection, prefix: PREFIX });
+    qe.on('error', quiet);
     qe.on('completed', ({ jobId, returnvalue }) => {
       const value = (
         typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue
@@ -293,8 +341,10 @@ export async function startServiceWorld(options: ServiceWorldOptions): Promise<S
 
   const logs: string[] = [];
   const children: ChildProcess[] = [];
+  // Every process spawned, ready or not: a failed start kills them all.
+  const spawned: ChildProcess[] = [];
   const startWorker = async () => {
-    const { child } = await startProcess(env, ['--config', configFile, '--only', 'worker'], logs);
+    const { child } = await startProcess(env, ['--config', configFile, '--only', 'worker'], logs, spawned);
     children.push(child);
     return child;
   };
@@ -303,15 +353,28 @@ export async function startServiceWorld(options: ServiceWorldOptions): Promise<S
       env,
       ['--config', configFile, '--only', 'webhooks', '--port', String(publicPort ?? 0)],
       logs,
+      spawned,
     );
   const workerCount = Array.from({ length: options.workers });
   // The processes start side by side (each loads the sources through tsx: seconds on a busy machine),
-  // or the receiver first when the workers register webhooks at start.
-  const receiver =
-    publicPort === null
-      ? (await Promise.all([startReceiver(), ...workerCount.map(() => startWorker())]))[0]
-      : await startReceiver();
-  if (publicPort !== null) await Promise.all(workerCount.map(() => startWorker()));
+  // or the receiver first when the workers register webhooks at start. A failed start stops them all.
+  const startAll = async () => {
+    if (publicPort === null) {
+      return (await Promise.all([startReceiver(), ...workerCount.map(() => startWorker())]))[0];
+    }
+    const first = await startReceiver();
+    await Promise.all(workerCount.map(() => startWorker()));
+    return first;
+  };
+  const receiver = await startAll().catch(async (err: unknown) => {
+    for (const child of spawned) child.kill('SIGKILL');
+    await Promise.all(events.map((e) => e.close()));
+    redis.disconnect();
+    await Promise.all([asana.stop(), google.stop(), toggl.stop(), xero.stop()]);
+    await redisServer.dispose();
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  });
   children.push(receiver.child);
   const port = new URL(receiver.url ?? '').port;
   const receiverUrl = `http://127.0.0.1:${port}`;
@@ -319,6 +382,7 @@ export async function startServiceWorld(options: ServiceWorldOptions): Promise<S
   const queues = new JobQueues({ connection: redis, prefix: PREFIX });
   const built = buildConnectors(config, { tokens, state, lock: new MemoryLock(), logger: silentLogger });
   const asanaConnection = built.instances.get('asana') as unknown as AsanaConnection;
+  const togglReceiver = built.instances.get('toggl')?.webhooks as TogglWebhookReceiver;
   return {
     redisServer,
     redis,
@@ -358,8 +422,12 @@ export async function startServiceWorld(options: ServiceWorldOptions): Promise<S
       });
     },
     connect,
+    logs,
+    async subscribeToggl(workspaceId) {
+      await togglReceiver.subscribe({ workspaceId, callbackBase: `${receiverUrl}/webhooks/toggl` });
+    },
     async registerAsanaWebhooks() {
-      for (const projectId of [KOALA_PROJECT, THAMES_PROJECT]) {
+      for (const projectId of world.projects) {
         const hookKey = newHookKey();
         await registerWebhook({
           client: asanaConnection.api,

@@ -70,6 +70,60 @@ describe('FakeServer', () => {
     expect(a).toContain(200);
   });
 
+  it('mixes seeded 503s, 429s with Retry-After, timeouts and mid-body stalls, and counts each', async () => {
+    const run = async () => {
+      server.faults.mix({
+        seed: 9,
+        serverErrors: 0.2,
+        rateLimits: 0.2,
+        timeouts: 0.1,
+        timeoutHoldMs: 5_000,
+        stalls: 0.2,
+        stallMs: 30,
+        match: (r) => r.path.startsWith('/items'),
+      });
+      const seen: string[] = [];
+      for (let i = 0; i < 40; i++) {
+        try {
+          const res = await fetch(`${server.url}/items/${i}`, { signal: AbortSignal.timeout(300) });
+          if (res.status === 429) expect(res.headers.get('retry-after')).toBe('1');
+          const body = await res.text();
+          seen.push(res.status === 200 ? `200:${JSON.parse(body).id}` : String(res.status));
+        } catch (err) {
+          expect((err as Error).name).toBe('TimeoutError');
+          seen.push('timeout');
+        }
+      }
+      // Requests the mix does not match are never faulted.
+      expect((await deliverWebhook({ url: `${server.url}/echo`, body: '{}' })).status).toBe(201);
+      server.faults.clear();
+      return seen;
+    };
+    const a = await run();
+    const counts = { ...server.faults.counts };
+    expect(a.filter((s) => s === '503')).toHaveLength(counts.serverErrors);
+    expect(a.filter((s) => s === '429')).toHaveLength(counts.rateLimits);
+    expect(a.filter((s) => s === 'timeout')).toHaveLength(counts.timeouts);
+    for (const n of [counts.serverErrors, counts.rateLimits, counts.timeouts, counts.stalls]) {
+      expect(n).toBeGreaterThan(0);
+    }
+    // A stalled answer still arrives whole.
+    const stalled = server.requests.filter((r) => r.fault === 'stall');
+    expect(stalled).toHaveLength(counts.stalls);
+    for (const r of stalled) expect(a).toContain(`200:${r.path.split('/')[2]}`);
+    expect(server.requests.filter((r) => r.fault === 'timeout').every((r) => r.status === 0)).toBe(true);
+    expect(server.faults.injected).toBe(
+      counts.serverErrors + counts.rateLimits + counts.timeouts + counts.stalls,
+    );
+    // The same seed gives the same faults in the same order.
+    expect(await run()).toEqual(a);
+    expect((await fetch(`${server.url}/items/after`)).status).toBe(200);
+  });
+
+  it('refuses fault shares that add up to more than 1', () => {
+    expect(() => server.faults.mix({ seed: 1, serverErrors: 0.7, stalls: 0.4 })).toThrow(/must not exceed 1/);
+  });
+
   it('resolves waitForRequest on the request event, and rejects after its bound', async () => {
     const waiting = server.waitForRequest((r) => r.path === '/items/late', 2000);
     await fetch(`${server.url}/items/late`);

@@ -46,6 +46,8 @@ export interface LoggedRequest {
   status: number;
   responseBody: unknown;
   at: number;
+  /** The injected fault, when the answer was one (`injected 503`, `timeout`, `stall`…). */
+  fault?: string;
 }
 
 interface Route {
@@ -179,7 +181,13 @@ export class FakeServer extends EventEmitter {
       rawBody,
       json: parseJson(rawBody),
     };
-    let response = await this.faults.take(request);
+    const decision = await this.faults.decide(request);
+    if (decision?.kind === 'hang') {
+      await this.hang(req, res, decision.holdMs);
+      this.log(request, url, req, { status: 0, json: undefined }, '', 'timeout');
+      return;
+    }
+    let response = decision?.kind === 'answer' ? decision.response : null;
     for (const g of this.guards) {
       if (response) break;
       if (!g.paths || g.paths.test(request.path)) response = await g.guard(request);
@@ -212,21 +220,63 @@ export class FakeServer extends EventEmitter {
     ) {
       outHeaders['content-type'] = 'application/json; charset=utf-8';
     }
+    const fault =
+      decision?.kind === 'answer' ? decision.fault : decision?.kind === 'stall' ? 'stall' : undefined;
     res.writeHead(response.status, outHeaders);
-    res.end(body);
+    if (decision?.kind === 'stall' && body.length > 1) {
+      // Half the body, a pause, then the rest: a vendor that stalls mid-answer.
+      const bytes = Buffer.from(body);
+      const half = Math.floor(bytes.length / 2);
+      res.write(bytes.subarray(0, half));
+      await waitOrClose(res, decision.stallMs);
+      res.end(bytes.subarray(half));
+    } else {
+      res.end(body);
+    }
+    this.log(request, url, req, response, body, fault);
+  }
+
+  /** Hold the request with no answer until the client gives up or `holdMs` passes; then drop the connection. */
+  private async hang(req: IncomingMessage, res: ServerResponse, holdMs: number): Promise<void> {
+    await waitOrClose(res, holdMs);
+    req.socket.destroy();
+  }
+
+  private log(
+    request: FakeRequest,
+    url: URL,
+    req: IncomingMessage,
+    response: FakeResponse,
+    body: string | Buffer,
+    fault: string | undefined,
+  ): void {
     const logged: LoggedRequest = {
       method: request.method,
       path: request.path,
       query: Object.fromEntries(url.searchParams),
       url: req.url ?? '/',
-      headers,
-      body: rawBody.toString('utf8'),
+      headers: request.headers,
+      body: request.rawBody.toString('utf8'),
       json: request.json,
       status: response.status,
       responseBody: response.json ?? (typeof body === 'string' ? body : body.toString('utf8')),
       at: Date.now(),
+      ...(fault ? { fault } : {}),
     };
     this.requests.push(logged);
     this.emit('request', logged);
   }
+}
+
+/** Wait `ms`, or less if the client closes the connection first. */
+function waitOrClose(res: ServerResponse, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      res.off('close', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    res.on('close', done);
+  });
 }

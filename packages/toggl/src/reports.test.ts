@@ -101,6 +101,60 @@ describe('Reports v3 detailed search', () => {
     expect(fake.requestsTo('GET', `/api/v9/workspaces/${s.workspace.id}/tags`)).toHaveLength(1);
   });
 
+  it('reads the report again from its first page when an entry added meanwhile made the cursor stale', async () => {
+    const seeded = seedMonth(120, s.koalaSite.id);
+    let added: FakeEntry | null = null;
+    // After the first page is read, an entry lands before the cursor: Toggl refuses the cursor.
+    fake.server.on('request', (r: { path: string; json: unknown }) => {
+      if (added || !REPORT_PATH.test(r.path)) return;
+      added = fake.addEntry({
+        workspace_id: s.workspace.id,
+        project_id: s.koalaSite.id,
+        start: NOV + MINUTE,
+        stop: NOV + 16 * MINUTE,
+        description: 'late entry',
+      });
+    });
+    const result = await client.report({
+      workspaceId: String(s.workspace.id),
+      startDate: '2026-11-01',
+      endDate: '2026-11-30',
+      clientIds: [String(s.koala.id)],
+    });
+    const statuses = fake.requestsTo('POST', REPORT_PATH).map((r) => r.status);
+    expect(statuses).toEqual([200, 400, 200, 200, 200]);
+    expect(new Set(result.entries.map((e) => e.id))).toEqual(
+      new Set([...seeded, added!].map((e) => String(e.id))),
+    );
+    expect(result.entries).toHaveLength(121);
+  });
+
+  it('gives up after three stale cursors in a row', async () => {
+    seedMonth(120, s.koalaSite.id);
+    fake.server.on('request', (r: { path: string; body: string }) => {
+      if (!REPORT_PATH.test(r.path) || r.body.includes('first_row_number')) return;
+      fake.addEntry({
+        workspace_id: s.workspace.id,
+        project_id: s.koalaSite.id,
+        start: NOV + MINUTE,
+        stop: NOV + 16 * MINUTE,
+        description: 'yet another late entry',
+      });
+    });
+    const err = await client
+      .report({
+        workspaceId: String(s.workspace.id),
+        startDate: '2026-11-01',
+        endDate: '2026-11-30',
+        clientIds: [String(s.koala.id)],
+      })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 400, operation: 'searchTimeEntries' });
+    expect(fake.requestsTo('POST', REPORT_PATH).map((r) => r.status)).toEqual([
+      200, 400, 200, 400, 200, 400, 200, 400,
+    ]);
+  });
+
   it('stops on a repeated cursor instead of looping', async () => {
     const row = {
       project_id: null,

@@ -46,6 +46,9 @@ function numericIds(ids: readonly string[] | undefined, what: string): number[] 
   });
 }
 
+/** How often a report is read again from its first page when its cursor went stale. */
+const MAX_RESTARTS = 3;
+
 function nextCursor(headers: Headers): Record<string, number> | null {
   const row = headers.get('x-next-row-number');
   if (!row) return null;
@@ -92,7 +95,8 @@ export async function searchTimeEntries(
   const seen = new Set<string>();
   let cursor: Record<string, number> | null = null;
   let requests = 0;
-  do {
+  let restarts = 0;
+  for (;;) {
     if (requests >= options.maxPages) {
       throw new ConnectorError({
         provider: 'toggl',
@@ -102,32 +106,49 @@ export async function searchTimeEntries(
         message: `the report did not end within ${options.maxPages} pages: narrow the date range`,
       });
     }
-    const res = await http.request({
-      api: 'reports',
-      method: 'POST',
-      path: `/workspace/${encodeURIComponent(search.workspaceId)}/search/time_entries`,
-      operation,
-      body: { ...filters, ...cursor },
-      schema: rowsSchema,
-    });
+    const res = await http
+      .request({
+        api: 'reports',
+        method: 'POST',
+        path: `/workspace/${encodeURIComponent(search.workspaceId)}/search/time_entries`,
+        operation,
+        body: { ...filters, ...cursor },
+        schema: rowsSchema,
+      })
+      .catch((err: unknown) => {
+        // Entries added or removed while the pages are read move the rows under the cursor, and
+        // Toggl refuses it (400: first_id does not match first_row_number). The report is read again
+        // from its first page, a few times at most.
+        if (cursor && err instanceof ConnectorError && err.status === 400 && restarts < MAX_RESTARTS) {
+          return null;
+        }
+        throw err;
+      });
+    if (!res) {
+      restarts += 1;
+      requests += 1;
+      rows.length = 0;
+      seen.clear();
+      cursor = null;
+      continue;
+    }
     requests += 1;
     rows.push(...res.data);
     cursor = nextCursor(res.headers);
-    if (cursor) {
-      const key = JSON.stringify(cursor);
-      if (seen.has(key) || res.data.length === 0) {
-        throw new ConnectorError({
-          provider: 'toggl',
-          operation,
-          code: 'unexpected_response',
-          retryable: false,
-          message:
-            'Toggl repeated a page cursor or sent an empty page with a cursor; the report cannot go on safely',
-        });
-      }
-      seen.add(key);
+    if (!cursor) break;
+    const key = JSON.stringify(cursor);
+    if (seen.has(key) || res.data.length === 0) {
+      throw new ConnectorError({
+        provider: 'toggl',
+        operation,
+        code: 'unexpected_response',
+        retryable: false,
+        message:
+          'Toggl repeated a page cursor or sent an empty page with a cursor; the report cannot go on safely',
+      });
     }
-  } while (cursor);
+    seen.add(key);
+  }
 
   let tagNames: Map<number, string> | null = null;
   if (rows.some((r) => !r.tag_names && (r.tag_ids?.length ?? 0) > 0)) {
