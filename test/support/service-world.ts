@@ -92,6 +92,8 @@ export interface ServiceWorld {
   startWorker(): Promise<ChildProcess>;
   /** The worker processes, oldest first. */
   workers(): ChildProcess[];
+  /** The receiver process (`--only webhooks`). */
+  receiver(): ChildProcess;
   stop(): Promise<void>;
 }
 
@@ -304,6 +306,7 @@ export async function startServiceWorld(options: { workers: number }): Promise<S
     },
     startWorker,
     workers: () => children.filter((c) => c !== receiver.child),
+    receiver: () => receiver.child,
     async stop() {
       await Promise.all(children.map(terminate));
       await Promise.all(events.map((e) => e.close()));
