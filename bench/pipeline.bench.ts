@@ -11,6 +11,7 @@ import {
   paced,
   post,
   quantile,
+  quotaLifted,
   startBare,
   stopProcess,
   takeAsanaHooks,
@@ -30,6 +31,9 @@ import {
  *    apart and taken out). Targets: first call p95 ≤ 3× the bare pipeline's + 5 ms; block written
  *    p95 < 100 ms at 50/s, window excluded. A fresh world per rate: the calendar has room for about
  *    60 blocks a week, so only the first tasks of a run are booked (the count is printed).
+ * vahub's runs are made with Asana's quota lifted (`quotaLifted`: the shared limiter's windows emptied
+ * every 100 ms), so they measure the service's own work: with the quota on, 150 calls/min per token
+ * bound the service at 2.5 new tasks/s whatever it does (a run of 300 jobs measured 3 jobs/s).
  * 2. Throughput with instant fakes: `event.task` jobs added straight to the queue (300 `changed`
  *    events of booked tasks) versus as many bare jobs, best of 2 rounds each, alternating. Target ≥ 0.5×.
  */
@@ -82,8 +86,13 @@ async function measure(
     sentAt.set(gid, Date.now());
     statuses.push(await post(url(i), d));
   });
-  const bad = statuses.filter((s) => s !== 200).length;
-  if (bad > 0) throw new Error(`bench: ${bad} of ${count} deliveries not accepted (${label})`);
+  const bad = statuses.filter((s) => s !== 200);
+  if (bad.length > 0) {
+    const byStatus = new Map<number, number>();
+    for (const s of bad) byStatus.set(s, (byStatus.get(s) ?? 0) + 1);
+    const counts = [...byStatus].map(([s, n]) => `${n}× ${s}`);
+    throw new Error(`bench: ${bad.length} of ${count} deliveries not accepted (${label}): ${counts.join(', ')}`);
+  }
   await until(() => gids.every((g) => seen.firstRead.has(g)), `${label}: every task read`, 120_000);
   if (withBlocks) await drained(w, 'schedule.replan');
   const firstCall = gids.map((g) => seen.firstRead.get(g)! - sentAt.get(g)!);
@@ -116,14 +125,16 @@ async function latencyAt(rate: number): Promise<void> {
       await post(bareUrl, asanaDelivery(hooks[0]!, g!, 'added'));
     }
     const bare1 = await measure(w, seen, () => bareUrl, bareHook, rate, `bare ${rate}/s`, false);
-    const vahub = await measure(
-      w,
-      seen,
-      (i) => hookFor(hooks, i).target,
-      (i) => hookFor(hooks, i),
-      rate,
-      `vahub ${rate}/s`,
-      true,
+    const vahub = await quotaLifted(w, () =>
+      measure(
+        w,
+        seen,
+        (i) => hookFor(hooks, i).target,
+        (i) => hookFor(hooks, i),
+        rate,
+        `vahub ${rate}/s`,
+        true,
+      ),
     );
     const bare2 = await measure(w, seen, () => bareUrl, bareHook, rate, `bare ${rate}/s`, false);
     const b = [bare1, bare2].reduce((x, y) => (quantile(y.firstCall, 0.95) < quantile(x.firstCall, 0.95) ? y : x));
@@ -176,7 +187,8 @@ async function throughput(w: ServiceWorld, hooks: Hook[], seen: ReturnType<typeo
     return JOBS / ((performance.now() - began) / 1000);
   };
   let n = 0;
-  const runVahub = async () => {
+  const runVahub = () => quotaLifted(w, runVahubOnce);
+  const runVahubOnce = async () => {
     const seq = w.lastSeq();
     const began = performance.now();
     await Promise.all(

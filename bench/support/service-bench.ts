@@ -187,3 +187,34 @@ export function bareEnv(w: ServiceWorld, hook: Hook): Record<string, string> {
     BARE_TOKEN: 'va-personal-access-token',
   };
 }
+
+/**
+ * Empty the shared rate limiter's windows (the world's private Redis): the service keeps to Asana's
+ * free quota (150 calls/min per token), which a bench of hundreds of events would otherwise measure
+ * instead of the service's own work. Each benchmark says where it does this.
+ */
+export async function resetLimits(w: ServiceWorld): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await w.redis.scan(cursor, 'MATCH', '\\{vahub\\}:limit:*', 'COUNT', 1000);
+    if (keys.length) await w.redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}
+
+/** Run `work` with the limiter's windows emptied every 100 ms (Asana's quota lifted), see `resetLimits`. */
+export async function quotaLifted<T>(w: ServiceWorld, work: () => Promise<T>): Promise<T> {
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    void resetLimits(w).finally(() => {
+      busy = false;
+    });
+  }, 100);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
