@@ -79,7 +79,9 @@ export default async function run(): Promise<void> {
     const bestOff = Math.max(...off);
     const bestOn = Math.max(...on);
     const f = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(', ');
-    console.log(`worker throughput, ${JOBS} event.task jobs a round, one worker process, ${ROUNDS} rounds each:`);
+    console.log(
+      `worker throughput, ${JOBS} event.task jobs a round, one worker process, ${ROUNDS} rounds each:`,
+    );
     console.log(`  AOF off             ${bestOff.toFixed(0).padStart(5)} jobs/s best   (rounds ${f(off)})`);
     console.log(`  AOF everysec        ${bestOn.toFixed(0).padStart(5)} jobs/s best   (rounds ${f(on)})`);
     console.log(
@@ -87,7 +89,9 @@ export default async function run(): Promise<void> {
     );
     // Rounds drift upward as the process warms, so the ratio that counts is the median of adjacent pairs.
     const pairs = median(on.map((x, i) => x / (off[i] ?? 1)));
-    console.log(`  ratio (median of pairs) ${pairs.toFixed(2)}× (target ≥ 0.9): ${pairs >= 0.9 ? 'met' : 'missed'}`);
+    console.log(
+      `  ratio (median of pairs) ${pairs.toFixed(2)}× (target ≥ 0.9): ${pairs >= 0.9 ? 'met' : 'missed'}`,
+    );
   } finally {
     await w.stop();
   }

@@ -48,7 +48,10 @@ const mb = (x: number) => `${x.toFixed(0).padStart(4)} MB`;
 
 function spawnUntil(args: string[], env: Record<string, string>, ready: string | null): Promise<number> {
   const began = performance.now();
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stderr?.on('data', (d: Buffer) => {
@@ -90,10 +93,9 @@ export default async function run(): Promise<void> {
     };
     type Name = keyof typeof pids;
     const names = Object.keys(pids) as Name[];
-    const tracks = Object.fromEntries(names.map((n) => [n, { idle: rssMb(pids[n]), peak: 0, after: 0 }])) as Record<
-      Name,
-      Track
-    >;
+    const tracks = Object.fromEntries(
+      names.map((n) => [n, { idle: rssMb(pids[n]), peak: 0, after: 0 }]),
+    ) as Record<Name, Track>;
     const sample = () => {
       for (const n of names) tracks[n].peak = Math.max(tracks[n].peak, rssMb(pids[n]));
     };
@@ -102,7 +104,9 @@ export default async function run(): Promise<void> {
     // vahub under load: the receiver takes the deliveries, the worker reads each task and replans.
     const before = w.lastSeq();
     await quotaLifted(w, async () => {
-      await paced(count, RATE, (i) => post(hookFor(hooks, i).target, asanaDelivery(hookFor(hooks, i), gids[i % gids.length]!, 'changed')));
+      await paced(count, RATE, (i) =>
+        post(hookFor(hooks, i).target, asanaDelivery(hookFor(hooks, i), gids[i % gids.length]!, 'changed')),
+      );
       await until(
         () => w.finished.filter((x) => x.queue === 'event.task' && x.seq > before).length >= count,
         'vahub events done',
@@ -113,7 +117,9 @@ export default async function run(): Promise<void> {
     // The bare pair under the same load.
     const bareUrl = bare[0]!.url!;
     const readsBefore = w.asana.server.requests.length;
-    await paced(count, RATE, (i) => post(bareUrl, asanaDelivery(hooks[0]!, gids[i % gids.length]!, 'changed')));
+    await paced(count, RATE, (i) =>
+      post(bareUrl, asanaDelivery(hooks[0]!, gids[i % gids.length]!, 'changed')),
+    );
     await until(() => w.asana.server.requests.length - readsBefore >= count, 'bare events done', 180_000);
     clearInterval(sampler);
     sample();
@@ -123,7 +129,9 @@ export default async function run(): Promise<void> {
     console.log('                        idle     peak    after   after/idle');
     for (const n of names) {
       const t = tracks[n];
-      console.log(`  ${n.padEnd(14)}  ${mb(t.idle)}  ${mb(t.peak)}  ${mb(t.after)}   ${(t.after / t.idle).toFixed(2)}`);
+      console.log(
+        `  ${n.padEnd(14)}  ${mb(t.idle)}  ${mb(t.peak)}  ${mb(t.after)}   ${(t.after / t.idle).toFixed(2)}`,
+      );
     }
     const r = tracks.receiver.idle / tracks.bareReceiver.idle;
     const k = tracks.worker.idle / tracks.bareWorker.idle;
@@ -131,24 +139,39 @@ export default async function run(): Promise<void> {
     console.log(`  worker idle ${k.toFixed(2)}× bare (target ≤ 2): ${k <= 2 ? 'met' : 'missed'}`);
     for (const n of ['receiver', 'worker'] as const) {
       const back = tracks[n].after / tracks[n].idle;
-      console.log(`  ${n} ${SETTLE_S} s after: ${back.toFixed(2)}× idle (target ≤ 1.10): ${back <= 1.1 ? 'met' : 'missed'}`);
+      console.log(
+        `  ${n} ${SETTLE_S} s after: ${back.toFixed(2)}× idle (target ≤ 1.10): ${back <= 1.1 ? 'met' : 'missed'}`,
+      );
     }
 
     // Start-up.
     const file = join(dir, 'vahub.config.yaml');
     await writeFile(file, CONFIG);
     const service = ['--conditions=vahub-source', '--import', 'tsx', MAIN, '--config', file, '--port', '0'];
-    const times: Record<string, number[]> = { 'node -e 0': [], 'node --import tsx -e 0': [], 'bare both': [], 'vahub main.ts': [] };
+    const times: Record<string, number[]> = {
+      'node -e 0': [],
+      'node --import tsx -e 0': [],
+      'bare both': [],
+      'vahub main.ts': [],
+    };
     for (let i = 0; i < 3; i++) {
       times['node -e 0']!.push(await spawnUntil(['-e', '0'], {}, null));
       times['node --import tsx -e 0']!.push(await spawnUntil(['--import', 'tsx', '-e', '0'], {}, null));
-      times['bare both']!.push(await spawnUntil(['--import', 'tsx', fileURLToPath(new URL('bare/pipeline.ts', import.meta.url)), 'both'], env, '"bare ready"'));
+      times['bare both']!.push(
+        await spawnUntil(
+          ['--import', 'tsx', fileURLToPath(new URL('bare/pipeline.ts', import.meta.url)), 'both'],
+          env,
+          '"bare ready"',
+        ),
+      );
       times['vahub main.ts']!.push(await spawnUntil(service, w.env, '"service ready"'));
     }
     console.log('start-up to ready, median of 3:');
     const base = median(times['node -e 0']!);
     for (const [name, xs] of Object.entries(times)) {
-      console.log(`  ${name.padEnd(24)} ${median(xs).toFixed(0).padStart(6)} ms   ${(median(xs) / base).toFixed(1)}× node -e 0`);
+      console.log(
+        `  ${name.padEnd(24)} ${median(xs).toFixed(0).padStart(6)} ms   ${(median(xs) / base).toFixed(1)}× node -e 0`,
+      );
     }
   } finally {
     for (const b of bare) await stopProcess(b.child);

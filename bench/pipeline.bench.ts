@@ -1,5 +1,5 @@
-import { QueueEvents } from 'bullmq';
 import type { LoggedRequest } from '@vahub/testkit';
+import { QueueEvents } from 'bullmq';
 import { type ServiceWorld, startServiceWorld } from '../test/support/service-world.js';
 import {
   asanaDelivery,
@@ -91,7 +91,9 @@ async function measure(
     const byStatus = new Map<number, number>();
     for (const s of bad) byStatus.set(s, (byStatus.get(s) ?? 0) + 1);
     const counts = [...byStatus].map(([s, n]) => `${n}× ${s}`);
-    throw new Error(`bench: ${bad.length} of ${count} deliveries not accepted (${label}): ${counts.join(', ')}`);
+    throw new Error(
+      `bench: ${bad.length} of ${count} deliveries not accepted (${label}): ${counts.join(', ')}`,
+    );
   }
   await until(() => gids.every((g) => seen.firstRead.has(g)), `${label}: every task read`, 120_000);
   if (withBlocks) await drained(w, 'schedule.replan');
@@ -106,7 +108,10 @@ const line = (xs: number[]) => `p50 ${f(quantile(xs, 0.5))} ms  p95 ${f(quantile
 async function latencyAt(rate: number): Promise<void> {
   const w = await startServiceWorld({ workers: 1 });
   const windowMs = Number(w.env.VAHUB_REPLAN_WINDOW_MS);
-  const bare: { receiver?: Awaited<ReturnType<typeof startBare>>; worker?: Awaited<ReturnType<typeof startBare>> } = {};
+  const bare: {
+    receiver?: Awaited<ReturnType<typeof startBare>>;
+    worker?: Awaited<ReturnType<typeof startBare>>;
+  } = {};
   try {
     const seq = w.lastSeq();
     await w.queues.add('reconcile', { clientId: null });
@@ -137,7 +142,9 @@ async function latencyAt(rate: number): Promise<void> {
       ),
     );
     const bare2 = await measure(w, seen, () => bareUrl, bareHook, rate, `bare ${rate}/s`, false);
-    const b = [bare1, bare2].reduce((x, y) => (quantile(y.firstCall, 0.95) < quantile(x.firstCall, 0.95) ? y : x));
+    const b = [bare1, bare2].reduce((x, y) =>
+      quantile(y.firstCall, 0.95) < quantile(x.firstCall, 0.95) ? y : x,
+    );
     const bareP95 = quantile(b.firstCall, 0.95);
     const vahubP95 = quantile(vahub.firstCall, 0.95);
     const blockP95 = quantile(vahub.block, 0.95);
@@ -229,7 +236,9 @@ async function throughput(w: ServiceWorld, hooks: Hook[], seen: ReturnType<typeo
   await bareEvents.close();
   const b = Math.max(...bareRates);
   const v = Math.max(...vahubRates);
-  console.log(`worker throughput, ${JOBS} jobs added at once, instant fakes, one process (4 at a time), best of 2:`);
+  console.log(
+    `worker throughput, ${JOBS} jobs added at once, instant fakes, one process (4 at a time), best of 2:`,
+  );
   console.log(`  bare BullMQ worker, one GET per job   ${b.toFixed(0).padStart(5)} jobs/s`);
   console.log(`  vahub event.task (read, mirror, ask)  ${v.toFixed(0).padStart(5)} jobs/s`);
   console.log(`  ratio ${(v / b).toFixed(2)}× bare (target ≥ 0.5): ${v / b >= 0.5 ? 'met' : 'missed'}`);

@@ -34,19 +34,25 @@ if (mode === 'receiver' || mode === 'both') {
       return;
     }
     const { events } = JSON.parse(body.toString('utf8')) as { events: { resource: { gid: string } }[] };
-    for (const e of events) await queue.add('bare.event', { gid: e.resource.gid }, { removeOnComplete: true });
+    for (const e of events)
+      await queue.add('bare.event', { gid: e.resource.gid }, { removeOnComplete: true });
     res.status(200).end();
   });
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-  closers.push(() => new Promise((resolve) => server.close(resolve)), () => queue.close());
+  closers.push(
+    () => new Promise((resolve) => server.close(resolve)),
+    () => queue.close(),
+  );
 }
 if (mode === 'worker' || mode === 'both') {
   const worker = new Worker(
     'bare.event',
     async (job) => {
-      const res = await fetch(`${target}/tasks/${job.data.gid}`, { headers: { authorization: `Bearer ${token}` } });
+      const res = await fetch(`${target}/tasks/${job.data.gid}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       await res.arrayBuffer();
       return { status: res.status };
     },

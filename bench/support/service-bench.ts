@@ -71,7 +71,10 @@ export function asanaDelivery(hook: Hook, taskGid: string, action: 'added' | 'ch
 }
 
 /** POST a delivery; resolves with the status (never throws: a failed POST is status 0). */
-export async function post(url: string, d: { body: string; headers: Record<string, string> }): Promise<number> {
+export async function post(
+  url: string,
+  d: { body: string; headers: Record<string, string> },
+): Promise<number> {
   try {
     const res = await fetch(url, { method: 'POST', headers: d.headers, body: d.body });
     await res.arrayBuffer();
@@ -95,7 +98,12 @@ export async function paced(count: number, perSecond: number, send: (i: number) 
 }
 
 /** Poll `condition` every `everyMs` until it holds; throws after `timeoutMs` naming `what`. */
-export async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000, everyMs = 50) {
+export async function until(
+  condition: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 60_000,
+  everyMs = 50,
+) {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`bench: ${what} within ${timeoutMs} ms`);
@@ -157,7 +165,12 @@ export function startBare(
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
       const line = out.split('\n').find((l) => l.includes('"bare ready"'));
-      if (line) resolve({ child, url: (JSON.parse(line) as { url: string | null }).url, ms: performance.now() - began });
+      if (line)
+        resolve({
+          child,
+          url: (JSON.parse(line) as { url: string | null }).url,
+          ms: performance.now() - began,
+        });
     });
     child.once('exit', (code) => reject(new Error(`bare ${mode} exited with ${code}:\n${out}`)));
   });
