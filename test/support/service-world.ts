@@ -198,8 +198,12 @@ export async function startServiceWorld(options: { workers: number }): Promise<S
   const finished: Finished[] = [];
   const active: { queue: string; jobId: string }[] = [];
   const emitter = new EventEmitter();
+  // BullMQ leaves connections it was handed open: closed here, or they retry after Redis is gone.
+  const eventConnections: Redis[] = [];
   const events = WATCHED.map((queue) => {
-    const qe = new QueueEvents(queue, { connection: redis.duplicate(), prefix: PREFIX });
+    const connection = redis.duplicate();
+    eventConnections.push(connection);
+    const qe = new QueueEvents(queue, { connection, prefix: PREFIX });
     qe.on('completed', ({ jobId, returnvalue }) => {
       const value = (
         typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue
@@ -310,6 +314,7 @@ export async function startServiceWorld(options: { workers: number }): Promise<S
     async stop() {
       await Promise.all(children.map(terminate));
       await Promise.all(events.map((e) => e.close()));
+      for (const c of eventConnections) c.disconnect();
       await queues.close();
       await built.close();
       redis.disconnect();
