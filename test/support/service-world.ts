@@ -102,6 +102,8 @@ export interface ServiceWorld {
   startWorker(): Promise<ChildProcess>;
   /** The worker processes, oldest first. */
   workers(): ChildProcess[];
+  /** The receiver process (`--only webhooks`). */
+  receiver(): ChildProcess;
   stop(): Promise<void>;
 }
 
@@ -299,9 +301,12 @@ export async function startServiceWorld(options: ServiceWorldOptions): Promise<S
   const finished: Finished[] = [];
   const active: { queue: string; jobId: string }[] = [];
   const emitter = new EventEmitter();
+  // BullMQ leaves connections it was handed open: closed here, or they retry after Redis is gone.
+  const eventConnections: Redis[] = [];
   const events = WATCHED.map((queue) => {
     const connection = redis.duplicate();
     connection.on('error', quiet);
+    eventConnections.push(connection);
     const qe = new QueueEvents(queue, { connection, prefix: PREFIX });
     qe.on('error', quiet);
     qe.on('completed', ({ jobId, returnvalue }) => {
@@ -440,9 +445,11 @@ export async function startServiceWorld(options: ServiceWorldOptions): Promise<S
     },
     startWorker,
     workers: () => children.filter((c) => c !== receiver.child),
+    receiver: () => receiver.child,
     async stop() {
       await Promise.all(children.map(terminate));
       await Promise.all(events.map((e) => e.close()));
+      for (const c of eventConnections) c.disconnect();
       await queues.close();
       await built.close();
       redis.disconnect();

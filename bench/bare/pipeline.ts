@@ -1,0 +1,71 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { Queue, Worker } from 'bullmq';
+import express from 'express';
+import { Redis } from 'ioredis';
+
+/**
+ * The bare pipeline the service is measured against, as its own process (run with the same loader
+ * as the service: `node --import tsx`): `receiver` is an Express route that reads the raw body,
+ * checks one HMAC and adds one BullMQ job per event; `worker` is a BullMQ worker that makes one
+ * HTTP call per job (GET the task at the task app). Prints `{"msg":"bare ready","url":…}` when up.
+ * Environment: REDIS_URL, BARE_PREFIX, BARE_SECRET (hex HMAC key), BARE_TARGET (task app base URL),
+ * BARE_TOKEN (its bearer token).
+ */
+// biome-ignore-all lint/suspicious/noUndeclaredEnvVars: a bench process's knobs, not build inputs
+const mode = process.argv[2] ?? 'both';
+const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
+const prefix = process.env.BARE_PREFIX ?? '{bare}';
+const secret = process.env.BARE_SECRET ?? '';
+const target = process.env.BARE_TARGET ?? '';
+const token = process.env.BARE_TOKEN ?? '';
+
+let url: string | null = null;
+const closers: (() => Promise<unknown>)[] = [];
+if (mode === 'receiver' || mode === 'both') {
+  const queue = new Queue('bare.event', { connection: redis, prefix });
+  const app = express();
+  app.post('/hook', express.raw({ type: () => true, limit: '1mb' }), async (req, res) => {
+    const body = req.body as Buffer;
+    const expected = createHmac('sha256', secret).update(body).digest();
+    const given = Buffer.from(String(req.headers['x-hook-signature'] ?? ''), 'hex');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      res.status(401).end();
+      return;
+    }
+    const { events } = JSON.parse(body.toString('utf8')) as { events: { resource: { gid: string } }[] };
+    for (const e of events)
+      await queue.add('bare.event', { gid: e.resource.gid }, { removeOnComplete: true });
+    res.status(200).end();
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  closers.push(
+    () => new Promise((resolve) => server.close(resolve)),
+    () => queue.close(),
+  );
+}
+if (mode === 'worker' || mode === 'both') {
+  const worker = new Worker(
+    'bare.event',
+    async (job) => {
+      const res = await fetch(`${target}/tasks/${job.data.gid}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      await res.arrayBuffer();
+      return { status: res.status };
+    },
+    { connection: redis, prefix, concurrency: 4 },
+  );
+  await worker.waitUntilReady();
+  closers.push(() => worker.close());
+}
+console.log(JSON.stringify({ msg: 'bare ready', url }));
+const stop = async () => {
+  for (const close of closers) await close();
+  redis.disconnect();
+  process.exit(0);
+};
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);
