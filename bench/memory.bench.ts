@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noUndeclaredEnvVars: bench knobs, not build inputs
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -32,7 +33,6 @@ import {
  * "service ready" line, beside `node -e 0`, `node --import tsx -e 0` and the bare process; median of 3.
  */
 
-// biome-ignore-all lint/suspicious/noUndeclaredEnvVars: bench knobs, not build inputs
 const SETTLE_S = Number(process.env.BENCH_MEMORY_SETTLE_S ?? 60);
 const RATE = 500;
 const LOAD_S = Number(process.env.BENCH_MEMORY_LOAD_S ?? 3);

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noUndeclaredEnvVars: a bench process's knobs, not build inputs
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Queue, Worker } from 'bullmq';
@@ -12,7 +13,6 @@ import { Redis } from 'ioredis';
  * Environment: REDIS_URL, BARE_PREFIX, BARE_SECRET (hex HMAC key), BARE_TARGET (task app base URL),
  * BARE_TOKEN (its bearer token).
  */
-// biome-ignore-all lint/suspicious/noUndeclaredEnvVars: a bench process's knobs, not build inputs
 const mode = process.argv[2] ?? 'both';
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
 const prefix = process.env.BARE_PREFIX ?? '{bare}';
