@@ -10,6 +10,10 @@ export default defineConfig({
   ssr: { resolve: { conditions: [...sourceFirst, ...defaultServerConditions] } },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'test/**/*.test.ts'],
+    // Most of the slow files wait (child processes, the vendors' rate limits, BullMQ's lock), not
+    // compute: on a 2-core machine vitest's default (cores - 1 = one file at a time) would run them
+    // one after another. Four files at once overlap the waits.
+    maxWorkers: 4,
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // CI reads the totals from this file; the console output stays the default one.
