@@ -3,6 +3,7 @@ import { Agent, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MemoryLock, MemoryStateStore, MemoryTokenStore, signHmacSha256, silentLogger } from '@vahub/core';
 import { createRedis, EventDedupeStore, JobQueues } from '@vahub/jobs';
+import { deleteKeys } from '@vahub/jobs/testing';
 import { buildConnectors, parseVahubConfig } from '@vahub/registry';
 import { testRedisUrl, uniquePrefix } from '@vahub/testkit';
 import { createServer } from '@vahub/webhooks';
@@ -182,20 +183,8 @@ async function startVahub(redis: Redis, prefix: string) {
 }
 
 async function unlinkPrefix(redis: Redis, prefix: string): Promise<void> {
-  for (const pattern of [`${prefix}*`, `{${prefix}}*`]) {
-    let cursor = '0';
-    do {
-      const [nextCursor, keys] = await redis.scan(
-        cursor,
-        'MATCH',
-        pattern.replace(/[[\]{}]/g, '\\$&'),
-        'COUNT',
-        1000,
-      );
-      if (keys.length) await redis.unlink(...keys);
-      cursor = nextCursor;
-    } while (cursor !== '0');
-  }
+  await deleteKeys(redis, prefix);
+  await deleteKeys(redis, `{${prefix}}`);
 }
 
 const fmt = (f: Figures) =>

@@ -149,14 +149,17 @@ describe('package boundaries', () => {
     },
   );
 
-  it('the webhook receiver needs nothing of ours but core and jobs (testkit in its tests)', async () => {
+  it('the webhook receiver needs nothing of ours but core and jobs (testkit and jobs/testing in its tests)', async () => {
     const list = await importsOf('apps/webhooks');
     expect(list.length).toBeGreaterThan(0);
     const allowed = new Set(['@vahub/core', '@vahub/jobs']);
     expect(
       offenders(
         list,
-        (spec, file) => ours(spec) && !allowed.has(spec) && !(spec === '@vahub/testkit' && isTestOnly(file)),
+        (spec, file) =>
+          ours(spec) &&
+          !allowed.has(spec) &&
+          !((spec === '@vahub/testkit' || spec === '@vahub/jobs/testing') && isTestOnly(file)),
       ),
     ).toEqual([]);
   });

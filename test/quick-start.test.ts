@@ -1,5 +1,5 @@
 // The README's quick start, as a new user runs it: a fresh clone of the committed HEAD (no
-// node_modules, nothing beside it such as ../shared), then the README's own first command. The
+// node_modules, no sibling folders), then the README's own first command. The
 // command is read from the README, so the two cannot drift. npm may use its cache (prefer-offline):
 // the test machine has no internet. It takes a minute or two.
 import { execFile, spawn } from 'node:child_process';

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { deleteKeys } from '@vahub/jobs/testing';
 import { KOALA_PROJECT, THAMES_PROJECT } from '../../test/support/flows-world.js';
 import type { ServiceWorld } from '../../test/support/service-world.js';
 
@@ -207,12 +208,7 @@ export function bareEnv(w: ServiceWorld, hook: Hook): Record<string, string> {
  * instead of the service's own work. Each benchmark says where it does this.
  */
 export async function resetLimits(w: ServiceWorld): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await w.redis.scan(cursor, 'MATCH', '\\{vahub\\}:limit:*', 'COUNT', 1000);
-    if (keys.length) await w.redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
+  await deleteKeys(w.redis, '{vahub}:limit:');
 }
 
 /** Run `work` with the limiter's windows emptied every 100 ms (Asana's quota lifted), see `resetLimits`. */

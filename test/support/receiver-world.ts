@@ -2,6 +2,7 @@
 // shared by the receiver fuzzer and the secrets test.
 import { type Logger, MemoryLock, MemoryStateStore, MemoryTokenStore } from '@vahub/core';
 import { createRedis, EventDedupeStore, JobQueues } from '@vahub/jobs';
+import { deleteKeys } from '@vahub/jobs/testing';
 import { buildConnectors, parseVahubConfig } from '@vahub/registry';
 import { testRedisUrl, uniquePrefix } from '@vahub/testkit';
 import { createServer, type WebhookServer } from '@vahub/webhooks';
@@ -70,20 +71,8 @@ export async function startReceiverWorld(options: { logger: Logger }): Promise<R
     stop: async () => {
       await server.close({ graceMs: 1_000 });
       await queues.close();
-      for (const pattern of [`${prefix}*`, `{${prefix}}*`]) {
-        let cursor = '0';
-        do {
-          const [next, keys] = await redis.scan(
-            cursor,
-            'MATCH',
-            pattern.replace(/[[\]{}]/g, '\\$&'),
-            'COUNT',
-            1000,
-          );
-          if (keys.length) await redis.unlink(...keys);
-          cursor = next;
-        } while (cursor !== '0');
-      }
+      await deleteKeys(redis, prefix);
+      await deleteKeys(redis, `{${prefix}}`);
       await redis.quit();
     },
   };

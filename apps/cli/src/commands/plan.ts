@@ -1,4 +1,4 @@
-import { type CalendarBlock, type CalendarPort, formatLocal, parseInstant } from '@vahub/core';
+import { formatLocal, parseInstant } from '@vahub/core';
 import { countsLine, deadlineText, place } from '@vahub/demo';
 import { neutralClient } from '@vahub/registry';
 import { scheduleTasks } from '@vahub/worker';
@@ -6,6 +6,7 @@ import { CliError, EXIT } from '../frame/exit.js';
 import { commandContext, stringOption, writeJson } from '../frame/options.js';
 import { openRuntime } from '../frame/runtime.js';
 import type { Io } from '../io.js';
+import { readOnlyCalendar } from '../service/snapshot.js';
 
 export const PLAN_USAGE = `Usage: vahub plan [--client ID] [--dry-run] [--now 2026-11-30T07:00:00Z] [options]
 
@@ -19,21 +20,6 @@ calendar is changed to match (as the service would); with it nothing is written.
   --config FILE  default vahub.config.yaml
   --json         print the plan as JSON
 `;
-
-/** The calendar as the flow sees it, with every write left out: what would be done, not done. */
-function readOnly(calendar: CalendarPort): CalendarPort {
-  const known = new Set<string>();
-  return {
-    busy: (w) => calendar.busy(w),
-    listBlocks: async (w) => {
-      const blocks = await calendar.listBlocks(w);
-      for (const b of blocks) known.add(b.id);
-      return blocks;
-    },
-    upsertBlock: async (block: CalendarBlock) => (known.has(block.id) ? 'unchanged' : 'created'),
-    deleteBlock: async () => {},
-  };
-}
 
 /** `vahub plan`. */
 export async function planCommand(
@@ -71,7 +57,7 @@ export async function planCommand(
     const summary = await scheduleTasks({
       config: { va: runtime.config.va, calendar: runtime.config.calendar, clients },
       tasks: ports.tasks,
-      calendar: dryRun ? readOnly(ports.calendar) : ports.calendar,
+      calendar: dryRun ? readOnlyCalendar(ports.calendar) : ports.calendar,
       ...(nowText ? { now: new Date(nowText).toISOString() } : {}),
     });
     const va = runtime.config.va.timezone;

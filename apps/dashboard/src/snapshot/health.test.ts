@@ -3,6 +3,7 @@
 // request counter, and a Redis that does not answer makes the part unavailable.
 import { registerSecret } from '@vahub/core';
 import { createRedis, JobQueues, VahubMetrics } from '@vahub/jobs';
+import { deleteKeys } from '@vahub/jobs/testing';
 import { testRedisUrl, uniquePrefix, within } from '@vahub/testkit';
 import { QueueEvents, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -42,12 +43,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await queues?.close();
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${queues.prefix}*`, 'COUNT', 1000);
-    if (keys.length) await redis.unlink(...keys);
-    cursor = next;
-  } while (cursor !== '0');
+  await deleteKeys(redis, queues.prefix);
   await redis?.quit();
 });
 

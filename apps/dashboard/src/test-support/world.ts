@@ -5,6 +5,7 @@
 import { parseInstant } from '@vahub/core';
 import { DEMO_NOW, type ReportWorld, startReportWorld } from '@vahub/demo';
 import { createRedis, JobQueues, VahubMetrics } from '@vahub/jobs';
+import { deleteKeys } from '@vahub/jobs/testing';
 import { testRedisUrl, uniquePrefix } from '@vahub/testkit';
 import { scheduleTasks } from '@vahub/worker';
 import type { Redis } from 'ioredis';
@@ -93,12 +94,7 @@ export async function startDashboardWorld(): Promise<DashboardWorld> {
     now,
     async close() {
       await queues.close();
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${queues.prefix}*`, 'COUNT', 1000);
-        if (keys.length) await redis.unlink(...keys);
-        cursor = next;
-      } while (cursor !== '0');
+      await deleteKeys(redis, queues.prefix);
       await redis.quit();
       await world.stop();
     },

@@ -11,6 +11,7 @@ import {
   type LimitPolicy,
   RedisTokenStore,
 } from '@vahub/jobs';
+import { deleteKeys } from '@vahub/jobs/testing';
 import type { Config } from '@vahub/registry';
 import { startService, UnbilledStore } from '@vahub/worker';
 import type { DemoFakes } from '../fakes.js';
@@ -165,13 +166,8 @@ export async function runServicePart(input: {
 
 /** Delete every key under the prefix; answers how many are left (0). */
 async function removeKeys(redis: ReturnType<typeof createRedis>, prefix: string): Promise<number> {
+  await deleteKeys(redis, prefix);
   const pattern = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== '0');
   const [, left] = await redis.scan('0', 'MATCH', pattern, 'COUNT', 10_000);
   return left.length;
 }

@@ -1,6 +1,7 @@
 import type { WebhookReceiver } from '@vahub/core';
 import { MemoryLogger } from '@vahub/core';
 import { createRedis, EventDedupeStore, JobQueues } from '@vahub/jobs';
+import { deleteKeys } from '@vahub/jobs/testing';
 import { testRedisUrl, uniquePrefix } from '@vahub/testkit';
 import type { Redis } from 'ioredis';
 import { createServer, type WebhookServer, type WebhookServerOptions } from '../server.js';
@@ -40,20 +41,8 @@ export async function startReceiver(
     stop: async () => {
       await server.close({ graceMs: 1_000 });
       await queues.close();
-      for (const pattern of [`${prefix}*`, `{${prefix}}*`]) {
-        let cursor = '0';
-        do {
-          const [next, keys] = await redis.scan(
-            cursor,
-            'MATCH',
-            pattern.replace(/[[\]{}]/g, '\\$&'),
-            'COUNT',
-            1000,
-          );
-          if (keys.length) await redis.unlink(...keys);
-          cursor = next;
-        } while (cursor !== '0');
-      }
+      await deleteKeys(redis, prefix);
+      await deleteKeys(redis, `{${prefix}}`);
       await redis.quit();
     },
   };

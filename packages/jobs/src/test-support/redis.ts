@@ -12,13 +12,4 @@ export function uniqueQueuePrefix(name: string): string {
   return `{${uniquePrefix(name)}}`;
 }
 
-/** Delete every key under `prefix`: the shared Redis keeps nothing of a test. */
-export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
-  const pattern = `${prefix.replace(/[*?[\]\\]/g, (c) => `\\${c}`)}*`;
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    if (keys.length) await redis.unlink(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-}
+export { deleteKeys } from '../testing/redis-keys.js';
