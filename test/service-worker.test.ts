@@ -183,6 +183,39 @@ describe('tasks to blocks as they happen', () => {
   });
 });
 
+describe('a sweep after many missed changes', () => {
+  it('lists the project once instead of reading each changed task, and the mirror follows every change', async () => {
+    const hooks = new Map(w.asana.webhooks);
+    w.asana.webhooks.clear();
+    const task = (name: string) =>
+      w.asana.createTask({
+        name,
+        projects: [KOALA_PROJECT],
+        assignee: w.vaGid,
+        dueOn: dateIn('Australia/Sydney', 8),
+        customFields: { [w.estimateGid]: 30 },
+      }).gid;
+    const created = ['Draft the brief', 'Book the venue', 'Order the prints'].map(task);
+    const done = task('Send the invites');
+    w.asana.updateTask(done, { completed: true });
+    w.asana.updateTask(created[0]!, { name: 'Draft the brief (v2)' });
+    for (const [gid, hook] of hooks) w.asana.webhooks.set(gid, hook);
+    const from = w.asana.server.requests.length;
+    const seq = w.lastSeq();
+    await w.queues.add('sweep', { provider: 'asana', subject: 'task', clientId: 'koala-co' });
+    const sweep = await w.waitFinished('sweep', (f) => f.value?.subject === 'task', { afterSeq: seq });
+    expect(sweep.outcome).toBe('completed');
+    expect(sweep.value?.changed).toBe(4);
+    const calls = w.asana.server.requests.slice(from).filter((r) => r.method === 'GET');
+    expect(calls.filter((r) => r.path.includes('/tasks/'))).toEqual([]);
+    expect(calls.filter((r) => r.path.endsWith(`/projects/${KOALA_PROJECT}/tasks`))).toHaveLength(1);
+    const mirrored = await w.taskMirror.list('koala-co');
+    expect(mirrored.map((t) => t.id)).toEqual(expect.arrayContaining(created));
+    expect(mirrored.find((t) => t.id === created[0])?.name).toBe('Draft the brief (v2)');
+    expect(mirrored.some((t) => t.id === done)).toBe(false);
+  });
+});
+
 describe('time to drafts', () => {
   const sydney = 'Australia/Sydney';
   const current = periodContaining('month', Date.now(), sydney);

@@ -10,23 +10,28 @@ import { refreshAllUnbilled } from './time-jobs.js';
 const clientsOf = (deps: ServiceDeps, clientId: string | null) =>
   clientId === null ? deps.config.clients : [clientById(deps, clientId)];
 
+/** Tasks a page of a project's listing holds (Asana's most). */
+const LISTING_PAGE = 100;
+
 /**
- * Read one client's task changes since its cursor (or, when the app says the cursor expired, the
- * client's open tasks again), bring the mirror to them and keep the new cursor. Returns how many
- * tasks changed.
+ * Read one client's task changes since its cursor, bring the mirror to them and keep the new cursor.
+ * Each changed task costs a call to read; listing the client's open tasks again costs a call per
+ * page, and brings every change with it (closed and deleted tasks drop out, as on a resync). So when
+ * more tasks changed than the listing has pages (after a burst whose webhooks the mirror may well
+ * have seen already), the sweep lists instead. Returns how many tasks changed.
  */
 async function sweepClientTasks(deps: ServiceDeps, clientId: string): Promise<number> {
   const provider = deps.providers.tasks;
   const saved = await deps.cursors.get(provider, clientId);
   const page = await deps.ports.tasks.readChanges(clientId, saved?.cursor ?? null);
-  let changed = 0;
-  if (page.resyncNeeded || saved === null) {
+  const ids = [...new Set(page.changes.map((c) => c.taskId))];
+  const pages = async () => Math.ceil(((await deps.taskMirror.list(clientId)).length + 1) / LISTING_PAGE);
+  let changed = ids.length;
+  if (page.resyncNeeded || saved === null || ids.length > (await pages())) {
     await fillTaskMirror(deps.ports.tasks, deps.taskMirror, clientId);
-    changed = 1;
+    changed = Math.max(1, ids.length);
   } else {
-    const ids = [...new Set(page.changes.map((c) => c.taskId))];
     for (const id of ids) await refreshTask(deps, id);
-    changed = ids.length;
   }
   await deps.cursors.set(provider, clientId, page.cursor);
   return changed;
