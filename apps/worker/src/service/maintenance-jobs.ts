@@ -5,7 +5,7 @@ import { clientById, eachIsolated, messageOf, type ServiceDeps } from './deps.js
 import { reconcileClientLedger } from './ledger-jobs.js';
 import { fillTaskMirror } from './mirrored-ports.js';
 import { refreshTask, requestReplan } from './task-jobs.js';
-import { refreshAllUnbilled } from './time-jobs.js';
+import { sweepUnbilled } from './time-jobs.js';
 
 const clientsOf = (deps: ServiceDeps, clientId: string | null) =>
   clientId === null ? deps.config.clients : [clientById(deps, clientId)];
@@ -61,8 +61,8 @@ export async function sweepJob(deps: ServiceDeps, payload: JobPayload<'sweep'>, 
     case 'calendar':
       return { subject: payload.subject, ...(await syncCalendar(deps, logger, 'sweep')) };
     case 'time-entry': {
-      const summaries = await refreshAllUnbilled(deps, clients, logger);
-      return { subject: payload.subject, clients: summaries.length };
+      const { counted, unchanged } = await sweepUnbilled(deps, clients, logger);
+      return { subject: payload.subject, clients: counted, unchanged };
     }
     case 'invoice': {
       let reconciled = 0;
@@ -98,7 +98,7 @@ export async function reconcileJob(deps: ServiceDeps, payload: JobPayload<'recon
     (c, err) => logger.error({ clientId: c.id, error: messageOf(err) }, 'reconcile failed for a client'),
   );
   const calendar = payload.clientId === null ? await syncCalendar(deps, logger, 'reconcile') : null;
-  await refreshAllUnbilled(deps, clients, logger);
+  await sweepUnbilled(deps, clients, logger, { all: true });
   await requestReplan(deps, 'reconcile');
   const result = { clients: clients.length, tasks, busy: calendar?.added ?? null };
   logger.info(result, 'reconciled');
