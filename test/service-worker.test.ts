@@ -3,13 +3,14 @@
 // is asserted is what the fakes end up holding.
 
 import { periodContaining, Temporal } from '@vahub/core';
-import { listFailedJobs } from '@vahub/jobs';
+import { CursorStore, listFailedJobs } from '@vahub/jobs';
 import { deliverWebhook } from '@vahub/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KOALA_CONTACT, KOALA_PROJECT, TENANT, THAMES_PROJECT } from './support/flows-world.js';
 import {
   blocksOf,
   endOf,
+  PREFIX,
   type ServiceWorld,
   startOf,
   startServiceWorld,
@@ -183,6 +184,39 @@ describe('tasks to blocks as they happen', () => {
   });
 });
 
+describe('a sweep after many missed changes', () => {
+  it('lists the project once instead of reading each changed task, and the mirror follows every change', async () => {
+    const hooks = new Map(w.asana.webhooks);
+    w.asana.webhooks.clear();
+    const task = (name: string) =>
+      w.asana.createTask({
+        name,
+        projects: [KOALA_PROJECT],
+        assignee: w.vaGid,
+        dueOn: dateIn('Australia/Sydney', 8),
+        customFields: { [w.estimateGid]: 30 },
+      }).gid;
+    const created = ['Draft the brief', 'Book the venue', 'Order the prints'].map(task);
+    const done = task('Send the invites');
+    w.asana.updateTask(done, { completed: true });
+    w.asana.updateTask(created[0]!, { name: 'Draft the brief (v2)' });
+    for (const [gid, hook] of hooks) w.asana.webhooks.set(gid, hook);
+    const from = w.asana.server.requests.length;
+    const seq = w.lastSeq();
+    await w.queues.add('sweep', { provider: 'asana', subject: 'task', clientId: 'koala-co' });
+    const sweep = await w.waitFinished('sweep', (f) => f.value?.subject === 'task', { afterSeq: seq });
+    expect(sweep.outcome).toBe('completed');
+    expect(sweep.value?.changed).toBe(4);
+    const calls = w.asana.server.requests.slice(from).filter((r) => r.method === 'GET');
+    expect(calls.filter((r) => r.path.includes('/tasks/'))).toEqual([]);
+    expect(calls.filter((r) => r.path.endsWith(`/projects/${KOALA_PROJECT}/tasks`))).toHaveLength(1);
+    const mirrored = await w.taskMirror.list('koala-co');
+    expect(mirrored.map((t) => t.id)).toEqual(expect.arrayContaining(created));
+    expect(mirrored.find((t) => t.id === created[0])?.name).toBe('Draft the brief (v2)');
+    expect(mirrored.some((t) => t.id === done)).toBe(false);
+  });
+});
+
 describe('time to drafts', () => {
   const sydney = 'Australia/Sydney';
   const current = periodContaining('month', Date.now(), sydney);
@@ -318,6 +352,43 @@ describe('time to drafts', () => {
     expect(await add(60, thisMonth)).toMatchObject({ hours: '1.00', flag: 'ok' });
     expect(await add(45, thisMonth + 61 * 60_000)).toMatchObject({ hours: '1.75', flag: 'near' });
     expect(await add(30, thisMonth + 107 * 60_000)).toMatchObject({ hours: '2.25', flag: 'over' });
+  });
+
+  it('the time sweep asks Toggl which clients changed and counts only those', async () => {
+    const sweep = async () => {
+      const seq = w.lastSeq();
+      await w.queues.add('sweep', { provider: 'toggl', subject: 'time-entry', clientId: null });
+      return w.waitFinished('sweep', (f) => f.value?.subject === 'time-entry', { afterSeq: seq });
+    };
+    expect((await sweep()).outcome).toBe('completed');
+    // The last count was ten minutes ago, so this sweep may ask what changed since.
+    const counted = await new CursorStore({ redis: w.redis, prefix: PREFIX }).get('toggl', 'unbilled');
+    expect(counted).not.toBeNull();
+    const earlier = new CursorStore({ redis: w.redis, prefix: PREFIX, now: () => Date.now() - 10 * 60_000 });
+    await earlier.set('toggl', 'unbilled', counted!.cursor);
+    const thames = await w.unbilled.get('thames-studio');
+    const koala = (await w.unbilled.get('koala-co'))!;
+    // An entry of Koala's (its project under Koala's Toggl client) whose webhook never came.
+    const at = Math.max(current.start + 60_000, Date.now() - 3 * 3_600_000);
+    w.toggl.seedEntries([
+      {
+        workspace_id: 4242,
+        project_id: 190001,
+        description: 'missed',
+        start: at,
+        stop: at + 15 * 60_000,
+        billable: true,
+      },
+    ]);
+    const from = w.toggl.server.requests.length;
+    const done = await sweep();
+    expect(done.value).toMatchObject({ clients: 1, unchanged: 1 });
+    const calls = w.toggl.server.requests.slice(from);
+    expect(calls.filter((r) => r.path.endsWith('/me/time_entries') && r.query.since)).toHaveLength(1);
+    const searches = calls.filter((r) => r.path.includes('/search/time_entries'));
+    expect(searches.map((r) => (r.json as { client_ids?: number[] }).client_ids)).toEqual([[9001]]);
+    expect((await w.unbilled.get('koala-co'))?.hours).toBe((Number(koala.hours) + 0.25).toFixed(2));
+    expect(await w.unbilled.get('thames-studio')).toEqual(thames);
   });
 });
 

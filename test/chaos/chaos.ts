@@ -41,6 +41,8 @@ export interface ChaosResult {
   faultsByKind: Record<string, number>;
   kills: number;
   vendorCalls: number;
+  /** Calls each fake answered, by vendor. */
+  callsByVendor: Record<string, number>;
   webhookDeliveries: number;
   seconds: number;
 }
@@ -164,6 +166,7 @@ async function drive(w: ServiceWorld, clients: ChaosClient[], o: ChaosOptions, b
     faultsByKind,
     kills,
     vendorCalls: fakes.reduce((s, f) => s + f.server.requests.length, 0),
+    callsByVendor: Object.fromEntries(fakes.map((f) => [f.id, f.server.requests.length])),
     webhookDeliveries: w.asana.hub.deliveries.length + w.toggl.webhooks.deliveries.length + truth.redelivered,
     seconds: Math.round((Date.now() - began) / 1000),
   };

@@ -6,9 +6,12 @@ export function summaryLines(r: ChaosResult): string[] {
   const kinds = Object.entries(r.faultsByKind)
     .map(([k, n]) => `${k} ${n}`)
     .join(', ');
+  const vendors = Object.entries(r.callsByVendor)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
   return [
     `events: ${r.truth.taskChanges} task changes, ${r.truth.entries} time entries, ${r.webhookDeliveries} webhook deliveries (${r.truth.redelivered} again, ${r.truth.neverDelivered} changes never delivered)`,
-    `vendor calls: ${r.vendorCalls}; faults injected: ${r.faults} (${kinds})`,
+    `vendor calls: ${r.vendorCalls} (${vendors}); faults injected: ${r.faults} (${kinds})`,
     `kills: ${r.kills}; seconds: ${r.seconds}`,
     `end state: ${v.openTasks} open tasks, ${v.blocks} blocks, ${v.unplacedTasks} unplaced, ${v.drafts} drafts`,
     `plan would change: ${v.planWouldChange}; misplaced: ${v.misplaced}; wrong totals: ${v.wrongTotals}; grants lost: ${v.grantsLost}; failed jobs: ${v.failedJobs}`,

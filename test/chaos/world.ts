@@ -58,6 +58,9 @@ export function chaosWorld(clients: ChaosClient[]): WorldSeed {
   const config = `
 va: { timezone: Europe/Budapest, workingHours: { mon-fri: "09:00-17:00" } }
 calendar: { bufferMinutes: 10, minBlockMinutes: 30, maxBlockMinutes: 120, horizonDays: 7, earliestStartMinutes: 15 }
+# The VA on paid plans: Asana's 1,500 requests a minute, Toggl Premium's 600 an hour (the limiter keeps to them).
+asana: { plan: paid }
+toggl: { plan: premium }
 clients:
 ${lines.join('\n')}
 auth:

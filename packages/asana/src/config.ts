@@ -1,4 +1,4 @@
-import type { ClientWithSection, ConfigIssue, IndexedSection } from '@vahub/core';
+import type { ClientWithSection, ConfigIssue, IndexedSection, QuotaWindow } from '@vahub/core';
 import { z } from 'zod';
 
 /** The environment variable vahub reads the token from when `auth.asana.token` is not in the file. */
@@ -105,4 +105,25 @@ export function checkProjects(clients: readonly IndexedSection<AsanaClientSectio
     });
   }
   return issues;
+}
+
+/** Requests a minute per token that Asana allows, by the kind of domain (Asana's "Rate limits" page). */
+export const ASANA_PLAN_LIMITS = { free: 150, paid: 1_500 } as const;
+
+/** `asana:` at the top level: the VA's Asana plan, which sets the requests a minute vahub keeps to. */
+export const asanaSectionSchema = z.strictObject({
+  /** The domain's plan: `free` (150 requests a minute) or `paid` (any paid tier: 1,500). @defaultValue "free" */
+  plan: z.enum(['free', 'paid']).default('free'),
+  /** Requests a minute, when Asana granted the domain another limit; wins over `plan`. */
+  requestsPerMinute: z.number().int().min(1).max(100_000).optional(),
+});
+export type AsanaSection = z.output<typeof asanaSectionSchema>;
+
+/** The requests a minute the section allows (the free plan's without one). */
+export function asanaRequestsPerMinute(section: AsanaSection | undefined): number {
+  return section?.requestsPerMinute ?? ASANA_PLAN_LIMITS[section?.plan ?? 'free'];
+}
+
+export function asanaQuotas(section: AsanaSection | undefined): QuotaWindow[] {
+  return [{ limit: asanaRequestsPerMinute(section), windowMs: 60_000 }];
 }

@@ -5,12 +5,17 @@ import {
   MemoryStateStore,
   type RetryOptions,
 } from '@vahub/core';
+import { RequestBudget } from './budget.js';
 import { AsanaClient } from './client.js';
 import {
   ASANA_ENDPOINTS,
   ASANA_TOKEN_ENV,
   type AsanaClientSection,
+  type AsanaSection,
   asanaClientSchema,
+  asanaQuotas,
+  asanaRequestsPerMinute,
+  asanaSectionSchema,
   checkProjects,
 } from './config.js';
 import { AsanaReportPublisher } from './report-publisher.js';
@@ -19,7 +24,7 @@ import { AsanaWebhookReceiver } from './webhooks/receive.js';
 import { type HandshakeRegistry, StateHandshakeRegistry } from './webhooks/registry.js';
 import { AsanaSubscriptions } from './webhooks/subscriptions.js';
 
-export type AsanaContext = ConnectorContext<AsanaClientSection, undefined>;
+export type AsanaContext = ConnectorContext<AsanaClientSection, AsanaSection>;
 
 /**
  * The Asana connector as built from the config: the `tasks` port, the webhook receiver, and what the
@@ -44,7 +49,13 @@ export class AsanaConnection implements ConnectorInstance<'tasks' | 'reports'> {
       baseUrl: context.endpoints.api,
       logger,
       retry,
-      ...(deps.limiter ? { limiter: deps.limiter } : {}),
+      // Without the shared limiter (a single-process run), this process keeps to the plan's budget.
+      limiter:
+        deps.limiter ??
+        new RequestBudget({
+          limit: asanaRequestsPerMinute(context.section),
+          ...(deps.now ? { now: deps.now } : {}),
+        }),
       ...(deps.now ? { now: deps.now } : {}),
     });
     // Without a shared store (a single-process run) handshakes and secrets live in this process.
@@ -94,6 +105,7 @@ export const asanaConnector = defineConnector({
   serves: ['tasks', 'reports'],
   config: {
     client: asanaClientSchema,
+    section: asanaSectionSchema,
     endpoints: ASANA_ENDPOINTS,
     secrets: {
       token: {
@@ -102,6 +114,7 @@ export const asanaConnector = defineConnector({
       },
     },
     check: checkProjects,
+    quotas: asanaQuotas,
   },
   auth: {
     kind: 'token',

@@ -4,10 +4,15 @@ export { type BudgetReport, RequestBudget, type RequestBudgetOptions } from './b
 export { AsanaClient, type AsanaClientOptions, type EventsRead, type WebhookFilter } from './client.js';
 export {
   ASANA_ENDPOINTS,
+  ASANA_PLAN_LIMITS,
   ASANA_TOKEN_ENV,
   type AsanaClientEntry,
   type AsanaClientSection,
+  type AsanaSection,
   asanaClientSchema,
+  asanaQuotas,
+  asanaRequestsPerMinute,
+  asanaSectionSchema,
   checkProjects,
 } from './config.js';
 export { decodeCursor, encodeCursor, type ProjectTokens } from './cursor.js';

@@ -6,6 +6,7 @@ import type {
   ConnectorInstance,
   PortMap,
   PortName,
+  QuotaWindow,
 } from '@vahub/core';
 import { type Config, connectors } from './connectors.js';
 
@@ -74,4 +75,20 @@ export function buildConnectors<const Ds extends readonly AnyConnectorDescriptor
       await Promise.allSettled([...instances.values()].map((i) => i.close?.()));
     },
   };
+}
+
+/**
+ * The vendors' quotas for the VA's plans, by connector id, from each connector's top-level section
+ * (`asana.plan`, `toggl.plan`, or a rate given outright): what the shared rate limiter keeps to.
+ */
+export function configuredQuotas<const Ds extends readonly AnyConnectorDescriptor[] = typeof connectors>(
+  config: ComposedConfig<Ds>,
+  registry: Ds = connectors as unknown as Ds,
+): Record<string, readonly QuotaWindow[]> {
+  const sections = config as unknown as Record<string, unknown>;
+  const out: Record<string, readonly QuotaWindow[]> = {};
+  for (const connector of registry) {
+    if (connector.config.quotas) out[connector.id] = connector.config.quotas(sections[connector.id]);
+  }
+  return out;
 }

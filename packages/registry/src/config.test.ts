@@ -1,5 +1,6 @@
 import { ConfigError } from '@vahub/core';
 import { describe, expect, it } from 'vitest';
+import { configuredQuotas } from './build.js';
 import { parseVahubConfig as parseConfig } from './config.js';
 
 const client = (id: string, extra = '') => `
@@ -247,6 +248,36 @@ describe('parseConfig', () => {
       bomb.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
     }
     expect(issuesOf(bomb.join('\n'))[0]?.message).toMatch(/cannot read the YAML/);
+  });
+
+  it('keeps to the quotas of the VA’s plans: Asana free and Toggl Starter unless told', () => {
+    const minute = 60_000;
+    const hour = 3_600_000;
+    expect(configuredQuotas(parseConfig(valid, { env: {} }))).toEqual({
+      asana: [{ limit: 150, windowMs: minute }],
+      toggl: [{ limit: 240, windowMs: hour }],
+    });
+    const paid = parseConfig(`${valid}asana: { plan: paid }\ntoggl: { plan: premium }\n`, { env: {} });
+    expect(configuredQuotas(paid)).toEqual({
+      asana: [{ limit: 1_500, windowMs: minute }],
+      toggl: [{ limit: 600, windowMs: hour }],
+    });
+    const custom = parseConfig(
+      `${valid}asana: { plan: paid, requestsPerMinute: 900 }\ntoggl: { requestsPerHour: 2000 }\n`,
+      {
+        env: {},
+      },
+    );
+    expect(configuredQuotas(custom)).toEqual({
+      asana: [{ limit: 900, windowMs: minute }],
+      toggl: [{ limit: 2_000, windowMs: hour }],
+    });
+    const issues = issuesOf(`${valid}asana: { plan: business }\ntoggl: { plan: pro, requestsPerHour: 0 }\n`);
+    expect(issues.map((i) => [i.path, i.message])).toEqual([
+      ['asana.plan', 'expected one of "free", "paid", got "business"'],
+      ['toggl.plan', 'expected one of "free", "starter", "premium", got "pro"'],
+      ['toggl.requestsPerHour', 'must be at least 1, got 0'],
+    ]);
   });
 
   it('says what was given when a value has the wrong type or range', () => {

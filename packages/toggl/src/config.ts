@@ -1,4 +1,4 @@
-import type { ConfigIssue, IndexedSection } from '@vahub/core';
+import type { ConfigIssue, IndexedSection, QuotaWindow } from '@vahub/core';
 import { z } from 'zod';
 
 const positiveInt = z.number().int().positive();
@@ -101,4 +101,28 @@ export function checkTogglClients(clients: readonly IndexedSection<TogglClientSe
     }
   }
   return issues;
+}
+
+/**
+ * Requests an hour per user and organisation that Toggl allows for workspace requests, by the
+ * organisation's plan (Toggl's "API & Webhook limits", from 5 September 2025).
+ */
+export const TOGGL_PLAN_LIMITS = { free: 30, starter: 240, premium: 600 } as const;
+
+/** `toggl:` at the top level: the organisation's Toggl plan, which sets the requests an hour vahub keeps to. */
+export const togglSectionSchema = z.strictObject({
+  /** `free` (30 requests an hour), `starter` (240) or `premium` (600). @defaultValue "starter" */
+  plan: z.enum(['free', 'starter', 'premium']).default('starter'),
+  /** Requests an hour, for an Enterprise plan's custom limit; wins over `plan`. */
+  requestsPerHour: z.number().int().min(1).max(1_000_000).optional(),
+});
+export type TogglSection = z.output<typeof togglSectionSchema>;
+
+/** The requests an hour the section allows (Starter's without one). */
+export function togglRequestsPerHour(section: TogglSection | undefined): number {
+  return section?.requestsPerHour ?? TOGGL_PLAN_LIMITS[section?.plan ?? 'starter'];
+}
+
+export function togglQuotas(section: TogglSection | undefined): QuotaWindow[] {
+  return [{ limit: togglRequestsPerHour(section), windowMs: 3_600_000 }];
 }

@@ -1,6 +1,12 @@
 import { defineConnector } from '@vahub/core';
 import { TogglClient } from './client.js';
-import { checkTogglClients, TOGGL_ENDPOINTS, togglClientSection } from './config.js';
+import {
+  checkTogglClients,
+  TOGGL_ENDPOINTS,
+  togglClientSection,
+  togglQuotas,
+  togglSectionSchema,
+} from './config.js';
 import { TogglWebhookReceiver } from './receiver.js';
 import { TogglSubscriptionManager } from './subscription-manager.js';
 import { TogglTimeSource } from './time-source.js';
@@ -15,6 +21,7 @@ export const togglConnector = defineConnector({
   serves: ['time'],
   config: {
     client: togglClientSection,
+    section: togglSectionSchema,
     endpoints: TOGGL_ENDPOINTS,
     secrets: {
       apiToken: {
@@ -23,6 +30,7 @@ export const togglConnector = defineConnector({
       },
     },
     check: checkTogglClients,
+    quotas: togglQuotas,
   },
   auth: {
     kind: 'token',

@@ -4,9 +4,14 @@ export { BULK_PATCH_LIMIT, type BulkTagResult, TogglClient, type TogglClientOpti
 export {
   checkTogglClients,
   TOGGL_ENDPOINTS,
+  TOGGL_PLAN_LIMITS,
   type TogglClientSection,
   type TogglEndpoints,
+  type TogglSection,
   togglClientSection,
+  togglQuotas,
+  togglRequestsPerHour,
+  togglSectionSchema,
 } from './config.js';
 export { togglConnector } from './descriptor.js';
 export { TOGGL_RETRY, TogglHttp, type TogglHttpOptions, type TogglQuota } from './http.js';

@@ -41,6 +41,14 @@ export class TogglNames {
     return { projects, tasks };
   }
 
+  /** Each project's Toggl client (null for none), from the workspace's project list kept `ttlMs`. */
+  async projectClients(workspaceId: string): Promise<ReadonlyMap<string, string | null>> {
+    const listed = await this.cached(this.projects, workspaceId, () =>
+      this.options.client.projects(workspaceId),
+    );
+    return new Map(listed.map((p) => [p.id, p.clientId]));
+  }
+
   /** A fresh list, or the one read (or being read) within `ttlMs`; a failed read is not kept. */
   private cached<T>(map: Map<string, Cached<T>>, key: string, read: () => Promise<T>): Promise<T> {
     const now = this.options.now();

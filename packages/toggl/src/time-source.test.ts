@@ -71,6 +71,33 @@ describe('TogglTimeSource', () => {
     expect(fake.requests.length - before).toBe(3);
   });
 
+  it('says which clients’ entries changed since an instant, in one read and the project list', async () => {
+    const since = new Date(Date.now() - 60_000).toISOString();
+    const at = (project: number | null) => ({
+      workspace_id: wid,
+      project_id: project,
+      start: NOV,
+      stop: NOV + HOUR,
+    });
+    const from = fake.server.requests.length;
+    expect(await source.changedClients?.(since)).toEqual([]);
+    fake.seedEntries([at(s.internal.id), at(null)]);
+    expect(await source.changedClients?.(since)).toEqual(['wombat']);
+    // Koala's website project is Koala's by its Toggl client; the admin project also by its listing.
+    fake.seedEntries([at(s.koalaSite.id)]);
+    expect((await source.changedClients?.(since))?.sort()).toEqual(['koala-co', 'wombat']);
+    const reads = fake.server.requests.slice(from).map((r) => r.path.replace(/\d+/g, ':id'));
+    expect(reads.filter((p) => p.endsWith('/me/time_entries'))).toHaveLength(3);
+    expect(reads.filter((p) => p.endsWith('/projects'))).toHaveLength(1);
+    // A project Toggl's list does not have: it cannot tell, so every client is counted.
+    fake.seedEntries([at(987_654)]);
+    expect(await source.changedClients?.(since)).toBeNull();
+    // Older than Toggl keeps changes: null, without a call.
+    const before = fake.server.requests.length;
+    expect(await source.changedClients?.('2026-01-01T00:00:00Z')).toBeNull();
+    expect(fake.server.requests.length).toBe(before);
+  });
+
   it("keeps to the client's projects, or to the given projects", async () => {
     fake.seedEntries([
       { workspace_id: s.workspace.id, project_id: s.koalaSite.id, start: NOV + HOUR },

@@ -14,6 +14,8 @@ import { TogglNames } from './names.js';
 import { trackedMinutes } from './tracked.js';
 
 const DAY_MS = 86_400_000;
+/** How far back Toggl answers `since` reads (three months), less a day to be safe. */
+const SINCE_LIMIT_MS = 89 * DAY_MS;
 
 /** The UTC calendar date of an instant, `days` days later. */
 function utcDate(instant: string, days: number): string {
@@ -110,6 +112,33 @@ export class TogglTimeSource implements TimeSource {
     const iso = (ms: number) => new Date(ms).toISOString();
     const entries = await this.listTimeEntries({ clientId, start: iso(start), end: iso(end) });
     return trackedMinutes(entries, tasks, rules, end);
+  }
+
+  /**
+   * The clients whose entries were created, changed or deleted at or after `since`: one read of the
+   * token owner's entries modified since then (`GET /me/time_entries?since=`, deleted ones included),
+   * each matched to a client by its project, or by its project's Toggl client (the workspace's
+   * projects, kept `namesTtlMs`). Time on no project is no client's. Null when Toggl keeps no changes
+   * that far back (three months) or an entry's project is not known: then every client is counted.
+   */
+  async changedClients(since: string): Promise<string[] | null> {
+    const from = Date.parse(since);
+    if (Number.isNaN(from) || from < (this.options.now ?? Date.now)() - SINCE_LIMIT_MS) return null;
+    const entries = await this.options.client.timeEntriesSince(from);
+    const out = new Set<string>();
+    for (const entry of entries) {
+      if (entry.projectId === null) continue;
+      for (const [id, { section }] of this.sections) {
+        if (String(section.workspaceId) !== entry.workspaceId) continue;
+        if (section.projectIds.some((p) => String(p) === entry.projectId)) out.add(id);
+        else if (section.clientId !== undefined) {
+          const owner = (await this.names_.projectClients(entry.workspaceId)).get(entry.projectId);
+          if (owner === undefined) return null;
+          if (owner === String(section.clientId)) out.add(id);
+        }
+      }
+    }
+    return [...out];
   }
 
   /** Tag the client's entries, at most 100 per request; safe to repeat. */

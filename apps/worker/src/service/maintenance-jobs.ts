@@ -5,28 +5,33 @@ import { clientById, eachIsolated, messageOf, type ServiceDeps } from './deps.js
 import { reconcileClientLedger } from './ledger-jobs.js';
 import { fillTaskMirror } from './mirrored-ports.js';
 import { refreshTask, requestReplan } from './task-jobs.js';
-import { refreshAllUnbilled } from './time-jobs.js';
+import { sweepUnbilled } from './time-jobs.js';
 
 const clientsOf = (deps: ServiceDeps, clientId: string | null) =>
   clientId === null ? deps.config.clients : [clientById(deps, clientId)];
 
+/** Tasks a page of a project's listing holds (Asana's most). */
+const LISTING_PAGE = 100;
+
 /**
- * Read one client's task changes since its cursor (or, when the app says the cursor expired, the
- * client's open tasks again), bring the mirror to them and keep the new cursor. Returns how many
- * tasks changed.
+ * Read one client's task changes since its cursor, bring the mirror to them and keep the new cursor.
+ * Each changed task costs a call to read; listing the client's open tasks again costs a call per
+ * page, and brings every change with it (closed and deleted tasks drop out, as on a resync). So when
+ * more tasks changed than the listing has pages (after a burst whose webhooks the mirror may well
+ * have seen already), the sweep lists instead. Returns how many tasks changed.
  */
 async function sweepClientTasks(deps: ServiceDeps, clientId: string): Promise<number> {
   const provider = deps.providers.tasks;
   const saved = await deps.cursors.get(provider, clientId);
   const page = await deps.ports.tasks.readChanges(clientId, saved?.cursor ?? null);
-  let changed = 0;
-  if (page.resyncNeeded || saved === null) {
+  const ids = [...new Set(page.changes.map((c) => c.taskId))];
+  const pages = async () => Math.ceil(((await deps.taskMirror.list(clientId)).length + 1) / LISTING_PAGE);
+  let changed = ids.length;
+  if (page.resyncNeeded || saved === null || ids.length > (await pages())) {
     await fillTaskMirror(deps.ports.tasks, deps.taskMirror, clientId);
-    changed = 1;
+    changed = Math.max(1, ids.length);
   } else {
-    const ids = [...new Set(page.changes.map((c) => c.taskId))];
     for (const id of ids) await refreshTask(deps, id);
-    changed = ids.length;
   }
   await deps.cursors.set(provider, clientId, page.cursor);
   return changed;
@@ -56,8 +61,8 @@ export async function sweepJob(deps: ServiceDeps, payload: JobPayload<'sweep'>, 
     case 'calendar':
       return { subject: payload.subject, ...(await syncCalendar(deps, logger, 'sweep')) };
     case 'time-entry': {
-      const summaries = await refreshAllUnbilled(deps, clients, logger);
-      return { subject: payload.subject, clients: summaries.length };
+      const { counted, unchanged } = await sweepUnbilled(deps, clients, logger);
+      return { subject: payload.subject, clients: counted, unchanged };
     }
     case 'invoice': {
       let reconciled = 0;
@@ -93,7 +98,7 @@ export async function reconcileJob(deps: ServiceDeps, payload: JobPayload<'recon
     (c, err) => logger.error({ clientId: c.id, error: messageOf(err) }, 'reconcile failed for a client'),
   );
   const calendar = payload.clientId === null ? await syncCalendar(deps, logger, 'reconcile') : null;
-  await refreshAllUnbilled(deps, clients, logger);
+  await sweepUnbilled(deps, clients, logger, { all: true });
   await requestReplan(deps, 'reconcile');
   const result = { clients: clients.length, tasks, busy: calendar?.added ?? null };
   logger.info(result, 'reconciled');

@@ -3,6 +3,7 @@ import {
   BusyMirror,
   CursorStore,
   createRedis,
+  defaultLimitPolicies,
   EventDedupeStore,
   encryptionKeyFrom,
   JobQueues,
@@ -17,11 +18,13 @@ import {
   TaskMirror,
   VAHUB_PREFIX,
   VahubMetrics,
+  withQuotas,
 } from '@vahub/jobs';
 import {
   type BuiltConnectors,
   buildConnectors,
   type Config,
+  configuredQuotas,
   connectors,
   neutralClient,
 } from '@vahub/registry';
@@ -42,7 +45,7 @@ export interface RuntimeOptions {
   metrics?: VahubMetrics;
   now?: () => number;
   replanWindowMs?: number;
-  /** The vendors' rate limits, by connector id. @defaultValue `defaultLimitPolicies` of @vahub/jobs */
+  /** The vendors' rate limits, by connector id. @defaultValue `defaultLimitPolicies` of @vahub/jobs with the config's plans (`asana.plan`, `toggl.plan`) */
   limitPolicies?: Readonly<Record<string, LimitPolicy>>;
 }
 
@@ -85,7 +88,7 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
     limiter: new RedisRateLimiter({
       redis,
       prefix,
-      ...(options.limitPolicies ? { policies: options.limitPolicies } : {}),
+      policies: options.limitPolicies ?? withQuotas(defaultLimitPolicies, configuredQuotas(config)),
       ...metrics.limiterHooks(),
     }),
     logger: meteredLogger(options.logger, metrics),

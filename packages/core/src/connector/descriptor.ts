@@ -172,11 +172,22 @@ export interface ConnectorDescriptor<
     secrets: Secrets;
     /** Checks across clients, e.g. one project mapped to two clients. */
     check?: (clients: readonly IndexedSection<SchemaOutput<ClientSchema>>[]) => ConfigIssue[];
+    /**
+     * The vendor's quotas for the VA's plan, read from the top-level section (absent when not given):
+     * each replaces the window of the same length in the limits vahub keeps to by default.
+     */
+    quotas?: (section: SchemaOutput<SectionSchema> | undefined) => readonly QuotaWindow[];
   };
   auth: AuthSpec;
   create(
     context: ConnectorContext<SchemaOutput<ClientSchema>, SchemaOutput<SectionSchema>>,
   ): ConnectorInstance<Serves>;
+}
+
+/** At most `limit` calls to a vendor in any `windowMs`, as the VA's plan with the vendor allows. */
+export interface QuotaWindow {
+  limit: number;
+  windowMs: number;
 }
 
 /** A client's section with where it stands, for cross-client checks (`clients[<index>].<id>`). */

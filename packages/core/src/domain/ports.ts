@@ -76,6 +76,12 @@ export interface TimeSource {
     window: TimeWindow,
   ): Promise<ReadonlyMap<string, number> | null>;
   listTimeEntries(query: TimeQuery): Promise<TimeEntry[]>;
+  /**
+   * The clients whose entries were created, changed or deleted at or after `since`, from one cheap
+   * read; null when the source cannot tell (then every client is counted again). Optional: without
+   * it, a sweep counts every client.
+   */
+  changedClients?(since: IsoInstant): Promise<string[] | null>;
   /** Mark entries (`invoiced`); safe to repeat. */
   tagEntries(clientId: string, entryIds: readonly string[], tag: string): Promise<void>;
   untagEntries(clientId: string, entryIds: readonly string[], tag: string): Promise<void>;

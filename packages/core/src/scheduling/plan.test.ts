@@ -275,3 +275,50 @@ describe('planSchedule reports what a person must act on', () => {
     ]);
   });
 });
+
+describe('a surplus under a minimum block (the chaos run’s 50 minutes for a 30-minute task)', () => {
+  // The result planned again changes nothing.
+  function settled(fields: Partial<PlanInput>): { result: PlanResult; booked: number } {
+    const result = plan(fields);
+    const again = plan({ ...fields, blocks: finalBlocks(result) });
+    expect([...again.create, ...again.move, ...again.delete]).toEqual([]);
+    return { result, booked: finalBlocks(result).reduce((sum, b) => sum + minutesOf(b), 0) };
+  }
+  // A 90-minute task booked around meetings as 50 + 40 minutes.
+  const c1 = block({ taskId: 'c', chunk: 1, start: '2026-04-07T07:00:00Z', end: '2026-04-07T07:50:00Z' });
+  const c2 = block({ taskId: 'c', chunk: 2, start: '2026-04-07T09:00:00Z', end: '2026-04-07T09:40:00Z' });
+
+  it('is shortened when the estimate was lowered: a 30-minute task keeps no 50-minute block', () => {
+    const { result, booked } = settled({ tasks: [task({ id: 'c', estimateMinutes: 30 })], blocks: [c1, c2] });
+    expect(result.delete.map((d) => [d.block.id, d.reason])).toEqual([[c2.id, 'less-time-needed']]);
+    expect(result.move).toMatchObject([
+      { id: c1.id, reason: 'less-time-needed', end: '2026-04-07T07:30:00Z' },
+    ]);
+    expect(booked).toBe(30);
+  });
+
+  it('is taken from earlier blocks too when the last one is at the minimum already', () => {
+    const { result, booked } = settled({ tasks: [task({ id: 'c', estimateMinutes: 60 })], blocks: [c1, c2] });
+    expect(result.move.map((m) => [m.id, m.end])).toEqual([
+      [c1.id, '2026-04-07T07:30:00Z'],
+      [c2.id, '2026-04-07T09:30:00Z'],
+    ]);
+    expect(booked).toBe(60);
+  });
+
+  it('is tolerated when tracked time explains it, so time ticking down moves nothing', () => {
+    const { result } = settled({
+      tasks: [task({ id: 'c', estimateMinutes: 90, trackedMinutes: 20 })],
+      blocks: [c1, c2],
+    });
+    expect([...result.create, ...result.move, ...result.delete]).toEqual([]);
+  });
+
+  it('is tolerated when rounding made it: a 10-minute rest booked as a 30-minute block', () => {
+    const d1 = block({ taskId: 'd', chunk: 1, start: '2026-04-07T07:00:00Z', end: '2026-04-07T07:30:00Z' });
+    const d2 = block({ taskId: 'd', chunk: 2, start: '2026-04-07T09:00:00Z', end: '2026-04-07T10:00:00Z' });
+    const { result, booked } = settled({ tasks: [task({ id: 'd', estimateMinutes: 70 })], blocks: [d1, d2] });
+    expect([...result.create, ...result.move, ...result.delete]).toEqual([]);
+    expect(booked).toBe(90);
+  });
+});

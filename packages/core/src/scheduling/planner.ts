@@ -319,6 +319,7 @@ export class Pass {
       held: this.held(t),
       need: this.ctx.needed(t),
       min: this.ctx.p.limits.min,
+      done: t.tracked ?? t.worked,
     });
     this.setClaims(t.task.id, claims);
     for (const [id, fate] of fates) this.fates.set(id, fate);

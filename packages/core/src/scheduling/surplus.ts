@@ -4,11 +4,21 @@ const length = (c: Claim) => c.end - c.start;
 
 /**
  * Surplus blocks (the task needs less than it holds, by a minimum block or more) go, latest first;
- * the last one kept may be shortened. Less than a minimum block of surplus is tolerated: it is what
- * rounding up leaves, and trimming it would churn blocks at every small change of tracked time.
+ * then the blocks kept are shortened, latest first and none below the minimum, until what is left
+ * over is tolerated.
+ * A surplus under a minimum block is tolerated only where it comes from the past or from rounding:
+ * time done since the blocks were written (`done`: tracked time, or block time gone by), so tracked
+ * time ticking down does not churn the calendar, or the rest a minimum-length block leaves over a
+ * smaller remainder. A lowered estimate is no such thing: a 30-minute task keeps no 50-minute block.
  * `held` counts the claims and the task's fixed blocks.
  */
-export function trimSurplus(args: { claims: readonly Claim[]; held: number; need: number; min: number }): {
+export function trimSurplus(args: {
+  claims: readonly Claim[];
+  held: number;
+  need: number;
+  min: number;
+  done: number;
+}): {
   claims: Claim[];
   fates: [string, Fate][];
 } {
@@ -25,14 +35,16 @@ export function trimSurplus(args: { claims: readonly Claim[]; held: number; need
     total -= length(last);
     if (last.existing) fates.push([last.existing.ref.block.id, { state: 'trimmed' }]);
   }
-  const last = claims[claims.length - 1];
-  const surplus = total - need;
-  if (last?.existing?.kind === 'movable' && surplus >= min) {
-    const end = last.start + Math.max(length(last) - surplus, min);
-    if (end < last.end) {
-      claims[claims.length - 1] = { ...last, end };
-      fates.push([last.existing.ref.block.id, { state: 'resized', end }]);
-    }
+  const rounding = claims.some((c) => length(c) === min && total - min < need);
+  const tolerated = () => total - need < min && (total - need <= args.done || rounding);
+  for (let i = claims.length - 1; i >= 0 && total > need && !tolerated(); i--) {
+    const claim = claims[i] as Claim;
+    if (claim.existing?.kind !== 'movable') continue;
+    const end = claim.start + Math.max(length(claim) - (total - need), min);
+    if (end >= claim.end) continue;
+    total -= claim.end - end;
+    claims[i] = { ...claim, end };
+    fates.push([claim.existing.ref.block.id, { state: 'resized', end }]);
   }
   return { claims, fates };
 }

@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedis } from '../redis/connection.js';
 import { deleteKeys, serviceRedis } from '../test-support/redis.js';
-import { defaultLimitPolicies, type LimitPolicy } from './policy.js';
+import { defaultLimitPolicies, type LimitPolicy, withQuotas } from './policy.js';
 import { RedisRateLimiter } from './redis-limiter.js';
 
 let redis: Redis;
@@ -189,6 +189,29 @@ describe('RedisRateLimiter', () => {
     expect((error as Error).message).toMatch(
       /keeps to test-vendor's limits \(1 per 1 min\): the call is deferred/,
     );
+  });
+
+  it('keeps to a plan’s quota in place of the default window of that length, and keeps the others', async () => {
+    const policies = withQuotas(defaultLimitPolicies, {
+      asana: [{ limit: 1_500, windowMs: 60_000 }],
+      toggl: [{ limit: 3, windowMs: 3_600_000 }],
+    });
+    expect(policies.asana?.windows).toEqual([{ limit: 1_500, windowMs: 60_000 }]);
+    expect(policies.xero).toBe(defaultLimitPolicies.xero);
+    // Toggl's leaky bucket (1 a second) stays; its hour is the plan's.
+    expect(policies.toggl?.windows).toEqual([
+      { limit: 3, windowMs: 3_600_000 },
+      { limit: 1, windowMs: 1_000 },
+    ]);
+    const limiter = new RedisRateLimiter({
+      redis,
+      prefix: prefix('limits-plan'),
+      policies,
+      maxWaitMs: 5_000,
+    });
+    const toggl = { provider: 'toggl', key: 'token-p', operation: 'report' };
+    for (let i = 0; i < 3; i++) (await limiter.acquire(toggl))();
+    await expect(limiter.acquire({ ...toggl })).rejects.toMatchObject({ code: 'rate_limited' });
   });
 
   it('stops waiting when the call is aborted', async () => {

@@ -88,6 +88,24 @@ export const defaultLimitPolicies: Readonly<Record<string, LimitPolicy>> = {
   },
 };
 
+/**
+ * The policies with the VA's plans applied: each quota replaces the limit of the window of the same
+ * length in its connector's policy (Asana's minute, Toggl's hour), or is added when there is none.
+ */
+export function withQuotas(
+  policies: Readonly<Record<string, LimitPolicy>>,
+  quotas: Readonly<Record<string, readonly { limit: number; windowMs: number }[]>>,
+): Record<string, LimitPolicy> {
+  const out: Record<string, LimitPolicy> = { ...policies };
+  for (const [id, windows] of Object.entries(quotas)) {
+    const policy = out[id] ?? { windows: [] };
+    const kept = policy.windows.filter((w) => !windows.some((q) => q.windowMs === w.windowMs));
+    const set = windows.map((q) => ({ ...policy.windows.find((w) => w.windowMs === q.windowMs), ...q }));
+    out[id] = { ...policy, windows: [...set, ...kept].sort((a, b) => b.windowMs - a.windowMs) };
+  }
+  return out;
+}
+
 /** A policy in words, for error messages: "60 per 1 min, 5 in flight". */
 export function describePolicy(policy: LimitPolicy): string {
   const span = (ms: number) =>
