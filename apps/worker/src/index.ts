@@ -18,7 +18,12 @@ export type {
   ScheduleSummary,
   UnplacedTask,
 } from './flows/schedule-summary.js';
-export { SCHEDULE_LOOKBACK_DAYS, type ScheduleTasksInput, scheduleTasks } from './flows/schedule-tasks.js';
+export {
+  CALENDAR_WRITES_IN_FLIGHT,
+  SCHEDULE_LOOKBACK_DAYS,
+  type ScheduleTasksInput,
+  scheduleTasks,
+} from './flows/schedule-tasks.js';
 export { InvoiceTaggingIncompleteError, TAG_BATCH_SIZE } from './flows/tag-invoiced.js';
 export {
   upcomingBlocks,
