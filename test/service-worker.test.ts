@@ -1,5 +1,6 @@
-// The always-on service end to end: a private Redis, the four fakes over HTTP, the webhook receiver
-// and one worker as separate processes. Asana delivers its webhooks to the receiver by itself; what
+// The always-on service end to end: a private Redis, the four fakes over HTTP, the webhook receiver,
+// one worker and the planner (the replans: `--only planner`, beside `--planner elsewhere`) as
+// separate processes. Asana delivers its webhooks to the receiver by itself; what
 // is asserted is what the fakes end up holding.
 
 import { periodContaining, Temporal } from '@vahub/core';
@@ -20,7 +21,7 @@ const DAY = 86_400_000;
 let w: ServiceWorld;
 
 beforeAll(async () => {
-  w = await startServiceWorld({ workers: 1 });
+  w = await startServiceWorld({ workers: 1, planner: 'apart' });
   await w.registerAsanaWebhooks();
   // A fresh deployment: mirrors, cursors and unbilled time built once from the apps.
   const seq = w.lastSeq();
@@ -87,6 +88,11 @@ describe('tasks to blocks as they happen', () => {
     expect(minutesOf(blocks)).toBe(90);
     inWorkingHours(blocks);
     for (const b of blocks) expect(endOf(b)).toBeLessThanOrEqual(endOfDate(due, 'Australia/Sydney'));
+    // The event was the worker's, the replan the planner's.
+    const by = (msg: string) =>
+      w.logs.filter((l) => l.includes(`"msg":"${msg}"`)).map((l) => (JSON.parse(l) as { name: string }).name);
+    expect(new Set(by('task mirrored'))).toEqual(new Set(['worker']));
+    expect(new Set(by('calendar replanned'))).toEqual(new Set(['planner']));
   });
 
   it('a due date moved earlier: the replan reads it from the mirror and every block ends before the new deadline', async () => {
@@ -355,8 +361,8 @@ describe('Redis lost everything', () => {
 });
 
 describe('shutdown', () => {
-  it('SIGTERM: the worker drains the job in flight, then exits 0', async () => {
-    const [worker] = w.workers();
+  it('SIGTERM: the planner drains the replan in flight, then exits 0', async () => {
+    const worker = w.planner();
     const seq = w.lastSeq();
     // A replan takes a few vendor calls: it is in flight when the signal comes.
     const { jobId } = await w.queues.add('schedule.replan', { reason: 'shutdown test' });

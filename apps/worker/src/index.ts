@@ -43,6 +43,17 @@ export type { ServiceDeps, ServicePorts } from './service/deps.js';
 export { createHandlers } from './service/handlers.js';
 export { buildRuntime, type Runtime, type RuntimeOptions } from './service/runtime.js';
 export { invoiceSchedulerId, type ServiceSchedules, upsertSchedules } from './service/schedules.js';
-export { type RunningService, type StartServiceOptions, startService } from './service/start-service.js';
-export { type RunningWorker, type StartWorkerOptions, startWorker } from './service/start-worker.js';
+export {
+  type RunningService,
+  type StartServiceOptions,
+  serviceParts,
+  startService,
+} from './service/start-service.js';
+export {
+  PLANNER_JOBS,
+  type RunningWorker,
+  type StartWorkerOptions,
+  startWorker,
+  workerQueues,
+} from './service/start-worker.js';
 export { type RetainerFlag, UnbilledStore, type UnbilledSummary } from './service/unbilled-store.js';
