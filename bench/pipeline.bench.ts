@@ -56,6 +56,24 @@ interface Latency {
   sent: number;
   firstCall: number[];
   block: number[];
+  /** Per task, from BullMQ's job record: POST → job added, added → taken by the worker, taken → GET. */
+  stages?: { added: number[]; taken: number[]; toCall: number[] };
+}
+
+/** Where each task's time to its first vendor call went, from its `event.task` job's timestamps. */
+async function stagesOf(w: ServiceWorld, sentAt: Map<string, number>, firstRead: Map<string, number>) {
+  const jobs = await w.queues.queue('event.task').getJobs(['completed'], 0, -1);
+  const stages = { added: [] as number[], taken: [] as number[], toCall: [] as number[] };
+  for (const job of jobs) {
+    const gid = (job.data as { resourceId: string | null }).resourceId ?? '';
+    const sent = sentAt.get(gid);
+    const read = firstRead.get(gid);
+    if (sent === undefined || read === undefined || job.processedOn === undefined) continue;
+    stages.added.push(job.timestamp - sent);
+    stages.taken.push(job.processedOn - job.timestamp);
+    stages.toCall.push(read - job.processedOn);
+  }
+  return stages;
 }
 
 /** Watch the fakes: when each task is first read at the task app and its first block written. */
@@ -108,7 +126,8 @@ async function measure(
   if (withBlocks) await drained(w, 'schedule.replan');
   const firstCall = gids.map((g) => seen.firstRead.get(g)! - sentAt.get(g)!);
   const block = gids.filter((g) => seen.blockAt.has(g)).map((g) => seen.blockAt.get(g)! - sentAt.get(g)!);
-  return { sent: count, firstCall, block };
+  if (!withBlocks) return { sent: count, firstCall, block };
+  return { sent: count, firstCall, block, stages: await stagesOf(w, sentAt, seen.firstRead) };
 }
 
 const f = (v: number) => v.toFixed(0).padStart(5);
@@ -160,6 +179,12 @@ async function latencyAt(rate: number): Promise<void> {
     console.log(`${rate} events/s, ${vahub.sent} new tasks (${SECONDS} s), ${PROCESSES}:`);
     console.log(`  bare pipeline, first call      ${line(b.firstCall)}   (better of 2 rounds)`);
     console.log(`  vahub, first vendor call       ${line(vahub.firstCall)}`);
+    if (vahub.stages) {
+      const { added, taken, toCall } = vahub.stages;
+      console.log(`    of which POST → job added     ${line(added)}   (the receiver)`);
+      console.log(`    job added → taken            ${line(taken)}   (the queue, the worker's loop)`);
+      console.log(`    taken → GET at the fake      ${line(toCall)}   (the handler before its call)`);
+    }
     console.log(
       `  vahub, block written           ${line(vahub.block)}   (${vahub.block.length} tasks booked; the rest did not fit the week)`,
     );
