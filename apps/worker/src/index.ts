@@ -56,4 +56,5 @@ export {
   startWorker,
   workerQueues,
 } from './service/start-worker.js';
+export { DEFAULT_REPLAN_WINDOW_MS, FIRST_REPLAN_MS } from './service/task-jobs.js';
 export { type RetainerFlag, UnbilledStore, type UnbilledSummary } from './service/unbilled-store.js';

@@ -175,6 +175,19 @@ describe('addThrottled', () => {
     ).rejects.toThrow(/payload is invalid: reason/);
   });
 
+  it('runs the first ask of a quiet period after firstMs, and the asks within the window after it', async () => {
+    const queues = queuesFor('throttle-first', catalog);
+    const ask = () =>
+      queues.addThrottled('replan', { reason: 'ask' }, { key: 'va', windowMs: 60_000, firstMs: 50 });
+    const first = await queues.queue('replan').getJob((await ask()).jobId);
+    expect(first?.opts.delay).toBe(50);
+    // The run came and went; the next ask is within the window of the first: the full window.
+    await first?.remove();
+    const second = await queues.queue('replan').getJob((await ask()).jobId);
+    expect(second?.id).not.toBe(first?.id);
+    expect(second?.opts.delay).toBe(60_000);
+  });
+
   it('makes one job of a burst, and exactly one follow-up of what arrives while it runs', async () => {
     const queues = queuesFor('throttle', catalog);
     await burstOf(queues, 300);

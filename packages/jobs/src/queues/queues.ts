@@ -154,7 +154,8 @@ export class JobQueues<C extends Catalog = JobCatalog> {
   }
 
   /**
-   * Coalesce a burst into one run: the first add of `key` makes a job that runs `windowMs` later;
+   * Coalesce a burst into one run: the first add of `key` makes a job that runs `windowMs` later
+   * (`firstMs` later when it is the first of a quiet period, see `throttleDelay`);
    * further adds while it waits join it (a burst of 50 task events is one replan). An add while it
    * runs leaves exactly one follow-up run, so a change that came after the run read its inputs is
    * never lost. The follow-up carries the latest payload.
@@ -162,13 +163,13 @@ export class JobQueues<C extends Catalog = JobCatalog> {
   async addThrottled<N extends JobName<C>>(
     name: N,
     input: JobInput<N, C>,
-    options: { key: string; windowMs: number },
+    options: { key: string; windowMs: number; firstMs?: number },
   ): Promise<{ jobId: string }> {
     const data = this.parse(name, input);
     const slot = `${name}\u0000${options.key}`;
-    const add = (latest: unknown) =>
+    const add = async (latest: unknown) =>
       this.enqueueParsed(name, latest, {
-        delay: options.windowMs,
+        delay: await this.throttleDelay(name, options),
         deduplication: { id: options.key, keepLastIfActive: true },
       });
     // While an add of this key is on its way to Redis, the asks that come join one more add sent
@@ -182,6 +183,22 @@ export class JobQueues<C extends Catalog = JobCatalog> {
     state.next ??= deferred();
     state.next.data = data;
     return state.next.promise;
+  }
+
+  /**
+   * `firstMs` for the first add of a quiet period (no add of the key in the last `windowMs`, marked
+   * in Redis so every process agrees), `windowMs` otherwise: a lone change is acted on at once, a
+   * burst still gathers. At most one short run per window, so runs stay calm.
+   */
+  private async throttleDelay(name: string, options: { key: string; windowMs: number; firstMs?: number }) {
+    const { firstMs, windowMs } = options;
+    if (firstMs === undefined || firstMs >= windowMs) return windowMs;
+    const marker = `${this.prefix}:throttle:${name}:${options.key}`;
+    const quiet = await this.wait(
+      this.options.connection.set(marker, '1', 'PX', windowMs, 'NX'),
+      `marking a ${name} ask`,
+    );
+    return quiet === 'OK' ? firstMs : windowMs;
   }
 
   private sendNext(slot: string, add: (data: unknown) => Promise<{ jobId: string }>): void {
