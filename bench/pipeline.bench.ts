@@ -50,7 +50,8 @@ const PROCESSES =
   PLANNER === 'apart'
     ? 'one worker process and the planner beside it'
     : 'one worker process (replans included)';
-const RATES = [50, 500];
+// biome-ignore lint/suspicious/noUndeclaredEnvVars: a bench knob, not a build input
+const RATES = (process.env.BENCH_PIPELINE_RATES ?? '50,500').split(',').map(Number);
 const JOBS = 300;
 
 interface Latency {
@@ -226,7 +227,9 @@ async function loneTasks(w: ServiceWorld, seen: ReturnType<typeof watch>, hooks:
 async function throughput(w: ServiceWorld, hooks: Hook[], seen: ReturnType<typeof watch>): Promise<void> {
   const gids = [...seen.blockAt.keys()];
   const booked = gids.length > 0 ? gids : [...seen.firstRead.keys()];
-  const bareEvents = new QueueEvents('bare.event', { connection: w.redis.duplicate(), prefix: '{bare}' });
+  // BullMQ leaves a connection it was handed open: closed below, or it retries after Redis is gone.
+  const eventsConnection = w.redis.duplicate();
+  const bareEvents = new QueueEvents('bare.event', { connection: eventsConnection, prefix: '{bare}' });
   await bareEvents.waitUntilReady();
   let bareDone = 0;
   bareEvents.on('completed', () => {
@@ -288,6 +291,7 @@ async function throughput(w: ServiceWorld, hooks: Hook[], seen: ReturnType<typeo
   }
   await bq.close();
   await bareEvents.close();
+  eventsConnection.disconnect();
   const b = Math.max(...bareRates);
   const v = Math.max(...vahubRates);
   console.log(
