@@ -40,10 +40,12 @@ export interface TaskRefresh {
 export async function refreshTask(deps: ServiceDeps, taskId: string): Promise<TaskRefresh> {
   const task = await deps.ports.tasks.getTask(taskId);
   if (task && task.status === 'open') {
-    // A task moved between clients' projects leaves the other clients' mirrors.
+    // A task moved between clients' projects leaves the other clients' mirrors (other keys: at once).
     const others = deps.config.clients.filter((c) => c.id !== task.clientId).map((c) => c.id);
-    await Promise.all(others.map((id) => deps.taskMirror.remove(id, [taskId])));
-    await deps.taskMirror.put(task.clientId, [task]);
+    await Promise.all([
+      ...others.map((id) => deps.taskMirror.remove(id, [taskId])),
+      deps.taskMirror.put(task.clientId, [task]),
+    ]);
     return { taskId, outcome: 'open', clientId: task.clientId };
   }
   await Promise.all(deps.config.clients.map((c) => deps.taskMirror.remove(c.id, [taskId])));
