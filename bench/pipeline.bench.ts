@@ -5,6 +5,7 @@ import { type ServiceWorld, startServiceWorld } from '../test/support/service-wo
 import {
   asanaDelivery,
   bareEnv,
+  cpuMs,
   createTasks,
   drained,
   type Hook,
@@ -201,7 +202,7 @@ async function latencyAt(rate: number): Promise<void> {
       console.log(
         `  a lone new task after a quiet window, ${quiet.length} times: block written p50 ${f(quantile(quiet, 0.5))} ms  max ${f(Math.max(...quiet))} ms (first ask replanned after ${FIRST_REPLAN_MS} ms, not the window)`,
       );
-    if (rate === RATES[0]) await throughput(w, hooks, seen);
+    if (rate === RATES[0]) await throughput(w, hooks, seen, bare.worker?.child.pid);
   } finally {
     if (bare.receiver) await stopProcess(bare.receiver.child);
     if (bare.worker) await stopProcess(bare.worker.child);
@@ -224,7 +225,14 @@ async function loneTasks(w: ServiceWorld, seen: ReturnType<typeof watch>, hooks:
 }
 
 /** `JOBS` jobs added at once; the time until the last one completed. */
-async function throughput(w: ServiceWorld, hooks: Hook[], seen: ReturnType<typeof watch>): Promise<void> {
+async function throughput(
+  w: ServiceWorld,
+  hooks: Hook[],
+  seen: ReturnType<typeof watch>,
+  barePid: number | undefined,
+): Promise<void> {
+  const vahubPid = w.workers()[0]?.pid;
+  const cpu = { bare: [] as number[], vahub: [] as number[] };
   const gids = [...seen.blockAt.keys()];
   const booked = gids.length > 0 ? gids : [...seen.firstRead.keys()];
   // BullMQ leaves a connection it was handed open: closed below, or it retries after Redis is gone.
@@ -240,6 +248,7 @@ async function throughput(w: ServiceWorld, hooks: Hook[], seen: ReturnType<typeo
   const runBare = async () => {
     const start = bareDone;
     const began = performance.now();
+    const cpuBefore = cpuMs(barePid);
     await bq.addBulk(
       Array.from({ length: JOBS }, (_, i) => ({
         name: 'bare.event',
@@ -248,6 +257,7 @@ async function throughput(w: ServiceWorld, hooks: Hook[], seen: ReturnType<typeo
       })),
     );
     await until(() => bareDone - start >= JOBS, 'bare jobs done', 120_000, 10);
+    cpu.bare.push((cpuMs(barePid) - cpuBefore) / JOBS);
     return JOBS / ((performance.now() - began) / 1000);
   };
   let n = 0;
@@ -255,6 +265,7 @@ async function throughput(w: ServiceWorld, hooks: Hook[], seen: ReturnType<typeo
   const runVahubOnce = async () => {
     const seq = w.lastSeq();
     const began = performance.now();
+    const cpuBefore = cpuMs(vahubPid);
     await Promise.all(
       Array.from({ length: JOBS }, (_, i) =>
         w.queues.add('event.task', {
@@ -275,6 +286,7 @@ async function throughput(w: ServiceWorld, hooks: Hook[], seen: ReturnType<typeo
       10,
     );
     const rate = JOBS / ((performance.now() - began) / 1000);
+    cpu.vahub.push((cpuMs(vahubPid) - cpuBefore) / JOBS);
     await drained(w, 'schedule.replan');
     return rate;
   };
@@ -300,6 +312,12 @@ async function throughput(w: ServiceWorld, hooks: Hook[], seen: ReturnType<typeo
   console.log(`  bare BullMQ worker, one GET per job   ${b.toFixed(0).padStart(5)} jobs/s`);
   console.log(`  vahub event.task (read, mirror, ask)  ${v.toFixed(0).padStart(5)} jobs/s`);
   console.log(`  ratio ${(v / b).toFixed(2)}× bare (target ≥ 0.5): ${v / b >= 0.5 ? 'met' : 'missed'}`);
+  // CPU per job does not move with the machine's load as a rate does: the least of the rounds.
+  const bc = Math.min(...cpu.bare);
+  const vc = Math.min(...cpu.vahub);
+  console.log(
+    `  CPU per job (the worker process, least of 2): bare ${bc.toFixed(2)} ms, vahub ${vc.toFixed(2)} ms, ${(vc / bc).toFixed(2)}× bare (its inverse, ${(bc / vc).toFixed(2)}×, is the throughput ratio on a free core)`,
+  );
 }
 
 export default async function run(): Promise<void> {
