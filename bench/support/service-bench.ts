@@ -24,6 +24,17 @@ export function rssMb(pid: number | undefined): number {
   return kb / 1024;
 }
 
+/**
+ * CPU time a process has used so far (user + system), in ms, from /proc (Linux; USER_HZ is 100).
+ * Unlike a rate, it does not move with what else the machine runs.
+ */
+export function cpuMs(pid: number | undefined): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces, in parentheses): utime and stime are 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /** An Asana webhook the receiver registered: its URL and secret, to deliver to it ourselves. */
 export interface Hook {
   target: string;

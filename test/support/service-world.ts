@@ -102,6 +102,8 @@ export interface ServiceWorld {
   startWorker(): Promise<ChildProcess>;
   /** The worker processes, oldest first. */
   workers(): ChildProcess[];
+  /** The planner process (`--only planner`), with `planner: 'apart'`. */
+  planner(): ChildProcess | null;
   /** The receiver process (`--only webhooks`). */
   receiver(): ChildProcess;
   stop(): Promise<void>;
@@ -227,6 +229,11 @@ export interface ServiceWorldOptions {
   world?: WorldSeed;
   /** More environment for the processes. */
   env?: Record<string, string>;
+  /**
+   * `apart`: the workers take every job but the replans (`--planner elsewhere`) and one more process
+   * (`--only planner`) takes the replans. @defaultValue every worker takes every job
+   */
+  planner?: 'apart';
 }
 
 /** The Toggl project of extra client `i` (workspace 4242). */
@@ -348,10 +355,21 @@ export async function startServiceWorld(options: ServiceWorldOptions): Promise<S
   const children: ChildProcess[] = [];
   // Every process spawned, ready or not: a failed start kills them all.
   const spawned: ChildProcess[] = [];
+  const apart = options.planner === 'apart';
   const startWorker = async () => {
-    const { child } = await startProcess(env, ['--config', configFile, '--only', 'worker'], logs, spawned);
+    const args = ['--config', configFile, '--only', 'worker', ...(apart ? ['--planner', 'elsewhere'] : [])];
+    const { child } = await startProcess(env, args, logs, spawned);
     children.push(child);
     return child;
+  };
+  let planner: ChildProcess | null = null;
+  const startPlanner = async () => {
+    ({ child: planner } = await startProcess(
+      env,
+      ['--config', configFile, '--only', 'planner'],
+      logs,
+      spawned,
+    ));
   };
   const startReceiver = () =>
     startProcess(
@@ -361,14 +379,17 @@ export async function startServiceWorld(options: ServiceWorldOptions): Promise<S
       spawned,
     );
   const workerCount = Array.from({ length: options.workers });
+  const planners = () => (apart ? [startPlanner()] : []);
   // The processes start side by side (each loads the sources through tsx: seconds on a busy machine),
   // or the receiver first when the workers register webhooks at start. A failed start stops them all.
   const startAll = async () => {
     if (publicPort === null) {
-      return (await Promise.all([startReceiver(), ...workerCount.map(() => startWorker())]))[0];
+      return (
+        await Promise.all([startReceiver(), ...workerCount.map(() => startWorker()), ...planners()])
+      )[0];
     }
     const first = await startReceiver();
-    await Promise.all(workerCount.map(() => startWorker()));
+    await Promise.all([...workerCount.map(() => startWorker()), ...planners()]);
     return first;
   };
   const receiver = await startAll().catch(async (err: unknown) => {
@@ -446,8 +467,9 @@ export async function startServiceWorld(options: ServiceWorldOptions): Promise<S
     startWorker,
     workers: () => children.filter((c) => c !== receiver.child),
     receiver: () => receiver.child,
+    planner: () => planner,
     async stop() {
-      await Promise.all(children.map(terminate));
+      await Promise.all([...children, ...(planner ? [planner] : [])].map(terminate));
       await Promise.all(events.map((e) => e.close()));
       for (const c of eventConnections) c.disconnect();
       await queues.close();

@@ -196,7 +196,7 @@ describe('vahub start, sync, status, undo blocks', () => {
     expect(status.out).toMatch(/unavailable: .*Redis at 127\.0\.0\.1:1 is not reachable/);
     expect(status.out).toContain('Koala Co Pty Ltd (koala-co, Australia/Sydney)');
     expect(bad.code).toBe(2);
-    expect(bad.err).toContain('--only takes "webhooks" or "worker", got "both"');
+    expect(bad.err).toContain('--only takes "webhooks", "worker" or "planner", got "both"');
     expect(exposed.code).toBe(2);
     expect(exposed.err).toMatch(/would listen on 0\.0\.0\.0 without a login: set VAHUB_DASHBOARD_TOKEN/);
     for (const r of [start, status, bad, exposed]) expect(r.err).not.toMatch(STACK_FRAME);

@@ -18,7 +18,12 @@ export type {
   ScheduleSummary,
   UnplacedTask,
 } from './flows/schedule-summary.js';
-export { SCHEDULE_LOOKBACK_DAYS, type ScheduleTasksInput, scheduleTasks } from './flows/schedule-tasks.js';
+export {
+  CALENDAR_WRITES_IN_FLIGHT,
+  SCHEDULE_LOOKBACK_DAYS,
+  type ScheduleTasksInput,
+  scheduleTasks,
+} from './flows/schedule-tasks.js';
 export { InvoiceTaggingIncompleteError, TAG_BATCH_SIZE } from './flows/tag-invoiced.js';
 export {
   upcomingBlocks,
@@ -38,6 +43,18 @@ export type { ServiceDeps, ServicePorts } from './service/deps.js';
 export { createHandlers } from './service/handlers.js';
 export { buildRuntime, type Runtime, type RuntimeOptions } from './service/runtime.js';
 export { invoiceSchedulerId, type ServiceSchedules, upsertSchedules } from './service/schedules.js';
-export { type RunningService, type StartServiceOptions, startService } from './service/start-service.js';
-export { type RunningWorker, type StartWorkerOptions, startWorker } from './service/start-worker.js';
+export {
+  type RunningService,
+  type StartServiceOptions,
+  serviceParts,
+  startService,
+} from './service/start-service.js';
+export {
+  PLANNER_JOBS,
+  type RunningWorker,
+  type StartWorkerOptions,
+  startWorker,
+  workerQueues,
+} from './service/start-worker.js';
+export { DEFAULT_REPLAN_WINDOW_MS, FIRST_REPLAN_MS } from './service/task-jobs.js';
 export { type RetainerFlag, UnbilledStore, type UnbilledSummary } from './service/unbilled-store.js';

@@ -1,20 +1,22 @@
 import { authFromEnv, gatherSnapshot, startDashboard } from '@vahub/dashboard';
 import { assertRedisReady, createServiceLogger, RedisReportStore } from '@vahub/jobs';
-import { startService } from '@vahub/worker';
+import { serviceParts, startService } from '@vahub/worker';
 import { CliError, EXIT } from '../frame/exit.js';
 import { commandContext, stringOption, writeJson } from '../frame/options.js';
 import { openRuntime } from '../frame/runtime.js';
 import type { Io } from '../io.js';
 import { servicePrefix, statusSources } from '../service/snapshot.js';
 
-export const START_USAGE = `Usage: vahub start [--only webhooks|worker] [--port N] [--host H]
+export const START_USAGE = `Usage: vahub start [--only webhooks|worker|planner] [--planner here|elsewhere] [--port N] [--host H]
                    [--dashboard-port N] [--dashboard-host H] [--config FILE] [--json]
 
 Runs the service in this process until SIGTERM or Ctrl-C: the webhook receiver (on --host, default
 0.0.0.0, and --port, default the config's webhooks.port), the worker (the jobs: replans, sweeps,
 invoice runs, reports), and the dashboard (on 127.0.0.1 and --dashboard-port, default 8788; any
 other --dashboard-host needs VAHUB_DASHBOARD_TOKEN). --only runs the receiver or the worker alone
-(run more workers on other machines against the same Redis). Prints where each listens; log lines
+(run more workers on other machines against the same Redis), or the planner alone: a worker taking
+only the calendar replans. --planner elsewhere leaves the replans to such a planner process, so a
+replan never holds up the webhook events this one handles. Prints where each listens; log lines
 (JSON) go to stderr. On SIGTERM or SIGINT it stops taking work, finishes what is in flight, exits 0.
 
 Needs Redis (REDIS_URL) with maxmemory-policy noeviction, VAHUB_ENCRYPTION_KEY, and the apps
@@ -52,6 +54,7 @@ export async function startCommand(
     usage: START_USAGE,
     options: {
       only: 'value',
+      planner: 'value',
       port: 'value',
       host: 'value',
       'dashboard-port': 'value',
@@ -62,9 +65,13 @@ export async function startCommand(
   if (!ctx) return EXIT.ok;
   if (ctx.positionals.length > 0)
     throw new CliError(`start takes no arguments, got "${ctx.positionals[0]}"`, EXIT.usage);
-  const only = stringOption(ctx, 'only');
-  if (only !== undefined && only !== 'webhooks' && only !== 'worker')
-    throw new CliError(`--only takes "webhooks" or "worker", got "${only}"`, EXIT.usage);
+  let parts: ReturnType<typeof serviceParts>;
+  try {
+    parts = serviceParts({ only: stringOption(ctx, 'only'), planner: stringOption(ctx, 'planner') });
+  } catch (err) {
+    throw new CliError(err instanceof Error ? err.message : String(err), EXIT.usage);
+  }
+  const { only } = parts;
   const port = portOption(stringOption(ctx, 'port'), '--port');
   const dashboardPort = portOption(stringOption(ctx, 'dashboard-port'), '--dashboard-port') ?? 8788;
   const dashboardHost = stringOption(ctx, 'dashboard-host') ?? '127.0.0.1';
@@ -94,7 +101,7 @@ export async function startCommand(
       env: runtime.env,
       prefix,
       logger: createServiceLogger({ name: only ?? 'vahub', destination: process.stderr }),
-      ...(only ? { only } : {}),
+      ...parts,
       ...(port === undefined ? {} : { port }),
       ...(ctx.options.host ? { host: String(ctx.options.host) } : {}),
     });

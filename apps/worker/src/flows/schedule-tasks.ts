@@ -12,6 +12,7 @@ import {
   type TimeSource,
   type VahubConfig,
 } from '@vahub/core';
+import { eachInFlight } from './in-flight.js';
 import { endsBy } from './schedule-problems.js';
 import { type ScheduleSummary, summarise } from './schedule-summary.js';
 import { tasksOfBlocks } from './tasks-of-blocks.js';
@@ -28,6 +29,9 @@ const DAY_MS = 86_400_000;
  * (2,500) per year of blocks read on each run.
  */
 export const SCHEDULE_LOOKBACK_DAYS = 365;
+
+/** How many calendar writes a run has in flight at once (see `writesInFlight`). */
+export const CALENDAR_WRITES_IN_FLIGHT = 4;
 
 export interface ScheduleTasksInput {
   /** The VA, the calendar settings and the clients whose tasks are planned. */
@@ -49,6 +53,12 @@ export interface ScheduleTasksInput {
    * @defaultValue {@link SCHEDULE_LOOKBACK_DAYS} (365)
    */
   lookbackDays?: number;
+  /**
+   * Calendar writes (inserts, moves, deletions) sent at once. Google allows 600 requests a minute
+   * per user and warns of "operational limits" on writing one calendar in quick succession, so a
+   * few at a time, not a flood. @defaultValue {@link CALENDAR_WRITES_IN_FLIGHT} (4)
+   */
+  writesInFlight?: number;
 }
 
 /**
@@ -62,6 +72,10 @@ export async function scheduleTasks(input: ScheduleTasksInput): Promise<Schedule
   const lookbackDays = input.lookbackDays ?? SCHEDULE_LOOKBACK_DAYS;
   if (!(Number.isInteger(lookbackDays) && lookbackDays >= 0) && lookbackDays !== Number.POSITIVE_INFINITY) {
     throw new RangeError(`lookbackDays must be a whole number of days >= 0 or Infinity, got ${lookbackDays}`);
+  }
+  const writesInFlight = input.writesInFlight ?? CALENDAR_WRITES_IN_FLIGHT;
+  if (!(Number.isInteger(writesInFlight) && writesInFlight >= 1)) {
+    throw new RangeError(`writesInFlight must be a whole number >= 1, got ${writesInFlight}`);
   }
   const now = formatInstant(input.now === undefined ? Date.now() : parseInstant(input.now));
   const nowMs = parseInstant(now);
@@ -95,7 +109,15 @@ export async function scheduleTasks(input: ScheduleTasksInput): Promise<Schedule
   const byId = new Map(tasks.map((t) => [t.id, t]));
   // Never written, whatever the plan says: blocks that ended (the calendar's history) and pinned ones.
   const frozen = new Set([...pinned, ...blocks.filter((b) => endsBy(b, nowMs)).map((b) => b.id)]);
-  const retitled = await apply({ plan, calendar, clients: config.clients, tasks: byId, frozen, now: nowMs });
+  const retitled = await apply({
+    plan,
+    calendar,
+    clients: config.clients,
+    tasks: byId,
+    frozen,
+    now: nowMs,
+    writesInFlight,
+  });
   return summarise({
     now,
     plan,
@@ -115,7 +137,9 @@ async function openTasks(source: TaskSource, clients: readonly ClientConfig[]): 
 }
 
 /**
- * Deletions first (they free time), then moves and new blocks, then title fixes of kept blocks.
+ * Deletions first (they free time), then moves and new blocks, then title fixes of kept blocks;
+ * each phase ends before the next begins, and within one the writes (each to its own event id, each
+ * idempotent) go `writesInFlight` at a time.
  * A write to a frozen id, or of a block that ends by `now`, is skipped: the planner does not plan
  * such writes, and an event id reused for a past block would make the calendar's upsert move that
  * past event (Google answers the insert 409, and the upsert patches the existing event).
@@ -127,6 +151,7 @@ async function apply(input: {
   tasks: ReadonlyMap<string, Task>;
   frozen: ReadonlySet<string>;
   now: number;
+  writesInFlight: number;
 }): Promise<number> {
   const { plan, calendar, frozen } = input;
   const colors = new Map(input.clients.map((c) => [c.id, c.color]));
@@ -147,10 +172,12 @@ async function apply(input: {
       ...(colorId === undefined ? {} : { colorId }),
     });
   };
-  for (const d of plan.delete) if (!frozen.has(d.block.id)) await calendar.deleteBlock(d.block.id);
-  for (const m of plan.move) if (writable(m)) await write(m);
-  for (const c of plan.create) if (writable(c)) await write(c);
+  const limit = input.writesInFlight;
+  const deletions = plan.delete.filter((d) => !frozen.has(d.block.id)).map((d) => d.block.id);
+  await eachInFlight(deletions, limit, (id) => calendar.deleteBlock(id));
+  await eachInFlight(plan.move.filter(writable), limit, write);
+  await eachInFlight(plan.create.filter(writable), limit, write);
   const retitle = plan.keep.filter((k) => k.titleChanged && writable(k));
-  for (const k of retitle) await write(k);
+  await eachInFlight(retitle, limit, write);
   return retitle.length;
 }

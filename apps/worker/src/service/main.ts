@@ -1,16 +1,17 @@
 // The worker (or the receiver, or both) as its own process:
-//   node --conditions=vahub-source --import tsx apps/worker/src/service/main.ts --config vahub.config.yaml [--only worker|webhooks] [--port 8787]
+//   node --conditions=vahub-source --import tsx apps/worker/src/service/main.ts --config vahub.config.yaml [--only worker|webhooks|planner] [--planner here|elsewhere] [--port 8787]
 // Reads REDIS_URL, VAHUB_ENCRYPTION_KEY, VAHUB_PREFIX (default "{vahub}") and the config's secrets from the environment.
 // SIGTERM or SIGINT: stop taking work, let the jobs and requests in flight finish, exit 0.
 import { parseArgs } from 'node:util';
 import { createServiceLogger } from '@vahub/jobs';
 import { loadVahubConfig } from '@vahub/registry';
-import { startService } from './start-service.js';
+import { serviceParts, startService } from './start-service.js';
 
 const { values } = parseArgs({
   options: {
     config: { type: 'string' },
     only: { type: 'string' },
+    planner: { type: 'string' },
     port: { type: 'string' },
   },
 });
@@ -18,13 +19,12 @@ const logger = createServiceLogger({ name: values.only ?? 'vahub' });
 
 async function main(): Promise<void> {
   if (!values.config) throw new Error('--config is required: the path of vahub.config.yaml');
-  if (values.only !== undefined && values.only !== 'worker' && values.only !== 'webhooks')
-    throw new Error(`--only takes "worker" or "webhooks", got "${values.only}"`);
+  const parts = serviceParts(values);
   const config = await loadVahubConfig(values.config, { env: process.env });
   const service = await startService({
     config,
     logger,
-    ...(values.only ? { only: values.only } : {}),
+    ...parts,
     ...(values.port ? { port: Number(values.port) } : {}),
     ...(process.env.VAHUB_PREFIX ? { prefix: process.env.VAHUB_PREFIX } : {}),
     ...(process.env.VAHUB_REPLAN_WINDOW_MS

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseInstant, silentLogger, Temporal } from '@vahub/core';
 import { assertHandlers, createRedis, jobCatalog } from '@vahub/jobs';
-import { RedisServer } from '@vahub/jobs/testing';
+import { deleteKeys, RedisServer } from '@vahub/jobs/testing';
 import { parseVahubConfig } from '@vahub/registry';
 import { testRedisUrl } from '@vahub/testkit';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { createHandlers } from './handlers.js';
 import { periodOfRun } from './invoice-jobs.js';
 import { overlapsAny } from './mirrored-ports.js';
 import { buildRuntime } from './runtime.js';
+import { serviceParts, startService } from './start-service.js';
 import { startWorker } from './start-worker.js';
 import { retainerFlag } from './unbilled-store.js';
 
@@ -99,5 +100,55 @@ describe('the service', () => {
     expect(overlapsAny([beside], [block])).toBe(false);
     expect(overlapsAny([beside, over], [block])).toBe(true);
     expect(parseInstant(over.start)).toBeLessThan(parseInstant(block.end));
+  });
+
+  it('runs the replans in a planner process of their own when asked, and every other job beside it', async () => {
+    const redis = createRedis(testRedisUrl());
+    const prefix = `{vahub-test-planner-${randomBytes(4).toString('hex')}}`;
+    const start = (parts: Parameters<typeof serviceParts>[0]) =>
+      startService({
+        config,
+        env,
+        redis,
+        prefix,
+        logger: silentLogger,
+        ...serviceParts(parts),
+        worker: { schedule: false, subscribe: false },
+      });
+    const services: Awaited<ReturnType<typeof startService>>[] = [];
+    try {
+      const events = await start({ only: 'worker', planner: 'elsewhere' });
+      services.push(events);
+      const eventQueues = events.worker!.runtime.queues;
+      const workersOf = async (name: Parameters<typeof eventQueues.queue>[0]) =>
+        eventQueues.queue(name).getWorkersCount();
+      // The event worker takes every job but the replans.
+      expect(await workersOf('event.task')).toBe(1);
+      expect(await workersOf('invoice.run')).toBe(1);
+      expect(await workersOf('schedule.replan')).toBe(0);
+      const planner = await start({ only: 'planner' });
+      services.push(planner);
+      expect(planner.url).toBeNull();
+      expect(await workersOf('schedule.replan')).toBe(1);
+      expect(await workersOf('event.task')).toBe(1);
+    } finally {
+      for (const s of services.reverse()) await s.close();
+      await deleteKeys(redis, prefix);
+      redis.disconnect();
+    }
+  });
+
+  it('refuses --only and --planner values it does not know, naming what it takes', () => {
+    expect(serviceParts({ only: 'planner' })).toEqual({ only: 'planner' });
+    expect(serviceParts({ planner: 'elsewhere' })).toEqual({ planner: 'elsewhere' });
+    expect(() => serviceParts({ only: 'both' })).toThrow(
+      '--only takes "webhooks", "worker" or "planner", got "both"',
+    );
+    expect(() => serviceParts({ planner: 'away' })).toThrow(
+      '--planner takes "here" or "elsewhere", got "away"',
+    );
+    expect(() => serviceParts({ only: 'planner', planner: 'elsewhere' })).toThrow(
+      '--planner elsewhere is for a process with a worker, not for --only planner',
+    );
   });
 });

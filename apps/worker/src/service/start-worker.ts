@@ -1,5 +1,12 @@
 import type { Logger } from '@vahub/core';
-import { assertRedisReady, createServiceLogger, type JobName, startWorkers } from '@vahub/jobs';
+import {
+  assertRedisReady,
+  bounded,
+  createServiceLogger,
+  type JobName,
+  jobCatalog,
+  startWorkers,
+} from '@vahub/jobs';
 import type { Config } from '@vahub/registry';
 import type { Redis } from 'ioredis';
 import { createHandlers } from './handlers.js';
@@ -32,6 +39,8 @@ export interface StartWorkerOptions {
   now?: () => number;
   /** A runtime shared with a receiver in the same process (`startService`). */
   runtime?: Runtime;
+  /** The jobs this process takes (`workerQueues`). @defaultValue every job of the catalog */
+  queues?: readonly JobName[];
 }
 
 export interface RunningWorker {
@@ -41,6 +50,22 @@ export interface RunningWorker {
 }
 
 const EVENT_CONCURRENCY = 4;
+
+/** The job the planner part runs: the replans of the VA's calendar. */
+export const PLANNER_JOBS: readonly JobName[] = ['schedule.replan'];
+
+/**
+ * Which jobs a worker process takes. `planner: 'only'` is the planner part alone (the replans);
+ * `planner: 'elsewhere'` is every other job, for a process beside a planner: a replan plans every
+ * open task (tens of ms of CPU on the event loop) and writes its blocks, and the webhook events
+ * that arrive meanwhile would wait for the loop behind it. `'here'`: every job.
+ */
+export function workerQueues(planner: 'here' | 'only' | 'elsewhere'): JobName[] {
+  const all = Object.keys(jobCatalog) as JobName[];
+  if (planner === 'here') return all;
+  if (planner === 'only') return [...PLANNER_JOBS];
+  return all.filter((name) => !PLANNER_JOBS.includes(name));
+}
 
 /**
  * The worker: build the ports from the config, refuse a Redis that may evict (naming the fix), start
@@ -76,6 +101,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     handlers: createHandlers(runtime.deps),
     logger,
     metrics: runtime.metrics,
+    ...(options.queues ? { only: options.queues } : {}),
     concurrency: {
       'event.task': EVENT_CONCURRENCY,
       'event.calendar': EVENT_CONCURRENCY,
@@ -85,7 +111,26 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       ...options.concurrency,
     },
   });
-  logger.info({ prefix: runtime.prefix, queues: runtime.queues.names.length }, 'worker started');
+  try {
+    // Ready means taking jobs: `vahub status` and the tests see each queue's worker from here on.
+    await bounded(Promise.all(running.workers.map((w) => w.waitUntilReady())), {
+      ms: 10_000,
+      what: "the workers' connections",
+      redis: runtime.redis,
+    });
+  } catch (err) {
+    await running.close();
+    if (ownRuntime) await runtime.close();
+    throw err;
+  }
+  logger.info(
+    {
+      prefix: runtime.prefix,
+      queues: running.workers.length,
+      replans: options.queues?.some((q) => PLANNER_JOBS.includes(q)) ?? true,
+    },
+    'worker started',
+  );
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {

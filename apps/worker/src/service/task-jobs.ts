@@ -5,13 +5,23 @@ import { now, type ServiceDeps } from './deps.js';
 import { type MirrorReads, mirroredCalendar, mirroredTaskSource } from './mirrored-ports.js';
 
 export const DEFAULT_REPLAN_WINDOW_MS = 5_000;
+/** How soon the first ask of a quiet period is replanned: long enough to gather one delivery's events. */
+export const FIRST_REPLAN_MS = 100;
 
-/** Ask for one replan of the VA's calendar; a burst of asks within the window is one run. */
+/**
+ * Ask for one replan of the VA's calendar: a burst of asks within the window is one run. The first
+ * ask after a quiet window runs after `FIRST_REPLAN_MS`, so a lone new task gets its block at once,
+ * not a window later; at most one such early run per window, so a burst still replans calmly.
+ */
 export function requestReplan(deps: ServiceDeps, reason: string): Promise<{ jobId: string }> {
   return deps.queues.addThrottled(
     'schedule.replan',
     { reason: reason.slice(0, 200) },
-    { key: 'va', windowMs: deps.replanWindowMs ?? DEFAULT_REPLAN_WINDOW_MS },
+    {
+      key: 'va',
+      windowMs: deps.replanWindowMs ?? DEFAULT_REPLAN_WINDOW_MS,
+      firstMs: FIRST_REPLAN_MS,
+    },
   );
 }
 
@@ -30,10 +40,12 @@ export interface TaskRefresh {
 export async function refreshTask(deps: ServiceDeps, taskId: string): Promise<TaskRefresh> {
   const task = await deps.ports.tasks.getTask(taskId);
   if (task && task.status === 'open') {
-    // A task moved between clients' projects leaves the other clients' mirrors.
+    // A task moved between clients' projects leaves the other clients' mirrors (other keys: at once).
     const others = deps.config.clients.filter((c) => c.id !== task.clientId).map((c) => c.id);
-    await Promise.all(others.map((id) => deps.taskMirror.remove(id, [taskId])));
-    await deps.taskMirror.put(task.clientId, [task]);
+    await Promise.all([
+      ...others.map((id) => deps.taskMirror.remove(id, [taskId])),
+      deps.taskMirror.put(task.clientId, [task]),
+    ]);
     return { taskId, outcome: 'open', clientId: task.clientId };
   }
   await Promise.all(deps.config.clients.map((c) => deps.taskMirror.remove(c.id, [taskId])));

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedis } from '../redis/connection.js';
 import { deleteKeys, serviceRedis } from '../test-support/redis.js';
 import { defaultLimitPolicies, type LimitPolicy, withQuotas } from './policy.js';
-import { RedisRateLimiter } from './redis-limiter.js';
+import { RedisRateLimiter, type RedisRateLimiterOptions } from './redis-limiter.js';
 
 let redis: Redis;
 const prefixes: string[] = [];
@@ -268,6 +268,73 @@ describe('RedisRateLimiter', () => {
       .catch((e) => e);
     expect(other.retryAfterMs).toBeGreaterThan(5_000);
     expect(other.retryAfterMs).toBeLessThanOrEqual(7_000);
+  });
+
+  /** A limiter of `limit` calls a minute that reserves 8 places at a time, and its calls key. */
+  function reserving(name: string, limit: number, more: Partial<RedisRateLimiterOptions> = {}) {
+    const p = prefix(name);
+    const limiter = new RedisRateLimiter({
+      redis,
+      prefix: p,
+      policies: { 'test-vendor': { windows: [{ limit, windowMs: 60_000 }] } },
+      reserve: 8,
+      ...more,
+    });
+    return { p, limiter, calls: `${p}:limit:{test-vendor:tenant-1}:calls` };
+  }
+
+  it('takes several places in one round trip while far under the limit, each counted as made at the end of its hold', async () => {
+    const grants: number[] = [];
+    const { limiter, calls } = reserving('limits-reserve', 100, {
+      reserveMs: 30_000,
+      onAcquire: ({ grantedAt }) => grants.push(grantedAt),
+    });
+    (await limiter.acquire(call))();
+    expect(await redis.zcard(calls)).toBe(8);
+    const [, score] = await redis.zrange(calls, 0, 0, 'WITHSCORES');
+    expect(Number(score)).toBeGreaterThanOrEqual((grants[0] ?? 0) + 30_000);
+    // The next seven are this process's own: Redis is not asked, its count does not move.
+    for (let i = 0; i < 7; i++) (await limiter.acquire(call))();
+    expect(await redis.zcard(calls)).toBe(8);
+    (await limiter.acquire(call))();
+    expect(await redis.zcard(calls)).toBe(16);
+    expect(grants).toHaveLength(9);
+  });
+
+  it('near the limit asks Redis for every call, and never grants more than the limit', async () => {
+    const { p, limiter, calls } = reserving('limits-reserve-near', 20, { maxWaitMs: 0 });
+    for (let i = 0; i < 20; i++) (await limiter.acquire(call))();
+    // 8 at once (then 16 of 20 would be used), then one at a time.
+    expect(await redis.zcard(calls)).toBe(20);
+    await expect(limiter.acquire(call)).rejects.toMatchObject({ code: 'rate_limited' });
+    // A cap in flight is never reserved: each call holds its own lease.
+    const capped = new RedisRateLimiter({
+      redis,
+      prefix: p,
+      policies: { 'capped-vendor': { windows: [{ limit: 100, windowMs: 60_000 }], concurrency: 3 } },
+      reserve: 8,
+    });
+    (await capped.acquire({ ...call, provider: 'capped-vendor' }))();
+    expect(await redis.zcard(`${p}:limit:{capped-vendor:tenant-1}:calls`)).toBe(1);
+  });
+
+  it('drops the places it reserved when the vendor answers 429, so the next call waits', async () => {
+    const { limiter } = reserving('limits-reserve-429', 100, { maxWaitMs: 0 });
+    (await limiter.acquire(call))();
+    limiter.observe({
+      provider: call.provider,
+      key: call.key,
+      status: 429,
+      headers: new Headers({ 'retry-after': '5' }),
+    });
+    await limiter.settled();
+    await expect(limiter.acquire(call)).rejects.toMatchObject({ code: 'rate_limited' });
+  });
+
+  it('refuses a reserve that is not a whole number of at least 1', () => {
+    expect(() => new RedisRateLimiter({ redis, reserve: 0 })).toThrow(
+      /reserve must be a whole number >= 1, got 0/,
+    );
   });
 
   it('has the configured defaults: Xero 60/min and 5 in flight, Asana 150/min, Toggl 240/h and 1/s', () => {

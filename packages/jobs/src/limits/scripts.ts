@@ -3,9 +3,12 @@
 
 /**
  * KEYS: calls (zset: member → grant ms), flight (zset: lease → expiry ms), pause (string: until ms).
- * ARGV: member, leaseMs, concurrency (0 = none), n windows, then limit and windowMs per window.
- * Returns {waitMs, why, now}: waitMs 0 means granted; why 1 = paused, 2 = too many in flight
- * (waitMs is the latest a lease can last), 3 = a window is full.
+ * ARGV: member, leaseMs, concurrency (0 = none), n windows, then limit and windowMs per window, then
+ * batch and holdMs.
+ * Returns {waitMs, why, now, granted}: waitMs 0 means granted; why 1 = paused, 2 = too many in
+ * flight (waitMs is the latest a lease can last), 3 = a window is full. `granted` places: `batch`
+ * when the key has no cap in flight and every window would stay at most half full with them (each
+ * counted as if made `holdMs` from now, the latest the caller may use it), else 1.
  */
 export const ACQUIRE = `
 local t = redis.call('TIME')
@@ -21,6 +24,9 @@ if conc > 0 then
   end
 end
 local n = tonumber(ARGV[4])
+local batch = tonumber(ARGV[5 + n * 2])
+local hold = tonumber(ARGV[6 + n * 2])
+if conc > 0 then batch = 1 end
 local longest = 0
 local wait = 0
 for i = 0, n - 1 do
@@ -28,6 +34,7 @@ for i = 0, n - 1 do
   local win = tonumber(ARGV[6 + i * 2])
   if win > longest then longest = win end
   local inside = redis.call('ZCOUNT', KEYS[1], '(' .. (now - win), '+inf')
+  if (inside + batch) * 2 > limit then batch = 1 end
   if inside >= limit then
     -- The window frees a place when the (inside - limit + 1)th oldest call inside it leaves.
     local e = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. (now - win), '+inf', 'WITHSCORES', 'LIMIT', inside - limit, 1)
@@ -36,17 +43,22 @@ for i = 0, n - 1 do
   end
 end
 if wait > 0 then return {wait, 3, now} end
+if batch < 1 then batch = 1 end
 if longest > 0 then
   redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - longest)
-  redis.call('ZADD', KEYS[1], now, ARGV[1])
-  redis.call('PEXPIRE', KEYS[1], longest + 1000)
+  if batch == 1 then
+    redis.call('ZADD', KEYS[1], now, ARGV[1])
+  else
+    for i = 1, batch do redis.call('ZADD', KEYS[1], now + hold, ARGV[1] .. ':' .. i) end
+  end
+  redis.call('PEXPIRE', KEYS[1], longest + hold + 1000)
 end
 if conc > 0 then
   local lease = tonumber(ARGV[2])
   redis.call('ZADD', KEYS[2], now + lease, ARGV[1])
   redis.call('PEXPIRE', KEYS[2], lease + 1000)
 end
-return {0, 0, now}
+return {0, 0, now, batch}
 `;
 
 /** KEYS: flight. ARGV: member, leaseMs. Extends a lease this holder still has; 1 if it did. */

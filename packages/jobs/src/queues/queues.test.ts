@@ -151,14 +151,46 @@ describe('addThrottled', () => {
     },
   });
 
-  it('makes one job of a burst, and exactly one follow-up of what arrives while it runs', async () => {
-    const queues = queuesFor('throttle', catalog);
+  /** Fifty asks at once: all answered with one job. */
+  async function burstOf(queues: JobQueues<typeof catalog>, windowMs: number) {
     const burst = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        queues.addThrottled('replan', { reason: `event ${i}` }, { key: 'va', windowMs: 300 }),
+        queues.addThrottled('replan', { reason: `event ${i}` }, { key: 'va', windowMs }),
       ),
     );
     expect(new Set(burst.map((b) => b.jobId)).size).toBe(1);
+  }
+
+  it('sends a burst of asks to Redis as two adds at most: the first, and one for all that came while it was on its way', async () => {
+    const queues = queuesFor('throttle-adds', catalog);
+    await burstOf(queues, 60_000);
+    // Every add leaves an entry in the queue's event stream: one job made, at most one add deduplicated.
+    const stream = await redis.xrange(`${queues.prefix}:replan:events`, '-', '+');
+    const kinds = stream.map(([, fields]) => fields[fields.indexOf('event') + 1]);
+    expect(kinds.filter((k) => k === 'delayed')).toHaveLength(1);
+    expect(kinds.filter((k) => k === 'deduplicated').length).toBeLessThanOrEqual(1);
+    // A bad payload is refused for its own asker, whatever is on its way.
+    await expect(
+      queues.addThrottled('replan', { reason: 7 } as never, { key: 'va', windowMs: 60_000 }),
+    ).rejects.toThrow(/payload is invalid: reason/);
+  });
+
+  it('runs the first ask of a quiet period after firstMs, and the asks within the window after it', async () => {
+    const queues = queuesFor('throttle-first', catalog);
+    const ask = () =>
+      queues.addThrottled('replan', { reason: 'ask' }, { key: 'va', windowMs: 60_000, firstMs: 50 });
+    const first = await queues.queue('replan').getJob((await ask()).jobId);
+    expect(first?.opts.delay).toBe(50);
+    // The run came and went; the next ask is within the window of the first: the full window.
+    await first?.remove();
+    const second = await queues.queue('replan').getJob((await ask()).jobId);
+    expect(second?.id).not.toBe(first?.id);
+    expect(second?.opts.delay).toBe(60_000);
+  });
+
+  it('makes one job of a burst, and exactly one follow-up of what arrives while it runs', async () => {
+    const queues = queuesFor('throttle', catalog);
+    await burstOf(queues, 300);
     expect(await queues.queue('replan').getJobCounts('delayed', 'wait')).toEqual({ delayed: 1, wait: 0 });
 
     const runs: string[] = [];

@@ -36,6 +36,22 @@ export interface JobQueuesOptions<C extends Catalog> {
   logger?: Logger;
 }
 
+interface Deferred {
+  data: unknown;
+  promise: Promise<{ jobId: string }>;
+  resolve: (value: { jobId: string }) => void;
+  reject: (err: unknown) => void;
+}
+
+function deferred(): Deferred {
+  const d = { data: undefined } as Deferred;
+  d.promise = new Promise((resolve, reject) => {
+    d.resolve = resolve;
+    d.reject = reject;
+  });
+  return d;
+}
+
 /** How many jobs of a queue are in each state. */
 export interface QueueDepth {
   queue: string;
@@ -68,6 +84,8 @@ export class JobQueues<C extends Catalog = JobCatalog> {
   readonly prefix: string;
   readonly catalog: C;
   private readonly queues = new Map<string, Queue>();
+  /** Throttled adds on their way to Redis, by job and key, with the asks waiting for the next one. */
+  private readonly throttled = new Map<string, { next: Deferred | null }>();
   private readonly timeoutMs: number;
 
   constructor(private readonly options: JobQueuesOptions<C>) {
@@ -136,7 +154,8 @@ export class JobQueues<C extends Catalog = JobCatalog> {
   }
 
   /**
-   * Coalesce a burst into one run: the first add of `key` makes a job that runs `windowMs` later;
+   * Coalesce a burst into one run: the first add of `key` makes a job that runs `windowMs` later
+   * (`firstMs` later when it is the first of a quiet period, see `throttleDelay`);
    * further adds while it waits join it (a burst of 50 task events is one replan). An add while it
    * runs leaves exactly one follow-up run, so a change that came after the run read its inputs is
    * never lost. The follow-up carries the latest payload.
@@ -144,12 +163,54 @@ export class JobQueues<C extends Catalog = JobCatalog> {
   async addThrottled<N extends JobName<C>>(
     name: N,
     input: JobInput<N, C>,
-    options: { key: string; windowMs: number },
+    options: { key: string; windowMs: number; firstMs?: number },
   ): Promise<{ jobId: string }> {
-    return this.enqueue(name, input, {
-      delay: options.windowMs,
-      deduplication: { id: options.key, keepLastIfActive: true },
-    });
+    const data = this.parse(name, input);
+    const slot = `${name}\u0000${options.key}`;
+    const add = async (latest: unknown) =>
+      this.enqueueParsed(name, latest, {
+        delay: await this.throttleDelay(name, options),
+        deduplication: { id: options.key, keepLastIfActive: true },
+      });
+    // While an add of this key is on its way to Redis, the asks that come join one more add sent
+    // after it: every ask is still followed by an add sent after it was made (so a run that starts
+    // later reads what the asker wrote first), and a burst costs this process two adds, not one each.
+    const state = this.throttled.get(slot);
+    if (!state) {
+      this.throttled.set(slot, { next: null });
+      return add(data).finally(() => this.sendNext(slot, add));
+    }
+    state.next ??= deferred();
+    state.next.data = data;
+    return state.next.promise;
+  }
+
+  /**
+   * `firstMs` for the first add of a quiet period (no add of the key in the last `windowMs`, marked
+   * in Redis so every process agrees), `windowMs` otherwise: a lone change is acted on at once, a
+   * burst still gathers. At most one short run per window, so runs stay calm.
+   */
+  private async throttleDelay(name: string, options: { key: string; windowMs: number; firstMs?: number }) {
+    const { firstMs, windowMs } = options;
+    if (firstMs === undefined || firstMs >= windowMs) return windowMs;
+    const marker = `${this.prefix}:throttle:${name}:${options.key}`;
+    const quiet = await this.wait(
+      this.options.connection.set(marker, '1', 'PX', windowMs, 'NX'),
+      `marking a ${name} ask`,
+    );
+    return quiet === 'OK' ? firstMs : windowMs;
+  }
+
+  private sendNext(slot: string, add: (data: unknown) => Promise<{ jobId: string }>): void {
+    const next = this.throttled.get(slot)?.next;
+    if (!next) {
+      this.throttled.delete(slot);
+      return;
+    }
+    this.throttled.set(slot, { next: null });
+    add(next.data)
+      .then(next.resolve, next.reject)
+      .finally(() => this.sendNext(slot, add));
   }
 
   /**
@@ -220,7 +281,14 @@ export class JobQueues<C extends Catalog = JobCatalog> {
   }
 
   private async enqueue(name: JobName<C>, input: unknown, opts: JobsOptions): Promise<{ jobId: string }> {
-    const data = this.parse(name, input);
+    return this.enqueueParsed(name, this.parse(name, input), opts);
+  }
+
+  private async enqueueParsed(
+    name: JobName<C>,
+    data: unknown,
+    opts: JobsOptions,
+  ): Promise<{ jobId: string }> {
     const job = await this.wait(this.queue(name).add(name, data, opts), `adding a ${name} job`);
     return { jobId: job.id as string };
   }
