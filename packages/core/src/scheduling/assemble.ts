@@ -27,7 +27,8 @@ export interface Released {
 }
 
 /**
- * Turns a pass into the four lists. New chunks of a task are first paired with that task's
+ * Turns a pass into the four lists (`shortfalls` left empty: `shortfalls` below writes them, once
+ * per plan, for the last round only; a plan may report thousands of tasks). New chunks of a task are first paired with that task's
  * displaced blocks (so a displaced block becomes a move under its own event id, or a keep when it
  * landed where it was); what is left over is created under fresh chunk numbers or deleted.
  */
@@ -103,8 +104,6 @@ export function assemble(ctx: PlanContext, pass: Pass): PlanResult {
         newStarts,
       });
     }
-    const shortfall = shortfallOf(ctx, pass, t);
-    if (shortfall) out.shortfalls.push(shortfall);
   }
   markLate(p, out);
   for (const inv of p.invalid) {
@@ -267,6 +266,16 @@ function move(
     ...(r.forTaskId ? { forTaskId: r.forTaskId } : {}),
     ...(busy ? { busy } : {}),
   };
+}
+
+/** Every task not placed in full before its deadline (or within the horizon), in planning order. */
+export function shortfalls(ctx: PlanContext, pass: Pass): Shortfall[] {
+  const out: Shortfall[] = [];
+  for (const t of ctx.p.ranked) {
+    const shortfall = shortfallOf(ctx, pass, t);
+    if (shortfall) out.push(shortfall);
+  }
+  return out;
 }
 
 function shortfallOf(ctx: PlanContext, pass: Pass, t: PTask): Shortfall | null {
