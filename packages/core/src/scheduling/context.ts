@@ -7,6 +7,7 @@ import type { Existing } from './existing.js';
 import { openTime } from './free-time.js';
 import { ALIGN, type Prepared, type PTask } from './input.js';
 import { lengthBefore, mergeIntervals, subtractIntervals } from './intervals.js';
+import type { PassStart } from './pass-start.js';
 
 /**
  * What every pass of one plan shares: the blocks that never move, the free time around them, each
@@ -26,6 +27,8 @@ export class PlanContext {
   readonly capacity: Capacity;
   readonly admission: Admission;
   private readonly admitter: Admitter;
+  /** Where passes start, by how they keep blocks (`startOf`). */
+  readonly starts = new Map<string, PassStart>();
   /** Tasks by tier, each in planning order. */
   readonly overdue: PTask[];
   readonly dated: PTask[];
@@ -217,14 +220,16 @@ export class PlanContext {
 
   /** Deadline order with the let-go work that fits the slack of all kept work after it. */
   private sequence(admission: Admission): PTask[] {
-    const list = this.dated.filter((t) => this.plannable(t));
+    // The plannable work with a target, with its demand and the room before its target: the
+    // admitter's, read once per plan.
+    const { tasks: list, demand, room } = this.admitter;
     // Slack of each kept deadline on the running total, and the least slack from each place on.
     const after = new Float64Array(list.length + 1).fill(Number.POSITIVE_INFINITY);
     let taken = 0;
-    const slack = list.map((t) => {
+    const slack = list.map((t, i) => {
       if (admission.deferred.has(t) || t.tier !== 'deadline') return Number.POSITIVE_INFINITY;
-      taken += Math.max(0, this.demand(t));
-      return this.capacity.before(t.target) - taken;
+      taken += Math.max(0, demand[i] as number);
+      return (room[i] as number) - taken;
     });
     for (let i = list.length - 1; i >= 0; i--)
       after[i] = Math.min(after[i + 1] as number, slack[i] as number);
@@ -239,7 +244,7 @@ export class PlanContext {
         out.push(t);
         return;
       }
-      const d = Math.max(0, this.demand(t));
+      const d = Math.max(0, demand[i] as number);
       if (t.tier === 'deadline' && t.release <= this.p.earliest && (after[i + 1] as number) >= used + d) {
         out.push(t);
         used += d;
