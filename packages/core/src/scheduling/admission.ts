@@ -1,6 +1,7 @@
 import type { Capacity } from './capacity.js';
 import { Heap } from './heap.js';
 import type { PTask } from './input.js';
+import { letGoOrder } from './let-go-order.js';
 
 /** What the overload policy decided before any block is placed. */
 export interface Admission {
@@ -106,16 +107,7 @@ export class Admitter {
     const cached = this.orders[sticky ? 1 : 0];
     if (cached) return cached;
     const { demand, weight, soft, late } = this;
-    const first = (a: number, b: number): boolean => {
-      if (soft[a] !== soft[b]) return soft[a] === 1;
-      if (sticky && late[a] !== late[b]) return late[a] === 1;
-      if (demand[a] !== demand[b]) return (demand[a] as number) > (demand[b] as number);
-      if (weight[a] !== weight[b]) return (weight[a] as number) < (weight[b] as number);
-      return a > b;
-    };
-    const byRank = Int32Array.from({ length: this.n }, (_, i) => i).sort((a, b) =>
-      a === b ? 0 : first(a, b) ? -1 : 1,
-    );
+    const byRank = letGoOrder({ demand, weight, soft, late }, sticky);
     const rank = new Int32Array(this.n);
     byRank.forEach((i, k) => {
       rank[i] = k;

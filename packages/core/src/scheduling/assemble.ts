@@ -177,9 +177,10 @@ function pairUp(args: {
     }
     // Above every chunk number the task has, and never an id already on the calendar (a block
     // whose chunk number is unusable may still carry the id a number would give).
-    do chunk++;
-    while (p.inputIds.has(blockEventId(t.task.clientId, t.task.id, chunk)));
-    const block = blockFor(p, t, chunk, piece);
+    let id: string;
+    do id = blockEventId(t.task.clientId, t.task.id, ++chunk);
+    while (p.inputIds.has(id));
+    const block = blockFor(p, t, { id, chunk }, piece);
     out.create.push({ ...block, why });
     newStarts.set(block.id, piece.start);
   }
@@ -224,9 +225,14 @@ function title(p: Prepared, t: PTask): string {
     .replaceAll('{task}', t.task.name);
 }
 
-function blockFor(p: Prepared, t: PTask, chunk: number, at: Interval): CalendarBlock {
+function blockFor(
+  p: Prepared,
+  t: PTask,
+  { id, chunk }: { id: string; chunk: number },
+  at: Interval,
+): CalendarBlock {
   return {
-    id: blockEventId(t.task.clientId, t.task.id, chunk),
+    id,
     taskId: t.task.id,
     clientId: t.task.clientId,
     chunk,

@@ -37,6 +37,7 @@ export class PlanContext {
   private readonly existingTotal = new Map<string, number>();
   private readonly batched = new WeakMap<Admission, PTask[]>();
   private readonly sequenced = new WeakMap<Admission, PTask[]>();
+  private unheldBase: { tasks: PTask[]; weighted: number } | null = null;
   private readonly unheld = new WeakMap<
     ReadonlySet<PTask>,
     { tasks: number; weighted: number; unplanned: number }
@@ -133,15 +134,21 @@ export class PlanContext {
   unheldLateness(deferred: ReadonlySet<PTask>): { tasks: number; weighted: number; unplanned: number } {
     let sum = this.unheld.get(deferred);
     if (!sum) {
-      sum = { tasks: 0, weighted: 0, unplanned: 0 };
-      for (const t of this.dated) {
-        if (t.tier !== 'deadline' || !this.plannable(t) || this.fixed.has(t.task.id)) continue;
-        const late = this.needed(t);
-        if (late <= 0) continue;
-        sum.tasks++;
-        sum.weighted += late * t.weight;
-        if (!deferred.has(t) && !this.lateHeld.has(t)) sum.unplanned++;
+      // The work and its weighted need are the same whatever the policy chose: gathered once.
+      if (!this.unheldBase) {
+        const base = { tasks: [] as PTask[], weighted: 0 };
+        for (const t of this.dated) {
+          if (t.tier !== 'deadline' || !this.plannable(t) || this.fixed.has(t.task.id)) continue;
+          const late = this.needed(t);
+          if (late <= 0) continue;
+          base.tasks.push(t);
+          base.weighted += late * t.weight;
+        }
+        this.unheldBase = base;
       }
+      const { tasks, weighted } = this.unheldBase;
+      sum = { tasks: tasks.length, weighted, unplanned: 0 };
+      for (const t of tasks) if (!deferred.has(t) && !this.lateHeld.has(t)) sum.unplanned++;
       this.unheld.set(deferred, sum);
     }
     return sum;

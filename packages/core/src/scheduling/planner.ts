@@ -201,14 +201,14 @@ export class Pass {
       out.weighted += sign * late * t.weight;
       if (!this.deferred.has(t) && !this.ctx.lateHeld.has(t)) out.unplanned += sign;
     };
-    const seen = new Set<PTask>();
-    for (const id of [...this.claims.keys(), ...this.ctx.fixed.keys()]) {
+    const visit = (id: string) => {
       const t = this.ctx.p.taskById.get(id);
-      if (!t || seen.has(t) || t.tier !== 'deadline' || !this.ctx.plannable(t)) continue;
-      seen.add(t);
+      if (t?.tier !== 'deadline' || !this.ctx.plannable(t)) return;
       if (!this.ctx.fixed.has(id)) count(t, this.ctx.needed(t), -1);
       count(t, this.late(t), 1);
-    }
+    };
+    for (const id of this.claims.keys()) visit(id);
+    for (const id of this.ctx.fixed.keys()) if (!this.claims.has(id)) visit(id);
     return out;
   }
 
