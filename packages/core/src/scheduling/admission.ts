@@ -1,5 +1,5 @@
 import type { Capacity } from './capacity.js';
-import { Heap } from './heap.js';
+import { MinHeap } from './heap.js';
 import type { PTask } from './input.js';
 import { letGoOrder } from './let-go-order.js';
 
@@ -133,7 +133,7 @@ export class Admitter {
     const { rank, byRank } = this.letGoOrder(sticky);
     const out = new Uint8Array(this.n);
     // Ranks in the heap: the smallest is the work to let go first.
-    const heap = new Heap<number>((a, b) => a < b);
+    const heap = new MinHeap(this.n);
     let total = 0;
     for (let i = 0; i < this.n; i++) {
       const d = demand[i] as number;

@@ -220,9 +220,14 @@ function partNumbers(pass: Pass, t: PTask, fresh: Interval[]): Map<number, { ind
 }
 
 function title(p: Prepared, t: PTask): string {
-  return p.titleTemplate
-    .replaceAll('{client}', t.client?.name ?? t.task.clientId)
-    .replaceAll('{task}', t.task.name);
+  let text = p.titles.get(t.task.id);
+  if (text === undefined) {
+    text = p.titleTemplate
+      .replaceAll('{client}', t.client?.name ?? t.task.clientId)
+      .replaceAll('{task}', t.task.name);
+    p.titles.set(t.task.id, text);
+  }
+  return text;
 }
 
 function blockFor(

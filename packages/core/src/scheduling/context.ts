@@ -4,8 +4,7 @@ import { batchOrder } from './batching.js';
 import { Capacity } from './capacity.js';
 import { roundUpNeed } from './chunking.js';
 import type { Existing } from './existing.js';
-import { openTime } from './free-time.js';
-import { ALIGN, type Prepared, type PTask } from './input.js';
+import type { Prepared, PTask } from './input.js';
 import { lengthBefore, mergeIntervals, subtractIntervals } from './intervals.js';
 import type { PassStart } from './pass-start.js';
 
@@ -75,16 +74,7 @@ export class PlanContext {
       }
     }
     this.fixedSpans = mergeIntervals(spans);
-    // Working time less busy time is put on the 5-minute grid; blocks come off it exactly. Free time
-    // is then a function of the blocks alone: a block given back rejoins its neighbours exactly, and
-    // planning the result again starts from the very free time a pass ends with.
-    this.open = openTime({
-      windows: p.windows,
-      from: p.earliest,
-      to: p.horizonEnd,
-      taken: p.busy,
-      step: ALIGN,
-    });
+    this.open = p.open();
     this.unfixed = subtractIntervals(this.open, this.fixedSpans);
     this.capacity = new Capacity(this.unfixed, p.limits.min);
     this.overdue = p.ranked.filter((t) => t.tier === 'unmeetable');
