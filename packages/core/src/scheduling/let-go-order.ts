@@ -53,12 +53,19 @@ export function byKey(f: LetGoFields, sticky: boolean): Int32Array | null {
   return out;
 }
 
-/** Ranks of equal values share a number: 0 for the smallest. */
+/** Dense ranks already found, by the array ranked: both orders of a plan rank the same arrays. */
+const ranked = new WeakMap<Float64Array, { rank: Float64Array; count: number }>();
+
+/** Ranks of equal values share a number: 0 for the smallest. The array must not change after. */
 function denseRanks(values: Float64Array): { rank: Float64Array; count: number } {
+  const known = ranked.get(values);
+  if (known) return known;
   const distinct = Float64Array.from(new Set(values)).sort();
   const at = new Map<number, number>();
   distinct.forEach((v, k) => {
     at.set(v, k);
   });
-  return { rank: values.map((v) => at.get(v) as number), count: distinct.length };
+  const out = { rank: values.map((v) => at.get(v) as number), count: distinct.length };
+  ranked.set(values, out);
+  return out;
 }
