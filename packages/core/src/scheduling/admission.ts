@@ -1,6 +1,7 @@
 import type { Capacity } from './capacity.js';
-import { Heap } from './heap.js';
+import { MinHeap } from './heap.js';
 import type { PTask } from './input.js';
+import { letGoOrder } from './let-go-order.js';
 
 /** What the overload policy decided before any block is placed. */
 export interface Admission {
@@ -31,7 +32,8 @@ export interface Admission {
  */
 export class Admitter {
   private readonly n: number;
-  private readonly demand: Float64Array;
+  /** Per task (in the order given): what it needs before its target (`demand`). */
+  readonly demand: Float64Array;
   private readonly weight: Float64Array;
   private readonly soft: Uint8Array;
   /** Late on the calendar as it is. */
@@ -39,10 +41,12 @@ export class Admitter {
   /** Fits between its start date and its target with no other work. */
   private readonly alone: Uint8Array;
   /** Usable time before each task's target. */
-  private readonly room: Float64Array;
+  readonly room: Float64Array;
+  /** The order to let work go in, without and with work late already first (`letGoOrder`). */
+  private readonly orders: ({ rank: Int32Array; byRank: Int32Array } | null)[] = [null, null];
 
   constructor(
-    private readonly tasks: readonly PTask[],
+    readonly tasks: readonly PTask[],
     args: {
       demand: (t: PTask) => number;
       capacity: Capacity;
@@ -94,8 +98,27 @@ export class Admitter {
     return sticky.deferred.size <= best.deferred.size ? sticky : best;
   }
 
+  /**
+   * Which work to let go first: protected work, then (when sticky) work late already, then the most
+   * work, then the least weight, then the later in planning order. A total order, sorted once per
+   * plan (every `admit` reuses it): `byRank[k]` is the k-th to go, `rank[i]` the place of task i.
+   */
+  private letGoOrder(sticky: boolean): { rank: Int32Array; byRank: Int32Array } {
+    const cached = this.orders[sticky ? 1 : 0];
+    if (cached) return cached;
+    const { demand, weight, soft, late } = this;
+    const byRank = letGoOrder({ demand, weight, soft, late }, sticky);
+    const rank = new Int32Array(this.n);
+    byRank.forEach((i, k) => {
+      rank[i] = k;
+    });
+    const order = { rank, byRank };
+    this.orders[sticky ? 1 : 0] = order;
+    return order;
+  }
+
   private choose(sticky: boolean, overstated?: (before: number) => number): Admission {
-    const { tasks, demand, weight, soft, late } = this;
+    const { tasks, demand } = this;
     const penalty = new Map<number, number>();
     const room = (i: number) => {
       if (!overstated) return this.room[i] as number;
@@ -107,17 +130,10 @@ export class Admitter {
       }
       return (this.room[i] as number) - p;
     };
-    // Which to let go first: protected work, then (when sticky) work late already, then the most
-    // work, then the least weight, then the later in planning order.
-    const first = (a: number, b: number): boolean => {
-      if (soft[a] !== soft[b]) return soft[a] === 1;
-      if (sticky && late[a] !== late[b]) return late[a] === 1;
-      if (demand[a] !== demand[b]) return (demand[a] as number) > (demand[b] as number);
-      if (weight[a] !== weight[b]) return (weight[a] as number) < (weight[b] as number);
-      return a > b;
-    };
+    const { rank, byRank } = this.letGoOrder(sticky);
     const out = new Uint8Array(this.n);
-    const heap = new Heap<number>(first);
+    // Ranks in the heap: the smallest is the work to let go first.
+    const heap = new MinHeap(this.n);
     let total = 0;
     for (let i = 0; i < this.n; i++) {
       const d = demand[i] as number;
@@ -126,11 +142,11 @@ export class Admitter {
         out[i] = 1;
         continue;
       }
-      heap.push(i);
+      heap.push(rank[i] as number);
       total += d;
       const limit = room(i);
       while (total > limit && heap.size > 0) {
-        const gone = heap.pop() as number;
+        const gone = byRank[heap.pop() as number] as number;
         out[gone] = 1;
         total -= demand[gone] as number;
       }

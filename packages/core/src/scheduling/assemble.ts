@@ -27,7 +27,8 @@ export interface Released {
 }
 
 /**
- * Turns a pass into the four lists. New chunks of a task are first paired with that task's
+ * Turns a pass into the four lists (`shortfalls` left empty: `shortfalls` below writes them, once
+ * per plan, for the last round only; a plan may report thousands of tasks). New chunks of a task are first paired with that task's
  * displaced blocks (so a displaced block becomes a move under its own event id, or a keep when it
  * landed where it was); what is left over is created under fresh chunk numbers or deleted.
  */
@@ -103,8 +104,6 @@ export function assemble(ctx: PlanContext, pass: Pass): PlanResult {
         newStarts,
       });
     }
-    const shortfall = shortfallOf(ctx, pass, t);
-    if (shortfall) out.shortfalls.push(shortfall);
   }
   markLate(p, out);
   for (const inv of p.invalid) {
@@ -178,9 +177,10 @@ function pairUp(args: {
     }
     // Above every chunk number the task has, and never an id already on the calendar (a block
     // whose chunk number is unusable may still carry the id a number would give).
-    do chunk++;
-    while (p.inputIds.has(blockEventId(t.task.clientId, t.task.id, chunk)));
-    const block = blockFor(p, t, chunk, piece);
+    let id: string;
+    do id = blockEventId(t.task.clientId, t.task.id, ++chunk);
+    while (p.inputIds.has(id));
+    const block = blockFor(p, t, { id, chunk }, piece);
     out.create.push({ ...block, why });
     newStarts.set(block.id, piece.start);
   }
@@ -220,14 +220,24 @@ function partNumbers(pass: Pass, t: PTask, fresh: Interval[]): Map<number, { ind
 }
 
 function title(p: Prepared, t: PTask): string {
-  return p.titleTemplate
-    .replaceAll('{client}', t.client?.name ?? t.task.clientId)
-    .replaceAll('{task}', t.task.name);
+  let text = p.titles.get(t.task.id);
+  if (text === undefined) {
+    text = p.titleTemplate
+      .replaceAll('{client}', t.client?.name ?? t.task.clientId)
+      .replaceAll('{task}', t.task.name);
+    p.titles.set(t.task.id, text);
+  }
+  return text;
 }
 
-function blockFor(p: Prepared, t: PTask, chunk: number, at: Interval): CalendarBlock {
+function blockFor(
+  p: Prepared,
+  t: PTask,
+  { id, chunk }: { id: string; chunk: number },
+  at: Interval,
+): CalendarBlock {
   return {
-    id: blockEventId(t.task.clientId, t.task.id, chunk),
+    id,
     taskId: t.task.id,
     clientId: t.task.clientId,
     chunk,
@@ -267,6 +277,16 @@ function move(
     ...(r.forTaskId ? { forTaskId: r.forTaskId } : {}),
     ...(busy ? { busy } : {}),
   };
+}
+
+/** Every task not placed in full before its deadline (or within the horizon), in planning order. */
+export function shortfalls(ctx: PlanContext, pass: Pass): Shortfall[] {
+  const out: Shortfall[] = [];
+  for (const t of ctx.p.ranked) {
+    const shortfall = shortfallOf(ctx, pass, t);
+    if (shortfall) out.push(shortfall);
+  }
+  return out;
 }
 
 function shortfallOf(ctx: PlanContext, pass: Pass, t: PTask): Shortfall | null {

@@ -4,9 +4,9 @@ import { batchOrder } from './batching.js';
 import { Capacity } from './capacity.js';
 import { roundUpNeed } from './chunking.js';
 import type { Existing } from './existing.js';
-import { openTime } from './free-time.js';
-import { ALIGN, type Prepared, type PTask } from './input.js';
+import type { Prepared, PTask } from './input.js';
 import { lengthBefore, mergeIntervals, subtractIntervals } from './intervals.js';
+import type { PassStart } from './pass-start.js';
 
 /**
  * What every pass of one plan shares: the blocks that never move, the free time around them, each
@@ -26,6 +26,8 @@ export class PlanContext {
   readonly capacity: Capacity;
   readonly admission: Admission;
   private readonly admitter: Admitter;
+  /** Where passes start, by how they keep blocks (`startOf`). */
+  readonly starts = new Map<string, PassStart>();
   /** Tasks by tier, each in planning order. */
   readonly overdue: PTask[];
   readonly dated: PTask[];
@@ -34,6 +36,7 @@ export class PlanContext {
   private readonly existingTotal = new Map<string, number>();
   private readonly batched = new WeakMap<Admission, PTask[]>();
   private readonly sequenced = new WeakMap<Admission, PTask[]>();
+  private unheldBase: { tasks: PTask[]; weighted: number } | null = null;
   private readonly unheld = new WeakMap<
     ReadonlySet<PTask>,
     { tasks: number; weighted: number; unplanned: number }
@@ -71,16 +74,7 @@ export class PlanContext {
       }
     }
     this.fixedSpans = mergeIntervals(spans);
-    // Working time less busy time is put on the 5-minute grid; blocks come off it exactly. Free time
-    // is then a function of the blocks alone: a block given back rejoins its neighbours exactly, and
-    // planning the result again starts from the very free time a pass ends with.
-    this.open = openTime({
-      windows: p.windows,
-      from: p.earliest,
-      to: p.horizonEnd,
-      taken: p.busy,
-      step: ALIGN,
-    });
+    this.open = p.open();
     this.unfixed = subtractIntervals(this.open, this.fixedSpans);
     this.capacity = new Capacity(this.unfixed, p.limits.min);
     this.overdue = p.ranked.filter((t) => t.tier === 'unmeetable');
@@ -130,15 +124,21 @@ export class PlanContext {
   unheldLateness(deferred: ReadonlySet<PTask>): { tasks: number; weighted: number; unplanned: number } {
     let sum = this.unheld.get(deferred);
     if (!sum) {
-      sum = { tasks: 0, weighted: 0, unplanned: 0 };
-      for (const t of this.dated) {
-        if (t.tier !== 'deadline' || !this.plannable(t) || this.fixed.has(t.task.id)) continue;
-        const late = this.needed(t);
-        if (late <= 0) continue;
-        sum.tasks++;
-        sum.weighted += late * t.weight;
-        if (!deferred.has(t) && !this.lateHeld.has(t)) sum.unplanned++;
+      // The work and its weighted need are the same whatever the policy chose: gathered once.
+      if (!this.unheldBase) {
+        const base = { tasks: [] as PTask[], weighted: 0 };
+        for (const t of this.dated) {
+          if (t.tier !== 'deadline' || !this.plannable(t) || this.fixed.has(t.task.id)) continue;
+          const late = this.needed(t);
+          if (late <= 0) continue;
+          base.tasks.push(t);
+          base.weighted += late * t.weight;
+        }
+        this.unheldBase = base;
       }
+      const { tasks, weighted } = this.unheldBase;
+      sum = { tasks: tasks.length, weighted, unplanned: 0 };
+      for (const t of tasks) if (!deferred.has(t) && !this.lateHeld.has(t)) sum.unplanned++;
       this.unheld.set(deferred, sum);
     }
     return sum;
@@ -217,14 +217,16 @@ export class PlanContext {
 
   /** Deadline order with the let-go work that fits the slack of all kept work after it. */
   private sequence(admission: Admission): PTask[] {
-    const list = this.dated.filter((t) => this.plannable(t));
+    // The plannable work with a target, with its demand and the room before its target: the
+    // admitter's, read once per plan.
+    const { tasks: list, demand, room } = this.admitter;
     // Slack of each kept deadline on the running total, and the least slack from each place on.
     const after = new Float64Array(list.length + 1).fill(Number.POSITIVE_INFINITY);
     let taken = 0;
-    const slack = list.map((t) => {
+    const slack = list.map((t, i) => {
       if (admission.deferred.has(t) || t.tier !== 'deadline') return Number.POSITIVE_INFINITY;
-      taken += Math.max(0, this.demand(t));
-      return this.capacity.before(t.target) - taken;
+      taken += Math.max(0, demand[i] as number);
+      return (room[i] as number) - taken;
     });
     for (let i = list.length - 1; i >= 0; i--)
       after[i] = Math.min(after[i + 1] as number, slack[i] as number);
@@ -239,7 +241,7 @@ export class PlanContext {
         out.push(t);
         return;
       }
-      const d = Math.max(0, this.demand(t));
+      const d = Math.max(0, demand[i] as number);
       if (t.tier === 'deadline' && t.release <= this.p.earliest && (after[i + 1] as number) >= used + d) {
         out.push(t);
         used += d;

@@ -1,43 +1,47 @@
-/** A binary heap: `pop` returns the item `before` puts first. */
-export class Heap<T> {
-  private readonly items: T[] = [];
+/** A binary min-heap of numbers in a typed array of fixed capacity: `pop` returns the smallest. */
+export class MinHeap {
+  private readonly items: Float64Array;
+  private count = 0;
 
-  constructor(private readonly before: (a: T, b: T) => boolean) {}
+  constructor(capacity: number) {
+    this.items = new Float64Array(capacity);
+  }
 
   get size(): number {
-    return this.items.length;
+    return this.count;
   }
 
-  push(item: T): void {
+  push(value: number): void {
     const a = this.items;
-    a.push(item);
-    let i = a.length - 1;
+    let i = this.count++;
     while (i > 0) {
       const up = (i - 1) >> 1;
-      if (!this.before(a[i] as T, a[up] as T)) break;
-      [a[i], a[up]] = [a[up] as T, a[i] as T];
+      const parent = a[up] as number;
+      if (parent <= value) break;
+      a[i] = parent;
       i = up;
     }
+    a[i] = value;
   }
 
-  pop(): T | undefined {
+  /** The smallest value, removed; undefined when empty. */
+  pop(): number | undefined {
+    if (this.count === 0) return undefined;
     const a = this.items;
-    const top = a[0];
-    const last = a.pop();
-    if (a.length > 0 && last !== undefined) {
-      a[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < a.length && this.before(a[l] as T, a[m] as T)) m = l;
-        if (r < a.length && this.before(a[r] as T, a[m] as T)) m = r;
-        if (m === i) break;
-        [a[i], a[m]] = [a[m] as T, a[i] as T];
-        i = m;
-      }
+    const top = a[0] as number;
+    const last = a[--this.count] as number;
+    const n = this.count;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      const m = r < n && (a[r] as number) < (a[l] as number) ? r : l;
+      if ((a[m] as number) >= last) break;
+      a[i] = a[m] as number;
+      i = m;
     }
+    if (n > 0) a[i] = last;
     return top;
   }
 }

@@ -12,6 +12,7 @@ import {
   workingWindows,
 } from '../time/zoned.js';
 import type { ChunkLimits } from './chunking.js';
+import { openTime } from './free-time.js';
 import { type InvalidBlock, type PBlock, readBlocks } from './input-blocks.js';
 import {
   checkSettings,
@@ -117,6 +118,13 @@ export interface Prepared {
   windows: Interval[];
   /** Busy time widened by the buffer on both sides, merged. */
   busy: Interval[];
+  /**
+   * Working time less busy time, on the 5-minute grid, from the earliest start to the horizon:
+   * made on first use and shared by every round of a plan (the blocks do not enter it).
+   */
+  open: () => Interval[];
+  /** Block titles by task id, written once per plan. */
+  titles: Map<string, string>;
   /** The busy intervals as given (read), sorted by start: what explanations name. Sorted on first use. */
   rawBusy: () => RawBusy[];
   /** ISO text of instants already written, by ms (many tasks share a deadline). */
@@ -238,6 +246,11 @@ export function prepare(input: PlanInput, opts: { explain: boolean } = { explain
     t.rank = i;
   });
   const buffer = s.bufferMinutes * MINUTE;
+  const windows = mergeIntervals(workingWindows(input.va.workingHours, vaZone, now, horizonEnd + DAY));
+  const busy = unionOf(
+    busyStart.map((t) => t - buffer),
+    busyEnd.map((t) => t + buffer),
+  );
   return {
     now,
     earliest,
@@ -250,11 +263,13 @@ export function prepare(input: PlanInput, opts: { explain: boolean } = { explain
     prefs,
     explain: opts.explain,
     formatted: new Map(),
-    windows: mergeIntervals(workingWindows(input.va.workingHours, vaZone, now, horizonEnd + DAY)),
-    busy: unionOf(
-      busyStart.map((t) => t - buffer),
-      busyEnd.map((t) => t + buffer),
-    ),
+    windows,
+    busy,
+    // Working time less busy time is put on the 5-minute grid; blocks come off it exactly. Free
+    // time is then a function of the blocks alone: a block given back rejoins its neighbours
+    // exactly, and planning the result again starts from the very free time a pass ends with.
+    open: lazy(() => openTime({ windows, from: earliest, to: horizonEnd, taken: busy, step: ALIGN })),
+    titles: new Map(),
     rawBusy: lazy(() =>
       input.busy
         .map((busy, i) => ({ start: busyStart[i] as number, end: busyEnd[i] as number, busy }))

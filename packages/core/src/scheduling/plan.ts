@@ -1,8 +1,10 @@
-import { assemble } from './assemble.js';
+import type { Admission } from './admission.js';
+import { assemble, shortfalls } from './assemble.js';
 import { calendarAfter, compose } from './compose.js';
 import { PlanContext } from './context.js';
 import { classifyBlocks } from './existing.js';
 import { type Prepared, prepare, withBlocks } from './input.js';
+import { behaviour } from './pass-behaviour.js';
 import { type Lateness, Pass, type PassMode } from './planner.js';
 import type { PlanInput, PlanResult } from './types.js';
 
@@ -33,16 +35,27 @@ export function planSchedule(input: PlanInput): PlanResult {
   return lateIn(plain) < late ? plain : batched;
 }
 
+/** One round of planning: its result (shortfalls not yet written) and what it was made from. */
+interface Round {
+  result: PlanResult;
+  late: boolean;
+  p: Prepared;
+  ctx: PlanContext;
+  pass: Pass;
+}
+
 function planRounds(input: PlanInput): PlanResult {
-  let { result, late, p } = planOnce(input, true);
-  for (let round = 1; late && round < MAX_ROUNDS; round++) {
+  let last = planOnce(input, true);
+  let result = last.result;
+  for (let round = 1; last.late && round < MAX_ROUNDS; round++) {
     const again = { ...input, blocks: calendarAfter(result) };
-    const next = replan(p, again);
+    const next = replan(last.p, again);
     if (next === null) break;
     result = compose(input, result, next.result);
-    late = next.late;
-    p = next.p;
+    last = next;
   }
+  // Only the last round's shortfalls are the plan's: written once, not for every round.
+  result.shortfalls = shortfalls(last.ctx, last.pass);
   return result;
 }
 
@@ -51,7 +64,7 @@ function planRounds(input: PlanInput): PlanResult {
  * nothing. Most rounds only confirm the fixpoint: the input already read is reused (only the blocks
  * differ), and the result is assembled, with its trail, only if something changes.
  */
-function replan(p: Prepared, again: PlanInput): { result: PlanResult; late: boolean; p: Prepared } | null {
+function replan(p: Prepared, again: PlanInput): Round | null {
   const p2 = withBlocks(p, again.blocks);
   if (p2 === null) {
     const check = planOnce(again, false).result;
@@ -62,7 +75,7 @@ function replan(p: Prepared, again: PlanInput): { result: PlanResult; late: bool
   if (unchanged(ctx, best.pass)) return null;
   // The passes never read the trail setting: only assembling does.
   p2.explain = true;
-  return { result: assemble(ctx, best.pass), late: best.late.tasks > 0, p: p2 };
+  return { result: assemble(ctx, best.pass), late: best.late.tasks > 0, p: p2, ctx, pass: best.pass };
 }
 
 /** Whether a pass keeps every block where it is and places nothing new. */
@@ -113,21 +126,31 @@ const better = (a: Lateness, b: Lateness) =>
  * - for a plan from scratch with late work: plain earliest deadline first, so the plan never leaves
  *   more tasks late than it would.
  */
-function planOnce(input: PlanInput, explain: boolean): { result: PlanResult; late: boolean; p: Prepared } {
+function planOnce(input: PlanInput, explain: boolean): Round {
   const p = prepare(input, { explain });
   const ctx = new PlanContext(p, classifyBlocks(p));
   const best = choose(ctx);
   const result = assemble(ctx, best.pass);
-  return { result, late: best.late.tasks > 0, p };
+  return { result, late: best.late.tasks > 0, p, ctx, pass: best.pass };
 }
 
 /** The pass to take for this plan (see `planOnce`). */
 function choose(ctx: PlanContext): { pass: Pass; late: Lateness } {
   const anyOverdue = ctx.overdue.length > 0;
   const anyKept = ctx.existing.some((e) => e.kind === 'movable' && e.invalid === null);
+  // A pass that would behave exactly as one already run gives its result again: that result lost to
+  // (or is) the best so far, so taking it again changes nothing.
+  const done = new Map<string, { pass: Pass; late: Lateness }>();
+  const admissions: Admission[] = [];
   const run = (mode: PassMode, admission = ctx.admission) => {
+    if (!admissions.includes(admission)) admissions.push(admission);
+    const key = `${admissions.indexOf(admission)} ${behaviour(ctx, mode, admission)}`;
+    const seen = done.get(key);
+    if (seen) return seen;
     const pass = new Pass(ctx, mode, admission).run();
-    return { pass, late: pass.lateness() };
+    const out = { pass, late: pass.lateness() };
+    done.set(key, out);
+    return out;
   };
   let best = run(PRIMARY);
   const primary = best.late;

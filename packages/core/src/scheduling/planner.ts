@@ -8,8 +8,8 @@ import { ClientEdges } from './edges.js';
 import type { Existing } from './existing.js';
 import { FreeList, type Usable } from './free-time.js';
 import { ALIGN, MINUTE, type PTask } from './input.js';
-import { alignDown, alignUp, lengthBefore, subtractIntervals } from './intervals.js';
-import { trimSurplus } from './surplus.js';
+import { alignDown, alignUp, lengthBefore } from './intervals.js';
+import { startOf } from './pass-start.js';
 import type { DisplaceReason } from './types.js';
 
 type Movable = Extract<Existing, { kind: 'movable' }>;
@@ -93,19 +93,19 @@ const NONE: ReadonlySet<PTask> = new Set();
  * work; the attempt is kept only if it makes the task less late.
  */
 export class Pass {
-  readonly claims = new Map<string, Claim[]>();
-  readonly fates = new Map<string, Fate>();
+  readonly claims: Map<string, Claim[]>;
+  readonly fates: Map<string, Fate>;
   private readonly free: FreeList;
   /** Blocks other work may take (kept ones, and those placed for overdue work). */
   private readonly index: ClaimIndex;
   private readonly live = new Set<Claim>();
-  /** Work whose turn has come in the deadline order: its blocks are no longer less urgent. */
-  private readonly retired = new Set<PTask>();
+  /** Work whose turn has come in the deadline order (by rank): its blocks are no longer less urgent. */
+  private readonly retired: Uint8Array;
   private readonly deferred: ReadonlySet<PTask>;
   /** Per task: its blocks that could not stay, in chunk order. */
-  private readonly displaced = new Map<string, Movable[]>();
+  private readonly displaced: Map<string, Movable[]>;
   /** Per task (`sticky` passes): its valid blocks, taken back where still free at its turn. */
-  private readonly previous = new Map<string, Movable[]>();
+  private readonly previous: ReadonlyMap<string, Movable[]>;
   private readonly admission: Admission;
   private readonly edges: ClientEdges | null;
   private undo: Undo | null = null;
@@ -117,45 +117,27 @@ export class Pass {
   ) {
     const { p } = ctx;
     this.admission = admission;
+    this.retired = new Uint8Array(p.ranked.length);
     this.deferred = mode.admit ? admission.deferred : NONE;
     this.edges = mode.prefs && p.prefs.clientBreak > 0 ? new ClientEdges(p.prefs.clientBreak) : null;
-    for (const e of ctx.existing) {
-      if (e.kind === 'fixed') {
-        if (e.task) this.edges?.add(e.ref, e.task.task.clientId);
-      } else if (
-        e.kind === 'far' ||
-        (e.kind === 'movable' &&
-          e.invalid === null &&
-          (mode.keep === 'stable' || (mode.until !== undefined && e.ref.start >= mode.until)))
-      ) {
-        this.setClaims(e.task.task.id, [
-          ...(this.claims.get(e.task.task.id) ?? []),
-          { start: e.ref.start, end: e.ref.end, existing: e },
-        ]);
-        this.fates.set(e.ref.block.id, { state: 'kept' });
-      } else if (e.kind === 'movable') {
-        this.fates.set(e.ref.block.id, {
-          state: 'released',
-          reason: e.invalid ?? 'reshuffled-for-deadlines',
-          ...(e.busy ? { busy: e.busy } : {}),
-        });
-        if (e.invalid !== null) push(this.displaced, e.task.task.id, e);
-        else if (mode.keep === 'sticky') push(this.previous, e.task.task.id, e);
+    // Where the pass starts is shared by the passes of this plan that keep blocks alike; what a
+    // pass changes is copied.
+    const start = startOf(ctx, mode);
+    this.claims = new Map(start.claims);
+    this.fates = new Map(start.fates);
+    this.displaced = new Map([...start.displaced].map(([id, list]) => [id, [...list]]));
+    this.previous = start.previous;
+    for (const list of start.claims.values()) for (const c of list) this.live.add(c);
+    if (this.edges) {
+      for (const e of ctx.existing)
+        if (e.kind === 'fixed' && e.task) this.edges.add(e.ref, e.task.task.clientId);
+      for (const [id, list] of start.claims) {
+        const client = (p.taskById.get(id) as PTask).task.clientId;
+        for (const c of list) this.edges.add(c, client);
       }
     }
-    for (const t of p.ranked) if (this.claims.has(t.task.id) && ctx.plannable(t)) this.trim(t);
-    const kept: Interval[] = [];
-    const loans: Loan[] = [];
-    for (const [id, list] of this.claims) {
-      const owner = p.taskById.get(id) as PTask;
-      for (const claim of list) {
-        kept.push(claim);
-        if (claim.existing?.kind === 'movable') loans.push({ claim, owner });
-      }
-    }
-    kept.sort((a, b) => a.start - b.start);
-    this.free = new FreeList(subtractIntervals(ctx.unfixed, kept), p.limits);
-    this.index = new ClaimIndex(loans, (loan) => this.live.has(loan.claim));
+    this.free = new FreeList(start.free, p.limits);
+    this.index = new ClaimIndex(start.loans, (loan) => this.live.has(loan.claim));
   }
 
   run(): this {
@@ -166,17 +148,30 @@ export class Pass {
       for (const t of ctx.overdue) budget -= this.place(t, budget);
     }
     for (const t of ctx.onTime({ admission: mode.admit ? this.admission : null, batch: mode.prefs })) {
-      this.retired.add(t);
+      this.retired[t.rank] = 1;
       this.place(t);
       if (mode.rescue && t.tier === 'deadline' && !this.deferred.has(t) && this.late(t) > 0)
         this.tryHarder(t);
     }
-    for (const t of ctx.dated) if (t.tier === 'deadline' && this.deferred.has(t)) this.place(t);
+    // From here on work only takes time: once no free stretch can hold a chunk, nothing more fits.
+    for (const t of ctx.dated) {
+      if (this.free.full) return this;
+      if (t.tier === 'deadline' && this.deferred.has(t)) this.place(t);
+    }
     // Overdue work placed first gets back here what it gave way; placed last, it starts here.
-    for (const t of ctx.overdue) this.place(t);
+    for (const t of ctx.overdue) {
+      if (this.free.full) return this;
+      this.place(t);
+    }
     // Protected work the policy could not fit in line (or a plain pass, which knows no protection).
-    for (const t of ctx.dated) if (t.tier === 'protected') this.place(t);
-    for (const t of ctx.openEnded) this.place(t);
+    for (const t of ctx.dated) {
+      if (this.free.full) return this;
+      if (t.tier === 'protected') this.place(t);
+    }
+    for (const t of ctx.openEnded) {
+      if (this.free.full) return this;
+      this.place(t);
+    }
     return this;
   }
 
@@ -206,14 +201,14 @@ export class Pass {
       out.weighted += sign * late * t.weight;
       if (!this.deferred.has(t) && !this.ctx.lateHeld.has(t)) out.unplanned += sign;
     };
-    const seen = new Set<PTask>();
-    for (const id of [...this.claims.keys(), ...this.ctx.fixed.keys()]) {
+    const visit = (id: string) => {
       const t = this.ctx.p.taskById.get(id);
-      if (!t || seen.has(t) || t.tier !== 'deadline' || !this.ctx.plannable(t)) continue;
-      seen.add(t);
+      if (t?.tier !== 'deadline' || !this.ctx.plannable(t)) return;
       if (!this.ctx.fixed.has(id)) count(t, this.ctx.needed(t), -1);
       count(t, this.late(t), 1);
-    }
+    };
+    for (const id of this.claims.keys()) visit(id);
+    for (const id of this.ctx.fixed.keys()) if (!this.claims.has(id)) visit(id);
     return out;
   }
 
@@ -313,18 +308,6 @@ export class Pass {
     return (free) => edges.usable(free, client);
   }
 
-  private trim(t: PTask): void {
-    const { claims, fates } = trimSurplus({
-      claims: this.claims.get(t.task.id) ?? [],
-      held: this.held(t),
-      need: this.ctx.needed(t),
-      min: this.ctx.p.limits.min,
-      done: t.tracked ?? t.worked,
-    });
-    this.setClaims(t.task.id, claims);
-    for (const [id, fate] of fates) this.fates.set(id, fate);
-  }
-
   private tryHarder(t: PTask): void {
     const before = this.late(t);
     const own = this.claims.get(t.task.id) ?? [];
@@ -403,7 +386,7 @@ export class Pass {
   private groupOf(owner: PTask): number | null {
     if (owner.tier === 'open-ended') return 0;
     if (owner.tier === 'unmeetable' || this.deferred.has(owner)) return 1;
-    if (this.retired.has(owner)) return null;
+    if (this.retired[owner.rank] === 1) return null;
     return owner.tier === 'protected' ? 2 : 3;
   }
 
@@ -452,12 +435,14 @@ export class Pass {
   private setClaims(id: string, claims: Claim[]): void {
     const old = this.claims.get(id) ?? [];
     if (this.undo && !this.undo.claims.has(id)) this.undo.claims.set(id, old);
-    const next = new Set(claims);
-    const client = this.ctx.p.taskById.get(id)?.task.clientId ?? '';
-    for (const c of old) {
-      if (next.has(c)) continue;
-      this.live.delete(c);
-      this.edges?.remove(c, client);
+    const client = this.edges ? (this.ctx.p.taskById.get(id)?.task.clientId ?? '') : '';
+    if (old.length > 0) {
+      const next = new Set(claims);
+      for (const c of old) {
+        if (next.has(c)) continue;
+        this.live.delete(c);
+        this.edges?.remove(c, client);
+      }
     }
     for (const c of claims) {
       if (this.live.has(c)) continue;
@@ -483,10 +468,4 @@ function lateBy(pieces: readonly Interval[], amount: number, deadline: number): 
 /** Time taken from others for `t` ends at its deadline, on the 5-minute grid new chunks use. */
 function releaseLimit(t: PTask): number {
   return alignDown(t.deadline, ALIGN);
-}
-
-function push<T>(map: Map<string, T[]>, key: string, value: T): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }
