@@ -2,10 +2,9 @@
 //   node --conditions=vahub-source --import tsx apps/worker/src/service/main.ts --config vahub.config.yaml [--only worker|webhooks] [--port 8787]
 // Reads REDIS_URL, VAHUB_ENCRYPTION_KEY, VAHUB_PREFIX (default "{vahub}") and the config's secrets from the environment.
 // SIGTERM or SIGINT: stop taking work, let the jobs and requests in flight finish, exit 0.
+// `--only webhooks` loads the receiver alone (no vendor SDK, no worker): modules are imported by role.
 import { parseArgs } from 'node:util';
 import { createServiceLogger } from '@vahub/jobs';
-import { loadVahubConfig } from '@vahub/registry';
-import { startService } from './start-service.js';
 
 const { values } = parseArgs({
   options: {
@@ -15,31 +14,49 @@ const { values } = parseArgs({
   },
 });
 const logger = createServiceLogger({ name: values.only ?? 'vahub' });
+const port = values.port ? { port: Number(values.port) } : {};
+const prefix = process.env.VAHUB_PREFIX ? { prefix: process.env.VAHUB_PREFIX } : {};
+
+async function receiverOnly(file: string): Promise<{ url: string | null; close(): Promise<void> }> {
+  const { loadReceiverConfig } = await import('@vahub/registry/receivers');
+  const { startReceiver } = await import('./start-receiver.js');
+  const config = await loadReceiverConfig(file, { env: process.env });
+  return startReceiver({ config, logger, ...port, ...prefix });
+}
+
+async function service(file: string, only: 'worker' | undefined) {
+  const { loadVahubConfig } = await import('@vahub/registry');
+  const { startService } = await import('./start-service.js');
+  const config = await loadVahubConfig(file, { env: process.env });
+  return startService({
+    config,
+    logger,
+    ...(only ? { only } : {}),
+    ...port,
+    ...prefix,
+    ...(process.env.VAHUB_REPLAN_WINDOW_MS
+      ? { worker: { replanWindowMs: Number(process.env.VAHUB_REPLAN_WINDOW_MS) } }
+      : {}),
+  });
+}
 
 async function main(): Promise<void> {
   if (!values.config) throw new Error('--config is required: the path of vahub.config.yaml');
   if (values.only !== undefined && values.only !== 'worker' && values.only !== 'webhooks')
     throw new Error(`--only takes "worker" or "webhooks", got "${values.only}"`);
-  const config = await loadVahubConfig(values.config, { env: process.env });
-  const service = await startService({
-    config,
-    logger,
-    ...(values.only ? { only: values.only } : {}),
-    ...(values.port ? { port: Number(values.port) } : {}),
-    ...(process.env.VAHUB_PREFIX ? { prefix: process.env.VAHUB_PREFIX } : {}),
-    ...(process.env.VAHUB_REPLAN_WINDOW_MS
-      ? { worker: { replanWindowMs: Number(process.env.VAHUB_REPLAN_WINDOW_MS) } }
-      : {}),
-  });
+  const running =
+    values.only === 'webhooks'
+      ? await receiverOnly(values.config)
+      : await service(values.config, values.only);
   // Tells a supervisor (and the tests) the process is ready.
-  logger.info({ url: service.url, only: values.only ?? 'both' }, 'service ready');
+  logger.info({ url: running.url, only: values.only ?? 'both' }, 'service ready');
   let stopping = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       if (stopping) return;
       stopping = true;
       logger.info({ signal }, 'stopping: draining jobs and requests in flight');
-      service.close().then(
+      running.close().then(
         () => process.exit(0),
         (err) => {
           logger.error({ error: err instanceof Error ? err.message : String(err) }, 'stop failed');

@@ -4,6 +4,7 @@ import type { Config } from '@vahub/registry';
 import { createServer } from '@vahub/webhooks';
 import type { Redis } from 'ioredis';
 import { buildRuntime, type RuntimeOptions } from './runtime.js';
+import { startReceiver } from './start-receiver.js';
 import { type RunningWorker, type StartWorkerOptions, startWorker } from './start-worker.js';
 import { ALL_PROVIDERS } from './subscriptions.js';
 
@@ -40,6 +41,10 @@ export interface RunningService {
  * the same stores and connectors.
  */
 export async function startService(options: StartServiceOptions): Promise<RunningService> {
+  if (options.only === 'webhooks') {
+    const receiver = await startReceiver(options);
+    return { url: receiver.url, worker: null, close: receiver.close };
+  }
   const logger = options.logger ?? createServiceLogger({ name: options.only ?? 'vahub' });
   const runtime = buildRuntime({
     config: options.config,
@@ -57,17 +62,15 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
   let server: ReturnType<typeof createServer> | null = null;
   let url: string | null = null;
   try {
-    if (options.only !== 'webhooks') {
-      // With the receiver in this process, the webhooks are registered once it listens (below).
-      const subscribeNow = options.only === 'worker' ? options.worker?.subscribe : false;
-      worker = await startWorker({
-        ...options.worker,
-        config: options.config,
-        logger,
-        runtime,
-        ...(subscribeNow === undefined ? {} : { subscribe: subscribeNow }),
-      });
-    }
+    // With the receiver in this process, the webhooks are registered once it listens (below).
+    const subscribeNow = options.only === 'worker' ? options.worker?.subscribe : false;
+    worker = await startWorker({
+      ...options.worker,
+      config: options.config,
+      logger,
+      runtime,
+      ...(subscribeNow === undefined ? {} : { subscribe: subscribeNow }),
+    });
     if (options.only !== 'worker') {
       const receivers: Record<string, WebhookReceiver> = {};
       for (const [id, instance] of runtime.built.instances)
