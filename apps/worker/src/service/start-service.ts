@@ -1,10 +1,9 @@
 import type { Logger, WebhookReceiver } from '@vahub/core';
 import { createServiceLogger } from '@vahub/jobs';
 import type { Config } from '@vahub/registry';
-import { createServer } from '@vahub/webhooks';
+import type { WebhookServer } from '@vahub/webhooks';
 import type { Redis } from 'ioredis';
 import { buildRuntime, type RuntimeOptions } from './runtime.js';
-import { startReceiver } from './start-receiver.js';
 import { type RunningWorker, type StartWorkerOptions, startWorker } from './start-worker.js';
 import { ALL_PROVIDERS } from './subscriptions.js';
 
@@ -41,7 +40,9 @@ export interface RunningService {
  * the same stores and connectors.
  */
 export async function startService(options: StartServiceOptions): Promise<RunningService> {
+  // Express and the receiving halves load only in a process that receives.
   if (options.only === 'webhooks') {
+    const { startReceiver } = await import('./start-receiver.js');
     const receiver = await startReceiver(options);
     return { url: receiver.url, worker: null, close: receiver.close };
   }
@@ -59,7 +60,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
       : { replanWindowMs: options.worker.replanWindowMs }),
   });
   let worker: RunningWorker | null = null;
-  let server: ReturnType<typeof createServer> | null = null;
+  let server: WebhookServer | null = null;
   let url: string | null = null;
   try {
     // With the receiver in this process, the webhooks are registered once it listens (below).
@@ -72,6 +73,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
       ...(subscribeNow === undefined ? {} : { subscribe: subscribeNow }),
     });
     if (options.only !== 'worker') {
+      const { createServer } = await import('@vahub/webhooks');
       const receivers: Record<string, WebhookReceiver> = {};
       for (const [id, instance] of runtime.built.instances)
         if (instance.webhooks) receivers[id] = instance.webhooks;
