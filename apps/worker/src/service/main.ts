@@ -3,8 +3,10 @@
 // Reads REDIS_URL, VAHUB_ENCRYPTION_KEY, VAHUB_PREFIX (default "{vahub}") and the config's secrets from the environment.
 // SIGTERM or SIGINT: stop taking work, let the jobs and requests in flight finish, exit 0.
 // `--only webhooks` loads the receiver alone (no vendor SDK, no worker): modules are imported by role.
+// VAHUB_IDLE_GC_S (default 15, 0 = off): idle seconds after work before one full GC gives memory back.
 import { parseArgs } from 'node:util';
 import { createServiceLogger } from '@vahub/jobs';
+import { collectWhenIdle } from './idle-memory.js';
 
 const { values } = parseArgs({
   options: {
@@ -44,10 +46,20 @@ async function main(): Promise<void> {
   if (!values.config) throw new Error('--config is required: the path of vahub.config.yaml');
   if (values.only !== undefined && values.only !== 'worker' && values.only !== 'webhooks')
     throw new Error(`--only takes "worker" or "webhooks", got "${values.only}"`);
+  const idleS = Number(process.env.VAHUB_IDLE_GC_S ?? 15);
+  if (!Number.isFinite(idleS) || idleS < 0)
+    throw new Error(`VAHUB_IDLE_GC_S takes seconds (0 turns it off), got "${process.env.VAHUB_IDLE_GC_S}"`);
   const running =
     values.only === 'webhooks'
       ? await receiverOnly(values.config)
       : await service(values.config, values.only);
+  const idle =
+    idleS > 0
+      ? collectWhenIdle({
+          idlePeriods: Math.max(1, Math.round(idleS / 5)),
+          onCollect: () => logger.debug({ rss: process.memoryUsage.rss() }, 'idle: memory collected'),
+        })
+      : null;
   // Tells a supervisor (and the tests) the process is ready.
   logger.info({ url: running.url, only: values.only ?? 'both' }, 'service ready');
   let stopping = false;
@@ -56,6 +68,7 @@ async function main(): Promise<void> {
       if (stopping) return;
       stopping = true;
       logger.info({ signal }, 'stopping: draining jobs and requests in flight');
+      idle?.stop();
       running.close().then(
         () => process.exit(0),
         (err) => {
