@@ -102,13 +102,30 @@ export default async function run(): Promise<void> {
     const tracks = Object.fromEntries(
       names.map((n): [Name, Track] => [n, { idle: rssMb(pids[n]), peak: 0, after: [] }]),
     ) as Record<Name, Track>;
+    const rssOf = (n: Name) => {
+      try {
+        return rssMb(pids[n]);
+      } catch {
+        throw new Error(
+          `${n} (pid ${pids[n]}) has exited; the service's last lines:\n${w.logs.slice(-20).join('\n')}`,
+        );
+      }
+    };
     const sample = () => {
-      for (const n of names) tracks[n].peak = Math.max(tracks[n].peak, rssMb(pids[n]));
+      for (const n of names) tracks[n].peak = Math.max(tracks[n].peak, rssOf(n));
     };
     const count = RATE * LOAD_S;
     const bareUrl = bare[0]!.url!;
     for (let round = 1; round <= ROUNDS; round++) {
-      const sampler = setInterval(sample, 100);
+      // A process that dies mid-run ends the bench through `finally` (no orphans), saying which.
+      let died: unknown = null;
+      const sampler = setInterval(() => {
+        try {
+          sample();
+        } catch (err) {
+          died ??= err;
+        }
+      }, 100);
       // vahub under load: the receiver takes the deliveries, the worker reads each task and replans.
       const before = w.lastSeq();
       await quotaLifted(w, async () => {
@@ -129,9 +146,10 @@ export default async function run(): Promise<void> {
       );
       await until(() => w.asana.server.requests.length - readsBefore >= count, 'bare events done', 180_000);
       clearInterval(sampler);
+      if (died) throw died;
       sample();
       await new Promise((resolve) => setTimeout(resolve, SETTLE_S * 1000));
-      for (const n of names) tracks[n].after.push(rssMb(pids[n]));
+      for (const n of names) tracks[n].after.push(rssOf(n));
     }
     const rounds = Array.from({ length: ROUNDS }, (_, i) => `after ${i + 1}`.padStart(8)).join(' ');
     console.log(`resident memory, ${count} events at ${RATE}/s, then ${SETTLE_S} s idle, ${ROUNDS} rounds:`);
