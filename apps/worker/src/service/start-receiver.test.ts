@@ -1,8 +1,9 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { silentLogger } from '@vahub/core';
 import { createRedis, JobQueues } from '@vahub/jobs';
 import { deleteKeys } from '@vahub/jobs/testing';
-import { parseVahubConfig } from '@vahub/registry';
+import { loadVahubConfig } from '@vahub/registry';
 import { testRedisUrl } from '@vahub/testkit';
 import { describe, expect, it } from 'vitest';
 import { startService } from './start-service.js';
@@ -14,17 +15,8 @@ const env = {
   XERO_CLIENT_SECRET: 'client-secret',
   XERO_WEBHOOK_KEY: WEBHOOK_KEY,
 };
-const config = parseVahubConfig(
-  `
-va: { timezone: Europe/Budapest, workingHours: { mon-fri: "09:00-17:00" } }
-clients:
-  - id: koala-co
-    name: Koala Co
-    timezone: Australia/Sydney
-    billing: { currency: AUD, hourlyRate: "50.00" }
-`,
-  { env },
-);
+const example = fileURLToPath(new URL('../../../../vahub.config.example.yaml', import.meta.url));
+const config = await loadVahubConfig(example, { env });
 
 const delivery = JSON.stringify({
   events: [
