@@ -24,6 +24,7 @@ let url: string | null = null;
 const closers: (() => Promise<unknown>)[] = [];
 if (mode === 'receiver' || mode === 'both') {
   const queue = new Queue('bare.event', { connection: redis, prefix });
+  queue.on('error', (err) => console.error(JSON.stringify({ msg: 'bare queue error', error: err.message })));
   const app = express();
   app.post('/hook', express.raw({ type: () => true, limit: '1mb' }), async (req, res) => {
     const body = req.body as Buffer;
@@ -57,6 +58,10 @@ if (mode === 'worker' || mode === 'both') {
       return { status: res.status };
     },
     { connection: redis, prefix, concurrency: 4 },
+  );
+  // As the service does: a BullMQ error (a lock lost under load) is logged, not an unhandled 'error' event that ends the process.
+  worker.on('error', (err) =>
+    console.error(JSON.stringify({ msg: 'bare worker error', error: err.message })),
   );
   await worker.waitUntilReady();
   closers.push(() => worker.close());

@@ -184,7 +184,12 @@ export function startBare(
           ms: performance.now() - began,
         });
     });
-    child.once('exit', (code) => reject(new Error(`bare ${mode} exited with ${code}:\n${out}`)));
+    // Before it is ready this rejects; after, it says why a baseline died mid-run (stopProcess removes it).
+    child.once('exit', (code, signal) => {
+      const error = new Error(`bare ${mode} exited with ${code ?? signal}:\n${out.slice(-4000)}`);
+      reject(error);
+      console.error(error.message);
+    });
   });
 }
 

@@ -7,17 +7,8 @@ import {
 } from '@vahub/core';
 import { RequestBudget } from './budget.js';
 import { AsanaClient } from './client.js';
-import {
-  ASANA_ENDPOINTS,
-  ASANA_TOKEN_ENV,
-  type AsanaClientSection,
-  type AsanaSection,
-  asanaClientSchema,
-  asanaQuotas,
-  asanaRequestsPerMinute,
-  asanaSectionSchema,
-  checkProjects,
-} from './config.js';
+import { type AsanaClientSection, type AsanaSection, asanaRequestsPerMinute } from './config.js';
+import { asanaReceiver } from './receiver-entry.js';
 import { AsanaReportPublisher } from './report-publisher.js';
 import { AsanaTaskSource } from './task-source.js';
 import { AsanaWebhookReceiver } from './webhooks/receive.js';
@@ -99,27 +90,4 @@ export function createAsanaConnection(context: AsanaContext): AsanaConnection {
  * Asana: tasks become focus blocks, and weekly reports status updates. Registered as `asana`; its
  * config is `clients[i].asana`.
  */
-export const asanaConnector = defineConnector({
-  id: 'asana',
-  title: 'Asana',
-  serves: ['tasks', 'reports'],
-  config: {
-    client: asanaClientSchema,
-    section: asanaSectionSchema,
-    endpoints: ASANA_ENDPOINTS,
-    secrets: {
-      token: {
-        env: ASANA_TOKEN_ENV,
-        description: "a personal access token of the VA's Asana account (tasks:read, webhooks:write)",
-      },
-    },
-    check: checkProjects,
-    quotas: asanaQuotas,
-  },
-  auth: {
-    kind: 'token',
-    secret: 'token',
-    howToGet: 'Asana → profile photo → My settings → Apps → View developer console → Create new token',
-  },
-  create: createAsanaConnection,
-});
+export const asanaConnector = defineConnector({ ...asanaReceiver, create: createAsanaConnection });

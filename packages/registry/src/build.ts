@@ -1,6 +1,5 @@
 import type {
   AnyConnectorDescriptor,
-  ClientConfig,
   ComposedConfig,
   ConnectorDeps,
   ConnectorInstance,
@@ -8,7 +7,8 @@ import type {
   PortName,
   QuotaWindow,
 } from '@vahub/core';
-import { type Config, connectors } from './connectors.js';
+import { connectors } from './connectors.js';
+import { connectorContext } from './context.js';
 
 /** Every connector built from the config, and each port served by the one connector that serves it. */
 export interface BuiltConnectors {
@@ -16,15 +16,6 @@ export interface BuiltConnectors {
   /** By connector id. */
   instances: ReadonlyMap<string, ConnectorInstance>;
   close(): Promise<void>;
-}
-
-const NEUTRAL_CLIENT_KEYS = ['id', 'name', 'timezone', 'color', 'billing'] as const;
-
-/** A client as the flows see it: no vendor's section. */
-export function neutralClient(client: Config['clients'][number]): ClientConfig {
-  const out: Record<string, unknown> = {};
-  for (const key of NEUTRAL_CLIENT_KEYS) if (client[key] !== undefined) out[key] = client[key];
-  return out as ClientConfig;
 }
 
 /**
@@ -39,25 +30,13 @@ export function buildConnectors<const Ds extends readonly AnyConnectorDescriptor
 ): BuiltConnectors {
   const instances = new Map<string, ConnectorInstance>();
   const served = new Map<PortName, unknown>();
-  const sections = config as unknown as Record<string, unknown>;
-  const endpoints = config.endpoints as Record<string, Record<string, string>>;
-  const auth = config.auth as Record<string, Record<string, string | undefined> | undefined>;
   for (const connector of registry) {
-    const clients = config.clients.flatMap((client) => {
-      const section = (client as Record<string, unknown>)[connector.id];
-      return section === undefined
-        ? []
-        : [{ client: neutralClient(client as Config['clients'][number]), section }];
-    });
-    const instance = connector.create({
-      va: config.va,
-      calendar: config.calendar,
-      clients,
-      section: sections[connector.id],
-      endpoints: endpoints[connector.id] ?? connector.config.endpoints,
-      secrets: auth[connector.id] ?? {},
-      deps: { ...deps, logger: deps.logger.child({ connector: connector.id }) },
-    });
+    const instance = connector.create(
+      connectorContext(connector, config, {
+        ...deps,
+        logger: deps.logger.child({ connector: connector.id }),
+      }),
+    );
     instances.set(connector.id, instance);
     for (const port of connector.serves as readonly PortName[]) {
       if (served.has(port))

@@ -2,3 +2,4 @@
 export * from './build.js';
 export * from './config.js';
 export * from './connectors.js';
+export * from './context.js';

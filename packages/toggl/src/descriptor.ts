@@ -1,13 +1,7 @@
 import { defineConnector } from '@vahub/core';
 import { TogglClient } from './client.js';
-import {
-  checkTogglClients,
-  TOGGL_ENDPOINTS,
-  togglClientSection,
-  togglQuotas,
-  togglSectionSchema,
-} from './config.js';
 import { TogglWebhookReceiver } from './receiver.js';
+import { togglReceiver } from './receiver-entry.js';
 import { TogglSubscriptionManager } from './subscription-manager.js';
 import { TogglTimeSource } from './time-source.js';
 
@@ -16,27 +10,7 @@ import { TogglTimeSource } from './time-source.js';
  * the Toggl client and/or projects, and webhooks with one secret per subscription.
  */
 export const togglConnector = defineConnector({
-  id: 'toggl',
-  title: 'Toggl Track',
-  serves: ['time'],
-  config: {
-    client: togglClientSection,
-    section: togglSectionSchema,
-    endpoints: TOGGL_ENDPOINTS,
-    secrets: {
-      apiToken: {
-        env: 'TOGGL_API_TOKEN',
-        description: 'the Toggl Track API token of the VA (Toggl → Profile settings → API Token)',
-      },
-    },
-    check: checkTogglClients,
-    quotas: togglQuotas,
-  },
-  auth: {
-    kind: 'token',
-    secret: 'apiToken',
-    howToGet: 'Toggl Track → Profile settings → API Token',
-  },
+  ...togglReceiver,
   create(context) {
     const { deps } = context;
     const client = new TogglClient({

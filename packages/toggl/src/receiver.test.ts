@@ -158,3 +158,19 @@ describe('TogglWebhookReceiver.receive', () => {
     ).rejects.toMatchObject({ code: 'validation' });
   });
 });
+
+describe('TogglWebhookReceiver built without the API (a receiver-only process)', () => {
+  it('verifies deliveries, and refuses to subscribe before storing any secret', async () => {
+    const state = new MemoryStateStore();
+    const receiver = new TogglWebhookReceiver({ state });
+    await receiver.remember({ hook: HOOK, secret: SECRET, workspaceId: '42', subscriptionId: '6' });
+    expect(await receiver.receive(request(PING))).toMatchObject({ kind: 'handled' });
+    await expect(
+      receiver.subscribe({ workspaceId: '42', callbackBase: 'https://va.example/webhooks/toggl' }),
+    ).rejects.toMatchObject({
+      code: 'validation',
+      message: expect.stringMatching(/subscribe from the worker/),
+    });
+    expect(await state.keys('')).toHaveLength(1);
+  });
+});

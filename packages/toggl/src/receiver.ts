@@ -55,7 +55,11 @@ export class TogglWebhookReceiver implements WebhookReceiver {
   readonly hooked = true;
 
   constructor(
-    private readonly options: { state: StateStore | undefined; subscriptions: TogglSubscriptions },
+    private readonly options: {
+      state: StateStore | undefined;
+      /** Toggl's subscriptions API; a receiver-only process has none (it verifies, never subscribes). */
+      subscriptions?: TogglSubscriptions;
+    },
   ) {}
 
   /**
@@ -69,12 +73,13 @@ export class TogglWebhookReceiver implements WebhookReceiver {
     description?: string;
   }): Promise<TogglHook & { subscription: TogglSubscription }> {
     const state = this.stateFor('subscribe');
+    const api = this.subscriptionsFor('subscribe');
     const hook = randomBytes(16).toString('hex');
     const secret = randomBytes(24).toString('hex');
     await this.remember({ hook, secret, workspaceId: input.workspaceId, subscriptionId: null });
     let subscription: TogglSubscription;
     try {
-      subscription = await this.options.subscriptions.create({
+      subscription = await api.create({
         workspaceId: input.workspaceId,
         urlCallback: `${input.callbackBase.replace(/\/+$/, '')}/${hook}`,
         secret,
@@ -119,7 +124,7 @@ export class TogglWebhookReceiver implements WebhookReceiver {
     const stored = parseStored(await state.get(STATE_PREFIX + hook));
     if (!stored) return;
     if (stored.subscriptionId !== null) {
-      await this.options.subscriptions.delete(stored.workspaceId, stored.subscriptionId);
+      await this.subscriptionsFor('unsubscribe').delete(stored.workspaceId, stored.subscriptionId);
     }
     await state.delete(STATE_PREFIX + hook);
   }
@@ -200,15 +205,24 @@ export class TogglWebhookReceiver implements WebhookReceiver {
     };
   }
 
+  private subscriptionsFor(operation: string): TogglSubscriptions {
+    return (
+      this.options.subscriptions ??
+      refuse(
+        operation,
+        'this Toggl receiver was built without the API (a receiver-only process): subscribe from the worker',
+      )
+    );
+  }
+
   private stateFor(operation: string): StateStore {
-    if (this.options.state) return this.options.state;
-    throw new ConnectorError({
-      provider: 'toggl',
-      operation,
-      code: 'validation',
-      retryable: false,
-      message: 'Toggl webhooks need a state store for their secrets: build the connector with deps.state',
-    });
+    return (
+      this.options.state ??
+      refuse(
+        operation,
+        'Toggl webhooks need a state store for their secrets: build the connector with deps.state',
+      )
+    );
   }
 }
 
@@ -220,4 +234,9 @@ function parseStored(raw: string | null): StoredHook | null {
   } catch {
     return null;
   }
+}
+
+/** A call this receiver was not built for: a permanent error saying what is missing. */
+function refuse(operation: string, message: string): never {
+  throw new ConnectorError({ provider: 'toggl', operation, code: 'validation', retryable: false, message });
 }

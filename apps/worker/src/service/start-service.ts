@@ -1,11 +1,14 @@
-import { type Logger, VahubError, type WebhookReceiver } from '@vahub/core';
+import type { Logger, WebhookReceiver } from '@vahub/core';
 import { createServiceLogger } from '@vahub/jobs';
 import type { Config } from '@vahub/registry';
-import { createServer } from '@vahub/webhooks';
+import type { WebhookServer } from '@vahub/webhooks';
 import type { Redis } from 'ioredis';
 import { buildRuntime, type RuntimeOptions } from './runtime.js';
+import { type ServiceParts, serviceParts } from './service-parts.js';
 import { type RunningWorker, type StartWorkerOptions, startWorker, workerQueues } from './start-worker.js';
 import { ALL_PROVIDERS } from './subscriptions.js';
+
+export { serviceParts };
 
 export interface StartServiceOptions {
   config: Config;
@@ -13,13 +16,13 @@ export interface StartServiceOptions {
    * Run only the receiver, only the worker (every job), or only the planner (the replans: a worker
    * taking `schedule.replan` alone). @defaultValue the receiver and the worker
    */
-  only?: 'webhooks' | 'worker' | 'planner';
+  only?: ServiceParts['only'];
   /**
    * Where the replans run. `'elsewhere'`: this process's worker takes every job but the replans,
    * which a process started with `only: 'planner'` takes (so a replan never holds this event loop
    * while webhook events wait). Replans wait in Redis until a planner runs. @defaultValue 'here'
    */
-  planner?: 'here' | 'elsewhere';
+  planner?: ServiceParts['planner'];
   /** The receiver's port. @defaultValue `webhooks.port` of the config (8787) */
   port?: number;
   /** @defaultValue "0.0.0.0" */
@@ -36,21 +39,6 @@ export interface StartServiceOptions {
   >;
 }
 
-/** The parts a process runs, from `--only` and `--planner` as typed; a clear error for anything else. */
-export function serviceParts(flags: {
-  only?: string | undefined;
-  planner?: string | undefined;
-}): Pick<StartServiceOptions, 'only' | 'planner'> {
-  const { only, planner } = flags;
-  if (only !== undefined && only !== 'webhooks' && only !== 'worker' && only !== 'planner')
-    throw new VahubError(`--only takes "webhooks", "worker" or "planner", got "${only}"`);
-  if (planner !== undefined && planner !== 'here' && planner !== 'elsewhere')
-    throw new VahubError(`--planner takes "here" or "elsewhere", got "${planner}"`);
-  if (planner === 'elsewhere' && (only === 'planner' || only === 'webhooks'))
-    throw new VahubError(`--planner elsewhere is for a process with a worker, not for --only ${only}`);
-  return { ...(only ? { only } : {}), ...(planner ? { planner } : {}) };
-}
-
 export interface RunningService {
   /** The receiver's base URL, when it runs. */
   url: string | null;
@@ -65,6 +53,12 @@ export interface RunningService {
  */
 export async function startService(options: StartServiceOptions): Promise<RunningService> {
   serviceParts(options);
+  // Express and the receiving halves load only in a process that receives.
+  if (options.only === 'webhooks') {
+    const { startReceiver } = await import('./start-receiver.js');
+    const receiver = await startReceiver(options);
+    return { url: receiver.url, worker: null, close: receiver.close };
+  }
   const logger = options.logger ?? createServiceLogger({ name: options.only ?? 'vahub' });
   const runtime = buildRuntime({
     config: options.config,
@@ -79,7 +73,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
       : { replanWindowMs: options.worker.replanWindowMs }),
   });
   let worker: RunningWorker | null = null;
-  let server: ReturnType<typeof createServer> | null = null;
+  let server: WebhookServer | null = null;
   let url: string | null = null;
   try {
     if (options.only === 'planner') {
@@ -93,7 +87,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
         schedule: false,
         subscribe: false,
       });
-    } else if (options.only !== 'webhooks') {
+    } else {
       // With the receiver in this process, the webhooks are registered once it listens (below).
       const subscribeNow = options.only === 'worker' ? options.worker?.subscribe : false;
       worker = await startWorker({
@@ -105,7 +99,8 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
         ...(subscribeNow === undefined ? {} : { subscribe: subscribeNow }),
       });
     }
-    if (options.only === undefined || options.only === 'webhooks') {
+    if (options.only === undefined) {
+      const { createServer } = await import('@vahub/webhooks');
       const receivers: Record<string, WebhookReceiver> = {};
       for (const [id, instance] of runtime.built.instances)
         if (instance.webhooks) receivers[id] = instance.webhooks;

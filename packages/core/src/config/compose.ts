@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AnyConnectorDescriptor, HasSchema, SchemaOutput } from '../connector/descriptor.js';
+import type { ConfiguredConnector, HasSchema, SchemaOutput } from '../connector/descriptor.js';
 import {
   baseClientShape,
   baseConfigShape,
@@ -8,7 +8,7 @@ import {
   type VahubConfig,
 } from './schema.js';
 
-type Connectors = readonly AnyConnectorDescriptor[];
+type Connectors = readonly ConfiguredConnector[];
 type Each<Ds extends Connectors> = Ds[number];
 
 /** `clients[i].<id>` for each connector that has a per-client section; every one is optional. */

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
-import type { AnyConnectorDescriptor } from '../connector/descriptor.js';
+import type { ConfiguredConnector } from '../connector/descriptor.js';
 import { ConfigError, type ConfigIssue } from '../errors/errors.js';
 import { type ComposedConfig, createConfigSchema } from './compose.js';
 import type { ClientConfig } from './schema.js';
@@ -124,7 +124,7 @@ function zodIssueMessage(issue: z.core.$ZodIssue): string {
 /** Checks that span several clients: unique ids, and each connector's own (one project, one client). */
 function crossChecks(
   config: { clients: readonly (ClientConfig & Record<string, unknown>)[] },
-  connectors: readonly AnyConnectorDescriptor[],
+  connectors: readonly ConfiguredConnector[],
 ): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const ids = new Map<string, number>();
@@ -163,7 +163,7 @@ export function endpointEnvName(connectorId: string, endpoint: string): string {
 function mergeEndpoints(
   raw: unknown,
   env: NodeJS.ProcessEnv,
-  connectors: readonly AnyConnectorDescriptor[],
+  connectors: readonly ConfiguredConnector[],
   fromEnv: Map<string, string>,
 ): unknown {
   if (raw === null || typeof raw !== 'object') return raw;
@@ -184,7 +184,7 @@ function mergeEndpoints(
 
 /** The environment variables vahub reads when the file has no `auth` entry for a connector. */
 export function defaultSecretEnv(
-  connectors: readonly AnyConnectorDescriptor[],
+  connectors: readonly ConfiguredConnector[],
 ): Record<string, Record<string, string>> {
   return Object.fromEntries(
     connectors.map((c) => [
@@ -200,7 +200,7 @@ export function defaultSecretEnv(
 function defaultAuth(
   raw: unknown,
   env: NodeJS.ProcessEnv,
-  connectors: readonly AnyConnectorDescriptor[],
+  connectors: readonly ConfiguredConnector[],
 ): unknown {
   if (raw === null || typeof raw !== 'object') return raw;
   const doc = raw as Record<string, unknown>;
@@ -220,7 +220,7 @@ function lineAndColumn(text: string, offset: number): string {
   return `line ${line}, column ${before.length - before.lastIndexOf('\n')}`;
 }
 
-export interface ParseOptions<Ds extends readonly AnyConnectorDescriptor[]> {
+export interface ParseOptions<Ds extends readonly ConfiguredConnector[]> {
   /** The registry's connectors: their sections, endpoints and secrets make up the schema. */
   connectors: Ds;
   env?: NodeJS.ProcessEnv;
@@ -228,7 +228,7 @@ export interface ParseOptions<Ds extends readonly AnyConnectorDescriptor[]> {
 }
 
 /** Validate a config given as YAML text. Throws `ConfigError` listing every problem. */
-export function parseConfig<const Ds extends readonly AnyConnectorDescriptor[]>(
+export function parseConfig<const Ds extends readonly ConfiguredConnector[]>(
   text: string,
   options: ParseOptions<Ds>,
 ): ComposedConfig<Ds> {
@@ -294,7 +294,7 @@ export function parseConfig<const Ds extends readonly AnyConnectorDescriptor[]>(
 export const MAX_CONFIG_BYTES = 1024 * 1024;
 
 /** Read, interpolate and validate a config file (a regular file of at most `MAX_CONFIG_BYTES`). */
-export async function loadConfig<const Ds extends readonly AnyConnectorDescriptor[]>(
+export async function loadConfig<const Ds extends readonly ConfiguredConnector[]>(
   file: string,
   options: Omit<ParseOptions<Ds>, 'source'>,
 ): Promise<ComposedConfig<Ds>> {

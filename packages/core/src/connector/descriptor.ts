@@ -207,6 +207,30 @@ export type HasSchema<S> = [Exclude<S, undefined>] extends [never] ? false : tru
 // biome-ignore lint/suspicious/noExplicitAny: the registry holds descriptors of every shape.
 export type AnyConnectorDescriptor = ConnectorDescriptor<string, any, any, any, any, any>;
 
+/** What the config loader reads of a connector: its id and its config sections. */
+export type ConfiguredConnector = Pick<AnyConnectorDescriptor, 'id' | 'config'>;
+
+/** What building a connector's webhook receiver needs: no token store, no lock, no rate limiter. */
+export type ReceiverContext<ClientSection = unknown, Section = unknown> = Omit<
+  ConnectorContext<ClientSection, Section>,
+  'deps'
+> & { deps: Pick<ConnectorDeps, 'logger' | 'state' | 'now'> };
+
+/**
+ * The receiving half of a connector, for a process that only receives webhooks: the descriptor's
+ * declaration (id, config, auth) and how to build its receiver. A connector exports it from a module
+ * that loads no vendor SDK and no API client (`@vahub/<id>/receiver`); its descriptor spreads it.
+ */
+export type ReceiverDescriptor = Omit<AnyConnectorDescriptor, 'create'> & {
+  /** The connector's webhook receiver; undefined when it receives none. */
+  receiver(context: ReceiverContext): WebhookReceiver | undefined;
+};
+
+/** Declare a connector's receiving half, keeping its literal id, ports and config types. */
+export function defineReceiver<const D extends ReceiverDescriptor>(descriptor: D): D {
+  return descriptor;
+}
+
 /**
  * Declare a connector. The identity function infers every part (the sections' schemas type `create`
  * and `check`) and keeps the literal id and ports for the registry.
