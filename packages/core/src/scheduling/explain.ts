@@ -2,7 +2,7 @@ import type { BusyInterval } from '../domain/types.js';
 import type { Interval } from '../time/zoned.js';
 import { instantMs, MINUTE, type Prepared, type PTask } from './input.js';
 import type { InvalidBlock } from './input-blocks.js';
-import { offsetOf } from './local-days.js';
+import { offsetAt } from './local-days.js';
 import type { Trigger } from './planner.js';
 import type {
   BlockProblem,
@@ -13,31 +13,9 @@ import type {
   ShortfallReason,
 } from './types.js';
 
-// Display only (the instants themselves are computed before): Intl reads a zone's offset, and
-// the text is written from the wall-clock time. A day without an offset change (almost every day)
-// needs Intl once per zone, so the trail is cheap enough to write for thousands of tasks.
-const DAY_MS = 86_400_000;
+// Display only (the instants themselves are computed before): the text is written from the
+// wall-clock time, the zone's offset read as `offsetAt` keeps it (once per zone and day).
 const WEEKDAY_NAMES = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-/** Per zone: the offset (ms) throughout each UTC day, NaN for a day on which it changes. */
-const dayOffsets = new Map<string, Map<number, number>>();
-
-function offsetAt(ms: number, zone: string): number {
-  let days = dayOffsets.get(zone);
-  if (!days) {
-    days = new Map();
-    dayOffsets.set(zone, days);
-  }
-  const day = Math.floor(ms / DAY_MS);
-  let offset = days.get(day);
-  if (offset === undefined) {
-    const first = offsetOf(day * DAY_MS, zone);
-    offset = offsetOf(day * DAY_MS + DAY_MS - 1000, zone) === first ? first : Number.NaN;
-    // Bounded: a long-running worker plans around today, not every day there is.
-    if (days.size > 4096) days.clear();
-    days.set(day, offset);
-  }
-  return Number.isNaN(offset) ? offsetOf(ms, zone) : offset;
-}
 
 const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);
 

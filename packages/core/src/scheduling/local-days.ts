@@ -1,6 +1,7 @@
 // Where a date begins and ends in a zone, as `startOfLocalDate` / `endOfLocalDate` answer it, for
-// the dates a plan reads: a zone's offset is read with Intl (a cached formatter per zone), a few
-// microseconds, where the Temporal polyfill's conversion takes tens to hundreds.
+// the dates a plan reads: a zone's offset is read with Intl and kept per zone and UTC day (a day
+// without an offset change, almost every day, needs Intl once per zone), where the Temporal
+// polyfill's conversion takes tens to hundreds of microseconds a date.
 import { endOfLocalDate, startOfLocalDate } from '../time/zoned.js';
 
 const DAY = 86_400_000;
@@ -25,7 +26,7 @@ function formatterOf(zone: string): Intl.DateTimeFormat {
 }
 
 /** The zone's offset from UTC at `ms`, as Intl reads it (whole seconds). */
-export function offsetOf(ms: number, zone: string): number {
+function offsetOf(ms: number, zone: string): number {
   const part: Record<string, string> = {};
   for (const { type, value } of formatterOf(zone).formatToParts(ms)) part[type] = value;
   const wall = Date.UTC(
@@ -37,6 +38,27 @@ export function offsetOf(ms: number, zone: string): number {
     Number(part.second),
   );
   return wall - (ms - (((ms % 1000) + 1000) % 1000));
+}
+
+/** Per zone: the offset (ms) throughout each UTC day, NaN for a day on which it changes. */
+const dayOffsets = new Map<string, Map<number, number>>();
+
+export function offsetAt(ms: number, zone: string): number {
+  let days = dayOffsets.get(zone);
+  if (!days) {
+    days = new Map();
+    dayOffsets.set(zone, days);
+  }
+  const day = Math.floor(ms / DAY);
+  let offset = days.get(day);
+  if (offset === undefined) {
+    const first = offsetOf(day * DAY, zone);
+    offset = offsetOf(day * DAY + DAY - 1000, zone) === first ? first : Number.NaN;
+    // Bounded: a long-running worker plans around today, not every day there is.
+    if (days.size > 4096) days.clear();
+    days.set(day, offset);
+  }
+  return Number.isNaN(offset) ? offsetOf(ms, zone) : offset;
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -61,12 +83,12 @@ function utcMidnight(date: string): number {
  * before and after are the only candidates: no zone changes its offset twice within two days.
  */
 function wallMidnight(wall: number, zone: string): number {
-  const before = offsetOf(wall - DAY, zone);
-  const after = offsetOf(wall + DAY, zone);
+  const before = offsetAt(wall - DAY, zone);
+  const after = offsetAt(wall + DAY, zone);
   let best = Number.POSITIVE_INFINITY;
   for (const o of [before, after]) {
     const t = wall - o;
-    if (offsetOf(t, zone) === o) best = Math.min(best, t);
+    if (offsetAt(t, zone) === o) best = Math.min(best, t);
   }
   return Number.isFinite(best) ? best : wall - before;
 }
