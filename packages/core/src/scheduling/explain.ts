@@ -2,6 +2,7 @@ import type { BusyInterval } from '../domain/types.js';
 import type { Interval } from '../time/zoned.js';
 import { instantMs, MINUTE, type Prepared, type PTask } from './input.js';
 import type { InvalidBlock } from './input-blocks.js';
+import { offsetAt } from './local-days.js';
 import type { Trigger } from './planner.js';
 import type {
   BlockProblem,
@@ -12,65 +13,9 @@ import type {
   ShortfallReason,
 } from './types.js';
 
-// Display only: the instants themselves are computed with Temporal; Intl reads a zone's offset, and
-// the text is written from the wall-clock time. A day without an offset change (almost every day)
-// needs Intl once per zone, so the trail is cheap enough to write for thousands of tasks.
-const formatters = new Map<string, Intl.DateTimeFormat>();
-const DAY_MS = 86_400_000;
+// Display only (the instants themselves are computed before): the text is written from the
+// wall-clock time, the zone's offset read as `offsetAt` keeps it (once per zone and day).
 const WEEKDAY_NAMES = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-/** Per zone: the offset (ms) throughout each UTC day, NaN for a day on which it changes. */
-const dayOffsets = new Map<string, Map<number, number>>();
-
-function formatterOf(zone: string): Intl.DateTimeFormat {
-  let f = formatters.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', {
-      timeZone: zone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    });
-    formatters.set(zone, f);
-  }
-  return f;
-}
-
-/** The zone's offset from UTC at `ms`, as Intl reads it (whole seconds). */
-function offsetOf(ms: number, zone: string): number {
-  const part: Record<string, string> = {};
-  for (const { type, value } of formatterOf(zone).formatToParts(ms)) part[type] = value;
-  const wall = Date.UTC(
-    Number(part.year),
-    Number(part.month) - 1,
-    Number(part.day),
-    Number(part.hour),
-    Number(part.minute),
-    Number(part.second),
-  );
-  return wall - (ms - (((ms % 1000) + 1000) % 1000));
-}
-
-function offsetAt(ms: number, zone: string): number {
-  let days = dayOffsets.get(zone);
-  if (!days) {
-    days = new Map();
-    dayOffsets.set(zone, days);
-  }
-  const day = Math.floor(ms / DAY_MS);
-  let offset = days.get(day);
-  if (offset === undefined) {
-    const first = offsetOf(day * DAY_MS, zone);
-    offset = offsetOf(day * DAY_MS + DAY_MS - 1000, zone) === first ? first : Number.NaN;
-    // Bounded: a long-running worker plans around today, not every day there is.
-    if (days.size > 4096) days.clear();
-    days.set(day, offset);
-  }
-  return Number.isNaN(offset) ? offsetOf(ms, zone) : offset;
-}
 
 const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);
 

@@ -1,8 +1,8 @@
 // The rules for reading one task, one setting or one instant of a plan input (see `prepare`).
 import type { Task, TaskDue } from '../domain/types.js';
-import { endOfLocalDate, startOfLocalDate } from '../time/zoned.js';
 import type { Preferences, PTask, Tier } from './input.js';
 import { compareText, instantMs, MINUTE } from './instants.js';
+import { endOfDay, startOfDay } from './local-days.js';
 import type { PlanInput } from './types.js';
 
 /**
@@ -90,7 +90,7 @@ export class DueResolver {
     let value: number;
     try {
       if (due.kind === 'instant') value = instantMs(due.at);
-      else value = edge === 'end' ? endOfLocalDate(due.date, zone) : startOfLocalDate(due.date, zone);
+      else value = edge === 'end' ? endOfDay(due.date, zone) : startOfDay(due.date, zone);
     } catch {
       this.issues.push(
         `task ${taskId} ${edge === 'end' ? 'due' : 'startOn'}: not a valid ${due.kind} (${JSON.stringify(due)})`,

@@ -1,11 +1,9 @@
 import type { Batching } from '../config/planner-schema.js';
 import type { BusyInterval, CalendarBlock, Task } from '../domain/types.js';
 import {
-  endOfLocalDate,
   type Interval,
   isValidTimeZone,
   localDateOf,
-  startOfLocalDate,
   Temporal,
   WEEKDAYS,
   type WeeklyHours,
@@ -26,6 +24,7 @@ import {
 } from './input-rules.js';
 import { instantMs, MINUTE } from './instants.js';
 import { alignUp, mergeIntervals, unionOf } from './intervals.js';
+import { endOfDay, startOfDay } from './local-days.js';
 import type { PlanClient, PlanInput } from './types.js';
 
 export type { PBlock } from './input-blocks.js';
@@ -201,12 +200,12 @@ export function prepare(input: PlanInput, opts: { explain: boolean } = { explain
   const vaZone = input.va.timezone;
   const earliest = alignUp(now + s.earliestStartMinutes * MINUTE, ALIGN);
   const today = Temporal.PlainDate.from(localDateOf(now, vaZone));
-  const horizonEnd = startOfLocalDate(today.add({ days: s.horizonDays }).toString(), vaZone);
+  const horizonEnd = startOfDay(today.add({ days: s.horizonDays }).toString(), vaZone);
   const resolver = new DueResolver(issues);
   const prefs = preferencesOf(s);
   const protectUntil =
     prefs.importantWithinDays > 0
-      ? endOfLocalDate(today.add({ days: prefs.importantWithinDays }).toString(), vaZone)
+      ? endOfDay(today.add({ days: prefs.importantWithinDays }).toString(), vaZone)
       : Number.POSITIVE_INFINITY;
   const tasks = input.tasks.map((task, i): PTask => {
     const client = clients.get(task.clientId) ?? null;
