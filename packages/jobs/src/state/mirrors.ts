@@ -1,5 +1,6 @@
-import type { BusyInterval, Task } from '@vahub/core';
+import { type BusyInterval, type Task, VahubError } from '@vahub/core';
 import type { Redis } from 'ioredis';
+import { bounded, DEFAULT_REDIS_TIMEOUT_MS } from '../redis/bounded.js';
 import { HashMirror, type MirrorStamp } from './hash-mirror.js';
 import { mirroredBusy, mirroredTask } from './mirror-schemas.js';
 
@@ -27,6 +28,23 @@ export class TaskMirror {
     await this.of(clientId).remove(taskIds);
   }
 
+  /**
+   * Bring every client's mirror to one task in one round trip, atomically: put in its own client's
+   * (when it is open), taken out of the others' (a task moved between clients' projects, or one
+   * completed or gone). What a task event does; a command per client would cost a round trip each.
+   */
+  async settle(taskId: string, open: Task | null, clientIds: readonly string[]): Promise<void> {
+    const multi = this.options.redis.multi();
+    if (open) multi.hset(this.key(open.clientId), taskId, JSON.stringify(open));
+    for (const id of clientIds) if (id !== open?.clientId) multi.hdel(this.key(id), taskId);
+    const results = await bounded(multi.exec(), {
+      ms: this.options.timeoutMs ?? DEFAULT_REDIS_TIMEOUT_MS,
+      what: `a task mirror write (task ${taskId})`,
+    });
+    if (!results || results.some(([err]) => err))
+      throw new VahubError(`the task mirror could not be written (task ${taskId})`);
+  }
+
   async replace(clientId: string, tasks: readonly Task[]): Promise<void> {
     await this.of(clientId).replace(tasks.map((task) => ({ id: task.id, item: task })));
   }
@@ -48,10 +66,14 @@ export class TaskMirror {
     await this.of(clientId).clear();
   }
 
+  private key(clientId: string): string {
+    return `${this.options.prefix ?? 'vahub'}:mirror:tasks:{${clientId}}`;
+  }
+
   private of(clientId: string): HashMirror<Task> {
     return new HashMirror({
       ...this.options,
-      key: `${this.options.prefix ?? 'vahub'}:mirror:tasks:{${clientId}}`,
+      key: this.key(clientId),
       schema: mirroredTask,
       what: `task (client ${clientId})`,
     });
