@@ -1,5 +1,11 @@
 import type { Logger, WebhookOutcome, WebhookReceiver, WebhookReply, WebhookRequest } from '@vahub/core';
-import { changeEventJob, type EventDedupeStore, enqueueChangeEvent, type JobQueues } from '@vahub/jobs';
+import {
+  type CheckedEvent,
+  changeEventJob,
+  type EventDedupeStore,
+  enqueueChangeEvent,
+  type JobQueues,
+} from '@vahub/jobs';
 import { DeadlineError, withDeadline } from './deadline.js';
 
 /** What became of one delivery, for the reply, the log line and the metrics. */
@@ -58,8 +64,11 @@ export async function takeDelivery(options: {
     return { reply: clamp(outcome.reply, 200, 299, 200), outcome: 'handled', reason: outcome.note };
 
   // Check every event before enqueueing any: a delivery is taken whole or not at all.
+  let checked: CheckedEvent[];
   try {
-    for (const event of outcome.events) changeEventJob({ provider, deliveryId: outcome.deliveryId, event });
+    checked = outcome.events.map((event) =>
+      changeEventJob({ provider, deliveryId: outcome.deliveryId, event }),
+    );
   } catch (err) {
     deps.logger.error(
       { provider, deliveryId: outcome.deliveryId, err: err instanceof Error ? err.message : String(err) },
@@ -71,13 +80,14 @@ export async function takeDelivery(options: {
   try {
     const results = await withDeadline(
       Promise.all(
-        outcome.events.map((event) =>
+        outcome.events.map((event, i) =>
           enqueueChangeEvent({
             queues: deps.queues,
             dedupe: deps.dedupe,
             provider,
             deliveryId: outcome.deliveryId,
             event,
+            checked: checked[i],
           }),
         ),
       ),

@@ -39,16 +39,15 @@ export interface TaskRefresh {
  */
 export async function refreshTask(deps: ServiceDeps, taskId: string): Promise<TaskRefresh> {
   const task = await deps.ports.tasks.getTask(taskId);
-  if (task && task.status === 'open') {
-    // A task moved between clients' projects leaves the other clients' mirrors (other keys: at once).
-    const others = deps.config.clients.filter((c) => c.id !== task.clientId).map((c) => c.id);
-    await Promise.all([
-      ...others.map((id) => deps.taskMirror.remove(id, [taskId])),
-      deps.taskMirror.put(task.clientId, [task]),
-    ]);
-    return { taskId, outcome: 'open', clientId: task.clientId };
-  }
-  await Promise.all(deps.config.clients.map((c) => deps.taskMirror.remove(c.id, [taskId])));
+  const open = task && task.status === 'open' ? task : null;
+  // One round trip whatever the number of clients: a task moved between clients' projects leaves
+  // the other clients' mirrors, a closed or gone one leaves every mirror.
+  await deps.taskMirror.settle(
+    taskId,
+    open,
+    deps.config.clients.map((c) => c.id),
+  );
+  if (open) return { taskId, outcome: 'open', clientId: open.clientId };
   return { taskId, outcome: task ? 'closed' : 'gone', clientId: task?.clientId ?? null };
 }
 

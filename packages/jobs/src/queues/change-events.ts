@@ -2,7 +2,7 @@ import { VahubError, type WebhookEvent } from '@vahub/core';
 import { changeEventPayload } from '../catalog/payloads.js';
 import type { EventDedupeStore } from '../state/dedupe-store.js';
 import { eventJobId } from './job-ids.js';
-import type { JobQueues } from './queues.js';
+import { AddFailedError, type JobQueues } from './queues.js';
 
 /** The job of each event subject. */
 export const CHANGE_EVENT_JOBS = {
@@ -55,11 +55,15 @@ export function changeEventJob(options: {
   return { job, jobId: eventJobId(provider, event.id), payload: parsed.data };
 }
 
+/** An event's job as `changeEventJob` made it: checked, ready to add. */
+export type CheckedEvent = ReturnType<typeof changeEventJob>;
+
 /**
  * Take in one "something changed" event, once. An event seen before (within the dedupe store's
  * days) is a duplicate; otherwise it is added under a job id derived from its identity, so two
- * deliveries racing each other still make one job; only then is it remembered, so a failure
- * between the two leaves nothing lost: the vendor's redelivery adds it (or collapses onto it).
+ * deliveries racing each other still make one job, and remembered in the same MULTI as the add:
+ * both are in Redis or neither, so a failure leaves nothing lost (the vendor's redelivery adds it,
+ * or collapses onto it). Two round trips: the check, then the add with the remember.
  */
 export async function enqueueChangeEvent(options: {
   queues: JobQueues;
@@ -68,11 +72,21 @@ export async function enqueueChangeEvent(options: {
   deliveryId: string | null;
   event: WebhookEvent;
   receivedAt?: string;
+  /** The event as `changeEventJob` already made it (the receiver checks a delivery whole first). */
+  checked?: CheckedEvent;
 }): Promise<EnqueuedEvent> {
   const { queues, dedupe, provider, event } = options;
-  const { job, jobId, payload } = changeEventJob(options);
+  const { job, jobId, payload } = options.checked ?? changeEventJob(options);
   if (await dedupe.seen(provider, event.id)) return { outcome: 'duplicate', job, jobId };
-  await queues.add(job, payload, { jobId });
-  const first = await dedupe.remember(provider, event.id);
-  return { outcome: first ? 'enqueued' : 'duplicate', job, jobId };
+  let remembered: unknown;
+  try {
+    [remembered] = await queues.addCheckedWith(job, payload, { jobId }, (multi) =>
+      dedupe.rememberIn(multi, provider, event.id),
+    );
+  } catch (err) {
+    // The add failed but this call's remember went in: undo it, or the redelivery would be dropped.
+    if (err instanceof AddFailedError && err.alsoReplies[0] === 'OK') await dedupe.forget(provider, event.id);
+    throw err;
+  }
+  return { outcome: remembered === 'OK' ? 'enqueued' : 'duplicate', job, jobId };
 }

@@ -234,19 +234,21 @@ describe('addThrottled', () => {
   });
 });
 
+const taskEvent = {
+  id: 'evt-77',
+  subject: 'task' as const,
+  action: 'changed' as 'changed' | 'created',
+  resourceId: '1207',
+  scope: 'project-1',
+  at: null,
+};
+
 describe('enqueueChangeEvent', () => {
   it('makes one job of a redelivered event, even after the job record is gone', async () => {
     const queues = queuesFor('events');
     const prefix = `${queues.prefix}:stores`;
     const dedupe = new EventDedupeStore({ redis, prefix });
-    const event = {
-      id: 'evt-77',
-      subject: 'task' as const,
-      action: 'changed' as const,
-      resourceId: '1207',
-      scope: 'project-1',
-      at: null,
-    };
+    const event = taskEvent;
     const deliver = () =>
       enqueueChangeEvent({ queues, dedupe, provider: 'tasks-vendor', deliveryId: 'd-1', event });
     const outcomes = await Promise.all([deliver(), deliver(), deliver()]);
@@ -268,5 +270,23 @@ describe('enqueueChangeEvent', () => {
       event: { ...event, id: 'evt-78' },
     });
     expect(other.outcome).toBe('enqueued');
+  });
+
+  it('an add that fails in Redis leaves the event unremembered, so the redelivery is added', async () => {
+    const queues = queuesFor('events-fail');
+    const dedupe = new EventDedupeStore({ redis, prefix: `${queues.prefix}:stores` });
+    const event = { ...taskEvent, id: 'evt-90', action: 'created' as const };
+    const deliver = () =>
+      enqueueChangeEvent({ queues, dedupe, provider: 'tasks-vendor', deliveryId: 'd-9', event });
+    // The queue's meta hash made a string: the add script fails (WRONGTYPE) inside the MULTI, at
+    // its first read, before it wrote anything.
+    const metaKey = `${queues.prefix}:${CHANGE_EVENT_JOBS.task}:meta`;
+    await redis.set(metaKey, 'not a hash');
+    await expect(deliver()).rejects.toThrow(/adding a event.task job failed: WRONGTYPE/);
+    expect(await dedupe.seen('tasks-vendor', 'evt-90')).toBe(false);
+    await redis.del(metaKey);
+    expect((await deliver()).outcome).toBe('enqueued');
+    expect((await deliver()).outcome).toBe('duplicate');
+    expect((await queues.queue(CHANGE_EVENT_JOBS.task).getJobCounts('wait')).wait).toBe(1);
   });
 });

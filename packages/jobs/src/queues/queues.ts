@@ -1,6 +1,6 @@
 import { type Logger, silentLogger, VahubError } from '@vahub/core';
-import { type JobsOptions, type KeepJobs, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { Job, type JobsOptions, type KeepJobs, Queue } from 'bullmq';
+import type { ChainableCommander, Redis } from 'ioredis';
 import {
   type Catalog,
   type JobCatalog,
@@ -50,6 +50,17 @@ function deferred(): Deferred {
     d.reject = reject;
   });
   return d;
+}
+
+/** An add in a MULTI failed (see `addCheckedWith`); the other commands' replies, for an undo. */
+export class AddFailedError extends VahubError {
+  override name = 'AddFailedError';
+  constructor(
+    message: string,
+    readonly alsoReplies: unknown[],
+  ) {
+    super(message);
+  }
 }
 
 /** How many jobs of a queue are in each state. */
@@ -139,6 +150,37 @@ export class JobQueues<C extends Catalog = JobCatalog> {
       ...(options.jobId ? { jobId: options.jobId } : {}),
       ...(options.delayMs ? { delay: options.delayMs } : {}),
     });
+  }
+
+  /**
+   * Add a payload `parse` has checked (it is not parsed again) together with `also`'s commands, in
+   * one MULTI: one round trip, nothing of anyone else's in between, and nothing applied when Redis
+   * is unreachable (the receiver adds an event's job and remembers the event so). Returns the replies
+   * of `also`'s commands. A MULTI runs every command even when one fails: an add that failed throws
+   * an `AddFailedError` that carries `also`'s replies, so the caller can undo them.
+   */
+  async addCheckedWith<N extends JobName<C>>(
+    name: N,
+    data: unknown,
+    options: { jobId: string },
+    also: (multi: ChainableCommander) => void,
+  ): Promise<unknown[]> {
+    const queue = this.queue(name);
+    const run = async () => {
+      // BullMQ's Redis client; its MULTI is ioredis's (the queue was made on our ioredis connection).
+      const multi = (await queue.backend.client).multi() as unknown as ChainableCommander;
+      const opts = { ...queue.defaultJobOptions, jobId: options.jobId };
+      // Queued on the MULTI, sent by `exec` below; what `Queue.add` does, minus its own round trip.
+      await new Job(queue, name, data, opts, options.jobId).addJob(multi as never);
+      also(multi);
+      const results = await multi.exec();
+      if (!results) throw new VahubError(`adding a ${name} job: the transaction was discarded`);
+      const replies = results.slice(1).map(([, reply]) => reply);
+      const failed = results.find(([err]) => err)?.[0];
+      if (failed) throw new AddFailedError(`adding a ${name} job failed: ${failed.message}`, replies);
+      return replies;
+    };
+    return this.wait(run(), `adding a ${name} job`);
   }
 
   /**

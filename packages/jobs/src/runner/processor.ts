@@ -63,7 +63,9 @@ export function createProcessor<C extends Catalog>(
     try {
       const result = await handler(parsed.data, context);
       finish('completed');
-      logger.info(
+      // A success is counted by the metrics and told by the handler's own line when it has one:
+      // this line is for tracing a job (LOG_LEVEL=debug), not for every job of a busy day.
+      logger.debug(
         { outcome: 'completed', attempt: context.attempt, durationMs: now() - started },
         'job done',
       );

@@ -173,12 +173,12 @@ describe('job runner', () => {
     );
   });
 
-  it('logs one line per outcome with the job id, never the payload', async () => {
+  it('logs one line per outcome with the job id, a success at debug, never the payload', async () => {
     const result = await run(['unavailable']);
     const lines = logger.lines.filter((l) => l.fields.jobId === result.job?.id);
     expect(lines.map((l) => [l.level, l.fields.outcome])).toEqual([
       ['warn', 'retried'],
-      ['info', 'completed'],
+      ['debug', 'completed'],
     ]);
     expect(JSON.stringify(lines)).not.toContain('"script"');
   });

@@ -1,5 +1,5 @@
 import { stableKey } from '@vahub/core';
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import { bounded, DEFAULT_REDIS_TIMEOUT_MS } from '../redis/bounded.js';
 
 /**
@@ -50,6 +50,11 @@ export class EventDedupeStore {
       { ms: this.timeoutMs, what: 'remembering an event' },
     );
     return set === 'OK';
+  }
+
+  /** Queue `remember` on a MULTI (with the event's job add): its reply is "OK" when first. */
+  rememberIn(multi: ChainableCommander, provider: string, eventId: string): void {
+    multi.set(this.key(provider, eventId), String(Date.now()), 'PX', this.ttlMs, 'NX');
   }
 
   async forget(provider: string, eventId: string): Promise<void> {

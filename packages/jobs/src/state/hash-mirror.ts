@@ -44,7 +44,9 @@ export class HashMirror<T> {
 
   async put(items: ReadonlyArray<{ id: string; item: T }>): Promise<void> {
     if (items.length === 0) return;
-    const fields = items.flatMap(({ id, item }) => [id, JSON.stringify(this.options.schema.parse(item))]);
+    // Items are typed and were checked where they entered vahub (a connector's read): written as they
+    // are. What is read back is still checked (`decode`), so a hand-edited hash cannot go unnoticed.
+    const fields = items.flatMap(({ id, item }) => [id, JSON.stringify(item)]);
     await this.wait(this.options.redis.hset(this.options.key, ...fields), 'write');
   }
 
@@ -61,10 +63,7 @@ export class HashMirror<T> {
     const stamp: MirrorStamp = { syncedAt: this.now(), covers };
     const multi = this.options.redis.multi().del(this.options.key);
     if (items.length > 0) {
-      multi.hset(
-        this.options.key,
-        ...items.flatMap(({ id, item }) => [id, JSON.stringify(this.options.schema.parse(item))]),
-      );
+      multi.hset(this.options.key, ...items.flatMap(({ id, item }) => [id, JSON.stringify(item)]));
     }
     multi.set(this.stampKey, JSON.stringify(stamp));
     const results = await this.wait(multi.exec(), 'replace');

@@ -1,5 +1,6 @@
 import type { BusyInterval, Task } from '@vahub/core';
 import type { Redis } from 'ioredis';
+import { bounded, DEFAULT_REDIS_TIMEOUT_MS } from '../redis/bounded.js';
 import { HashMirror, type MirrorStamp } from './hash-mirror.js';
 import { mirroredBusy, mirroredTask } from './mirror-schemas.js';
 
@@ -9,6 +10,25 @@ export interface MirrorOptions {
   prefix?: string;
   timeoutMs?: number;
   now?: () => number;
+}
+
+/** KEYS: the mirrors' hashes, the task's own first when ARGV[2] (its JSON) is not empty; ARGV[1]: its id. */
+const SETTLE = `
+local from = 1
+if ARGV[2] ~= '' then
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+  from = 2
+end
+for i = from, #KEYS do redis.call('HDEL', KEYS[i], ARGV[1]) end
+return 1`;
+
+type SettleCommand = (...args: (string | number)[]) => Promise<number>;
+
+/** The script as a command of the connection (EVALSHA, loaded once; ioredis loads it again if Redis lost it). */
+function settleCommand(redis: Redis): SettleCommand {
+  const withCommand = redis as Redis & { vahubSettleTask?: SettleCommand };
+  if (!withCommand.vahubSettleTask) redis.defineCommand('vahubSettleTask', { lua: SETTLE });
+  return (withCommand.vahubSettleTask as SettleCommand).bind(redis);
 }
 
 /**
@@ -25,6 +45,24 @@ export class TaskMirror {
 
   async remove(clientId: string, taskIds: readonly string[]): Promise<void> {
     await this.of(clientId).remove(taskIds);
+  }
+
+  /**
+   * Bring every client's mirror to one task in one command, atomically: put in its own client's
+   * (when it is open), taken out of the others' (a task moved between clients' projects, or one
+   * completed or gone). What a task event does: one command, not one per client nor a MULTI's four.
+   */
+  async settle(taskId: string, open: Task | null, clientIds: readonly string[]): Promise<void> {
+    const others = clientIds.filter((id) => id !== open?.clientId).map((id) => this.key(id));
+    const keys = open ? [this.key(open.clientId), ...others] : others;
+    if (keys.length === 0) return;
+    await bounded(
+      settleCommand(this.options.redis)(keys.length, ...keys, taskId, open ? JSON.stringify(open) : ''),
+      {
+        ms: this.options.timeoutMs ?? DEFAULT_REDIS_TIMEOUT_MS,
+        what: `a task mirror write (task ${taskId})`,
+      },
+    );
   }
 
   async replace(clientId: string, tasks: readonly Task[]): Promise<void> {
@@ -48,10 +86,14 @@ export class TaskMirror {
     await this.of(clientId).clear();
   }
 
+  private key(clientId: string): string {
+    return `${this.options.prefix ?? 'vahub'}:mirror:tasks:{${clientId}}`;
+  }
+
   private of(clientId: string): HashMirror<Task> {
     return new HashMirror({
       ...this.options,
-      key: `${this.options.prefix ?? 'vahub'}:mirror:tasks:{${clientId}}`,
+      key: this.key(clientId),
       schema: mirroredTask,
       what: `task (client ${clientId})`,
     });

@@ -147,6 +147,19 @@ describe('TaskMirror', () => {
     expect(await mirror.get('wombat', '9')).toEqual(task('9', 'wombat'));
   });
 
+  it('settles one task across every client in one go: moved, then closed', async () => {
+    const mirror = new TaskMirror({ redis, prefix: prefix('tasks-settle') });
+    await mirror.replace('koala', [task('5', 'koala'), task('6', 'koala')]);
+    await mirror.replace('wombat', []);
+    await mirror.settle('5', task('5', 'wombat', 'Moved'), ['koala', 'wombat', 'emu']);
+    expect((await mirror.list('koala')).map((t) => t.id)).toEqual(['6']);
+    expect(await mirror.get('wombat', '5')).toEqual(task('5', 'wombat', 'Moved'));
+    expect(await mirror.list('emu')).toEqual([]);
+    await mirror.settle('5', null, ['koala', 'wombat', 'emu']);
+    expect(await mirror.get('wombat', '5')).toBeNull();
+    expect((await mirror.list('koala')).map((t) => t.id)).toEqual(['6']);
+  });
+
   it('refuses to hand out what it cannot read, and says how to rebuild it', async () => {
     const p = prefix('tasks-bad');
     const mirror = new TaskMirror({ redis, prefix: p });
