@@ -7,7 +7,14 @@ import { randomBytes } from 'node:crypto';
 import { type ClientConfig, silentLogger, type TimeChange } from '@vahub/core';
 import { createRedis } from '@vahub/jobs';
 import { fakesEnv, testRedisUrl } from '@vahub/testkit';
-import { buildRuntime, countChanges, type Runtime, refreshUnbilled, type ServiceDeps } from '@vahub/worker';
+import {
+  buildRuntime,
+  countChanges,
+  type Runtime,
+  refreshUnbilled,
+  type ServiceDeps,
+  sweepUnbilled,
+} from '@vahub/worker';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorld, type World } from './support/flows-world.js';
@@ -212,4 +219,42 @@ describe('the incremental unbilled count', () => {
     expect(searches).toHaveLength(2);
     expect(await deps.unbilled.counted('koala-co')).toMatchObject({ dirty: false, countedAt: clock });
   });
+
+  it('a since read fuller than Toggl answers: every client counted in full once its throttle allows, with a sweep left for then', async () => {
+    for (const c of clients) await refreshUnbilled(deps, c, silentLogger);
+    await deps.cursors.set(deps.providers.time, 'unbilled', String(clock));
+    clock += 3 * 60_000;
+    // A thousand one-minute entries, one after another, over the last day.
+    const start = clock - 1_000 * 80_000;
+    w.toggl.seedEntries(
+      Array.from({ length: 1_000 }, (_, i) => ({
+        workspace_id: 4242,
+        project_id: 190001,
+        start: start + i * 80_000,
+        stop: start + i * 80_000 + 60_000,
+        billable: true,
+      })),
+    );
+    const from = w.toggl.server.requests.length;
+    expect(await sweepUnbilled(deps, clients, silentLogger)).toEqual({
+      counted: 0,
+      applied: 0,
+      unchanged: 2,
+    });
+    expect(searches(from)).toHaveLength(0);
+    const later = (await runtime.queues.queue('sweep').getJobs(['delayed'])).filter((j) => !j.repeatJobKey);
+    expect(later.map((j) => Math.round(j.opts.delay ?? 0))).toEqual([7 * 60_000]);
+    clock += 8 * 60_000;
+    expect(await sweepUnbilled(deps, clients, silentLogger)).toEqual({
+      counted: 2,
+      applied: 0,
+      unchanged: 0,
+    });
+    expect(searches(from).length).toBeGreaterThanOrEqual(2);
+    expect(await deps.unbilled.counted('koala-co')).toMatchObject({ dirty: false, countedAt: clock });
+    for (const job of later) await job.remove();
+  });
 });
+
+const searches = (from: number) =>
+  w.toggl.server.requests.slice(from).filter((r) => r.path.includes('/search/'));

@@ -40,5 +40,5 @@ export { buildRuntime, type Runtime, type RuntimeOptions } from './service/runti
 export { invoiceSchedulerId, type ServiceSchedules, upsertSchedules } from './service/schedules.js';
 export { type RunningService, type StartServiceOptions, startService } from './service/start-service.js';
 export { type RunningWorker, type StartWorkerOptions, startWorker } from './service/start-worker.js';
-export { countChanges, refreshUnbilled } from './service/time-jobs.js';
+export { countChanges, refreshUnbilled, sweepUnbilled } from './service/time-jobs.js';
 export { type RetainerFlag, UnbilledStore, type UnbilledSummary } from './service/unbilled-store.js';

@@ -11,7 +11,7 @@ import {
   toFixed,
 } from '@vahub/core';
 import { eachIsolated, messageOf, now, type ServiceDeps } from './deps.js';
-import { planCounts } from './unbilled-changes.js';
+import { planCounts, UNPLACED_RECOUNT_MS } from './unbilled-changes.js';
 import { type KeptChange, retainerFlag, type UnbilledSummary } from './unbilled-store.js';
 
 /** The client's billing period that holds now. */
@@ -125,8 +125,9 @@ const SKEW_MS = 60_000;
  * nothing) and their summaries derived from those; a client is counted in full from the source only
  * when `planCounts` says so (kept entries missing, a new period, every few hours, an entry it could
  * not place). A sweep sooner than `CHANGES_EVERY_MS` after the last count leaves one follow-up sweep
- * at that mark instead. `all` (reconcile), a first count, or a source that cannot tell: every client
- * counted in full. The cursor moves only when every configured client was counted or found
+ * at that mark instead. `all` (reconcile) or a first count: every client counted in full; a source
+ * that cannot tell (a read fuller than it holds): every client marked for a full count, throttled,
+ * with one sweep left for when the first is due. The cursor moves only when every configured client was counted or found
  * unchanged, so a client whose count fails is counted by the next sweep.
  */
 export async function sweepUnbilled(
@@ -149,11 +150,30 @@ export async function sweepUnbilled(
       return { counted: 0, applied: 0, unchanged: clients.length, deferred: true };
     }
     changes = await source.changesSince(formatInstant(last - SKEW_MS));
+    if (changes === null) {
+      // The read could not tell (a burst fuller than one read holds): every client is due a full
+      // count, at most every UNPLACED_RECOUNT_MS each, not on every sweep.
+      await deps.unbilled.markDirty(clients.map((c) => c.id));
+      changes = [];
+    }
   }
   const { counted, applied } = await countChanges(deps, clients, changes, logger);
+  await sweepWhenDue(deps, clients);
   const everyone = deps.config.clients.every((c) => clients.some((x) => x.id === c.id));
   if (everyone) await deps.cursors.set(provider, COUNTED_SCOPE, String(started));
   return { counted, applied, unchanged: clients.length - counted - applied };
+}
+
+/** A client still marked for a full count that its throttle held back: one sweep when the first is due. */
+async function sweepWhenDue(deps: ServiceDeps, clients: readonly ClientConfig[]): Promise<void> {
+  const records = await Promise.all(clients.map((c) => deps.unbilled.counted(c.id)));
+  const dues = records.flatMap((r) => (r?.dirty ? [r.countedAt + UNPLACED_RECOUNT_MS - now(deps)] : []));
+  if (dues.length === 0) return;
+  const input = { provider: deps.providers.time, subject: 'time-entry', clientId: null } as const;
+  await deps.queues.addThrottled('sweep', input, {
+    key: 'sweep-time-entry',
+    windowMs: Math.max(1_000, Math.min(...dues)),
+  });
 }
 
 /**

@@ -4,7 +4,10 @@ import type { KeptChange } from './unbilled-store.js';
 
 /** A client's kept entries are counted again in full at least this often (what no event told). */
 export const RECOUNT_EVERY_MS = 3 * 3_600_000;
-/** A client an entry could not be placed for is counted again in full at most this often. */
+/**
+ * A client marked for a full count (an entry of its workspace could not be placed, or a `since` read
+ * came back fuller than it holds) is counted again in full at most this often.
+ */
 export const UNPLACED_RECOUNT_MS = 10 * 60_000;
 
 /** What a sweep does for each client: count in full, apply entry changes, or nothing. */
