@@ -348,9 +348,21 @@ describe('time to drafts', () => {
     );
   });
 
+  /** Date the last unbilled count ten minutes back: the next time sweep may ask Toggl what changed. */
+  const countedLongAgo = async () => {
+    const counted = await new CursorStore({ redis: w.redis, prefix: PREFIX }).get('toggl', 'unbilled');
+    expect(counted).not.toBeNull();
+    const earlier = new CursorStore({ redis: w.redis, prefix: PREFIX, now: () => Date.now() - 10 * 60_000 });
+    await earlier.set('toggl', 'unbilled', counted!.cursor);
+  };
+  const searches = (from: number) =>
+    w.toggl.server.requests.slice(from).filter((r) => r.path.includes('/search/time_entries'));
+
   it("time entry events keep the client's unbilled hours current and flag the retainer at 80% and 100%", async () => {
     const thisMonth = Math.max(current.start + 60_000, Date.now() - 6 * 3_600_000);
+    const from = w.toggl.server.requests.length;
     const add = async (minutes: number, at: number) => {
+      await countedLongAgo();
       const entry = w.toggl.addEntry({
         workspace_id: 4242,
         project_id: 190001,
@@ -369,26 +381,27 @@ describe('time to drafts', () => {
         at: null,
         receivedAt: new Date().toISOString(),
       });
-      await w.waitFinished('sweep', (f) => f.value?.subject === 'time-entry', { afterSeq: seq });
+      const swept = await w.waitFinished('sweep', (f) => f.value?.subject === 'time-entry', {
+        afterSeq: seq,
+      });
+      expect(swept.value).toMatchObject({ applied: 1, counted: 0 });
       return w.unbilled.get('koala-co');
     };
     expect(await add(60, thisMonth)).toMatchObject({ hours: '1.00', flag: 'ok' });
     expect(await add(45, thisMonth + 61 * 60_000)).toMatchObject({ hours: '1.75', flag: 'near' });
     expect(await add(30, thisMonth + 107 * 60_000)).toMatchObject({ hours: '2.25', flag: 'over' });
+    // Counted from the entries Toggl's `since` read carried: no report was read again.
+    expect(searches(from)).toEqual([]);
   });
 
-  it('the time sweep asks Toggl which clients changed and counts only those', async () => {
-    const sweep = async () => {
-      const seq = w.lastSeq();
-      await w.queues.add('sweep', { provider: 'toggl', subject: 'time-entry', clientId: null });
-      return w.waitFinished('sweep', (f) => f.value?.subject === 'time-entry', { afterSeq: seq });
-    };
-    expect((await sweep()).outcome).toBe('completed');
-    // The last count was ten minutes ago, so this sweep may ask what changed since.
-    const counted = await new CursorStore({ redis: w.redis, prefix: PREFIX }).get('toggl', 'unbilled');
-    expect(counted).not.toBeNull();
-    const earlier = new CursorStore({ redis: w.redis, prefix: PREFIX, now: () => Date.now() - 10 * 60_000 });
-    await earlier.set('toggl', 'unbilled', counted!.cursor);
+  const sweep = async () => {
+    const seq = w.lastSeq();
+    await w.queues.add('sweep', { provider: 'toggl', subject: 'time-entry', clientId: null });
+    return w.waitFinished('sweep', (f) => f.value?.subject === 'time-entry', { afterSeq: seq });
+  };
+
+  it("the time sweep reads what changed in Toggl and applies it to the changed client's entries only", async () => {
+    await countedLongAgo();
     const thames = await w.unbilled.get('thames-studio');
     const koala = (await w.unbilled.get('koala-co'))!;
     // An entry of Koala's (its project under Koala's Toggl client) whose webhook never came.
@@ -405,13 +418,26 @@ describe('time to drafts', () => {
     ]);
     const from = w.toggl.server.requests.length;
     const done = await sweep();
-    expect(done.value).toMatchObject({ clients: 1, unchanged: 1 });
+    expect(done.value).toMatchObject({ clients: 1, applied: 1, counted: 0, unchanged: 1 });
     const calls = w.toggl.server.requests.slice(from);
     expect(calls.filter((r) => r.path.endsWith('/me/time_entries') && r.query.since)).toHaveLength(1);
-    const searches = calls.filter((r) => r.path.includes('/search/time_entries'));
-    expect(searches.map((r) => (r.json as { client_ids?: number[] }).client_ids)).toEqual([[9001]]);
+    expect(searches(from)).toEqual([]);
     expect((await w.unbilled.get('koala-co'))?.hours).toBe((Number(koala.hours) + 0.25).toFixed(2));
     expect(await w.unbilled.get('thames-studio')).toEqual(thames);
+  });
+
+  it('a time sweep sooner than two minutes after the last count reads nothing and leaves one sweep for the mark', async () => {
+    const from = w.toggl.server.requests.length;
+    const done = await sweep();
+    expect(done.value).toMatchObject({ deferred: true, clients: 0 });
+    expect(w.toggl.server.requests.length).toBe(from);
+    const later = (await w.queues.queue('sweep').getJobs(['delayed'])).filter((j) => !j.repeatJobKey);
+    expect(later.map((j) => j.data)).toContainEqual({
+      provider: 'toggl',
+      subject: 'time-entry',
+      clientId: null,
+    });
+    for (const job of later) await job.remove();
   });
 });
 

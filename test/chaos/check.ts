@@ -1,6 +1,6 @@
 // The end state against the truth, read from the fakes themselves (faults off), never from vahub's
 // own records: blocks, drafts, tags, limits, grants and failed jobs.
-import { MemoryLock, MemoryStateStore, silentLogger, Temporal } from '@vahub/core';
+import { MemoryLock, MemoryStateStore, periodContaining, silentLogger, Temporal } from '@vahub/core';
 import { listFailedJobs } from '@vahub/jobs';
 import { buildConnectors } from '@vahub/registry';
 import { scheduleTasks } from '@vahub/worker';
@@ -16,7 +16,10 @@ export interface Verdict {
   missing: number;
   /** Blocks outside working hours or over a meeting. */
   misplaced: number;
-  /** Drafts whose total is not what the entries say; entries of the current period tagged. */
+  /**
+   * Drafts whose total is not what the entries say; entries of the current period tagged; clients
+   * whose unbilled hours (counted incrementally) are not what the period's entries in Toggl say.
+   */
   wrongTotals: number;
   /** What a fresh plan against the apps would still change (created + moved + deleted + retitled). */
   planWouldChange: number;
@@ -206,6 +209,8 @@ export async function checkEndState(
     }
   }
 
+  await checkUnbilled(w, clients, v, note);
+
   for (const fake of [w.asana, w.google, w.toggl, w.xero]) {
     const refused = fake.server.requests.filter((r) => (r.status === 429 || r.status === 402) && !r.fault);
     v.limitViolations += refused.length;
@@ -216,4 +221,31 @@ export async function checkEndState(
   v.failedJobs = failed.length;
   for (const f of failed.slice(0, 5)) note(`failed ${f.queue} job ${f.jobId}: ${f.reason}`);
   return v;
+}
+
+/** Each client's unbilled hours as the worker keeps them against its billable, not invoiced entries of the period in Toggl. */
+async function checkUnbilled(
+  w: ServiceWorld,
+  clients: ChaosClient[],
+  v: Verdict,
+  note: (what: string) => void,
+) {
+  for (const client of clients) {
+    const { billing, timezone } = w.config.clients.find((c) => c.id === client.id)!;
+    const kind = billing.cycle === 'weekly' ? 'week' : 'month';
+    const period = periodContaining(kind, Date.now(), timezone, billing.weekStartsOn);
+    let minutes = 0;
+    for (const e of w.toggl.store.entries.values()) {
+      if (e.project_id !== client.togglProject || e.deletedAt !== null || e.stop === null) continue;
+      if (!e.billable || e.tags.includes(billing.invoicedTag)) continue;
+      if (e.start >= period.start && e.start < period.end) minutes += (e.stop - e.start) / 60_000;
+    }
+    const counted = (await w.unbilled.get(client.id))?.hours ?? 'none';
+    if (counted !== (minutes / 60).toFixed(2)) {
+      v.wrongTotals += 1;
+      note(
+        `${client.id}: ${counted} unbilled hours counted, its entries in Toggl say ${(minutes / 60).toFixed(2)}`,
+      );
+    }
+  }
 }

@@ -57,4 +57,5 @@ export {
   workerQueues,
 } from './service/start-worker.js';
 export { DEFAULT_REPLAN_WINDOW_MS, FIRST_REPLAN_MS } from './service/task-jobs.js';
+export { countChanges, refreshUnbilled, sweepUnbilled } from './service/time-jobs.js';
 export { type RetainerFlag, UnbilledStore, type UnbilledSummary } from './service/unbilled-store.js';

@@ -150,6 +150,7 @@ export function mapTimeEntry(raw: RawTimeEntry): TimeEntry {
     tags: raw.tags ?? [],
   };
   if (raw.server_deleted_at) entry.deleted = true;
+  if (raw.at) entry.updatedAt = toUtc(raw.at);
   return entry;
 }
 
@@ -175,6 +176,7 @@ export function mapReportRow(
       durationSeconds: running && te.seconds >= 0 ? -1 : te.seconds,
       billable: row.billable ?? false,
       tags: [...tags],
+      ...(te.at ? { updatedAt: toUtc(te.at) } : {}),
     };
   });
 }

@@ -71,7 +71,7 @@ describe('TogglTimeSource', () => {
     expect(fake.requests.length - before).toBe(3);
   });
 
-  it('says which clients’ entries changed since an instant, in one read and the project list', async () => {
+  it('reads the entries changed since an instant, each with its clients, in one read and the project list', async () => {
     const since = new Date(Date.now() - 60_000).toISOString();
     const at = (project: number | null) => ({
       workspace_id: wid,
@@ -79,22 +79,33 @@ describe('TogglTimeSource', () => {
       start: NOV,
       stop: NOV + HOUR,
     });
+    const clientsOf = async () => {
+      const changes = await source.changesSince?.(since);
+      if (!changes) return changes;
+      return changes.map((c) => (c.clientIds === null ? null : c.clientIds.join('+'))).sort();
+    };
     const from = fake.server.requests.length;
-    expect(await source.changedClients?.(since)).toEqual([]);
+    expect(await clientsOf()).toEqual([]);
     fake.seedEntries([at(s.internal.id), at(null)]);
-    expect(await source.changedClients?.(since)).toEqual(['wombat']);
+    // Time on no project is no client's.
+    expect(await clientsOf()).toEqual(['', 'wombat']);
     // Koala's website project is Koala's by its Toggl client; the admin project also by its listing.
-    fake.seedEntries([at(s.koalaSite.id)]);
-    expect((await source.changedClients?.(since))?.sort()).toEqual(['koala-co', 'wombat']);
+    const [site] = fake.seedEntries([at(s.koalaSite.id)]);
+    expect(await clientsOf()).toEqual(['', 'koala-co', 'wombat']);
+    const changes = (await source.changesSince?.(since)) ?? [];
+    const koala = changes.find((c) => c.entry.id === String(site?.id));
+    expect(koala?.entry).toMatchObject({ projectId: String(s.koalaSite.id), durationSeconds: 3600 });
+    expect(koala?.entry.updatedAt).toMatch(/Z$/);
+    expect(koala?.workspaceClients.sort()).toEqual(['koala-admin', 'koala-co', 'wombat']);
     const reads = fake.server.requests.slice(from).map((r) => r.path.replace(/\d+/g, ':id'));
-    expect(reads.filter((p) => p.endsWith('/me/time_entries'))).toHaveLength(3);
+    expect(reads.filter((p) => p.endsWith('/me/time_entries'))).toHaveLength(4);
     expect(reads.filter((p) => p.endsWith('/projects'))).toHaveLength(1);
-    // A project Toggl's list does not have: it cannot tell, so every client is counted.
+    // A project Toggl's list does not have: that entry's clients cannot be told.
     fake.seedEntries([at(987_654)]);
-    expect(await source.changedClients?.(since)).toBeNull();
+    expect(await clientsOf()).toEqual(['', 'koala-co', null, 'wombat']);
     // Older than Toggl keeps changes: null, without a call.
     const before = fake.server.requests.length;
-    expect(await source.changedClients?.('2026-01-01T00:00:00Z')).toBeNull();
+    expect(await source.changesSince?.('2026-01-01T00:00:00Z')).toBeNull();
     expect(fake.server.requests.length).toBe(before);
   });
 

@@ -3,6 +3,7 @@ import {
   ConnectorError,
   type NameLookup,
   type TaskRef,
+  type TimeChange,
   type TimeEntry,
   type TimeQuery,
   type TimeSource,
@@ -16,6 +17,8 @@ import { trackedMinutes } from './tracked.js';
 const DAY_MS = 86_400_000;
 /** How far back Toggl answers `since` reads (three months), less a day to be safe. */
 const SINCE_LIMIT_MS = 89 * DAY_MS;
+/** The most entries one `/me/time_entries` read returns. */
+const SINCE_MOST = 1_000;
 
 /** The UTC calendar date of an instant, `days` days later. */
 function utcDate(instant: string, days: number): string {
@@ -115,30 +118,48 @@ export class TogglTimeSource implements TimeSource {
   }
 
   /**
-   * The clients whose entries were created, changed or deleted at or after `since`: one read of the
-   * token owner's entries modified since then (`GET /me/time_entries?since=`, deleted ones included),
-   * each matched to a client by its project, or by its project's Toggl client (the workspace's
-   * projects, kept `namesTtlMs`). Time on no project is no client's. Null when Toggl keeps no changes
-   * that far back (three months) or an entry's project is not known: then every client is counted.
+   * Every entry created, changed or deleted at or after `since`: one read of the token owner's
+   * entries modified since then (`GET /me/time_entries?since=`, deleted ones included, `at` on each),
+   * each with the clients it counts for: by its project, or by its project's Toggl client (the
+   * workspace's projects, kept `namesTtlMs`). Time on no project is no client's; an entry on a
+   * project not known is `clientIds: null`. Null when Toggl keeps no changes that far back (three
+   * months) or the read came back full (1,000 entries, the most it returns): some may be missing.
    */
-  async changedClients(since: string): Promise<string[] | null> {
+  async changesSince(since: string): Promise<TimeChange[] | null> {
     const from = Date.parse(since);
     if (Number.isNaN(from) || from < (this.options.now ?? Date.now)() - SINCE_LIMIT_MS) return null;
     const entries = await this.options.client.timeEntriesSince(from);
-    const out = new Set<string>();
+    if (entries.length >= SINCE_MOST) return null;
+    const out: TimeChange[] = [];
     for (const entry of entries) {
-      if (entry.projectId === null) continue;
-      for (const [id, { section }] of this.sections) {
-        if (String(section.workspaceId) !== entry.workspaceId) continue;
-        if (section.projectIds.some((p) => String(p) === entry.projectId)) out.add(id);
-        else if (section.clientId !== undefined) {
-          const owner = (await this.names_.projectClients(entry.workspaceId)).get(entry.projectId);
-          if (owner === undefined) return null;
-          if (owner === String(section.clientId)) out.add(id);
-        }
+      const workspace = [...this.sections].filter(
+        ([, c]) => String(c.section.workspaceId) === entry.workspaceId,
+      );
+      out.push({
+        entry,
+        clientIds: await this.clientsOf(entry, workspace),
+        workspaceClients: workspace.map(([id]) => id),
+      });
+    }
+    return out;
+  }
+
+  private async clientsOf(
+    entry: TimeEntry,
+    workspace: readonly [string, ClientWithSection<TogglClientSection>][],
+  ): Promise<string[] | null> {
+    const project = entry.projectId;
+    if (project === null) return [];
+    const out: string[] = [];
+    for (const [id, { section }] of workspace) {
+      if (section.projectIds.some((p) => String(p) === project)) out.push(id);
+      else if (section.clientId !== undefined) {
+        const owner = (await this.names_.projectClients(entry.workspaceId)).get(project);
+        if (owner === undefined) return null;
+        if (owner === String(section.clientId)) out.push(id);
       }
     }
-    return [...out];
+    return out;
   }
 
   /** Tag the client's entries, at most 100 per request; safe to repeat. */

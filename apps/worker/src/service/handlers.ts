@@ -27,7 +27,7 @@ export function createHandlers(deps: ServiceDeps): JobHandlers<typeof jobCatalog
     'schedule.replan': (payload, { logger }) => replanJob(deps, payload.reason, logger),
     'event.calendar': (_payload, { logger }) => syncCalendar(deps, logger, 'calendar event'),
     'event.time-entry': (payload) =>
-      // A burst of entries is one recount per client: the sweep recomputes every client's unbilled time.
+      // A burst of entries is one sweep: it applies what Toggl says changed to each client's kept entries.
       deps.queues.addThrottled(
         'sweep',
         { provider: payload.provider, subject: 'time-entry', clientId: null },

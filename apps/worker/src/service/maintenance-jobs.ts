@@ -61,8 +61,8 @@ export async function sweepJob(deps: ServiceDeps, payload: JobPayload<'sweep'>, 
     case 'calendar':
       return { subject: payload.subject, ...(await syncCalendar(deps, logger, 'sweep')) };
     case 'time-entry': {
-      const { counted, unchanged } = await sweepUnbilled(deps, clients, logger);
-      return { subject: payload.subject, clients: counted, unchanged };
+      const { counted, applied, unchanged, deferred } = await sweepUnbilled(deps, clients, logger);
+      return { subject: payload.subject, clients: counted + applied, counted, applied, unchanged, deferred };
     }
     case 'invoice': {
       let reconciled = 0;

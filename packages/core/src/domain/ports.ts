@@ -77,11 +77,11 @@ export interface TimeSource {
   ): Promise<ReadonlyMap<string, number> | null>;
   listTimeEntries(query: TimeQuery): Promise<TimeEntry[]>;
   /**
-   * The clients whose entries were created, changed or deleted at or after `since`, from one cheap
-   * read; null when the source cannot tell (then every client is counted again). Optional: without
-   * it, a sweep counts every client.
+   * Every entry created, changed or deleted at or after `since`, from one cheap read, each with the
+   * clients it counts for now; null when the source cannot tell (then every client is counted
+   * again). Optional: without it, a sweep counts every client.
    */
-  changedClients?(since: IsoInstant): Promise<string[] | null>;
+  changesSince?(since: IsoInstant): Promise<TimeChange[] | null>;
   /** Mark entries (`invoiced`); safe to repeat. */
   tagEntries(clientId: string, entryIds: readonly string[], tag: string): Promise<void>;
   untagEntries(clientId: string, entryIds: readonly string[], tag: string): Promise<void>;
@@ -188,4 +188,13 @@ export interface ReportPublisher {
    * weekly job again never posts twice. Concurrent calls for one client and week need a lock.
    */
   publish(clientId: string, report: PublishableReport): Promise<PublishedReport>;
+}
+
+/** One entry as a `changesSince` read saw it (deleted ones with `deleted: true`). */
+export interface TimeChange {
+  entry: TimeEntry;
+  /** The clients whose time it is now ([] for none, e.g. time on no project); null when it cannot be told. */
+  clientIds: string[] | null;
+  /** Every client of the entry's workspace: those it may have counted for before, or must be counted again. */
+  workspaceClients: string[];
 }

@@ -72,6 +72,8 @@ export interface TimeEntry {
   tags: string[];
   /** Deleted at the source (seen in `since` reads). */
   deleted?: boolean;
+  /** When the source last changed it (Toggl `at`): tells a newer version of the entry from an older one. */
+  updatedAt?: IsoInstant;
   /**
    * Who tracked it (Toggl `user_id`). Two entries of one person covering the same minutes are an
    * overlap; entries without it are taken to be one person's (the VA's own time).
