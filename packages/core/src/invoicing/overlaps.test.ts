@@ -172,4 +172,19 @@ describe('overlapping entries of one person', () => {
     expect(draftOf(result).subtotal).toBe('130.00');
     expect(result.explanations[1]?.summary).toContain('30 min of overlapping entries counted once');
   });
+
+  it('reports a thousand entries running over each other without overflowing the stack', () => {
+    // 1,000 one-hour entries of one person all starting 09:00: every later one is covered by the
+    // first, so billed once the period holds 1 h (60.00), and each pair is reported.
+    const result = build({
+      billing: settings(),
+      period: NOV,
+      entries: Array.from({ length: 1_000 }, (_, i) =>
+        entry({ id: `e${String(i).padStart(4, '0')}`, start: at('09:00'), durationSeconds: min(60) }),
+      ),
+    });
+    expect(draftOf(result).lines.map((l) => l.lineAmount)).toEqual(['60.00']);
+    expect(result.overlaps.length).toBeGreaterThanOrEqual(999);
+    expect(formatPreviewText(result)).toContain(`Overlapping time: ${result.overlaps.length} overlaps`);
+  });
 });

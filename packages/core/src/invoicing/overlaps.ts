@@ -162,7 +162,9 @@ export function resolveOverlaps(input: {
   for (const list of byPerson(spans).values()) {
     const mine = pairs(list, billed, utc);
     if (mine.length === 0) continue;
-    found.push(...mine);
+    // Not push(...mine): a spread passes every pair as an argument, and a day of a thousand entries
+    // left running over each other overflows the stack.
+    for (const o of mine) found.push(o);
     if (input.rule === 'bill-once') {
       // `eligible` and `invoiced` come sorted by start then id, and filtering keeps that order.
       coveredMs(

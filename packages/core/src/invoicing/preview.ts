@@ -62,7 +62,7 @@ export function formatPreviewText(result: BuildInvoiceResult): string {
   const out: string[] = [];
   if (result.draft === null) {
     out.push(`No invoice for ${result.clientId}, ${result.reference}: ${result.reason}.`);
-    out.push(...overlapText(result.overlaps));
+    for (const line of overlapText(result.overlaps)) out.push(line);
   } else {
     const d = result.draft;
     const digits = currencyDigits(d.currency);
@@ -96,7 +96,7 @@ export function formatPreviewText(result: BuildInvoiceResult): string {
     for (const n of result.notices) out.push(`Note: ${n}.`);
     out.push('', 'How each line was computed:');
     for (const e of result.explanations) out.push(`  ${e.lineIndex + 1}. ${e.summary}`);
-    out.push(...overlapText(result.overlaps));
+    for (const line of overlapText(result.overlaps)) out.push(line);
     out.push(`Entries covered: ${d.entryIds.length}; idempotency key ${d.idempotencyKey}`);
   }
   if (result.retainer) out.push(retainerText(result.retainer));
