@@ -94,6 +94,8 @@ describe('TogglClient against the fake over HTTP', () => {
       durationSeconds: 3600,
       billable: true,
       tags: ['draft'],
+      // Toggl's `at` (seconds), what the incremental unbilled count orders versions by.
+      updatedAt: new Date(Math.floor((done?.at ?? 0) / 1000) * 1000).toISOString(),
     });
     const running = entries.find((e) => e.id !== String(done?.id));
     expect(running?.durationSeconds).toBeLessThan(0);
