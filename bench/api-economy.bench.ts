@@ -1,7 +1,7 @@
 import { periodContaining } from '@vahub/core';
 import type { LoggedRequest } from '@vahub/testkit';
 import { blocksOf, startServiceWorld } from '../test/support/service-world.js';
-import { createTasks, drained, quotaLifted, until } from './support/service-bench.js';
+import { createTasks, drained, quotaLifted, reconciled, until } from './support/service-bench.js';
 
 /**
  * Vendor calls the service makes, counted at the fakes (the service world: a private Redis, the four
@@ -40,10 +40,7 @@ export default async function run(): Promise<void> {
   const w = await startServiceWorld({ workers: 3 });
   try {
     await w.registerAsanaWebhooks();
-    const seq0 = w.lastSeq();
-    await w.queues.add('reconcile', { clientId: null });
-    await w.waitFinished('reconcile', () => true, { afterSeq: seq0, timeoutMs: 60_000 });
-    await drained(w, 'schedule.replan');
+    await reconciled(w);
     await drained(w, 'sweep');
 
     // 1. A burst of new tasks.

@@ -1,5 +1,12 @@
 import { type ServiceWorld, startServiceWorld } from '../test/support/service-world.js';
-import { createTasks, drained, quotaLifted, until } from './support/service-bench.js';
+import {
+  createTasks,
+  drained,
+  quotaLifted,
+  reconciled,
+  taskEventRound,
+  until,
+} from './support/service-bench.js';
 
 /**
  * Worker throughput with Redis's append-only file on (`appendfsync everysec`, what a production
@@ -27,30 +34,8 @@ async function persistence(w: ServiceWorld, on: boolean): Promise<void> {
   if (!info.includes(`aof_enabled:${on ? 1 : 0}`)) throw new Error(`bench: AOF not ${on ? 'on' : 'off'}`);
 }
 
-let n = 0;
 async function round(w: ServiceWorld, gids: string[]): Promise<number> {
-  const seq = w.lastSeq();
-  const began = performance.now();
-  await Promise.all(
-    Array.from({ length: JOBS }, (_, i) =>
-      w.queues.add('event.task', {
-        provider: 'asana',
-        eventId: `durability-${++n}`,
-        action: 'changed',
-        resourceId: gids[i % gids.length]!,
-        scope: 'bench',
-        at: null,
-        receivedAt: new Date().toISOString(),
-      }),
-    ),
-  );
-  await until(
-    () => w.finished.filter((x) => x.queue === 'event.task' && x.seq > seq).length >= JOBS,
-    'event.task jobs done',
-    120_000,
-    10,
-  );
-  const rate = JOBS / ((performance.now() - began) / 1000);
+  const rate = await taskEventRound(w, { count: JOBS, gids, label: 'durability', scope: () => 'bench' });
   await drained(w, 'schedule.replan');
   return rate;
 }
@@ -59,10 +44,7 @@ export default async function run(): Promise<void> {
   const w = await startServiceWorld({ workers: 1 });
   try {
     const gids = createTasks(w, 100, 'durability');
-    const seq = w.lastSeq();
-    await w.queues.add('reconcile', { clientId: null });
-    await w.waitFinished('reconcile', () => true, { afterSeq: seq, timeoutMs: 60_000 });
-    await drained(w, 'schedule.replan');
+    await reconciled(w);
     const off: number[] = [];
     const on: number[] = [];
     await quotaLifted(w, async () => {

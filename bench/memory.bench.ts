@@ -16,6 +16,7 @@ import {
   paced,
   post,
   quotaLifted,
+  reconciled,
   rssMb,
   startBare,
   stopProcess,
@@ -84,10 +85,7 @@ export default async function run(): Promise<void> {
   const bare: Awaited<ReturnType<typeof startBare>>[] = [];
   try {
     const gids = createTasks(w, 100, 'memory');
-    const seq = w.lastSeq();
-    await w.queues.add('reconcile', { clientId: null });
-    await w.waitFinished('reconcile', () => true, { afterSeq: seq, timeoutMs: 60_000 });
-    await drained(w, 'schedule.replan');
+    await reconciled(w);
     const hooks = await takeAsanaHooks(w);
     const env = bareEnv(w, hooks[0]!);
     bare.push(await startBare('receiver', env), await startBare('worker', env));

@@ -14,9 +14,11 @@ import {
   post,
   quantile,
   quotaLifted,
+  reconciled,
   startBare,
   stopProcess,
   takeAsanaHooks,
+  taskEventRound,
   until,
 } from './support/service-bench.js';
 
@@ -144,10 +146,7 @@ async function latencyAt(rate: number): Promise<void> {
     worker?: Awaited<ReturnType<typeof startBare>>;
   } = {};
   try {
-    const seq = w.lastSeq();
-    await w.queues.add('reconcile', { clientId: null });
-    await w.waitFinished('reconcile', () => true, { afterSeq: seq, timeoutMs: 60_000 });
-    await drained(w, 'schedule.replan');
+    await reconciled(w);
     const hooks = await takeAsanaHooks(w);
     const env = bareEnv(w, hooks[0]!);
     bare.receiver = await startBare('receiver', env);
@@ -260,32 +259,15 @@ async function throughput(
     cpu.bare.push((cpuMs(barePid) - cpuBefore) / JOBS);
     return JOBS / ((performance.now() - began) / 1000);
   };
-  let n = 0;
   const runVahub = () => quotaLifted(w, runVahubOnce);
   const runVahubOnce = async () => {
-    const seq = w.lastSeq();
-    const began = performance.now();
     const cpuBefore = cpuMs(vahubPid);
-    await Promise.all(
-      Array.from({ length: JOBS }, (_, i) =>
-        w.queues.add('event.task', {
-          provider: 'asana',
-          eventId: `bench-${++n}`,
-          action: 'changed',
-          resourceId: booked[i % booked.length]!,
-          scope: hooks[i % 2]!.projectId,
-          at: null,
-          receivedAt: new Date().toISOString(),
-        }),
-      ),
-    );
-    await until(
-      () => w.finished.filter((x) => x.queue === 'event.task' && x.seq > seq).length >= JOBS,
-      'event.task jobs done',
-      120_000,
-      10,
-    );
-    const rate = JOBS / ((performance.now() - began) / 1000);
+    const rate = await taskEventRound(w, {
+      count: JOBS,
+      gids: booked,
+      label: 'bench',
+      scope: (i) => hooks[i % 2]!.projectId,
+    });
     cpu.vahub.push((cpuMs(vahubPid) - cpuBefore) / JOBS);
     await drained(w, 'schedule.replan');
     return rate;

@@ -158,6 +158,49 @@ export async function drained(w: ServiceWorld, queue: string, timeoutMs = 120_00
   );
 }
 
+/** Reconcile every client and wait for it and the replans it asks for: the world as a worker start leaves it. */
+export async function reconciled(w: ServiceWorld): Promise<void> {
+  const seq = w.lastSeq();
+  await w.queues.add('reconcile', { clientId: null });
+  await w.waitFinished('reconcile', () => true, { afterSeq: seq, timeoutMs: 60_000 });
+  await drained(w, 'schedule.replan');
+}
+
+/**
+ * Add `count` `event.task` jobs at once ("changed", for the tasks `gids` in turn, scope from
+ * `scope`), wait until every one has finished and return the jobs a second. The replans they asked
+ * for are the caller's to wait for (`drained`), after whatever else it measures.
+ */
+export async function taskEventRound(
+  w: ServiceWorld,
+  options: { count: number; gids: readonly string[]; label: string; scope: (i: number) => string },
+): Promise<number> {
+  const { count, gids } = options;
+  const seq = w.lastSeq();
+  const began = performance.now();
+  await Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      w.queues.add('event.task', {
+        provider: 'asana',
+        eventId: `${options.label}-${++eventSeq}`,
+        action: 'changed',
+        resourceId: gids[i % gids.length]!,
+        scope: options.scope(i),
+        at: null,
+        receivedAt: new Date().toISOString(),
+      }),
+    ),
+  );
+  await until(
+    () => w.finished.filter((x) => x.queue === 'event.task' && x.seq > seq).length >= count,
+    'event.task jobs done',
+    120_000,
+    10,
+  );
+  return count / ((performance.now() - began) / 1000);
+}
+let eventSeq = 0;
+
 /** Start a bare process (`receiver`, `worker` or `both`) with the same loader as the service. */
 export function startBare(
   mode: 'receiver' | 'worker' | 'both',
