@@ -18,7 +18,11 @@ const BASE64_SHA256 = /^[A-Za-z0-9+/]{43}=$/;
 
 function decodeSignature(text: string, encoding: SignatureEncoding): Buffer | null {
   if (encoding === 'hex') return HEX_SHA256.test(text) ? Buffer.from(text, 'hex') : null;
-  return BASE64_SHA256.test(text) ? Buffer.from(text, 'base64') : null;
+  if (!BASE64_SHA256.test(text)) return null;
+  // Base64's last character before the padding carries two bits the decoder ignores: "…A=" and "…B="
+  // can decode to the same bytes. Only the canonical spelling is what the vendor sends.
+  const bytes = Buffer.from(text, 'base64');
+  return bytes.toString('base64') === text ? bytes : null;
 }
 
 export interface VerifyInput {
