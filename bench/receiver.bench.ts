@@ -1,24 +1,27 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { MemoryLock, MemoryStateStore, MemoryTokenStore, signHmacSha256, silentLogger } from '@vahub/core';
-import { createRedis, EventDedupeStore, JobQueues } from '@vahub/jobs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { signHmacSha256 } from '@vahub/core';
+import { createRedis } from '@vahub/jobs';
 import { deleteKeys } from '@vahub/jobs/testing';
-import { buildConnectors, parseVahubConfig } from '@vahub/registry';
 import { testRedisUrl, uniquePrefix } from '@vahub/testkit';
-import { createServer } from '@vahub/webhooks';
-import { Queue } from 'bullmq';
-import express from 'express';
 import type { Redis } from 'ioredis';
 import { RECEIVER_CONFIG, SECRETS } from '../test/support/receiver-world.js';
+import { stopProcess } from './support/service-bench.js';
 
 /**
  * The webhook receiver at 50 concurrent connections, beside a bare Express route measured in the same
- * run on the same Redis: the bare route reads the raw body, computes one HMAC, and adds one BullMQ
- * job. vahub's route does what a delivery needs: the connector's receiver (here Xero's: HMAC over the
- * raw bytes, zod parse of the delivery, one event per invoice), the dedupe store, a job per event
- * under an id from the event, metrics and one log line. Every delivery is a new event, so nothing
- * collapses. A bad signature is measured too: it must be rejected no slower than a good one is taken.
+ * run on the same Redis: the bare route (bench/bare/receiver.ts) reads the raw body, computes one
+ * HMAC, and adds one BullMQ job. vahub's receiver runs as `vahub start --only webhooks` does (main.ts,
+ * its log lines to a file) and does what a delivery needs: the connector's receiver (here Xero's: HMAC
+ * over the raw bytes, zod parse of the delivery, one event per invoice), the dedupe store, a job per
+ * event under an id from the event, metrics and one log line. Each server is its own process, started
+ * with the same loader; this process only generates the load. Every delivery is a new event, so
+ * nothing collapses. A bad signature is measured too: it must be rejected no slower than a good one is taken.
  * Targets: throughput ≥ 0.85× the bare route's, p99 ≤ 1.5×.
  */
 
@@ -64,14 +67,28 @@ interface Figures {
   rps: number;
   p50: number;
   p99: number;
+  /** The server process's CPU time per request (user + system), in µs: less disturbed by a busy machine than req/s. */
+  cpuUs: number;
   statuses: Record<number, number>;
+}
+
+const TICKS_PER_S = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/** A process's CPU time so far (Linux: /proc/<pid>/stat's utime + stime), in µs. */
+async function cpuOf(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) / TICKS_PER_S) * 1e6;
 }
 
 const quantile = (sorted: number[], q: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 
 /** `inputs.length` POSTs to `url`, `CONCURRENCY` at a time over kept-alive connections. */
-async function load(url: string, inputs: readonly Prepared[]): Promise<Figures> {
+async function load(server: Server, inputs: readonly Prepared[]): Promise<Figures> {
+  const { url } = server;
+  const pid = server.child.pid ?? 0;
+  const cpuBefore = await cpuOf(pid);
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const latencies: number[] = [];
   const statuses: Record<number, number> = {};
@@ -112,83 +129,105 @@ async function load(url: string, inputs: readonly Prepared[]): Promise<Figures> 
     }),
   );
   const seconds = Number(process.hrtime.bigint() - began) / 1e9;
+  const cpuUs = ((await cpuOf(pid)) - cpuBefore) / inputs.length;
   agent.destroy();
   latencies.sort((a, b) => a - b);
   return {
     rps: inputs.length / seconds,
     p50: quantile(latencies, 0.5),
     p99: quantile(latencies, 0.99),
+    cpuUs,
     statuses,
   };
 }
 
-/** The bare baseline: raw body, one HMAC (compared in constant time), one BullMQ job. */
-async function startBare(redis: Redis, prefix: string) {
-  const queue = new Queue('bare.event', { connection: redis, prefix: `{${prefix}}` });
-  const app = express();
-  app.post('/hook', express.raw({ type: () => true, limit: '1mb' }), async (req, res) => {
-    const body = req.body as Buffer;
-    const expected = createHmac('sha256', KEY).update(body).digest();
-    const given = Buffer.from(String(req.headers['x-xero-signature'] ?? ''), 'base64');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      res.status(401).end();
-      return;
-    }
-    const n = (JSON.parse(body.toString('utf8')) as { firstEventSequence: number }).firstEventSequence;
-    await queue.add('bare.event', { n }, { jobId: `e${n}`, removeOnComplete: true });
-    res.status(200).end();
-  });
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/hook`,
-    close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await queue.close();
-    },
-  };
+interface Server {
+  url: string;
+  child: ChildProcess;
 }
 
-/** vahub's receiver with the real connectors' receivers, as `vahub start` runs it. */
-async function startVahub(redis: Redis, prefix: string) {
-  const config = parseVahubConfig(RECEIVER_CONFIG, { env: { ...SECRETS } });
-  const { instances } = buildConnectors(config, {
-    tokens: new MemoryTokenStore(),
-    lock: new MemoryLock(),
-    logger: silentLogger,
-    state: new MemoryStateStore(),
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+// Both servers are started alike: the same loader, each in its own process, apart from the load.
+const LOADER = ['--conditions=vahub-source', '--import', 'tsx'];
+// biome-ignore lint/suspicious/noUndeclaredEnvVars: a bench knob, not a build input
+const PROFILE_DIR = process.env.BENCH_RECEIVER_CPU_PROF;
+
+/**
+ * Start a server process with its output (vahub's log lines included) going to a file, not to this
+ * process, and wait (at most 60 s) for its ready line. `BENCH_RECEIVER_CPU_PROF=<dir>` profiles it.
+ */
+async function startProcess(name: string, args: string[], env: Record<string, string>, dir: string) {
+  const log = join(dir, `${name}.log`);
+  const out = await open(log, 'w');
+  // One profile per thread (tsx's loader runs in one too): CPU.<date>.<pid>.<thread>.cpuprofile.
+  const prof = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${join(PROFILE_DIR, name)}`] : [];
+  const child = spawn(process.execPath, [...LOADER, ...prof, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', out.fd, out.fd],
   });
-  const receivers = Object.fromEntries(
-    [...instances].flatMap(([id, i]) => (i.webhooks ? [[id, i.webhooks]] : [])),
-  );
-  const queues = new JobQueues({ connection: redis, prefix: `{${prefix}}` });
-  const dedupe = new EventDedupeStore({ redis, prefix });
-  const server = createServer({
-    receivers,
-    queues,
-    dedupe,
-    redis,
-    logger: silentLogger,
-    redisPrefix: prefix,
+  await out.close();
+  let exited: string | null = null;
+  child.once('exit', (code, signal) => {
+    exited = `${name} exited with ${code ?? signal}`;
   });
-  const { url } = await server.listen({ port: 0, host: '127.0.0.1' });
-  return {
-    url: `${url}/webhooks/xero`,
-    close: async () => {
-      await server.close({ graceMs: 1_000 });
-      await queues.close();
-    },
+  const began = Date.now();
+  for (;;) {
+    const text = await readFile(log, 'utf8');
+    const ready = text
+      .split('\n')
+      .filter((l) => l.includes('ready"'))
+      .map((l) => JSON.parse(l) as { msg: string; url: string | null })
+      .find((l) => l.msg === 'bare ready' || l.msg === 'service ready');
+    if (ready?.url) return { child, url: ready.url.replace('0.0.0.0', '127.0.0.1') } satisfies Server;
+    if (exited || Date.now() - began > 60_000) {
+      child.kill('SIGKILL');
+      throw new Error(`${exited ?? `${name} not ready in 60 s`}:\n${text.slice(-4000)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The bare baseline (bench/bare/receiver.ts): raw body, one HMAC (constant time), one BullMQ job. */
+async function startBare(prefix: string, dir: string): Promise<Server> {
+  const env = { REDIS_URL: testRedisUrl(), BARE_PREFIX: `{${prefix}}`, BARE_SECRET: KEY };
+  return startProcess('bare', [join(ROOT, 'bench/bare/receiver.ts')], env, dir);
+}
+
+/** vahub's receiver as `vahub start --only webhooks` runs it: the real connectors' receivers, pino at info. */
+async function startVahub(prefix: string, dir: string): Promise<Server> {
+  const config = join(dir, 'vahub.config.yaml');
+  await writeFile(config, RECEIVER_CONFIG);
+  const env = {
+    ...SECRETS,
+    REDIS_URL: testRedisUrl(),
+    VAHUB_PREFIX: `{${prefix}}`,
+    VAHUB_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+    LOG_LEVEL: 'info',
   };
+  const main = join(ROOT, 'apps/worker/src/service/main.ts');
+  const server = await startProcess(
+    'vahub',
+    [main, '--config', config, '--only', 'webhooks', '--port', '0'],
+    env,
+    dir,
+  );
+  return { ...server, url: `${server.url}/webhooks/xero` };
 }
 
 async function unlinkPrefix(redis: Redis, prefix: string): Promise<void> {
-  await deleteKeys(redis, prefix);
-  await deleteKeys(redis, `{${prefix}}`);
+  await deleteKeys(redis, `{${prefix}`);
 }
 
 const fmt = (f: Figures) =>
-  `${f.rps.toFixed(0).padStart(6)} req/s  p50 ${f.p50.toFixed(2).padStart(6)} ms  p99 ${f.p99.toFixed(2).padStart(6)} ms  ${JSON.stringify(f.statuses)}`;
+  `${f.rps.toFixed(0).padStart(6)} req/s  p50 ${f.p50.toFixed(2).padStart(6)} ms  p99 ${f.p99.toFixed(2).padStart(6)} ms  ${f.cpuUs.toFixed(0).padStart(4)} µs CPU/req  ${JSON.stringify(f.statuses)}`;
+
+/** The median round's server CPU per request. */
+const cpuMedian = (runs: Figures[]) =>
+  quantile(
+    runs.map((r) => r.cpuUs).sort((a, b) => a - b),
+    0.5,
+  );
 
 /** The round with the best throughput: the least disturbed by whatever else shares the machine. */
 const best = (runs: Figures[]) => runs.reduce((a, b) => (b.rps > a.rps ? b : a));
@@ -196,23 +235,27 @@ const best = (runs: Figures[]) => runs.reduce((a, b) => (b.rps > a.rps ? b : a))
 export default async function run(): Promise<void> {
   const redis = createRedis(testRedisUrl());
   const prefix = uniquePrefix('bench-receiver');
-  const bare = await startBare(redis, `${prefix}-bare`);
-  const vahub = await startVahub(redis, `${prefix}-vahub`);
+  const dir = await mkdtemp(join(tmpdir(), 'vahub-bench-receiver-'));
+  const servers: Server[] = [];
   try {
+    const bare = await startBare(`${prefix}-bare`, dir);
+    servers.push(bare);
+    const vahub = await startVahub(`${prefix}-vahub`, dir);
+    servers.push(vahub);
     let n = 0;
     const batch = (count: number, good = true) => Array.from({ length: count }, () => delivery(++n, good));
-    await load(bare.url, batch(WARMUP));
-    await load(vahub.url, batch(WARMUP));
+    await load(bare, batch(WARMUP));
+    await load(vahub, batch(WARMUP));
     const bareRuns: Figures[] = [];
     const vahubRuns: Figures[] = [];
     const badRuns: Figures[] = [];
     // Rounds alternate which goes first, so neither always runs on a warmer (or busier) machine.
     for (let round = 0; round < ROUNDS; round++) {
-      const runBare = async () => bareRuns.push(await load(bare.url, batch(REQUESTS)));
-      const runVahub = async () => vahubRuns.push(await load(vahub.url, batch(REQUESTS)));
+      const runBare = async () => bareRuns.push(await load(bare, batch(REQUESTS)));
+      const runVahub = async () => vahubRuns.push(await load(vahub, batch(REQUESTS)));
       if (round % 2 === 0) await runBare().then(runVahub);
       else await runVahub().then(runBare);
-      badRuns.push(await load(vahub.url, batch(REQUESTS, false)));
+      badRuns.push(await load(vahub, batch(REQUESTS, false)));
     }
     const b = best(bareRuns);
     const v = best(vahubRuns);
@@ -229,10 +272,14 @@ export default async function run(): Promise<void> {
     console.log(
       `  bad vs good: throughput ${(bad.rps / v.rps).toFixed(2)}×, p99 ${(bad.p99 / v.p99).toFixed(2)}× (rejected no slower than accepted: p99 ≤ 1)`,
     );
+    const [cb, cv, cbad] = [bareRuns, vahubRuns, badRuns].map(cpuMedian) as [number, number, number];
+    console.log(
+      `  server CPU per request, median round: bare ${cb.toFixed(0)} µs, vahub good ${cv.toFixed(0)} µs (${(cv / cb).toFixed(2)}×), bad ${cbad.toFixed(0)} µs (${(cbad / cv).toFixed(2)}× good)`,
+    );
   } finally {
-    await vahub.close();
-    await bare.close();
+    await Promise.all(servers.map((s) => stopProcess(s.child)));
     await unlinkPrefix(redis, prefix);
     await redis.quit();
+    await rm(dir, { recursive: true, force: true });
   }
 }
