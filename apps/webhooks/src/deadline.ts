@@ -3,11 +3,32 @@ export class DeadlineError extends Error {
   override name = 'DeadlineError';
 }
 
-/** `work`, or a `DeadlineError` after `ms`: a vendor waits a few seconds for an answer, no longer. */
-export function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
+/** One deadline over several steps: one timer, however many steps race it. */
+export interface Deadline {
+  /** `work`, or a `DeadlineError` naming `what` once the deadline has passed. */
+  within<T>(work: Promise<T>, what: string): Promise<T>;
+  /** Stop the timer (the steps are done). */
+  clear(): void;
+}
+
+/** A deadline `ms` from now: a vendor waits a few seconds for an answer, no longer. */
+export function deadline(ms: number): Deadline {
+  let passed!: (reason: Error) => void;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeadlineError(`${what} took longer than ${ms} ms`)), ms);
+    passed = reject;
   });
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+  // Unobserved until a step races it: a deadline that passes between steps is not an unhandled rejection.
+  late.catch(() => undefined);
+  const timer = setTimeout(() => passed(new DeadlineError(`the ${ms} ms deadline passed`)), ms);
+  return {
+    within: async (work, what) => {
+      try {
+        return await Promise.race([work, late]);
+      } catch (err) {
+        if (err instanceof DeadlineError) throw new DeadlineError(`${what} took longer than ${ms} ms`);
+        throw err;
+      }
+    },
+    clear: () => clearTimeout(timer),
+  };
 }

@@ -6,7 +6,7 @@ import {
   enqueueChangeEvent,
   type JobQueues,
 } from '@vahub/jobs';
-import { DeadlineError, withDeadline } from './deadline.js';
+import { type Deadline, DeadlineError, deadline } from './deadline.js';
 
 /** What became of one delivery, for the reply, the log line and the metrics. */
 export interface DeliveryResult {
@@ -45,10 +45,25 @@ export async function takeDelivery(options: {
   deps: DeliveryDeps;
 }): Promise<DeliveryResult> {
   const { provider, receiver, request, deps } = options;
-  const started = Date.now();
+  // Verifying and enqueueing share one deadline (one timer per delivery).
+  const answerBy = deadline(deps.answerWithinMs);
+  try {
+    return await take(provider, receiver, request, deps, answerBy);
+  } finally {
+    answerBy.clear();
+  }
+}
+
+async function take(
+  provider: string,
+  receiver: WebhookReceiver,
+  request: WebhookRequest,
+  deps: DeliveryDeps,
+  answerBy: Deadline,
+): Promise<DeliveryResult> {
   let outcome: WebhookOutcome;
   try {
-    outcome = await withDeadline(receiver.receive(request), deps.answerWithinMs, 'the receiver');
+    outcome = await answerBy.within(receiver.receive(request), 'the receiver');
   } catch (err) {
     if (err instanceof DeadlineError) return unavailable(err.message);
     deps.logger.error(
@@ -76,9 +91,8 @@ export async function takeDelivery(options: {
     );
     return { reply: { status: 400 }, outcome: 'invalid', reason: 'the delivery held unreadable events' };
   }
-  const left = Math.max(1, deps.answerWithinMs - (Date.now() - started));
   try {
-    const results = await withDeadline(
+    const results = await answerBy.within(
       Promise.all(
         outcome.events.map((event, i) =>
           enqueueChangeEvent({
@@ -91,7 +105,6 @@ export async function takeDelivery(options: {
           }),
         ),
       ),
-      left,
       'enqueueing the events',
     );
     const enqueued = results.filter((r) => r.outcome === 'enqueued').length;

@@ -58,7 +58,7 @@ export function createServer(options: WebhookServerOptions): WebhookServer {
   app.set('trust proxy', false);
 
   app.use(observe(options.logger, metrics));
-  app.use(healthRoutes({ ...options, metrics }));
+  // The webhooks first: they are nearly all the traffic, and the health routes need not be walked for them.
   app.use(
     webhookRoutes({
       receivers: options.receivers,
@@ -71,6 +71,7 @@ export function createServer(options: WebhookServerOptions): WebhookServer {
       maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
     }),
   );
+  app.use(healthRoutes({ ...options, metrics }));
   app.use((_req, res) => {
     res.locals.outcome = 'not-found';
     res.status(404).json({ error: 'not found' });

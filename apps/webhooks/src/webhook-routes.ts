@@ -1,8 +1,10 @@
 import type { WebhookReceiver, WebhookRequest } from '@vahub/core';
-import express, { type Request, type Response, Router } from 'express';
+import express, { type Request, type RequestHandler, type Response, Router } from 'express';
 import { type DeliveryDeps, type DeliveryResult, takeDelivery } from './deliveries.js';
 
 const ROUTE = '/webhooks/:provider{/:hook}';
+
+type Handler = RequestHandler<{ provider: string; hook?: string }>;
 
 /** Header values the vendor sent, by lower-cased name, repeated ones joined as HTTP joins them. */
 function flatHeaders(req: Request): Record<string, string> {
@@ -21,7 +23,8 @@ function refuse(res: Response, status: number, outcome: string, error: string): 
 
 /**
  * `POST /webhooks/:provider/:hook?`: the receiver is looked up before the body is read (an unknown
- * provider costs nothing), the body is read raw, only on these routes, up to the limit.
+ * provider costs nothing), the body is read raw, only on these routes, up to the limit. One route,
+ * its path matched once per request: the checks, the body, the delivery.
  */
 export function webhookRoutes(options: {
   receivers: Readonly<Record<string, WebhookReceiver>>;
@@ -32,7 +35,7 @@ export function webhookRoutes(options: {
   // Whatever the content type: the signature is over the bytes as sent, and the receiver decides.
   const raw = express.raw({ type: () => true, limit: options.maxBodyBytes });
 
-  router.all(ROUTE, (req, res, next) => {
+  const check: Handler = (req, res, next) => {
     res.locals.route = req.params.hook === undefined ? '/webhooks/:provider' : '/webhooks/:provider/:hook';
     const provider = req.params.provider ?? '';
     const receiver = Object.hasOwn(options.receivers, provider) ? options.receivers[provider] : undefined;
@@ -58,9 +61,9 @@ export function webhookRoutes(options: {
       );
     res.locals.receiver = receiver;
     next();
-  });
+  };
 
-  router.post(ROUTE, raw, async (req, res) => {
+  const take: Handler = async (req, res) => {
     const provider = res.locals.provider as string;
     const request: WebhookRequest = {
       hook: req.params.hook,
@@ -74,7 +77,8 @@ export function webhookRoutes(options: {
       deps: options.deps,
     });
     answer(res, result);
-  });
+  };
+  router.all(ROUTE, check, raw, take);
   return router;
 }
 
@@ -94,7 +98,9 @@ function answer(res: Response, result: DeliveryResult): void {
       res.locals.fields = { ...(res.locals.fields as object), droppedHeader: name };
     }
   }
-  if (result.reply.body !== undefined) res.send(result.reply.body);
+  // An empty body is written with the head in one write, as `end()` does (Xero answers every delivery so).
+  if (result.reply.body === '') res.end();
+  else if (result.reply.body !== undefined) res.send(result.reply.body);
   else if (result.reply.status >= 400) res.json({ error: result.reason ?? 'refused' });
   else res.end();
 }
