@@ -61,9 +61,10 @@ export type CheckedEvent = ReturnType<typeof changeEventJob>;
 /**
  * Take in one "something changed" event, once. An event seen before (within the dedupe store's
  * days) is a duplicate; otherwise it is added under a job id derived from its identity, so two
- * deliveries racing each other still make one job, and remembered in the same MULTI as the add:
- * both are in Redis or neither, so a failure leaves nothing lost (the vendor's redelivery adds it,
- * or collapses onto it). Two round trips: the check, then the add with the remember.
+ * deliveries racing each other still make one job, and remembered right behind the add, in the same
+ * round trip: Redis runs the add first, so a failure between them leaves the job unremembered (a
+ * redelivery is added again: at least once), never the event remembered without its job. An add that failed is
+ * forgotten again. Two round trips: the check, then the add with the remember.
  */
 export async function enqueueChangeEvent(options: {
   queues: JobQueues;
@@ -80,8 +81,8 @@ export async function enqueueChangeEvent(options: {
   if (await dedupe.seen(provider, event.id)) return { outcome: 'duplicate', job, jobId };
   let remembered: unknown;
   try {
-    [remembered] = await queues.addCheckedWith(job, payload, { jobId }, (multi) =>
-      dedupe.rememberIn(multi, provider, event.id),
+    remembered = await queues.addCheckedThen(job, payload, { jobId }, (client) =>
+      dedupe.rememberOn(client, provider, event.id),
     );
   } catch (err) {
     // The add failed but this call's remember went in: undo it, or the redelivery would be dropped.

@@ -272,14 +272,49 @@ describe('enqueueChangeEvent', () => {
     expect(other.outcome).toBe('enqueued');
   });
 
+  it('remembers an event right behind its add, on the same connection: Redis runs the add first', async () => {
+    const queues = queuesFor('events-order');
+    const dedupe = new EventDedupeStore({ redis, prefix: `${queues.prefix}:stores` });
+    const monitor = await redis.monitor();
+    const ran: { command: string; source: string }[] = [];
+    const remembered = new Promise<void>((resolve) => {
+      // MONITOR reports every command Redis runs, in the order it runs them (others' too: keep ours,
+      // as clients sent them, not those the add's script ran).
+      monitor.on('monitor', (_time: string, args: string[], source: string) => {
+        if (source.includes('lua') || !args.some((a) => String(a).startsWith(queues.prefix))) return;
+        const name = String(args[0]).toLowerCase();
+        ran.push({ command: name === 'evalsha' || name === 'eval' ? 'add' : name, source });
+        if (name === 'set') resolve();
+      });
+    });
+    try {
+      const event = { ...taskEvent, id: 'evt-95' };
+      const out = await enqueueChangeEvent({
+        queues,
+        dedupe,
+        provider: 'tasks-vendor',
+        deliveryId: 'd-5',
+        event,
+      });
+      expect(out.outcome).toBe('enqueued');
+      await within(remembered, 5_000, 'MONITOR reporting the remember');
+      // (BullMQ also writes the queue's meta when it first uses a queue: not the event's.)
+      const ours = ran.filter((r) => ['exists', 'add', 'set'].includes(r.command));
+      expect(ours.map((r) => r.command)).toEqual(['exists', 'add', 'set']);
+      expect(new Set(ours.map((r) => r.source)).size).toBe(1);
+    } finally {
+      monitor.disconnect();
+    }
+  });
+
   it('an add that fails in Redis leaves the event unremembered, so the redelivery is added', async () => {
     const queues = queuesFor('events-fail');
     const dedupe = new EventDedupeStore({ redis, prefix: `${queues.prefix}:stores` });
     const event = { ...taskEvent, id: 'evt-90', action: 'created' as const };
     const deliver = () =>
       enqueueChangeEvent({ queues, dedupe, provider: 'tasks-vendor', deliveryId: 'd-9', event });
-    // The queue's meta hash made a string: the add script fails (WRONGTYPE) inside the MULTI, at
-    // its first read, before it wrote anything.
+    // The queue's meta hash made a string: the add script fails (WRONGTYPE) at its first read,
+    // before it wrote anything; the remember sent behind it went in, and is undone.
     const metaKey = `${queues.prefix}:${CHANGE_EVENT_JOBS.task}:meta`;
     await redis.set(metaKey, 'not a hash');
     await expect(deliver()).rejects.toThrow(/adding a event.task job failed: WRONGTYPE/);

@@ -1,6 +1,6 @@
 import { type Logger, silentLogger, VahubError } from '@vahub/core';
 import { Job, type JobsOptions, type KeepJobs, Queue } from 'bullmq';
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import {
   type Catalog,
   type JobCatalog,
@@ -52,7 +52,7 @@ function deferred(): Deferred {
   return d;
 }
 
-/** An add in a MULTI failed (see `addCheckedWith`); the other commands' replies, for an undo. */
+/** An add failed (see `addCheckedThen`); the replies of the commands sent with it, for an undo. */
 export class AddFailedError extends VahubError {
   override name = 'AddFailedError';
   constructor(
@@ -153,32 +153,37 @@ export class JobQueues<C extends Catalog = JobCatalog> {
   }
 
   /**
-   * Add a payload `parse` has checked (it is not parsed again) together with `also`'s commands, in
-   * one MULTI: one round trip, nothing of anyone else's in between, and nothing applied when Redis
-   * is unreachable (the receiver adds an event's job and remembers the event so). Returns the replies
-   * of `also`'s commands. A MULTI runs every command even when one fails: an add that failed throws
-   * an `AddFailedError` that carries `also`'s replies, so the caller can undo them.
+   * Add a payload `parse` has checked (it is not parsed again), and send `then`'s command right
+   * behind the add, on the same connection, before the add's reply: one round trip, Redis runs the
+   * add first, and a connection lost in between leaves the job without what `then` writes, never the
+   * other way round (the receiver adds an event's job and remembers the event so). No MULTI: an
+   * ioredis MULTI copies every one of BullMQ's scripts onto itself, which cost more than the add. An
+   * add that failed throws an `AddFailedError` that carries `then`'s reply, so the caller can undo it.
    */
-  async addCheckedWith<N extends JobName<C>>(
+  async addCheckedThen<N extends JobName<C>, T>(
     name: N,
     data: unknown,
     options: { jobId: string },
-    also: (multi: ChainableCommander) => void,
-  ): Promise<unknown[]> {
+    then: (client: Redis) => Promise<T>,
+  ): Promise<T> {
     const queue = this.queue(name);
     const run = async () => {
-      // BullMQ's Redis client; its MULTI is ioredis's (the queue was made on our ioredis connection).
-      const multi = (await queue.backend.client).multi() as unknown as ChainableCommander;
+      // BullMQ's Redis client: our ioredis connection (the queue was made on it).
+      const client = (await queue.backend.client) as unknown as Redis;
       const opts = { ...queue.defaultJobOptions, jobId: options.jobId };
-      // Queued on the MULTI, sent by `exec` below; what `Queue.add` does, minus its own round trip.
-      await new Job(queue, name, data, opts, options.jobId).addJob(multi as never);
-      also(multi);
-      const results = await multi.exec();
-      if (!results) throw new VahubError(`adding a ${name} job: the transaction was discarded`);
-      const replies = results.slice(1).map(([, reply]) => reply);
-      const failed = results.find(([err]) => err)?.[0];
-      if (failed) throw new AddFailedError(`adding a ${name} job failed: ${failed.message}`, replies);
-      return replies;
+      // `addJob` writes the add's command before it returns (BullMQ's own batched adds rely on it),
+      // so `then`'s command is written after it.
+      const added = new Job(queue, name, data, opts, options.jobId).addJob(client as never);
+      const [add, also] = await Promise.allSettled([added, then(client)]);
+      if (add.status === 'rejected') {
+        const reason = add.reason instanceof Error ? add.reason.message : String(add.reason);
+        throw new AddFailedError(
+          `adding a ${name} job failed: ${reason}`,
+          also.status === 'fulfilled' ? [also.value] : [],
+        );
+      }
+      if (also.status === 'rejected') throw also.reason;
+      return also.value;
     };
     return this.wait(run(), `adding a ${name} job`);
   }

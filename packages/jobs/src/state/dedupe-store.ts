@@ -1,5 +1,5 @@
 import { stableKey } from '@vahub/core';
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { bounded, DEFAULT_REDIS_TIMEOUT_MS } from '../redis/bounded.js';
 
 /**
@@ -52,9 +52,12 @@ export class EventDedupeStore {
     return set === 'OK';
   }
 
-  /** Queue `remember` on a MULTI (with the event's job add): its reply is "OK" when first. */
-  rememberIn(multi: ChainableCommander, provider: string, eventId: string): void {
-    multi.set(this.key(provider, eventId), String(Date.now()), 'PX', this.ttlMs, 'NX');
+  /**
+   * `remember` on a given connection (the one the event's job is added on, right behind the add):
+   * its reply is "OK" when first. Unbounded: the caller bounds the add and this together.
+   */
+  rememberOn(client: Redis, provider: string, eventId: string): Promise<'OK' | null> {
+    return client.set(this.key(provider, eventId), String(Date.now()), 'PX', this.ttlMs, 'NX');
   }
 
   async forget(provider: string, eventId: string): Promise<void> {
