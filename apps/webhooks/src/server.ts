@@ -5,7 +5,7 @@ import { assertRedisReady, type EventDedupeStore, type JobQueues, VahubMetrics }
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 import { healthRoutes } from './health.js';
-import { webhookRoutes } from './webhook-routes.js';
+import { addWebhookRoutes } from './webhook-routes.js';
 
 export interface WebhookServerOptions {
   /** The receivers by connector id: the `:provider` of `/webhooks/:provider/:hook?`. */
@@ -59,18 +59,16 @@ export function createServer(options: WebhookServerOptions): WebhookServer {
 
   app.use(observe(options.logger, metrics));
   // The webhooks first: they are nearly all the traffic, and the health routes need not be walked for them.
-  app.use(
-    webhookRoutes({
-      receivers: options.receivers,
-      deps: {
-        queues: options.queues,
-        dedupe: options.dedupe,
-        logger: options.logger,
-        answerWithinMs: options.answerWithinMs ?? 4_000,
-      },
-      maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
-    }),
-  );
+  addWebhookRoutes(app, {
+    receivers: options.receivers,
+    deps: {
+      queues: options.queues,
+      dedupe: options.dedupe,
+      logger: options.logger,
+      answerWithinMs: options.answerWithinMs ?? 4_000,
+    },
+    maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+  });
   app.use(healthRoutes({ ...options, metrics }));
   app.use((_req, res) => {
     res.locals.outcome = 'not-found';

@@ -1,5 +1,5 @@
 import type { WebhookReceiver, WebhookRequest } from '@vahub/core';
-import express, { type Request, type RequestHandler, type Response, Router } from 'express';
+import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
 import { type DeliveryDeps, type DeliveryResult, takeDelivery } from './deliveries.js';
 
 const ROUTE = '/webhooks/:provider{/:hook}';
@@ -23,15 +23,18 @@ function refuse(res: Response, status: number, outcome: string, error: string): 
 
 /**
  * `POST /webhooks/:provider/:hook?`: the receiver is looked up before the body is read (an unknown
- * provider costs nothing), the body is read raw, only on these routes, up to the limit. One route,
- * its path matched once per request: the checks, the body, the delivery.
+ * provider costs nothing), the body is read raw, only on these routes, up to the limit. One route on
+ * the app itself, not in a router of its own: its path is matched once per request, then the checks,
+ * the body, the delivery.
  */
-export function webhookRoutes(options: {
-  receivers: Readonly<Record<string, WebhookReceiver>>;
-  deps: DeliveryDeps;
-  maxBodyBytes: number;
-}): Router {
-  const router = Router();
+export function addWebhookRoutes(
+  app: Express,
+  options: {
+    receivers: Readonly<Record<string, WebhookReceiver>>;
+    deps: DeliveryDeps;
+    maxBodyBytes: number;
+  },
+): void {
   // Whatever the content type: the signature is over the bytes as sent, and the receiver decides.
   const raw = express.raw({ type: () => true, limit: options.maxBodyBytes });
 
@@ -78,8 +81,7 @@ export function webhookRoutes(options: {
     });
     answer(res, result);
   };
-  router.all(ROUTE, check, raw, take);
-  return router;
+  app.all(ROUTE, check, raw, take);
 }
 
 function answer(res: Response, result: DeliveryResult): void {
