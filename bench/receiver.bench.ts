@@ -69,6 +69,8 @@ interface Figures {
   p99: number;
   /** The server process's CPU time per request (user + system), in µs: less disturbed by a busy machine than req/s. */
   cpuUs: number;
+  /** This process's (the load generator's) CPU time per request, in µs. */
+  clientUs: number;
   statuses: Record<number, number>;
 }
 
@@ -89,6 +91,7 @@ async function load(server: Server, inputs: readonly Prepared[]): Promise<Figure
   const { url } = server;
   const pid = server.child.pid ?? 0;
   const cpuBefore = await cpuOf(pid);
+  const clientBefore = process.cpuUsage();
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const latencies: number[] = [];
   const statuses: Record<number, number> = {};
@@ -129,6 +132,8 @@ async function load(server: Server, inputs: readonly Prepared[]): Promise<Figure
     }),
   );
   const seconds = Number(process.hrtime.bigint() - began) / 1e9;
+  const client = process.cpuUsage(clientBefore);
+  const clientUs = (client.user + client.system) / inputs.length;
   const cpuUs = ((await cpuOf(pid)) - cpuBefore) / inputs.length;
   agent.destroy();
   latencies.sort((a, b) => a - b);
@@ -137,6 +142,7 @@ async function load(server: Server, inputs: readonly Prepared[]): Promise<Figure
     p50: quantile(latencies, 0.5),
     p99: quantile(latencies, 0.99),
     cpuUs,
+    clientUs,
     statuses,
   };
 }
@@ -276,6 +282,9 @@ export default async function run(): Promise<void> {
     console.log(
       `  server CPU per request, median round: bare ${cb.toFixed(0)} µs, vahub good ${cv.toFixed(0)} µs (${(cv / cb).toFixed(2)}×), bad ${cbad.toFixed(0)} µs (${(cbad / cv).toFixed(2)}× good)`,
     );
+    // When the load generator needs about as much CPU per request as the server, it shares the limit.
+    const clients = [...bareRuns, ...vahubRuns].map((r) => r.clientUs).sort((a, b) => a - b);
+    console.log(`  load generator CPU per request, median round: ${quantile(clients, 0.5).toFixed(0)} µs`);
   } finally {
     await Promise.all(servers.map((s) => stopProcess(s.child)));
     await unlinkPrefix(redis, prefix);
