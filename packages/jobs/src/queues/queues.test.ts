@@ -8,7 +8,7 @@ import { type Catalog, defineCatalog, type JobHandlers } from '../catalog/catalo
 import { startWorkers } from '../runner/workers.js';
 import { EventDedupeStore } from '../state/dedupe-store.js';
 import { deleteKeys, serviceRedis, uniqueQueuePrefix } from '../test-support/redis.js';
-import { CHANGE_EVENT_JOBS, enqueueChangeEvent } from './change-events.js';
+import { CHANGE_EVENT_JOBS, changeEventJob, enqueueChangeEvent } from './change-events.js';
 import { eventJobId, jobIdFor } from './job-ids.js';
 import { JobQueues } from './queues.js';
 import { billingPeriodCron, dailyCron } from './schedules.js';
@@ -305,6 +305,28 @@ describe('enqueueChangeEvent', () => {
     } finally {
       monitor.disconnect();
     }
+  });
+
+  it('a command sent behind an add that throws instead of rejecting leaves no outcome unobserved', async () => {
+    const queues = queuesFor('events-then-throws');
+    const { job, jobId, payload } = changeEventJob({
+      provider: 'tasks-vendor',
+      deliveryId: 'd-6',
+      event: { ...taskEvent, id: 'evt-96' },
+    });
+    const then = (): Promise<unknown> => {
+      throw new Error('not sent');
+    };
+    // The add fails too (the queue's meta hash made a string): its failure is what is reported, not
+    // left as an unhandled rejection behind the throw.
+    const metaKey = `${queues.prefix}:${job}:meta`;
+    await redis.set(metaKey, 'not a hash');
+    await expect(queues.addCheckedThen(job, payload, { jobId }, then)).rejects.toThrow(
+      /adding a event.task job failed: WRONGTYPE/,
+    );
+    await redis.del(metaKey);
+    await expect(queues.addCheckedThen(job, payload, { jobId }, then)).rejects.toThrow('not sent');
+    expect(await queues.queue(job).getJob(jobId)).toBeDefined();
   });
 
   it('an add that fails in Redis leaves the event unremembered, so the redelivery is added', async () => {

@@ -180,7 +180,12 @@ export class JobQueues<C extends Catalog = JobCatalog> {
       let also: Promise<T>;
       try {
         added = new Job(queue, name, data, opts, options.jobId).addJob(client as never);
-        also = then(client);
+        try {
+          also = then(client);
+        } catch (err) {
+          // A `then` that throws instead of rejecting must not leave the add's outcome unobserved.
+          also = Promise.reject(err);
+        }
       } finally {
         stream?.uncork();
       }
