@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { signHmacSha256 } from '@vahub/core';
 import { eventJobId } from '@vahub/jobs';
+import { within } from '@vahub/testkit';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Running, startReceiver } from './test-support/fixture.js';
@@ -102,6 +103,35 @@ describe('what the receiver refuses, it refuses with a 4xx and queues nothing', 
   });
   afterAll(async () => {
     expect(await r.jobs()).toBe(before);
+  });
+
+  it('refuses a forged signature without a word to Redis: no dedupe read, no add', async () => {
+    const { raw } = signedDelivery(SECRET, delivery(12));
+    const forged = signedDelivery('not-the-secret', delivery(12)).signature;
+    const monitor = await r.redis.monitor();
+    // MONITOR reports every command Redis runs, in order, with the address of the client that sent it.
+    const ran: { args: string[]; source: string }[] = [];
+    const marker = `webhooks-test-marker-${process.pid}-${Date.now()}`;
+    const markerSeen = new Promise<void>((resolve) => {
+      monitor.on('monitor', (_time: string, args: string[], source: string) => {
+        ran.push({ args: args.map(String), source });
+        if (args.map(String).includes(marker)) resolve();
+      });
+    });
+    try {
+      const headers = { 'content-type': 'application/json', 'x-test-signature': forged };
+      for (let i = 0; i < 3; i++)
+        expect((await post('/webhooks/tasks/hook-1', { body: raw, headers })).status).toBe(401);
+      // Then a command on the receiver's own connection: once Redis has run it, it ran all before it.
+      await r.redis.get(marker);
+      await within(markerSeen, 5_000, 'MONITOR reporting the marker');
+      const at = ran.findIndex((c) => c.args.includes(marker));
+      const receiver = ran[at]?.source;
+      const commands = ran.slice(0, at).filter((c) => c.source === receiver);
+      expect(commands.map((c) => c.args[0])).toEqual([]);
+    } finally {
+      monitor.disconnect();
+    }
   });
 
   it('401 for a forged or missing signature, and for a signed body that was altered', async () => {
