@@ -9,6 +9,7 @@ import {
   jobCatalog,
 } from '../catalog/catalog.js';
 import { bounded, DEFAULT_REDIS_TIMEOUT_MS } from '../redis/bounded.js';
+import { corkThisTurn } from '../redis/cork.js';
 import { VAHUB_PREFIX } from '../redis/keys.js';
 import { jobIdFor } from './job-ids.js';
 import { assertTimeZone } from './schedules.js';
@@ -172,22 +173,16 @@ export class JobQueues<C extends Catalog = JobCatalog> {
       const client = (await queue.backend.client) as unknown as Redis;
       const opts = { ...queue.defaultJobOptions, jobId: options.jobId };
       // `addJob` writes the add's command before it returns (BullMQ's own batched adds rely on it),
-      // so `then`'s command is written after it; the socket is corked meanwhile, so both go in one
-      // write (a write to Redis cost as much as the add's own work in the profile).
-      const stream = client.status === 'ready' ? client.stream : undefined;
-      stream?.cork();
-      let added: Promise<unknown>;
+      // so `then`'s command is written after it; both wait, with whatever else this turn of the event
+      // loop sends, for one write (a write to Redis cost as much as the add's own work in the profile).
+      corkThisTurn(client);
+      const added = new Job(queue, name, data, opts, options.jobId).addJob(client as never);
       let also: Promise<T>;
       try {
-        added = new Job(queue, name, data, opts, options.jobId).addJob(client as never);
-        try {
-          also = then(client);
-        } catch (err) {
-          // A `then` that throws instead of rejecting must not leave the add's outcome unobserved.
-          also = Promise.reject(err);
-        }
-      } finally {
-        stream?.uncork();
+        also = then(client);
+      } catch (err) {
+        // A `then` that throws instead of rejecting must not leave the add's outcome unobserved.
+        also = Promise.reject(err);
       }
       const [add, after] = await Promise.allSettled([added, also]);
       if (add.status === 'rejected') {

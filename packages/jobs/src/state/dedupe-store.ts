@@ -1,6 +1,7 @@
 import { stableKey } from '@vahub/core';
 import type { Redis } from 'ioredis';
 import { bounded, DEFAULT_REDIS_TIMEOUT_MS } from '../redis/bounded.js';
+import { corkThisTurn } from '../redis/cork.js';
 
 /**
  * How long an event is remembered. Longer than every provider's redelivery window (Asana retries
@@ -36,6 +37,8 @@ export class EventDedupeStore {
 
   /** Whether the event was remembered before. */
   async seen(provider: string, eventId: string): Promise<boolean> {
+    // A busy receiver checks several events in one turn of the event loop: one write for all of them.
+    corkThisTurn(this.options.redis);
     const n = await bounded(this.options.redis.exists(this.key(provider, eventId)), {
       ms: this.timeoutMs,
       what: 'an event dedupe check',
