@@ -137,9 +137,12 @@ async function openTasks(source: TaskSource, clients: readonly ClientConfig[]): 
 }
 
 /**
- * Deletions first (they free time), then moves and new blocks, then title fixes of kept blocks;
+ * Deletions first (they free time), then new blocks and moves, then title fixes of kept blocks;
  * each phase ends before the next begins, and within one the writes (each to its own event id, each
- * idempotent) go `writesInFlight` at a time.
+ * idempotent) go `writesInFlight` at a time. New blocks go before moves within their phase: a new
+ * task waits for its block, a moved one already has one (and an upsert of an existing event may cost
+ * the calendar more calls than an insert); each write is to its own event id, so the order changes
+ * no outcome.
  * A write to a frozen id, or of a block that ends by `now`, is skipped: the planner does not plan
  * such writes, and an event id reused for a past block would make the calendar's upsert move that
  * past event (Google answers the insert 409, and the upsert patches the existing event).
@@ -175,8 +178,7 @@ async function apply(input: {
   const limit = input.writesInFlight;
   const deletions = plan.delete.filter((d) => !frozen.has(d.block.id)).map((d) => d.block.id);
   await eachInFlight(deletions, limit, (id) => calendar.deleteBlock(id));
-  await eachInFlight(plan.move.filter(writable), limit, write);
-  await eachInFlight(plan.create.filter(writable), limit, write);
+  await eachInFlight([...plan.create, ...plan.move].filter(writable), limit, write);
   const retitle = plan.keep.filter((k) => k.titleChanged && writable(k));
   await eachInFlight(retitle, limit, write);
   return retitle.length;
