@@ -175,17 +175,48 @@ describe('addThrottled', () => {
     ).rejects.toThrow(/payload is invalid: reason/);
   });
 
-  it('runs the first ask of a quiet period after firstMs, and the asks within the window after it', async () => {
+  it('runs the first ask of a quiet period after firstMs, the asks within the window after it, asking Redis for the marker once per process', async () => {
     const queues = queuesFor('throttle-first', catalog);
-    const ask = () =>
-      queues.addThrottled('replan', { reason: 'ask' }, { key: 'va', windowMs: 60_000, firstMs: 50 });
-    const first = await queues.queue('replan').getJob((await ask()).jobId);
-    expect(first?.opts.delay).toBe(50);
-    // The run came and went; the next ask is within the window of the first: the full window.
-    await first?.remove();
-    const second = await queues.queue('replan').getJob((await ask()).jobId);
-    expect(second?.id).not.toBe(first?.id);
-    expect(second?.opts.delay).toBe(60_000);
+    const marker = `${queues.prefix}:throttle:replan:va`;
+    const monitor = await redis.monitor();
+    cleanups.push(async () => monitor.disconnect());
+    const seen: string[][] = [];
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      seen.push(args);
+    });
+    /** Ask, and say after how long the job the ask made runs; the run then comes and goes. */
+    const delayOf = async (q: JobQueues<typeof catalog>) => {
+      const { jobId } = await q.addThrottled(
+        'replan',
+        { reason: 'ask' },
+        { key: 'va', windowMs: 60_000, firstMs: 50 },
+      );
+      const job = await q.queue('replan').getJob(jobId);
+      await job?.remove();
+      return job?.opts.delay;
+    };
+    expect(await delayOf(queues)).toBe(50);
+    // The next asks are within the window of the first: the full window.
+    expect(await delayOf(queues)).toBe(60_000);
+    expect(await delayOf(queues)).toBe(60_000);
+    // Another process has not seen the marker: it asks Redis, which says the window is still running.
+    const other = new JobQueues({ connection: redis, prefix: queues.prefix, catalog });
+    cleanups.push(() => other.close());
+    expect(await delayOf(other)).toBe(60_000);
+    const sentinel = `${queues.prefix}:sentinel`;
+    await redis.get(sentinel);
+    await within(
+      new Promise<void>((resolve) => {
+        const check = () => (seen.some((a) => a.includes(sentinel)) ? resolve() : undefined);
+        check();
+        monitor.on('monitor', check);
+      }),
+      5_000,
+      'the monitor to see the sentinel',
+    );
+    // A script's own commands show in MONITOR too: one SET of the marker by each process.
+    const sets = seen.filter((a) => a[0]?.toLowerCase() === 'set' && a[1] === marker);
+    expect(sets).toHaveLength(2);
   });
 
   it('makes one job of a burst, and exactly one follow-up of what arrives while it runs', async () => {

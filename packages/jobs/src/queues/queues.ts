@@ -86,6 +86,23 @@ export interface ScheduleSpec<C extends Catalog, N extends JobName<C>> {
   tz: string;
 }
 
+/** KEYS[1]: a quiet-period marker; ARGV[1]: the window. Sets it unless it is there; `{set, its ttl in ms}`. */
+const MARK = `
+local set = redis.call('SET', KEYS[1], '1', 'PX', ARGV[1], 'NX')
+return {set and 1 or 0, redis.call('PTTL', KEYS[1])}`;
+
+type MarkCommand = (marker: string, windowMs: number) => Promise<[number, number]>;
+
+/** The script as a command of the connection (EVALSHA, loaded once; ioredis loads it again if Redis lost it). */
+function markCommand(redis: Redis): MarkCommand {
+  const withCommand = redis as Redis & {
+    vahubMarkQuiet?: (...args: (string | number)[]) => Promise<[number, number]>;
+  };
+  if (!withCommand.vahubMarkQuiet) redis.defineCommand('vahubMarkQuiet', { lua: MARK, numberOfKeys: 1 });
+  const command = withCommand.vahubMarkQuiet as (...args: (string | number)[]) => Promise<[number, number]>;
+  return (marker, windowMs) => command.call(redis, marker, windowMs);
+}
+
 /**
  * One BullMQ queue per job of the catalog (the job's name is the queue's), all under one
  * cluster-safe prefix. Every add checks the payload against the catalog's schema and applies the
@@ -97,6 +114,8 @@ export class JobQueues<C extends Catalog = JobCatalog> {
   private readonly queues = new Map<string, Queue>();
   /** Throttled adds on their way to Redis, by job and key, with the asks waiting for the next one. */
   private readonly throttled = new Map<string, { next: Deferred | null }>();
+  /** Quiet-period markers this process knows are in Redis, with the time until which they surely are. */
+  private readonly markedUntil = new Map<string, number>();
   private readonly timeoutMs: number;
 
   constructor(private readonly options: JobQueuesOptions<C>) {
@@ -230,17 +249,24 @@ export class JobQueues<C extends Catalog = JobCatalog> {
   /**
    * `firstMs` for the first add of a quiet period (no add of the key in the last `windowMs`, marked
    * in Redis so every process agrees), `windowMs` otherwise: a lone change is acted on at once, a
-   * burst still gathers. At most one short run per window, so runs stay calm.
+   * burst still gathers. At most one short run per window, so runs stay calm. A process that saw
+   * the marker knows it is there for its time to live (it is never extended) and asks Redis again
+   * only after that: a burst's asks cost one marker round trip per process and window, not one each.
    */
   private async throttleDelay(name: string, options: { key: string; windowMs: number; firstMs?: number }) {
     const { firstMs, windowMs } = options;
     if (firstMs === undefined || firstMs >= windowMs) return windowMs;
     const marker = `${this.prefix}:throttle:${name}:${options.key}`;
-    const quiet = await this.wait(
-      this.options.connection.set(marker, '1', 'PX', windowMs, 'NX'),
+    const sent = Date.now();
+    if (sent < (this.markedUntil.get(marker) ?? 0)) return windowMs;
+    const [quiet, ttlMs] = await this.wait(
+      markCommand(this.options.connection)(marker, windowMs),
       `marking a ${name} ask`,
     );
-    return quiet === 'OK' ? firstMs : windowMs;
+    // Counted from before the call: Redis read the time to live later, so the marker outlives this.
+    if (ttlMs > 0) this.markedUntil.set(marker, sent + ttlMs);
+    else this.markedUntil.delete(marker);
+    return quiet === 1 ? firstMs : windowMs;
   }
 
   private sendNext(slot: string, add: (data: unknown) => Promise<{ jobId: string }>): void {
