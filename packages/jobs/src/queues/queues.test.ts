@@ -175,6 +175,24 @@ describe('addThrottled', () => {
     ).rejects.toThrow(/payload is invalid: reason/);
   });
 
+  it('sends nothing for the asks made while a job this process added waits: another process still sends its own', async () => {
+    const queues = queuesFor('throttle-waiting', catalog);
+    const ask = (q: JobQueues<typeof catalog>, i: number) =>
+      q.addThrottled('replan', { reason: `ask ${i}` }, { key: 'va', windowMs: 60_000 });
+    const asks = [];
+    for (let i = 0; i < 5; i++) asks.push(await ask(queues, i));
+    expect(new Set(asks.map((a) => a.jobId)).size).toBe(1);
+    const other = new JobQueues({ connection: redis, prefix: queues.prefix, catalog });
+    cleanups.push(() => other.close());
+    expect((await ask(other, 5)).jobId).toBe(asks[0]?.jobId);
+    // Every add leaves an entry in the queue's event stream: one job made, and the other process's add.
+    const stream = await redis.xrange(`${queues.prefix}:replan:events`, '-', '+');
+    const kinds = stream.map(([, fields]) => fields[fields.indexOf('event') + 1]);
+    expect(kinds.filter((k) => k === 'delayed')).toHaveLength(1);
+    expect(kinds.filter((k) => k === 'deduplicated')).toHaveLength(1);
+    expect(await queues.queue('replan').getJobCounts('delayed')).toEqual({ delayed: 1 });
+  });
+
   it('runs the first ask of a quiet period after firstMs, the asks within the window after it, asking Redis for the marker once per process', async () => {
     const queues = queuesFor('throttle-first', catalog);
     const marker = `${queues.prefix}:throttle:replan:va`;
@@ -184,25 +202,30 @@ describe('addThrottled', () => {
     monitor.on('monitor', (_time: string, args: string[]) => {
       seen.push(args);
     });
-    /** Ask, and say after how long the job the ask made runs; the run then comes and goes. */
-    const delayOf = async (q: JobQueues<typeof catalog>) => {
-      const { jobId } = await q.addThrottled(
-        'replan',
-        { reason: 'ask' },
-        { key: 'va', windowMs: 60_000, firstMs: 50 },
-      );
-      const job = await q.queue('replan').getJob(jobId);
-      await job?.remove();
-      return job?.opts.delay;
-    };
-    expect(await delayOf(queues)).toBe(50);
-    // The next asks are within the window of the first: the full window.
-    expect(await delayOf(queues)).toBe(60_000);
-    expect(await delayOf(queues)).toBe(60_000);
+    const running = startWorkers({
+      connection: redis,
+      queues,
+      handlers: { replan: async () => undefined } satisfies JobHandlers<typeof catalog>,
+      logger: silentLogger,
+    });
+    cleanups.push(() => running.close());
+    const events = new QueueEvents('replan', { connection: redis.duplicate(), prefix: queues.prefix });
+    cleanups.push(() => events.close());
+    await events.waitUntilReady();
+    const ask = (q: JobQueues<typeof catalog>) =>
+      q.addThrottled('replan', { reason: 'ask' }, { key: 'va', windowMs: 60_000, firstMs: 50 });
+    const first = await queues.queue('replan').getJob((await ask(queues)).jobId);
+    expect(first?.opts.delay).toBe(50);
+    await first?.waitUntilFinished(events, 10_000);
+    // The run came and went; the next asks are within the window of the first: the full window.
+    const second = await queues.queue('replan').getJob((await ask(queues)).jobId);
+    expect(second?.id).not.toBe(first?.id);
+    expect(second?.opts.delay).toBe(60_000);
+    expect((await ask(queues)).jobId).toBe(second?.id);
     // Another process has not seen the marker: it asks Redis, which says the window is still running.
     const other = new JobQueues({ connection: redis, prefix: queues.prefix, catalog });
     cleanups.push(() => other.close());
-    expect(await delayOf(other)).toBe(60_000);
+    expect((await ask(other)).jobId).toBe(second?.id);
     const sentinel = `${queues.prefix}:sentinel`;
     await redis.get(sentinel);
     await within(

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type Logger, silentLogger, VahubError } from '@vahub/core';
 import { Job, type JobsOptions, type KeepJobs, Queue } from 'bullmq';
 import type { ChainableCommander, Redis } from 'ioredis';
@@ -86,6 +87,12 @@ export interface ScheduleSpec<C extends Catalog, N extends JobName<C>> {
   tz: string;
 }
 
+/**
+ * How far a worker's clock may run ahead of a process that adds throttled jobs (at most half the
+ * job's delay is assumed): asks within a new job's delay, less this, are not sent (see `addThrottled`).
+ */
+const THROTTLE_CLOCK_GUARD_MS = 1_000;
+
 /** KEYS[1]: a quiet-period marker; ARGV[1]: the window. Sets it unless it is there; `{set, its ttl in ms}`. */
 const MARK = `
 local set = redis.call('SET', KEYS[1], '1', 'PX', ARGV[1], 'NX')
@@ -116,6 +123,8 @@ export class JobQueues<C extends Catalog = JobCatalog> {
   private readonly throttled = new Map<string, { next: Deferred | null }>();
   /** Quiet-period markers this process knows are in Redis, with the time until which they surely are. */
   private readonly markedUntil = new Map<string, number>();
+  /** Throttled jobs this process made, by job and key, with the time before which none can start. */
+  private readonly waitingRuns = new Map<string, { jobId: string; notBefore: number }>();
   private readonly timeoutMs: number;
 
   constructor(private readonly options: JobQueuesOptions<C>) {
@@ -219,7 +228,9 @@ export class JobQueues<C extends Catalog = JobCatalog> {
    * (`firstMs` later when it is the first of a quiet period, see `throttleDelay`);
    * further adds while it waits join it (a burst of 50 task events is one replan). An add while it
    * runs leaves exactly one follow-up run, so a change that came after the run read its inputs is
-   * never lost. The follow-up carries the latest payload.
+   * never lost. The follow-up carries the latest payload. An ask made while a job this process
+   * added cannot have started yet (within its delay, less a guard for a worker's clock running
+   * ahead) sends nothing: Redis would only join it to that job, which starts after it.
    */
   async addThrottled<N extends JobName<C>>(
     name: N,
@@ -228,11 +239,29 @@ export class JobQueues<C extends Catalog = JobCatalog> {
   ): Promise<{ jobId: string }> {
     const data = this.parse(name, input);
     const slot = `${name}\u0000${options.key}`;
-    const add = async (latest: unknown) =>
-      this.enqueueParsed(name, latest, {
-        delay: await this.throttleDelay(name, options),
-        deduplication: { id: options.key, keepLastIfActive: true },
-      });
+    const add = async (latest: unknown): Promise<{ jobId: string }> => {
+      // A run this process made that cannot have started yet starts after this ask: Redis would
+      // only join the ask to it, so no add is sent.
+      const waiting = this.waitingRuns.get(slot);
+      if (waiting && Date.now() < waiting.notBefore) return { jobId: waiting.jobId };
+      const delay = await this.throttleDelay(name, options);
+      const jobId = randomUUID();
+      const job = await this.wait(
+        this.queue(name).add(name, latest, {
+          delay,
+          jobId,
+          deduplication: { id: options.key, keepLastIfActive: true },
+        }),
+        `adding a ${name} job`,
+      );
+      // Our id back means a new job: delayed until `timestamp + delay` by a worker's clock, which
+      // may run ahead of this one's, hence the guard. Another id: the ask joined a job of unknown start.
+      if (job.id === jobId) {
+        const guard = Math.min(THROTTLE_CLOCK_GUARD_MS, delay / 2);
+        this.waitingRuns.set(slot, { jobId, notBefore: job.timestamp + delay - guard });
+      } else this.waitingRuns.delete(slot);
+      return { jobId: job.id as string };
+    };
     // While an add of this key is on its way to Redis, the asks that come join one more add sent
     // after it: every ask is still followed by an add sent after it was made (so a run that starts
     // later reads what the asker wrote first), and a burst costs this process two adds, not one each.
