@@ -82,6 +82,8 @@ interface BlockStages {
   written: number[];
   /** Per replan of the run: taken → finished, taken → first write, and the writes it sent. */
   runs: { ms: number[]; toFirstWrite: number[]; writes: number[] };
+  /** Every request the calendar fake answered during the replans (reads, inserts, 409s, patches). */
+  calendarCalls: number;
 }
 
 /** Where each booked task's time to its block went, from the replan and event jobs' timestamps. */
@@ -106,8 +108,10 @@ async function blockStagesOf(
     taken: [],
     written: [],
     runs: { ms: [], toFirstWrite: [], writes: [] },
+    calendarCalls: 0,
   };
   for (const r of replans) {
+    out.calendarCalls += seen.calls.filter((t) => t >= r.processedOn! && t <= r.finishedOn!).length;
     const writes = seen.writes.filter((t) => t >= r.processedOn! && t <= r.finishedOn!);
     out.runs.ms.push(r.finishedOn! - r.processedOn!);
     out.runs.writes.push(writes.length);
@@ -148,13 +152,15 @@ async function stagesOf(w: ServiceWorld, sentAt: Map<string, number>, firstRead:
 function watch(w: ServiceWorld) {
   const firstRead = new Map<string, number>();
   const blockAt = new Map<string, number>();
-  /** Every block write (insert, move, delete) the calendar fake accepted, when it came. */
+  /** Every block write (insert, move, delete) the calendar fake accepted, and every request, when it came. */
   const writes: number[] = [];
+  const calls: number[] = [];
   w.asana.server.on('request', (r: LoggedRequest) => {
     const gid = r.method === 'GET' ? /\/tasks\/(\d+)$/.exec(r.path)?.[1] : undefined;
     if (gid && !firstRead.has(gid)) firstRead.set(gid, Date.now());
   });
   w.google.server.on('request', (r: LoggedRequest) => {
+    calls.push(Date.now());
     if (r.method === 'GET' || r.status >= 300) return;
     writes.push(Date.now());
     const props = (r.json as { extendedProperties?: { private?: Record<string, string> } } | null)
@@ -162,7 +168,7 @@ function watch(w: ServiceWorld) {
     const gid = props?.vahubTask;
     if (gid && !blockAt.has(gid)) blockAt.set(gid, Date.now());
   });
-  return { firstRead, blockAt, writes };
+  return { firstRead, blockAt, writes, calls };
 }
 
 async function measure(
@@ -267,7 +273,7 @@ async function latencyAt(rate: number): Promise<void> {
       `  debounce window ${windowMs} ms; block written less the window: p50 ${f(quantile(vahub.block, 0.5) - windowMs)} ms  p95 ${f(blockP95 - windowMs)} ms (target < 100 at 50/s)`,
     );
     if (vahub.blockStages) {
-      const { asked, behind, window, taken, written, runs } = vahub.blockStages;
+      const { asked, behind, window, taken, written, runs, calendarCalls } = vahub.blockStages;
       console.log(`    of which POST → replan asked  ${line(asked)}   (the event job, to its last step)`);
       console.log(`    asked → its replan added     ${line(behind)}   (behind the replan running then)`);
       console.log(
@@ -277,6 +283,9 @@ async function latencyAt(rate: number): Promise<void> {
       console.log(`    taken → block written        ${line(written)}   (the replan, to this task's write)`);
       console.log(
         `  replans: ${runs.ms.length}, taken → finished ${line(runs.ms)}, taken → first write ${line(runs.toFirstWrite)}, writes per replan p50 ${f(quantile(runs.writes, 0.5))} max ${f(Math.max(...runs.writes))}`,
+      );
+      console.log(
+        `  calendar calls during the replans: ${calendarCalls}, ${(calendarCalls / vahub.block.length).toFixed(2)} per task booked`,
       );
     }
     console.log(
