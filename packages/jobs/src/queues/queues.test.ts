@@ -193,6 +193,29 @@ describe('addThrottled', () => {
     expect(await queues.queue('replan').getJobCounts('delayed')).toEqual({ delayed: 1 });
   });
 
+  it('forgets the job it added when its connection closes: a Redis that restarted may have lost it', async () => {
+    const connection = redis.duplicate();
+    cleanups.push(async () => connection.disconnect());
+    const prefix = uniqueQueuePrefix('throttle-forget');
+    const queues = new JobQueues({ connection, prefix, catalog });
+    cleanups.push(async () => {
+      await queues.close();
+      await deleteKeys(redis, prefix);
+    });
+    const ask = () => queues.addThrottled('replan', { reason: 'ask' }, { key: 'va', windowMs: 60_000 });
+    const first = await ask();
+    expect((await ask()).jobId).toBe(first.jobId);
+    // Redis loses the job (as a restart without persistence would) and the connection drops.
+    await queues.queue('replan').remove(first.jobId);
+    await deleteKeys(redis, `${prefix}:replan:de:`);
+    const ready = new Promise<void>((resolve) => connection.once('ready', () => resolve()));
+    connection.disconnect(true);
+    await within(ready, 10_000, 'the connection back');
+    const again = await ask();
+    expect(again.jobId).not.toBe(first.jobId);
+    expect(await queues.queue('replan').getJobCounts('delayed')).toEqual({ delayed: 1 });
+  });
+
   it('runs the first ask of a quiet period after firstMs, the asks within the window after it, asking Redis for the marker once per process', async () => {
     const queues = queuesFor('throttle-first', catalog);
     const marker = `${queues.prefix}:throttle:replan:va`;

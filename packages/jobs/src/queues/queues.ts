@@ -125,6 +125,15 @@ export class JobQueues<C extends Catalog = JobCatalog> {
   private readonly markedUntil = new Map<string, number>();
   /** Throttled jobs this process made, by job and key, with the time before which none can start. */
   private readonly waitingRuns = new Map<string, { jobId: string; notBefore: number }>();
+  /**
+   * What this process knows of Redis (markers, waiting runs) holds while the connection does: a Redis
+   * that restarted may have lost both, so a closed connection forgets them.
+   */
+  private readonly forget = () => {
+    this.markedUntil.clear();
+    this.waitingRuns.clear();
+  };
+  private forgetting = false;
   private readonly timeoutMs: number;
 
   constructor(private readonly options: JobQueuesOptions<C>) {
@@ -256,6 +265,7 @@ export class JobQueues<C extends Catalog = JobCatalog> {
       );
       // Our id back means a new job: delayed until `timestamp + delay` by a worker's clock, which
       // may run ahead of this one's, hence the guard. Another id: the ask joined a job of unknown start.
+      this.forgetOnClose();
       if (job.id === jobId) {
         const guard = Math.min(THROTTLE_CLOCK_GUARD_MS, delay / 2);
         this.waitingRuns.set(slot, { jobId, notBefore: job.timestamp + delay - guard });
@@ -293,9 +303,16 @@ export class JobQueues<C extends Catalog = JobCatalog> {
       `marking a ${name} ask`,
     );
     // Counted from before the call: Redis read the time to live later, so the marker outlives this.
+    this.forgetOnClose();
     if (ttlMs > 0) this.markedUntil.set(marker, sent + ttlMs);
     else this.markedUntil.delete(marker);
     return quiet === 1 ? firstMs : windowMs;
+  }
+
+  private forgetOnClose(): void {
+    if (this.forgetting) return;
+    this.forgetting = true;
+    this.options.connection.on('close', this.forget);
   }
 
   private sendNext(slot: string, add: (data: unknown) => Promise<{ jobId: string }>): void {
@@ -373,6 +390,9 @@ export class JobQueues<C extends Catalog = JobCatalog> {
 
   /** Close the queues (not the connection, which belongs to the caller). */
   async close(): Promise<void> {
+    this.options.connection.off('close', this.forget);
+    this.forgetting = false;
+    this.forget();
     await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
     this.queues.clear();
   }
