@@ -129,12 +129,19 @@ describe('scheduleTasks', () => {
       source: 'primary',
     });
 
+    const before = w.google.apiRequests().length;
     const after = await schedule();
     expect(after.moved).toBe(1);
     expect(after.plan.move.map((m) => m.id)).toEqual([block!.json.id]);
     for (const e of blocksIn(w.google)) {
       expect(e.endMs + BUFFER_MS <= inside.start || e.startMs >= inside.end + BUFFER_MS).toBe(true);
     }
+    // The block was read by the run, so its move is one patch: no insert that 409s, no read of it.
+    const writes = w.google
+      .apiRequests()
+      .slice(before)
+      .filter((r) => r.method !== 'GET' || r.path.endsWith(block!.json.id as string));
+    expect(writes.map((r) => `${r.method} ${r.status}`)).toEqual(['PATCH 200']);
   });
 
   it('with no buffer, moves a block a meeting overlaps only in part', async () => {

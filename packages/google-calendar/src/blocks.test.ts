@@ -96,6 +96,39 @@ describe('upsertBlock', () => {
     expect(fake.apiRequests('PATCH')[0]?.json).toMatchObject({ status: 'confirmed' });
   });
 
+  it('moves a known block with one patch, restoring it if the VA deleted it, and inserts one Google no longer has', async () => {
+    const block = makeBlock({ start: '2026-11-30T09:00:00Z', end: '2026-11-30T10:00:00Z' });
+    await va.calendar.upsertBlock(block);
+    const moved = { ...block, start: '2026-11-30T13:00:00Z', end: '2026-11-30T14:00:00Z' };
+    const calls = () => fake.apiRequests().map((r) => `${r.method} ${r.status}`);
+    expect(await va.calendar.upsertBlock(moved, { known: true })).toBe('updated');
+    expect(calls()).toEqual(['POST 200', 'PATCH 200']);
+    expect(fake.apiRequests('PATCH')[0]?.query.sendUpdates).toBe('none');
+    expect(fake.event('primary', block.id)).toMatchObject({
+      status: 'confirmed',
+      start: { dateTime: '2026-11-30T14:00:00+01:00' },
+      extendedProperties: {
+        private: { vahubStart: '2026-11-30T13:00:00Z', vahubEnd: '2026-11-30T14:00:00Z' },
+      },
+    });
+    // Deleted by the VA since it was read: Google keeps it as cancelled, and the patch confirms it.
+    fake.deleteEvent('primary', block.id);
+    expect(await va.calendar.upsertBlock(block, { known: true })).toBe('updated');
+    expect(fake.event('primary', block.id)).toMatchObject({
+      status: 'confirmed',
+      start: { dateTime: '2026-11-30T10:00:00+01:00' },
+    });
+    // One Google does not have (404): inserted as any new block.
+    const other = makeBlock({
+      taskId: '1207000000000102',
+      start: '2026-11-30T15:00:00Z',
+      end: '2026-11-30T16:00:00Z',
+    });
+    expect(await va.calendar.upsertBlock(other, { known: true })).toBe('created');
+    expect(calls().slice(-2)).toEqual(['PATCH 404', 'POST 200']);
+    expect(fake.events()).toHaveLength(2);
+  });
+
   it('never sends a block whose id is not the deterministic id of its client, task and chunk', async () => {
     const block = makeBlock({ start: '2026-11-30T09:00:00Z', end: '2026-11-30T10:00:00Z' });
     for (const bad of [

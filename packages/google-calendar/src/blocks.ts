@@ -35,10 +35,40 @@ function isStatus(err: unknown, ...statuses: number[]): boolean {
  * a retried call whose answer was lost, or the VA deleted it and Google keeps it as `cancelled`): read
  * it and patch only what differs, restoring a cancelled one. The pipeline's retries of an insert are
  * safe because a repeated insert can only ever 409.
+ * A `known` block (the caller read it, and the planner moves it: never one the VA moved by hand) is
+ * patched in place at once, confirmed in case the VA deleted it since: one call instead of insert,
+ * 409, read and patch. Only when Google no longer has it (404, 410) is it inserted as above.
  */
-export async function upsertBlock(ctx: BlockContext, block: BlockInput): Promise<UpsertOutcome> {
+export async function upsertBlock(
+  ctx: BlockContext,
+  block: BlockInput,
+  options: { known?: boolean } = {},
+): Promise<UpsertOutcome> {
   const { api, calendarId } = ctx;
   const desired = blockEvent(block, { timeZone: ctx.timeZone });
+  /** Patch the event to `desired` (its id aside), confirming it too when `confirm`. */
+  const patch = (confirm: boolean) => {
+    const { id: _id, ...changes } = desired;
+    return api.call(
+      'upsertBlock',
+      (sdk) =>
+        sdk.events.patch({
+          calendarId,
+          eventId: desired.id,
+          sendUpdates: 'none',
+          requestBody: confirm ? { ...changes, status: 'confirmed' } : changes,
+        }),
+      { schema: eventAnswer },
+    );
+  };
+  if (options.known) {
+    try {
+      await patch(true);
+      return 'updated';
+    } catch (err) {
+      if (!isStatus(err, 404, 410)) throw err;
+    }
+  }
   try {
     await api.call(
       'upsertBlock',
@@ -56,19 +86,8 @@ export async function upsertBlock(ctx: BlockContext, block: BlockInput): Promise
   );
   keepHandMove(existing, desired, ctx.timeZone);
   if (!blockDiffers(existing, desired)) return 'unchanged';
-  const { id: _id, ...changes } = desired;
   const restoring = existing.status === 'cancelled';
-  await api.call(
-    'upsertBlock',
-    (sdk) =>
-      sdk.events.patch({
-        calendarId,
-        eventId: desired.id,
-        sendUpdates: 'none',
-        requestBody: restoring ? { ...changes, status: 'confirmed' } : changes,
-      }),
-    { schema: eventAnswer },
-  );
+  await patch(restoring);
   return restoring ? 'created' : 'updated';
 }
 

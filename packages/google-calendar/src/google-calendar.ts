@@ -58,8 +58,8 @@ export class GoogleCalendar implements CalendarPort {
     });
   }
 
-  upsertBlock(block: BlockInput): Promise<UpsertOutcome> {
-    return upsertBlock(this.ctx, block);
+  upsertBlock(block: BlockInput, options: { known?: boolean } = {}): Promise<UpsertOutcome> {
+    return upsertBlock(this.ctx, block, options);
   }
 
   deleteBlock(blockId: string): Promise<void> {

@@ -137,9 +137,11 @@ async function openTasks(source: TaskSource, clients: readonly ClientConfig[]): 
 }
 
 /**
- * Deletions first (they free time), then moves and new blocks, then title fixes of kept blocks;
+ * Deletions first (they free time), then new blocks and moves, then title fixes of kept blocks;
  * each phase ends before the next begins, and within one the writes (each to its own event id, each
- * idempotent) go `writesInFlight` at a time.
+ * idempotent) go `writesInFlight` at a time. New blocks go before moves within their phase: a new
+ * task waits for its block, a moved one already has one; each write is to its own event id, so the
+ * order changes no outcome.
  * A write to a frozen id, or of a block that ends by `now`, is skipped: the planner does not plan
  * such writes, and an event id reused for a past block would make the calendar's upsert move that
  * past event (Google answers the insert 409, and the upsert patches the existing event).
@@ -156,28 +158,36 @@ async function apply(input: {
   const { plan, calendar, frozen } = input;
   const colors = new Map(input.clients.map((c) => [c.id, c.color]));
   const writable = (block: CalendarBlock) => !frozen.has(block.id) && !endsBy(block, input.now);
-  const write = (block: CalendarBlock) => {
+  // `known`: a block this run read and the planner moves (never one the VA moved by hand), which
+  // the calendar may update in place at once. Retitles go as plain upserts: a kept block may be one
+  // the VA moved, whose hand move the calendar's upsert keeps visible.
+  const write = (block: CalendarBlock, known = false) => {
     const url = input.tasks.get(block.taskId)?.url ?? null;
     const colorId = colors.get(block.clientId);
-    return calendar.upsertBlock({
-      id: block.id,
-      taskId: block.taskId,
-      clientId: block.clientId,
-      chunk: block.chunk,
-      start: block.start,
-      end: block.end,
-      title: block.title,
-      movedByVa: block.movedByVa,
-      description: url ? `Focus time booked by vahub.\nTask: ${url}` : 'Focus time booked by vahub.',
-      ...(colorId === undefined ? {} : { colorId }),
-    });
+    return calendar.upsertBlock(
+      {
+        id: block.id,
+        taskId: block.taskId,
+        clientId: block.clientId,
+        chunk: block.chunk,
+        start: block.start,
+        end: block.end,
+        title: block.title,
+        movedByVa: block.movedByVa,
+        description: url ? `Focus time booked by vahub.\nTask: ${url}` : 'Focus time booked by vahub.',
+        ...(colorId === undefined ? {} : { colorId }),
+      },
+      { known },
+    );
   };
   const limit = input.writesInFlight;
   const deletions = plan.delete.filter((d) => !frozen.has(d.block.id)).map((d) => d.block.id);
   await eachInFlight(deletions, limit, (id) => calendar.deleteBlock(id));
-  await eachInFlight(plan.move.filter(writable), limit, write);
-  await eachInFlight(plan.create.filter(writable), limit, write);
+  const moved = new Set(plan.move.map((b) => b.id));
+  await eachInFlight([...plan.create, ...plan.move].filter(writable), limit, (b) =>
+    write(b, moved.has(b.id)),
+  );
   const retitle = plan.keep.filter((k) => k.titleChanged && writable(k));
-  await eachInFlight(retitle, limit, write);
+  await eachInFlight(retitle, limit, (b) => write(b));
   return retitle.length;
 }

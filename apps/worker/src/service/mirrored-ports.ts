@@ -95,7 +95,7 @@ export function mirroredCalendar(
 ): CalendarPort {
   return {
     listBlocks: (window) => calendar.listBlocks(window),
-    upsertBlock: (block) => calendar.upsertBlock(block),
+    upsertBlock: (block, upsert) => calendar.upsertBlock(block, upsert),
     deleteBlock: (blockId) => calendar.deleteBlock(blockId),
     async busy(window) {
       const snapshot = await mirror.read(window);

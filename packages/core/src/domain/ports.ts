@@ -109,8 +109,15 @@ export interface CalendarPort {
    * disjoint intervals clipped to the window.
    */
   busy(window: TimeWindow): Promise<BusyInterval[]>;
-  /** Insert or update a block under its deterministic id. Safe to repeat. */
-  upsertBlock(block: CalendarBlock & { description?: string; colorId?: string }): Promise<UpsertOutcome>;
+  /**
+   * Insert or update a block under its deterministic id. Safe to repeat. `known`: the caller read
+   * this block from the calendar (the planner moves it), so an implementation may update it in place
+   * first and insert only when it is gone; the outcome is the same either way.
+   */
+  upsertBlock(
+    block: CalendarBlock & { description?: string; colorId?: string },
+    options?: { known?: boolean },
+  ): Promise<UpsertOutcome>;
   /** Delete a block; an already-gone block is not an error. */
   deleteBlock(blockId: string): Promise<void>;
   listBlocks(window: TimeWindow): Promise<CalendarBlock[]>;

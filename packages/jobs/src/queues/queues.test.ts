@@ -175,17 +175,77 @@ describe('addThrottled', () => {
     ).rejects.toThrow(/payload is invalid: reason/);
   });
 
-  it('runs the first ask of a quiet period after firstMs, and the asks within the window after it', async () => {
+  it('sends nothing for the asks made while a job this process added waits: another process still sends its own', async () => {
+    const queues = queuesFor('throttle-waiting', catalog);
+    const ask = (q: JobQueues<typeof catalog>, i: number) =>
+      q.addThrottled('replan', { reason: `ask ${i}` }, { key: 'va', windowMs: 60_000 });
+    const asks = [];
+    for (let i = 0; i < 5; i++) asks.push(await ask(queues, i));
+    expect(new Set(asks.map((a) => a.jobId)).size).toBe(1);
+    const other = new JobQueues({ connection: redis, prefix: queues.prefix, catalog });
+    cleanups.push(() => other.close());
+    expect((await ask(other, 5)).jobId).toBe(asks[0]?.jobId);
+    // Every add leaves an entry in the queue's event stream: one job made, and the other process's add.
+    const stream = await redis.xrange(`${queues.prefix}:replan:events`, '-', '+');
+    const kinds = stream.map(([, fields]) => fields[fields.indexOf('event') + 1]);
+    expect(kinds.filter((k) => k === 'delayed')).toHaveLength(1);
+    expect(kinds.filter((k) => k === 'deduplicated')).toHaveLength(1);
+    expect(await queues.queue('replan').getJobCounts('delayed')).toEqual({ delayed: 1 });
+  });
+
+  it('forgets the job it added when its connection closes: a Redis that restarted may have lost it', async () => {
+    const connection = redis.duplicate();
+    cleanups.push(async () => connection.disconnect());
+    const prefix = uniqueQueuePrefix('throttle-forget');
+    const queues = new JobQueues({ connection, prefix, catalog });
+    cleanups.push(async () => {
+      await queues.close();
+      await deleteKeys(redis, prefix);
+    });
+    const ask = () => queues.addThrottled('replan', { reason: 'ask' }, { key: 'va', windowMs: 60_000 });
+    const first = await ask();
+    expect((await ask()).jobId).toBe(first.jobId);
+    // Redis loses the job (as a restart without persistence would) and the connection drops.
+    await queues.queue('replan').remove(first.jobId);
+    await deleteKeys(redis, `${prefix}:replan:de:`);
+    const ready = new Promise<void>((resolve) => connection.once('ready', () => resolve()));
+    connection.disconnect(true);
+    await within(ready, 10_000, 'the connection back');
+    const again = await ask();
+    expect(again.jobId).not.toBe(first.jobId);
+    expect(await queues.queue('replan').getJobCounts('delayed')).toEqual({ delayed: 1 });
+  });
+
+  it('runs the first ask of a quiet period after firstMs and the asks within the window after it, knowing the marker without asking Redis again', async () => {
     const queues = queuesFor('throttle-first', catalog);
-    const ask = () =>
-      queues.addThrottled('replan', { reason: 'ask' }, { key: 'va', windowMs: 60_000, firstMs: 50 });
-    const first = await queues.queue('replan').getJob((await ask()).jobId);
+    const running = startWorkers({
+      connection: redis,
+      queues,
+      handlers: { replan: async () => undefined } satisfies JobHandlers<typeof catalog>,
+      logger: silentLogger,
+    });
+    cleanups.push(() => running.close());
+    const events = new QueueEvents('replan', { connection: redis.duplicate(), prefix: queues.prefix });
+    cleanups.push(() => events.close());
+    await events.waitUntilReady();
+    const ask = (q: JobQueues<typeof catalog>) =>
+      q.addThrottled('replan', { reason: 'ask' }, { key: 'va', windowMs: 60_000, firstMs: 50 });
+    const delayOf = async (q: JobQueues<typeof catalog>) =>
+      (await q.queue('replan').getJob((await ask(q)).jobId))?.opts.delay;
+    const first = await queues.queue('replan').getJob((await ask(queues)).jobId);
     expect(first?.opts.delay).toBe(50);
-    // The run came and went; the next ask is within the window of the first: the full window.
-    await first?.remove();
-    const second = await queues.queue('replan').getJob((await ask()).jobId);
+    await first?.waitUntilFinished(events, 10_000);
+    // The run came and went, and the marker is taken away behind the process's back: the process
+    // knows it for the window's length, so its next ask is the full window, without asking Redis.
+    await redis.del(`${queues.prefix}:throttle:replan:va`);
+    const second = await queues.queue('replan').getJob((await ask(queues)).jobId);
     expect(second?.id).not.toBe(first?.id);
     expect(second?.opts.delay).toBe(60_000);
+    await second?.remove();
+    // Another process has not seen the marker: it asks Redis, which has none now (a quiet period).
+    const other = new JobQueues({ connection: redis, prefix: queues.prefix, catalog });
+    cleanups.push(() => other.close());
+    expect(await delayOf(other)).toBe(50);
   });
 
   it('makes one job of a burst, and exactly one follow-up of what arrives while it runs', async () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type Logger, silentLogger, VahubError } from '@vahub/core';
 import { Job, type JobsOptions, type KeepJobs, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -88,6 +89,29 @@ export interface ScheduleSpec<C extends Catalog, N extends JobName<C>> {
 }
 
 /**
+ * How far a worker's clock may run ahead of a process that adds throttled jobs (at most half the
+ * job's delay is assumed): asks within a new job's delay, less this, are not sent (see `addThrottled`).
+ */
+const THROTTLE_CLOCK_GUARD_MS = 1_000;
+
+/** KEYS[1]: a quiet-period marker; ARGV[1]: the window. Sets it unless it is there; `{set, its ttl in ms}`. */
+const MARK = `
+local set = redis.call('SET', KEYS[1], '1', 'PX', ARGV[1], 'NX')
+return {set and 1 or 0, redis.call('PTTL', KEYS[1])}`;
+
+type MarkCommand = (marker: string, windowMs: number) => Promise<[number, number]>;
+
+/** The script as a command of the connection (EVALSHA, loaded once; ioredis loads it again if Redis lost it). */
+function markCommand(redis: Redis): MarkCommand {
+  const withCommand = redis as Redis & {
+    vahubMarkQuiet?: (...args: (string | number)[]) => Promise<[number, number]>;
+  };
+  if (!withCommand.vahubMarkQuiet) redis.defineCommand('vahubMarkQuiet', { lua: MARK, numberOfKeys: 1 });
+  const command = withCommand.vahubMarkQuiet as (...args: (string | number)[]) => Promise<[number, number]>;
+  return (marker, windowMs) => command.call(redis, marker, windowMs);
+}
+
+/**
  * One BullMQ queue per job of the catalog (the job's name is the queue's), all under one
  * cluster-safe prefix. Every add checks the payload against the catalog's schema and applies the
  * job's attempts and backoff.
@@ -98,6 +122,19 @@ export class JobQueues<C extends Catalog = JobCatalog> {
   private readonly queues = new Map<string, Queue>();
   /** Throttled adds on their way to Redis, by job and key, with the asks waiting for the next one. */
   private readonly throttled = new Map<string, { next: Deferred | null }>();
+  /** Quiet-period markers this process knows are in Redis, with the time until which they surely are. */
+  private readonly markedUntil = new Map<string, number>();
+  /** Throttled jobs this process made, by job and key, with the time before which none can start. */
+  private readonly waitingRuns = new Map<string, { jobId: string; notBefore: number }>();
+  /**
+   * What this process knows of Redis (markers, waiting runs) holds while the connection does: a Redis
+   * that restarted may have lost both, so a closed connection forgets them.
+   */
+  private readonly forget = () => {
+    this.markedUntil.clear();
+    this.waitingRuns.clear();
+  };
+  private forgetting = false;
   private readonly timeoutMs: number;
 
   constructor(private readonly options: JobQueuesOptions<C>) {
@@ -215,7 +252,9 @@ export class JobQueues<C extends Catalog = JobCatalog> {
    * (`firstMs` later when it is the first of a quiet period, see `throttleDelay`);
    * further adds while it waits join it (a burst of 50 task events is one replan). An add while it
    * runs leaves exactly one follow-up run, so a change that came after the run read its inputs is
-   * never lost. The follow-up carries the latest payload.
+   * never lost. The follow-up carries the latest payload. An ask made while a job this process
+   * added cannot have started yet (within its delay, less a guard for a worker's clock running
+   * ahead) sends nothing: Redis would only join it to that job, which starts after it.
    */
   async addThrottled<N extends JobName<C>>(
     name: N,
@@ -224,11 +263,30 @@ export class JobQueues<C extends Catalog = JobCatalog> {
   ): Promise<{ jobId: string }> {
     const data = this.parse(name, input);
     const slot = `${name}\u0000${options.key}`;
-    const add = async (latest: unknown) =>
-      this.enqueueParsed(name, latest, {
-        delay: await this.throttleDelay(name, options),
-        deduplication: { id: options.key, keepLastIfActive: true },
-      });
+    const add = async (latest: unknown): Promise<{ jobId: string }> => {
+      // A run this process made that cannot have started yet starts after this ask: Redis would
+      // only join the ask to it, so no add is sent.
+      const waiting = this.waitingRuns.get(slot);
+      if (waiting && Date.now() < waiting.notBefore) return { jobId: waiting.jobId };
+      const delay = await this.throttleDelay(name, options);
+      const jobId = randomUUID();
+      const job = await this.wait(
+        this.queue(name).add(name, latest, {
+          delay,
+          jobId,
+          deduplication: { id: options.key, keepLastIfActive: true },
+        }),
+        `adding a ${name} job`,
+      );
+      // Our id back means a new job: delayed until `timestamp + delay` by a worker's clock, which
+      // may run ahead of this one's, hence the guard. Another id: the ask joined a job of unknown start.
+      this.forgetOnClose();
+      if (job.id === jobId) {
+        const guard = Math.min(THROTTLE_CLOCK_GUARD_MS, delay / 2);
+        this.waitingRuns.set(slot, { jobId, notBefore: job.timestamp + delay - guard });
+      } else this.waitingRuns.delete(slot);
+      return { jobId: job.id as string };
+    };
     // While an add of this key is on its way to Redis, the asks that come join one more add sent
     // after it: every ask is still followed by an add sent after it was made (so a run that starts
     // later reads what the asker wrote first), and a burst costs this process two adds, not one each.
@@ -245,17 +303,31 @@ export class JobQueues<C extends Catalog = JobCatalog> {
   /**
    * `firstMs` for the first add of a quiet period (no add of the key in the last `windowMs`, marked
    * in Redis so every process agrees), `windowMs` otherwise: a lone change is acted on at once, a
-   * burst still gathers. At most one short run per window, so runs stay calm.
+   * burst still gathers. At most one short run per window, so runs stay calm. A process that saw
+   * the marker knows it is there for its time to live (it is never extended) and asks Redis again
+   * only after that: a burst's asks cost one marker round trip per process and window, not one each.
    */
   private async throttleDelay(name: string, options: { key: string; windowMs: number; firstMs?: number }) {
     const { firstMs, windowMs } = options;
     if (firstMs === undefined || firstMs >= windowMs) return windowMs;
     const marker = `${this.prefix}:throttle:${name}:${options.key}`;
-    const quiet = await this.wait(
-      this.options.connection.set(marker, '1', 'PX', windowMs, 'NX'),
+    const sent = Date.now();
+    if (sent < (this.markedUntil.get(marker) ?? 0)) return windowMs;
+    const [quiet, ttlMs] = await this.wait(
+      markCommand(this.options.connection)(marker, windowMs),
       `marking a ${name} ask`,
     );
-    return quiet === 'OK' ? firstMs : windowMs;
+    // Counted from before the call: Redis read the time to live later, so the marker outlives this.
+    this.forgetOnClose();
+    if (ttlMs > 0) this.markedUntil.set(marker, sent + ttlMs);
+    else this.markedUntil.delete(marker);
+    return quiet === 1 ? firstMs : windowMs;
+  }
+
+  private forgetOnClose(): void {
+    if (this.forgetting) return;
+    this.forgetting = true;
+    this.options.connection.on('close', this.forget);
   }
 
   private sendNext(slot: string, add: (data: unknown) => Promise<{ jobId: string }>): void {
@@ -333,6 +405,9 @@ export class JobQueues<C extends Catalog = JobCatalog> {
 
   /** Close the queues (not the connection, which belongs to the caller). */
   async close(): Promise<void> {
+    this.options.connection.off('close', this.forget);
+    this.forgetting = false;
+    this.forget();
     await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
     this.queues.clear();
   }
