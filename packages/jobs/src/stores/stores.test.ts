@@ -112,7 +112,9 @@ describe('RedisLock', () => {
     const lock = new RedisLock({
       redis,
       prefix,
-      ttlMs: 90,
+      // Renewed every 200 ms: a loaded test machine's event-loop stalls of a few tens of ms must
+      // not cost the lease (at 90 ms, a 60-ms stall did, in runs beside other work).
+      ttlMs: 600,
       onLease: (event) => {
         if (event === 'acquired') return;
         renewals.push(event);
