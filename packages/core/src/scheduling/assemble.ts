@@ -80,7 +80,12 @@ export function assemble(ctx: PlanContext, pass: Pass): PlanResult {
       released.set(e.task.task.id, list);
     }
   }
-  for (const t of p.ranked) {
+  // Only tasks that hold claims or lost blocks have anything to pair; in planning order.
+  const involved: PTask[] = [];
+  for (const id of pass.claims.keys()) if (!released.has(id)) involved.push(p.taskById.get(id) as PTask);
+  for (const id of released.keys()) involved.push(p.taskById.get(id) as PTask);
+  involved.sort((a, b) => a.rank - b.rank);
+  for (const t of involved) {
     const claims = pass.claims.get(t.task.id);
     const pool = released.get(t.task.id);
     if (claims?.some((c) => c.existing === null) || pool !== undefined) {

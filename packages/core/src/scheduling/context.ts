@@ -75,19 +75,29 @@ export class PlanContext {
     }
     this.fixedSpans = mergeIntervals(spans);
     this.open = p.open();
-    this.unfixed = subtractIntervals(this.open, this.fixedSpans);
-    this.capacity = new Capacity(this.unfixed, p.limits.min);
-    this.overdue = p.ranked.filter((t) => t.tier === 'unmeetable');
-    this.dated = p.ranked.filter((t) => t.tier === 'deadline' || t.tier === 'protected');
-    this.openEnded = p.ranked.filter((t) => t.tier === 'open-ended');
+    // A later round of the plan: the same tasks, and the same free time unless the fixed blocks
+    // differ; the admitter takes over what still applies of the last one.
+    const last = p.rounds.context;
+    const same =
+      last !== null &&
+      last.p.ranked === p.ranked &&
+      last.open === this.open &&
+      sameIntervals(last.fixedSpans, this.fixedSpans);
+    this.unfixed = same ? last.unfixed : subtractIntervals(this.open, this.fixedSpans);
+    this.capacity = same ? last.capacity : new Capacity(this.unfixed, p.limits.min);
+    this.overdue = same ? last.overdue : p.ranked.filter((t) => t.tier === 'unmeetable');
+    this.dated = same ? last.dated : p.ranked.filter((t) => t.tier === 'deadline' || t.tier === 'protected');
+    this.openEnded = same ? last.openEnded : p.ranked.filter((t) => t.tier === 'open-ended');
     const { late, held } = this.findLateNow();
     this.lateNow = late;
     this.lateHeld = held;
     this.admitter = new Admitter(
-      this.dated.filter((t) => this.plannable(t)),
+      same ? last.admitter.tasks : this.dated.filter((t) => this.plannable(t)),
       { demand: (t) => this.demand(t), capacity: this.capacity, earliest: p.earliest, lateNow: this.lateNow },
+      same ? last.admitter : null,
     );
     this.admission = this.admitter.admit();
+    p.rounds.context = this;
   }
 
   plannable(t: PTask): boolean {
@@ -174,12 +184,7 @@ export class PlanContext {
    * replan can keep the calendar's blocks instead of reshuffling it.
    */
   readmit(shortBy: readonly { deadline: number; late: number }[]): Admission {
-    const sorted = [...shortBy].sort((a, b) => a.deadline - b.deadline);
-    return this.admitter.admit((before) => {
-      let sum = 0;
-      for (const s of sorted) if (s.deadline <= before) sum += s.late;
-      return sum;
-    });
+    return this.admitter.admit(shortBy);
   }
 
   /**
@@ -195,7 +200,14 @@ export class PlanContext {
     if (!opts.batch || batching === 'off') {
       let order = this.sequenced.get(admission);
       if (!order) {
-        order = this.sequence(admission);
+        // Overdue work going first uses slack too.
+        const used = Math.min(
+          admission.slack,
+          this.overdue.reduce((sum, t) => sum + (this.plannable(t) ? Math.max(0, this.needed(t)) : 0), 0),
+        );
+        // The order reads only the admitter's figures besides `used`: a later round with the same
+        // admitter's figures takes the order the last one made.
+        order = this.admitter.sequenced(admission, used, () => this.sequence(admission, used));
         this.sequenced.set(admission, order);
       }
       return order;
@@ -216,25 +228,25 @@ export class PlanContext {
   }
 
   /** Deadline order with the let-go work that fits the slack of all kept work after it. */
-  private sequence(admission: Admission): PTask[] {
+  private sequence(admission: Admission, overdueFirst: number): PTask[] {
     // The plannable work with a target, with its demand and the room before its target: the
     // admitter's, read once per plan.
     const { tasks: list, demand, room } = this.admitter;
     // Slack of each kept deadline on the running total, and the least slack from each place on.
     const after = new Float64Array(list.length + 1).fill(Number.POSITIVE_INFINITY);
     let taken = 0;
-    const slack = list.map((t, i) => {
-      if (admission.deferred.has(t) || t.tier !== 'deadline') return Number.POSITIVE_INFINITY;
+    const slack = new Float64Array(list.length);
+    list.forEach((t, i) => {
+      if (admission.deferred.has(t) || t.tier !== 'deadline') {
+        slack[i] = Number.POSITIVE_INFINITY;
+        return;
+      }
       taken += Math.max(0, demand[i] as number);
-      return (room[i] as number) - taken;
+      slack[i] = (room[i] as number) - taken;
     });
     for (let i = list.length - 1; i >= 0; i--)
       after[i] = Math.min(after[i + 1] as number, slack[i] as number);
-    // Overdue work going first uses slack too.
-    let used = Math.min(
-      admission.slack,
-      this.overdue.reduce((sum, t) => sum + (this.plannable(t) ? Math.max(0, this.needed(t)) : 0), 0),
-    );
+    let used = overdueFirst;
     const out: PTask[] = [];
     list.forEach((t, i) => {
       if (!admission.deferred.has(t)) {
@@ -255,4 +267,14 @@ export class PlanContext {
     const days = new Set(this.open.map((o) => Math.floor(o.start / 86_400_000)));
     return days.size === 0 ? 0 : this.capacity.total / days.size;
   }
+}
+
+function sameIntervals(a: readonly Interval[], b: readonly Interval[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as Interval;
+    const y = b[i] as Interval;
+    if (x.start !== y.start || x.end !== y.end) return false;
+  }
+  return true;
 }

@@ -10,6 +10,7 @@ import {
   workingWindows,
 } from '../time/zoned.js';
 import type { ChunkLimits } from './chunking.js';
+import type { PlanContext } from './context.js';
 import { openTime } from './free-time.js';
 import { type InvalidBlock, type PBlock, readBlocks } from './input-blocks.js';
 import {
@@ -113,6 +114,8 @@ export interface Prepared {
   explain: boolean;
   /** Text already written for the trail, by zone, then instant (or due date): many tasks share one. */
   formatted: Map<string, Map<number | string, string>>;
+  /** Deadlines as the trail writes them, by zone, then due date (or minus the instant). */
+  dueTexts: Map<string, Map<number | string, string>>;
   /** Working windows from `now` to a day past the horizon, merged. */
   windows: Interval[];
   /** Busy time widened by the buffer on both sides, merged. */
@@ -145,6 +148,11 @@ export interface Prepared {
   pastTime: Map<string, number>;
   /** The configured clients' ids. */
   clientIds: Set<string>;
+  /**
+   * What the rounds of one plan share (`withBlocks` keeps it): the last round's context, whose free
+   * time and overload policy the next round takes over where they still apply.
+   */
+  rounds: { context: PlanContext | null };
 }
 
 export function prepare(input: PlanInput, opts: { explain: boolean } = { explain: true }): Prepared {
@@ -262,6 +270,7 @@ export function prepare(input: PlanInput, opts: { explain: boolean } = { explain
     prefs,
     explain: opts.explain,
     formatted: new Map(),
+    dueTexts: new Map(),
     windows,
     busy,
     // Working time less busy time is put on the 5-minute grid; blocks come off it exactly. Free
@@ -284,6 +293,7 @@ export function prepare(input: PlanInput, opts: { explain: boolean } = { explain
     inputIds: new Set(input.blocks.map((b) => b.id)),
     pastTime: blocks.pastTime,
     clientIds,
+    rounds: { context: null },
   };
 }
 

@@ -82,6 +82,19 @@ interface Undo {
 }
 
 const NONE: ReadonlySet<PTask> = new Set();
+const NO_CLAIMS: readonly Claim[] = [];
+const NO_BLOCKS: readonly Movable[] = [];
+
+/** Time of `claims` before `limit`. */
+function heldBefore(claims: readonly Interval[] | undefined, limit: number): number {
+  if (claims === undefined) return 0;
+  let sum = 0;
+  for (let i = 0; i < claims.length; i++) {
+    const c = claims[i] as Interval;
+    sum += lengthBefore(c.start, c.end, limit);
+  }
+  return sum;
+}
 
 /**
  * One planning pass: free time = working windows − (busy ± buffer) − fixed blocks − kept blocks,
@@ -176,10 +189,8 @@ export class Pass {
   }
 
   held(t: PTask, before = Number.POSITIVE_INFINITY): number {
-    let sum = 0;
-    for (const c of this.ctx.fixed.get(t.task.id) ?? []) sum += lengthBefore(c.start, c.end, before);
-    for (const c of this.claims.get(t.task.id) ?? []) sum += lengthBefore(c.start, c.end, before);
-    return sum;
+    // Called for every task many times a pass: no list made for a task that holds nothing.
+    return heldBefore(this.ctx.fixed.get(t.task.id), before) + heldBefore(this.claims.get(t.task.id), before);
   }
 
   /** Minutes (ms) of need that do not end before the deadline. */
@@ -240,7 +251,7 @@ export class Pass {
     const usable = this.usableFor(t);
     const fresh: Claim[] = [];
     // A reshuffle first gives a task back its own blocks that are still free and on time.
-    for (const e of this.previous.get(t.task.id) ?? []) {
+    for (const e of this.previous.get(t.task.id) ?? NO_BLOCKS) {
       const length = e.ref.end - e.ref.start;
       if (length > amount || !splittable(amount - length, this.ctx.p.limits)) continue;
       if (e.ref.end > t.deadline && t.tier === 'deadline') continue;
@@ -249,8 +260,8 @@ export class Pass {
       this.fates.set(e.ref.block.id, { state: 'kept' });
       amount -= length;
     }
-    const held = this.claims.get(t.task.id) ?? [];
-    for (const e of this.displaced.get(t.task.id) ?? []) {
+    const held = this.claims.get(t.task.id) ?? NO_CLAIMS;
+    for (const e of this.displaced.get(t.task.id) ?? NO_BLOCKS) {
       // A block that made room may have been given back when the attempt did not help; one placed
       // whole already (say, by overdue work going first within its budget) is not placed twice.
       if (this.fates.get(e.ref.block.id)?.state !== 'released') continue;
@@ -437,9 +448,10 @@ export class Pass {
     if (this.undo && !this.undo.claims.has(id)) this.undo.claims.set(id, old);
     const client = this.edges ? (this.ctx.p.taskById.get(id)?.task.clientId ?? '') : '';
     if (old.length > 0) {
-      const next = new Set(claims);
+      // A task holds a few blocks: a scan of them is cheaper than a set.
+      const next = claims.length > 16 ? new Set(claims) : null;
       for (const c of old) {
-        if (next.has(c)) continue;
+        if (next ? next.has(c) : claims.includes(c)) continue;
         this.live.delete(c);
         this.edges?.remove(c, client);
       }
