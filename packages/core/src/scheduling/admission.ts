@@ -1,7 +1,8 @@
 import type { Capacity } from './capacity.js';
 import { MinHeap } from './heap.js';
 import type { PTask } from './input.js';
-import { letGoOrder } from './let-go-order.js';
+import { letGoOrder, stickyFrom } from './let-go-order.js';
+import { TaskSet, type TaskSetView } from './task-set.js';
 
 /** What the overload policy decided before any block is placed. */
 export interface Admission {
@@ -9,7 +10,7 @@ export interface Admission {
    * Work with a deadline (or protected work) that the policy lets be late so that more deadlines are
    * kept: planned after all work that can still make it.
    */
-  deferred: Set<PTask>;
+  deferred: TaskSetView;
   /**
    * How much work can go before all the admitted work without making any of it late (the least
    * slack over their deadlines): overdue work goes first up to this.
@@ -44,6 +45,7 @@ export class Admitter {
   readonly room: Float64Array;
   private readonly capacity: Capacity;
   private readonly earliest: number;
+  private readonly ranks: number;
   /** The order to let work go in, without and with work late already first (`letGoOrder`). */
   private readonly orders: ({ rank: Int32Array; byRank: Int32Array } | null)[] = [null, null];
 
@@ -69,13 +71,16 @@ export class Admitter {
       capacity: Capacity;
       earliest: number;
       /** Work late on the calendar as it is (see `admit`). */
-      lateNow: ReadonlySet<PTask>;
+      lateNow: TaskSetView;
+      /** How many tasks the plan has (every rank is below it). */
+      ranks: number;
     },
     previous: Admitter | null = null,
   ) {
     const { capacity, earliest } = args;
     const n = tasks.length;
     this.n = n;
+    this.ranks = args.ranks;
     this.capacity = capacity;
     this.demand = new Float64Array(n);
     this.late = new Uint8Array(n);
@@ -177,7 +182,9 @@ export class Admitter {
     const cached = this.orders[sticky ? 1 : 0];
     if (cached) return cached;
     const { demand, weight, soft, late } = this;
-    const byRank = letGoOrder({ demand, weight, soft, late }, sticky);
+    const byRank = sticky
+      ? stickyFrom(this.letGoOrder(false).byRank, { soft, late })
+      : letGoOrder({ demand, weight, soft, late }, false);
     const rank = new Int32Array(this.n);
     byRank.forEach((i, k) => {
       rank[i] = k;
@@ -221,7 +228,7 @@ export class Admitter {
         total -= demand[gone] as number;
       }
     }
-    const deferred = new Set<PTask>();
+    const deferred = new TaskSet(this.ranks);
     let slack = Number.POSITIVE_INFINITY;
     let taken = 0;
     for (let i = 0; i < this.n; i++) {

@@ -7,6 +7,7 @@ import type { Existing } from './existing.js';
 import type { Prepared, PTask } from './input.js';
 import { lengthBefore, mergeIntervals, subtractIntervals } from './intervals.js';
 import type { PassStart } from './pass-start.js';
+import { TaskSet, type TaskSetView } from './task-set.js';
 
 /**
  * What every pass of one plan shares: the blocks that never move, the free time around them, each
@@ -38,19 +39,19 @@ export class PlanContext {
   private readonly sequenced = new WeakMap<Admission, PTask[]>();
   private unheldBase: { tasks: PTask[]; weighted: number } | null = null;
   private readonly unheld = new WeakMap<
-    ReadonlySet<PTask>,
+    TaskSetView,
     { tasks: number; weighted: number; unplanned: number }
   >();
   /**
    * Work with a deadline (or protected work) late on the calendar as it is: the decisions an
    * earlier plan made. A replan keeps them unless changing them keeps more deadlines.
    */
-  readonly lateNow: ReadonlySet<PTask>;
+  readonly lateNow: TaskSetView;
   /**
    * Of those, work that holds blocks (late ones, or too few): the calendar is never reshuffled for
    * it, and it takes time only from work that is late anyway. (Work without blocks may be new.)
    */
-  readonly lateHeld: ReadonlySet<PTask>;
+  readonly lateHeld: TaskSetView;
 
   constructor(
     readonly p: Prepared,
@@ -93,7 +94,13 @@ export class PlanContext {
     this.lateHeld = held;
     this.admitter = new Admitter(
       same ? last.admitter.tasks : this.dated.filter((t) => this.plannable(t)),
-      { demand: (t) => this.demand(t), capacity: this.capacity, earliest: p.earliest, lateNow: this.lateNow },
+      {
+        demand: (t) => this.demand(t),
+        capacity: this.capacity,
+        earliest: p.earliest,
+        lateNow: this.lateNow,
+        ranks: p.ranked.length,
+      },
       same ? last.admitter : null,
     );
     this.admission = this.admitter.admit();
@@ -131,7 +138,7 @@ export class PlanContext {
    * Lateness if no task held anything beyond its fixed blocks, over the work without fixed blocks
    * (a pass adds what the work holding blocks changes). `deferred`: the policy's choice in force.
    */
-  unheldLateness(deferred: ReadonlySet<PTask>): { tasks: number; weighted: number; unplanned: number } {
+  unheldLateness(deferred: TaskSetView): { tasks: number; weighted: number; unplanned: number } {
     let sum = this.unheld.get(deferred);
     if (!sum) {
       // The work and its weighted need are the same whatever the policy chose: gathered once.
@@ -155,7 +162,7 @@ export class PlanContext {
   }
 
   /** Work whose usable blocks on the calendar as it is do not hold its need before its target. */
-  private findLateNow(): { late: Set<PTask>; held: Set<PTask> } {
+  private findLateNow(): { late: TaskSet; held: TaskSet } {
     const onTime = new Map<PTask, number>();
     for (const e of this.existing) {
       if ((e.kind !== 'fixed' && e.kind !== 'movable') || e.task === null) continue;
@@ -165,8 +172,8 @@ export class PlanContext {
       const part = lengthBefore(Math.max(e.ref.start, this.p.now), e.ref.end, t.target);
       onTime.set(t, (onTime.get(t) ?? 0) + part);
     }
-    const late = new Set<PTask>();
-    const held = new Set<PTask>();
+    const late = new TaskSet(this.p.ranked.length);
+    const held = new TaskSet(this.p.ranked.length);
     if (onTime.size === 0) return { late, held };
     for (const t of this.dated) {
       const part = onTime.get(t);

@@ -10,6 +10,7 @@ import { FreeList, type Usable } from './free-time.js';
 import { ALIGN, MINUTE, type PTask } from './input.js';
 import { alignDown, alignUp, lengthBefore } from './intervals.js';
 import { startOf } from './pass-start.js';
+import { NO_TASKS, type TaskSetView } from './task-set.js';
 import type { DisplaceReason } from './types.js';
 
 type Movable = Extract<Existing, { kind: 'movable' }>;
@@ -81,7 +82,6 @@ interface Undo {
   fates: Map<string, Fate>;
 }
 
-const NONE: ReadonlySet<PTask> = new Set();
 const NO_CLAIMS: readonly Claim[] = [];
 const NO_BLOCKS: readonly Movable[] = [];
 
@@ -114,7 +114,7 @@ export class Pass {
   private readonly live = new Set<Claim>();
   /** Work whose turn has come in the deadline order (by rank): its blocks are no longer less urgent. */
   private readonly retired: Uint8Array;
-  private readonly deferred: ReadonlySet<PTask>;
+  private readonly deferred: TaskSetView;
   /** Per task: its blocks that could not stay, in chunk order. */
   private readonly displaced: Map<string, Movable[]>;
   /** Per task (`sticky` passes): its valid blocks, taken back where still free at its turn. */
@@ -131,7 +131,7 @@ export class Pass {
     const { p } = ctx;
     this.admission = admission;
     this.retired = new Uint8Array(p.ranked.length);
-    this.deferred = mode.admit ? admission.deferred : NONE;
+    this.deferred = mode.admit ? admission.deferred : NO_TASKS;
     this.edges = mode.prefs && p.prefs.clientBreak > 0 ? new ClientEdges(p.prefs.clientBreak) : null;
     // Where the pass starts is shared by the passes of this plan that keep blocks alike; what a
     // pass changes is copied.
