@@ -9,7 +9,7 @@ import type { Existing } from './existing.js';
 import { FreeList, type Usable } from './free-time.js';
 import { ALIGN, MINUTE, type PTask } from './input.js';
 import { alignDown, alignUp, lengthBefore } from './intervals.js';
-import { startOf } from './pass-start.js';
+import { KEPT, startOf } from './pass-start.js';
 import { NO_TASKS, type TaskSetView } from './task-set.js';
 import type { DisplaceReason } from './types.js';
 
@@ -36,7 +36,7 @@ export interface Trigger {
 
 /** What the pass decided for a movable or far block. */
 export type Fate =
-  | { state: 'kept' }
+  | Readonly<{ state: 'kept' }>
   | { state: 'released'; reason: DisplaceReason; forTaskId?: string; busy?: BusyInterval; trigger?: Trigger }
   | { state: 'resized'; end: number }
   | { state: 'trimmed' };
@@ -257,7 +257,7 @@ export class Pass {
       if (e.ref.end > t.deadline && t.tier === 'deadline') continue;
       if (!this.free.take(e.ref.start, e.ref.end)) continue;
       fresh.push({ start: e.ref.start, end: e.ref.end, existing: e });
-      this.fates.set(e.ref.block.id, { state: 'kept' });
+      this.fates.set(e.ref.block.id, KEPT);
       amount -= length;
     }
     const held = this.claims.get(t.task.id) ?? NO_CLAIMS;
@@ -360,7 +360,7 @@ export class Pass {
       const cut = Math.min(claim.end, releaseLimit(t));
       if (this.free.take(claim.start, cut)) {
         this.setClaims(owner.task.id, [...(this.claims.get(owner.task.id) ?? []), claim]);
-        if (claim.existing) this.setFate(claim.existing.ref.block.id, { state: 'kept' });
+        if (claim.existing) this.setFate(claim.existing.ref.block.id, KEPT);
       } else if (claim.end > cut) {
         this.free.give(cut, claim.end);
       }
@@ -385,10 +385,10 @@ export class Pass {
     // the lateness around.
     const most = this.ctx.lateHeld.has(t) ? 1 : 3;
     const found: (Loan & { group: number })[] = [];
-    for (const loan of this.index.within(from, releaseLimit(t))) {
+    this.index.within(from, releaseLimit(t), (loan) => {
       const group = this.groupOf(loan.owner);
       if (loan.owner !== t && group !== null && group <= most) found.push({ ...loan, group });
-    }
+    });
     return found.sort(
       (a, b) => a.group - b.group || b.owner.rank - a.owner.rank || b.claim.start - a.claim.start,
     );
