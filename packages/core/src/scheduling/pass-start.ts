@@ -65,11 +65,11 @@ function makeStart(ctx: PlanContext, mode: PassMode): PassStart {
       push(kept, e.task.task.id, { start: e.ref.start, end: e.ref.end, existing: e });
       out.fates.set(e.ref.block.id, KEPT);
     } else if (e.kind === 'movable') {
-      out.fates.set(e.ref.block.id, {
-        state: 'released',
-        reason: e.invalid ?? 'reshuffled-for-deadlines',
-        ...(e.busy ? { busy: e.busy } : {}),
-      });
+      const reason = e.invalid ?? 'reshuffled-for-deadlines';
+      out.fates.set(
+        e.ref.block.id,
+        e.busy ? { state: 'released', reason, busy: e.busy } : { state: 'released', reason },
+      );
       if (e.invalid !== null) push(out.displaced, e.task.task.id, e);
       else if (mode.keep === 'sticky') push(out.previous, e.task.task.id, e);
     }

@@ -273,11 +273,13 @@ export class Pass {
       const limit = t.deadline > from && Number.isFinite(t.deadline) ? t.deadline : this.ctx.p.horizonEnd;
       const slot = this.free.findWhole(length, from, limit, usable);
       if (slot === null || !this.free.take(slot.start, slot.end)) continue;
-      fresh.push({ ...slot, existing: null, replaces: e });
+      fresh.push({ start: slot.start, end: slot.end, existing: null, replaces: e });
       amount -= length;
     }
     if (amount > 0) {
-      for (const piece of this.chunks(t, amount, from, usable)) fresh.push({ ...piece, existing: null });
+      // Literals, not spreads: V8 makes a spread with added fields many times slower.
+      for (const piece of this.chunks(t, amount, from, usable))
+        fresh.push({ start: piece.start, end: piece.end, existing: null });
     }
     if (fresh.length === 0) return 0;
     this.setClaims(t.task.id, [...(this.claims.get(t.task.id) ?? []), ...fresh]);
@@ -387,7 +389,8 @@ export class Pass {
     const found: (Loan & { group: number })[] = [];
     this.index.within(from, releaseLimit(t), (loan) => {
       const group = this.groupOf(loan.owner);
-      if (loan.owner !== t && group !== null && group <= most) found.push({ ...loan, group });
+      if (loan.owner !== t && group !== null && group <= most)
+        found.push({ claim: loan.claim, owner: loan.owner, group });
     });
     return found.sort(
       (a, b) => a.group - b.group || b.owner.rank - a.owner.rank || b.claim.start - a.claim.start,
@@ -413,12 +416,13 @@ export class Pass {
       // Time of work less urgent than `forTask` is made room; time of work let go with an earlier
       // deadline (late anyway) is a reshuffle that keeps more deadlines.
       const lessUrgent = owner.tier !== 'deadline' || owner.deadline >= forTask.deadline;
-      this.setFate(claim.existing.ref.block.id, {
-        state: 'released',
-        reason: lessUrgent ? 'made-room' : 'reshuffled-for-deadlines',
-        ...(lessUrgent ? { forTaskId: forTask.task.id } : {}),
-        trigger: this.triggerOf(forTask),
-      });
+      const trigger = this.triggerOf(forTask);
+      this.setFate(
+        claim.existing.ref.block.id,
+        lessUrgent
+          ? { state: 'released', reason: 'made-room', forTaskId: forTask.task.id, trigger }
+          : { state: 'released', reason: 'reshuffled-for-deadlines', trigger },
+      );
       // Its owner places it again whole where it can, like a block a meeting landed on.
       if (claim.existing.kind === 'movable') {
         const list = this.displaced.get(owner.task.id);
@@ -433,12 +437,9 @@ export class Pass {
     const first = this.displaced.get(t.task.id)?.find((e) => e.invalid !== null);
     const taskId = t.task.id;
     if (first?.invalid)
-      return {
-        taskId,
-        kind: 'displaced',
-        reason: first.invalid,
-        ...(first.busy ? { busy: first.busy } : {}),
-      };
+      return first.busy
+        ? { taskId, kind: 'displaced', reason: first.invalid, busy: first.busy }
+        : { taskId, kind: 'displaced', reason: first.invalid };
     return { taskId, kind: this.ctx.p.lastChunk.has(taskId) ? 'more-time' : 'new' };
   }
 
