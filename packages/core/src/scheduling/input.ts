@@ -189,7 +189,8 @@ export function prepare(input: PlanInput, opts: { explain: boolean } = { explain
     if ((busyEnd[i] as number) < (busyStart[i] as number)) issues.push(`busy[${i}]: ends before it starts`);
   });
   const seenTasks = new Set<string>();
-  for (const [i, t] of input.tasks.entries()) {
+  for (let i = 0; i < input.tasks.length; i++) {
+    const t = input.tasks[i] as Task;
     if (seenTasks.has(t.id)) issues.push(`tasks[${i}].id: "${t.id}" appears twice`);
     seenTasks.add(t.id);
     if (t.estimateMinutes !== null && !Number.isFinite(t.estimateMinutes))

@@ -136,11 +136,17 @@ export class Pass {
     // Where the pass starts is shared by the passes of this plan that keep blocks alike; what a
     // pass changes is copied.
     const start = startOf(ctx, mode);
-    this.claims = new Map(start.claims);
-    this.fates = new Map(start.fates);
-    this.displaced = new Map([...start.displaced].map(([id, list]) => [id, [...list]]));
+    // Copied with forEach: `new Map(map)` goes through the iterator, an entry array per entry.
+    this.claims = new Map();
+    this.fates = new Map();
+    this.displaced = new Map();
+    start.claims.forEach((list, id) => {
+      this.claims.set(id, list);
+      for (const c of list) this.live.add(c);
+    });
+    start.fates.forEach((fate, id) => this.fates.set(id, fate));
+    start.displaced.forEach((list, id) => this.displaced.set(id, [...list]));
     this.previous = start.previous;
-    for (const list of start.claims.values()) for (const c of list) this.live.add(c);
     if (this.edges) {
       for (const e of ctx.existing)
         if (e.kind === 'fixed' && e.task) this.edges.add(e.ref, e.task.task.clientId);
