@@ -408,8 +408,10 @@ function lateReport(
   figures: { need: number; placed: number },
 ): LateReport {
   let last = Number.NEGATIVE_INFINITY;
-  for (const c of ctx.fixed.get(t.task.id) ?? []) last = Math.max(last, c.end);
-  for (const c of pass.claims.get(t.task.id) ?? []) last = Math.max(last, c.end);
+  const fixed = ctx.fixed.get(t.task.id);
+  if (fixed) for (const c of fixed) last = Math.max(last, c.end);
+  const claims = pass.claims.get(t.task.id);
+  if (claims) for (const c of claims) last = Math.max(last, c.end);
   const done = figures.placed >= figures.need && Number.isFinite(last);
   const from = Math.max(t.release, ctx.p.earliest);
   const cause =
