@@ -196,17 +196,22 @@ export class Admitter {
 
   private choose(sticky: boolean, overstated?: (before: number) => number): Admission {
     const { tasks, demand } = this;
-    const penalty = new Map<number, number>();
-    const room = (i: number) => {
-      if (!overstated) return this.room[i] as number;
-      const at = (tasks[i] as PTask).target;
-      let p = penalty.get(at);
-      if (p === undefined) {
-        p = overstated(at);
-        penalty.set(at, p);
+    // The room before each task's target, less what the running total overstated before it (found
+    // once per target: many tasks share one).
+    let room = this.room;
+    if (overstated) {
+      room = new Float64Array(this.n);
+      const penalty = new Map<number, number>();
+      for (let i = 0; i < this.n; i++) {
+        const at = (tasks[i] as PTask).target;
+        let p = penalty.get(at);
+        if (p === undefined) {
+          p = overstated(at);
+          penalty.set(at, p);
+        }
+        room[i] = (this.room[i] as number) - p;
       }
-      return (this.room[i] as number) - p;
-    };
+    }
     const { rank, byRank } = this.letGoOrder(sticky);
     const out = new Uint8Array(this.n);
     // Ranks in the heap: the smallest is the work to let go first.
@@ -221,7 +226,7 @@ export class Admitter {
       }
       heap.push(rank[i] as number);
       total += d;
-      const limit = room(i);
+      const limit = room[i] as number;
       while (total > limit && heap.size > 0) {
         const gone = byRank[heap.pop() as number] as number;
         out[gone] = 1;
@@ -240,7 +245,7 @@ export class Admitter {
       const d = demand[i] as number;
       if (t.tier !== 'deadline' || d <= 0) continue;
       taken += d;
-      slack = Math.min(slack, room(i) - taken);
+      slack = Math.min(slack, (room[i] as number) - taken);
     }
     return { deferred, slack: Math.max(0, slack) };
   }

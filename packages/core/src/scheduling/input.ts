@@ -249,6 +249,8 @@ export function prepare(input: PlanInput, opts: { explain: boolean } = { explain
     };
   });
   if (issues.length > 0) throw new PlanInputError(issues);
+  const taskById = new Map<string, PTask>();
+  for (const t of tasks) taskById.set(t.task.id, t);
   const ranked = [...tasks].sort(compareRank);
   ranked.forEach((t, i) => {
     t.rank = i;
@@ -287,7 +289,7 @@ export function prepare(input: PlanInput, opts: { explain: boolean } = { explain
     isoCache: new Map(),
     tasks,
     ranked,
-    taskById: new Map(tasks.map((t) => [t.task.id, t])),
+    taskById,
     blocks: blocks.valid,
     invalid: blocks.invalid,
     lastChunk: blocks.lastChunk,
