@@ -9,6 +9,19 @@ import { lengthBefore, mergeIntervals, subtractIntervals } from './intervals.js'
 import type { PassStart } from './pass-start.js';
 import { TaskSet, type TaskSetView } from './task-set.js';
 
+/** What a round's context leaves the next round of the plan (see `Prepared.rounds`). */
+export interface RoundShare {
+  ranked: readonly PTask[];
+  open: readonly Interval[];
+  fixedSpans: readonly Interval[];
+  unfixed: Interval[];
+  capacity: Capacity;
+  overdue: PTask[];
+  dated: PTask[];
+  openEnded: PTask[];
+  admitter: Admitter;
+}
+
 /**
  * What every pass of one plan shares: the blocks that never move, the free time around them, each
  * task's need, and the overload policy's decision (which deadlines to let go, how much overdue work
@@ -78,10 +91,10 @@ export class PlanContext {
     this.open = p.open();
     // A later round of the plan: the same tasks, and the same free time unless the fixed blocks
     // differ; the admitter takes over what still applies of the last one.
-    const last = p.rounds.context;
+    const last = p.rounds.last;
     const same =
       last !== null &&
-      last.p.ranked === p.ranked &&
+      last.ranked === p.ranked &&
       last.open === this.open &&
       sameIntervals(last.fixedSpans, this.fixedSpans);
     this.unfixed = same ? last.unfixed : subtractIntervals(this.open, this.fixedSpans);
@@ -104,7 +117,18 @@ export class PlanContext {
       same ? last.admitter : null,
     );
     this.admission = this.admitter.admit();
-    p.rounds.context = this;
+    // Only what the next round may take over is kept, not this round's passes.
+    p.rounds.last = {
+      ranked: p.ranked,
+      open: this.open,
+      fixedSpans: this.fixedSpans,
+      unfixed: this.unfixed,
+      capacity: this.capacity,
+      overdue: this.overdue,
+      dated: this.dated,
+      openEnded: this.openEnded,
+      admitter: this.admitter,
+    };
   }
 
   plannable(t: PTask): boolean {

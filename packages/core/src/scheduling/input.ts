@@ -10,7 +10,7 @@ import {
   workingWindows,
 } from '../time/zoned.js';
 import type { ChunkLimits } from './chunking.js';
-import type { PlanContext } from './context.js';
+import type { RoundShare } from './context.js';
 import { openTime } from './free-time.js';
 import { type InvalidBlock, type PBlock, readBlocks } from './input-blocks.js';
 import {
@@ -149,10 +149,10 @@ export interface Prepared {
   /** The configured clients' ids. */
   clientIds: Set<string>;
   /**
-   * What the rounds of one plan share (`withBlocks` keeps it): the last round's context, whose free
+   * What the rounds of one plan share (`withBlocks` keeps it): from the last round's context, the free
    * time and overload policy the next round takes over where they still apply.
    */
-  rounds: { context: PlanContext | null };
+  rounds: { last: RoundShare | null };
 }
 
 export function prepare(input: PlanInput, opts: { explain: boolean } = { explain: true }): Prepared {
@@ -296,7 +296,7 @@ export function prepare(input: PlanInput, opts: { explain: boolean } = { explain
     inputIds: new Set(input.blocks.map((b) => b.id)),
     pastTime: blocks.pastTime,
     clientIds,
-    rounds: { context: null },
+    rounds: { last: null },
   };
 }
 
