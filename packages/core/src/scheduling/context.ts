@@ -151,7 +151,8 @@ export class PlanContext {
 
   /** What the task still needs before its target beyond its fixed blocks: what the policy weighs. */
   demand(t: PTask): number {
-    const list = this.fixed.get(t.task.id);
+    // Most plans have no fixed block in the future: no lookup per task then.
+    const list = this.fixed.size === 0 ? undefined : this.fixed.get(t.task.id);
     if (list === undefined) return this.needed(t);
     let fixed = 0;
     for (const c of list) fixed += lengthBefore(c.start, c.end, t.target);

@@ -31,6 +31,8 @@ export interface PassStart {
 
 /** The fate of every block kept (one object: a plan keeps hundreds of blocks in every pass). */
 export const KEPT: Fate = Object.freeze({ state: 'kept' });
+/** The fate of a valid block a reshuffle puts up for grabs (one object, like `KEPT`). */
+const RESHUFFLED: Fate = Object.freeze({ state: 'released', reason: 'reshuffled-for-deadlines' });
 
 /** The start of a pass in this mode, made once per plan and way of keeping blocks. */
 export function startOf(ctx: PlanContext, mode: PassMode): PassStart {
@@ -65,10 +67,13 @@ function makeStart(ctx: PlanContext, mode: PassMode): PassStart {
       push(kept, e.task.task.id, { start: e.ref.start, end: e.ref.end, existing: e });
       out.fates.set(e.ref.block.id, KEPT);
     } else if (e.kind === 'movable') {
-      const reason = e.invalid ?? 'reshuffled-for-deadlines';
       out.fates.set(
         e.ref.block.id,
-        e.busy ? { state: 'released', reason, busy: e.busy } : { state: 'released', reason },
+        e.busy
+          ? { state: 'released', reason: e.invalid ?? 'reshuffled-for-deadlines', busy: e.busy }
+          : e.invalid === null
+            ? RESHUFFLED
+            : { state: 'released', reason: e.invalid },
       );
       if (e.invalid !== null) push(out.displaced, e.task.task.id, e);
       else if (mode.keep === 'sticky') push(out.previous, e.task.task.id, e);

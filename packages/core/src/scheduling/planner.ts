@@ -196,7 +196,9 @@ export class Pass {
 
   held(t: PTask, before = Number.POSITIVE_INFINITY): number {
     // Called for every task many times a pass: no list made for a task that holds nothing.
-    return heldBefore(this.ctx.fixed.get(t.task.id), before) + heldBefore(this.claims.get(t.task.id), before);
+    const { fixed } = this.ctx;
+    const own = fixed.size === 0 ? undefined : fixed.get(t.task.id);
+    return heldBefore(own, before) + heldBefore(this.claims.get(t.task.id), before);
   }
 
   /** Minutes (ms) of need that do not end before the deadline. */
