@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { signHmacSha256, verifyHmacSha256 } from './hmac.js';
@@ -103,6 +104,18 @@ describe('ids', () => {
       { numRuns: 500 },
     );
     expect(blockEventId('a', 'bc', 0)).not.toBe(blockEventId('ab', 'c', 0));
+  });
+
+  it('hashes block ids as a Hash object does (ids already on calendars must not change)', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.string(), fc.nat(1000), (client, task, chunk) => {
+        const digest = createHash('sha256')
+          .update(JSON.stringify(['vahub-block', client, task, String(chunk)]))
+          .digest();
+        expect(blockEventId(client, task, chunk)).toBe(base32hex(digest));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('keys an invoice by its entries in any order', () => {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 
 const BASE32HEX = '0123456789abcdefghijklmnopqrstuv';
 
@@ -23,9 +23,16 @@ export function base32hex(bytes: Uint8Array): string {
 /** Google's rule for client-chosen event ids: base32hex characters, 5 to 1024 of them. */
 export const GOOGLE_EVENT_ID = /^[a-v0-9]{5,1024}$/;
 
+/**
+ * One-shot hashing (Node 20.12 and later) is about twice as fast as a Hash object for inputs this
+ * small, and a plan makes hundreds of block ids; older Node 20 releases lack it.
+ */
+const oneShot = typeof crypto.hash === 'function' ? crypto.hash : null;
+
 function sha256(parts: readonly string[]): Buffer {
   // JSON framing keeps ("a","bc") and ("ab","c") apart.
-  return createHash('sha256').update(JSON.stringify(parts)).digest();
+  const text = JSON.stringify(parts);
+  return oneShot ? oneShot('sha256', text, 'buffer') : crypto.createHash('sha256').update(text).digest();
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { Capacity } from './capacity.js';
 import { MinHeap } from './heap.js';
 import type { PTask } from './input.js';
-import { letGoOrder } from './let-go-order.js';
+import { letGoOrder, stickyFrom } from './let-go-order.js';
+import { TaskSet, type TaskSetView } from './task-set.js';
 
 /** What the overload policy decided before any block is placed. */
 export interface Admission {
@@ -9,7 +10,7 @@ export interface Admission {
    * Work with a deadline (or protected work) that the policy lets be late so that more deadlines are
    * kept: planned after all work that can still make it.
    */
-  deferred: Set<PTask>;
+  deferred: TaskSetView;
   /**
    * How much work can go before all the admitted work without making any of it late (the least
    * slack over their deadlines): overdue work goes first up to this.
@@ -42,9 +43,27 @@ export class Admitter {
   private readonly alone: Uint8Array;
   /** Usable time before each task's target. */
   readonly room: Float64Array;
+  private readonly capacity: Capacity;
+  private readonly earliest: number;
+  private readonly ranks: number;
   /** The order to let work go in, without and with work late already first (`letGoOrder`). */
   private readonly orders: ({ rank: Int32Array; byRank: Int32Array } | null)[] = [null, null];
 
+  /**
+   * Choices already made, by what they depend on: those without work late first read neither
+   * `late` nor anything that differs between the rounds of a plan, so a later round's admitter
+   * over the same work and free time shares them (`plain`); the others only with the same `late`.
+   */
+  private readonly plain: Map<string, Admission>;
+  private readonly sticky: Map<string, Admission>;
+  /** Planning orders made from a choice (`PlanContext.onTime`), by the overdue work going first. */
+  private readonly planningOrders: WeakMap<Admission, Map<number, PTask[]>>;
+
+  /**
+   * `previous`: the admitter of the plan's round before. What it read is taken over when this one
+   * would read the same (the same work, free time and demand): a plan is planned again up to four
+   * times, and mostly only its blocks differ.
+   */
   constructor(
     readonly tasks: readonly PTask[],
     args: {
@@ -52,16 +71,52 @@ export class Admitter {
       capacity: Capacity;
       earliest: number;
       /** Work late on the calendar as it is (see `admit`). */
-      lateNow: ReadonlySet<PTask>;
+      lateNow: TaskSetView;
+      /** How many tasks the plan has (every rank is below it). */
+      ranks: number;
     },
+    previous: Admitter | null = null,
   ) {
     const { capacity, earliest } = args;
     const n = tasks.length;
     this.n = n;
+    this.ranks = args.ranks;
+    this.capacity = capacity;
     this.demand = new Float64Array(n);
+    this.late = new Uint8Array(n);
+    tasks.forEach((t, i) => {
+      this.demand[i] = args.demand(t);
+      this.late[i] = args.lateNow.has(t) ? 1 : 0;
+    });
+    if (
+      previous !== null &&
+      previous.tasks === tasks &&
+      previous.capacity === capacity &&
+      previous.earliest === earliest &&
+      sameValues(previous.demand, this.demand)
+    ) {
+      // Same work, same free time: only which work is late already may differ.
+      this.demand = previous.demand;
+      this.weight = previous.weight;
+      this.soft = previous.soft;
+      this.alone = previous.alone;
+      this.room = previous.room;
+      this.earliest = earliest;
+      this.orders[0] = previous.orders[0] as Admitter['orders'][number];
+      this.plain = previous.plain;
+      this.planningOrders = previous.planningOrders;
+      const sameLate = sameValues(previous.late, this.late);
+      if (sameLate) this.late = previous.late;
+      this.orders[1] = sameLate ? (previous.orders[1] as Admitter['orders'][number]) : null;
+      this.sticky = sameLate ? previous.sticky : new Map();
+      return;
+    }
+    this.earliest = earliest;
+    this.plain = new Map();
+    this.planningOrders = new WeakMap();
+    this.sticky = new Map();
     this.weight = new Float64Array(n);
     this.soft = new Uint8Array(n);
-    this.late = new Uint8Array(n);
     this.alone = new Uint8Array(n);
     this.room = new Float64Array(n);
     // Many tasks share a deadline (a due date): the room before each is looked up once.
@@ -73,11 +128,9 @@ export class Admitter {
         room = capacity.before(t.target);
         rooms.set(t.target, room);
       }
-      const d = args.demand(t);
-      this.demand[i] = d;
+      const d = this.demand[i] as number;
       this.weight[i] = t.weight;
       this.soft[i] = t.tier === 'protected' ? 1 : 0;
-      this.late[i] = args.lateNow.has(t) ? 1 : 0;
       this.room[i] = room;
       const free = t.release > earliest ? capacity.between(t.release, t.target) : room - start;
       this.alone[i] = free >= d ? 1 : 0;
@@ -87,15 +140,37 @@ export class Admitter {
   /**
    * The policy's choice. With work late on the calendar already, the same choice is also made
    * letting go such work first; it is taken if it lets go no more tasks, so a replan keeps the
-   * calendar's decisions unless changing them keeps more deadlines. `overstated(x)`: time the
-   * running total was shown to overstate before `x` (blocks do not pour like water), taken off the
-   * room before each deadline.
+   * calendar's decisions unless changing them keeps more deadlines. `shortBy`: work a pass showed
+   * late after all (blocks do not pour like water): its late time counts as time the running total
+   * overstated before its deadline, taken off the room before each deadline at or after it.
    */
-  admit(overstated?: (before: number) => number): Admission {
-    const best = this.choose(false, overstated);
+  admit(shortBy?: readonly { deadline: number; late: number }[]): Admission {
+    const sorted = shortBy ? [...shortBy].sort((a, b) => a.deadline - b.deadline) : null;
+    const key = sorted ? `>${sorted.map((s) => `${s.deadline}:${s.late}`).join(' ')}` : '';
+    const overstated = sorted
+      ? (before: number) => {
+          let sum = 0;
+          for (const s of sorted) if (s.deadline <= before) sum += s.late;
+          return sum;
+        }
+      : undefined;
+    const best = memo(this.plain, key, () => this.choose(false, overstated));
     if (!this.late.includes(1)) return best;
-    const sticky = this.choose(true, overstated);
+    const sticky = memo(this.sticky, key, () => this.choose(true, overstated));
     return sticky.deferred.size <= best.deferred.size ? sticky : best;
+  }
+
+  /**
+   * The planning order `make` gives for a choice of this admitter's (or of one it took over) with
+   * `used` time of overdue work going first: made once, as it reads only the figures shared.
+   */
+  sequenced(admission: Admission, used: number, make: () => PTask[]): PTask[] {
+    let byUsed = this.planningOrders.get(admission);
+    if (!byUsed) {
+      byUsed = new Map();
+      this.planningOrders.set(admission, byUsed);
+    }
+    return memo(byUsed, used, make);
   }
 
   /**
@@ -107,7 +182,9 @@ export class Admitter {
     const cached = this.orders[sticky ? 1 : 0];
     if (cached) return cached;
     const { demand, weight, soft, late } = this;
-    const byRank = letGoOrder({ demand, weight, soft, late }, sticky);
+    const byRank = sticky
+      ? stickyFrom(this.letGoOrder(false).byRank, { soft, late })
+      : letGoOrder({ demand, weight, soft, late }, false);
     const rank = new Int32Array(this.n);
     byRank.forEach((i, k) => {
       rank[i] = k;
@@ -119,17 +196,22 @@ export class Admitter {
 
   private choose(sticky: boolean, overstated?: (before: number) => number): Admission {
     const { tasks, demand } = this;
-    const penalty = new Map<number, number>();
-    const room = (i: number) => {
-      if (!overstated) return this.room[i] as number;
-      const at = (tasks[i] as PTask).target;
-      let p = penalty.get(at);
-      if (p === undefined) {
-        p = overstated(at);
-        penalty.set(at, p);
+    // The room before each task's target, less what the running total overstated before it (found
+    // once per target: many tasks share one).
+    let room = this.room;
+    if (overstated) {
+      room = new Float64Array(this.n);
+      const penalty = new Map<number, number>();
+      for (let i = 0; i < this.n; i++) {
+        const at = (tasks[i] as PTask).target;
+        let p = penalty.get(at);
+        if (p === undefined) {
+          p = overstated(at);
+          penalty.set(at, p);
+        }
+        room[i] = (this.room[i] as number) - p;
       }
-      return (this.room[i] as number) - p;
-    };
+    }
     const { rank, byRank } = this.letGoOrder(sticky);
     const out = new Uint8Array(this.n);
     // Ranks in the heap: the smallest is the work to let go first.
@@ -144,14 +226,14 @@ export class Admitter {
       }
       heap.push(rank[i] as number);
       total += d;
-      const limit = room(i);
+      const limit = room[i] as number;
       while (total > limit && heap.size > 0) {
         const gone = byRank[heap.pop() as number] as number;
         out[gone] = 1;
         total -= demand[gone] as number;
       }
     }
-    const deferred = new Set<PTask>();
+    const deferred = new TaskSet(this.ranks);
     let slack = Number.POSITIVE_INFINITY;
     let taken = 0;
     for (let i = 0; i < this.n; i++) {
@@ -163,8 +245,23 @@ export class Admitter {
       const d = demand[i] as number;
       if (t.tier !== 'deadline' || d <= 0) continue;
       taken += d;
-      slack = Math.min(slack, room(i) - taken);
+      slack = Math.min(slack, (room[i] as number) - taken);
     }
     return { deferred, slack: Math.max(0, slack) };
   }
+}
+
+function memo<K, T>(known: Map<K, T>, key: K, make: () => T): T {
+  let value = known.get(key);
+  if (value === undefined) {
+    value = make();
+    known.set(key, value);
+  }
+  return value;
+}
+
+function sameValues(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -31,19 +31,18 @@ export class ClaimIndex {
     this.items.splice(i, 0, loan);
   }
 
-  /** Loans still held that overlap `[from, limit)`. */
-  within(from: number, limit: number): Loan[] {
-    const out: Loan[] = [];
+  /** Calls `visit` with each loan still held that overlaps `[from, limit)`, in start order. */
+  within(from: number, limit: number, visit: (loan: Loan) => void): void {
     let dropped = 0;
-    for (let i = this.firstEndingAfter(from); i < this.items.length; i++) {
-      const loan = this.items[i] as Loan;
+    const items = this.items;
+    for (let i = this.firstEndingAfter(from); i < items.length; i++) {
+      const loan = items[i] as Loan;
       if (loan.claim.start >= limit) break;
       if (loan.claim.end <= from) continue;
-      if (this.held(loan)) out.push(loan);
+      if (this.held(loan)) visit(loan);
       else dropped++;
     }
     if (dropped * 4 > this.items.length) this.items = this.items.filter(this.held);
-    return out;
   }
 
   /**

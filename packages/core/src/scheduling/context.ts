@@ -7,6 +7,20 @@ import type { Existing } from './existing.js';
 import type { Prepared, PTask } from './input.js';
 import { lengthBefore, mergeIntervals, subtractIntervals } from './intervals.js';
 import type { PassStart } from './pass-start.js';
+import { TaskSet, type TaskSetView } from './task-set.js';
+
+/** What a round's context leaves the next round of the plan (see `Prepared.rounds`). */
+export interface RoundShare {
+  ranked: readonly PTask[];
+  open: readonly Interval[];
+  fixedSpans: readonly Interval[];
+  unfixed: Interval[];
+  capacity: Capacity;
+  overdue: PTask[];
+  dated: PTask[];
+  openEnded: PTask[];
+  admitter: Admitter;
+}
 
 /**
  * What every pass of one plan shares: the blocks that never move, the free time around them, each
@@ -38,19 +52,19 @@ export class PlanContext {
   private readonly sequenced = new WeakMap<Admission, PTask[]>();
   private unheldBase: { tasks: PTask[]; weighted: number } | null = null;
   private readonly unheld = new WeakMap<
-    ReadonlySet<PTask>,
+    TaskSetView,
     { tasks: number; weighted: number; unplanned: number }
   >();
   /**
    * Work with a deadline (or protected work) late on the calendar as it is: the decisions an
    * earlier plan made. A replan keeps them unless changing them keeps more deadlines.
    */
-  readonly lateNow: ReadonlySet<PTask>;
+  readonly lateNow: TaskSetView;
   /**
    * Of those, work that holds blocks (late ones, or too few): the calendar is never reshuffled for
    * it, and it takes time only from work that is late anyway. (Work without blocks may be new.)
    */
-  readonly lateHeld: ReadonlySet<PTask>;
+  readonly lateHeld: TaskSetView;
 
   constructor(
     readonly p: Prepared,
@@ -75,19 +89,46 @@ export class PlanContext {
     }
     this.fixedSpans = mergeIntervals(spans);
     this.open = p.open();
-    this.unfixed = subtractIntervals(this.open, this.fixedSpans);
-    this.capacity = new Capacity(this.unfixed, p.limits.min);
-    this.overdue = p.ranked.filter((t) => t.tier === 'unmeetable');
-    this.dated = p.ranked.filter((t) => t.tier === 'deadline' || t.tier === 'protected');
-    this.openEnded = p.ranked.filter((t) => t.tier === 'open-ended');
+    // A later round of the plan: the same tasks, and the same free time unless the fixed blocks
+    // differ; the admitter takes over what still applies of the last one.
+    const last = p.rounds.last;
+    const same =
+      last !== null &&
+      last.ranked === p.ranked &&
+      last.open === this.open &&
+      sameIntervals(last.fixedSpans, this.fixedSpans);
+    this.unfixed = same ? last.unfixed : subtractIntervals(this.open, this.fixedSpans);
+    this.capacity = same ? last.capacity : new Capacity(this.unfixed, p.limits.min);
+    this.overdue = same ? last.overdue : p.ranked.filter((t) => t.tier === 'unmeetable');
+    this.dated = same ? last.dated : p.ranked.filter((t) => t.tier === 'deadline' || t.tier === 'protected');
+    this.openEnded = same ? last.openEnded : p.ranked.filter((t) => t.tier === 'open-ended');
     const { late, held } = this.findLateNow();
     this.lateNow = late;
     this.lateHeld = held;
     this.admitter = new Admitter(
-      this.dated.filter((t) => this.plannable(t)),
-      { demand: (t) => this.demand(t), capacity: this.capacity, earliest: p.earliest, lateNow: this.lateNow },
+      same ? last.admitter.tasks : this.dated.filter((t) => this.plannable(t)),
+      {
+        demand: (t) => this.demand(t),
+        capacity: this.capacity,
+        earliest: p.earliest,
+        lateNow: this.lateNow,
+        ranks: p.ranked.length,
+      },
+      same ? last.admitter : null,
     );
     this.admission = this.admitter.admit();
+    // Only what the next round may take over is kept, not this round's passes.
+    p.rounds.last = {
+      ranked: p.ranked,
+      open: this.open,
+      fixedSpans: this.fixedSpans,
+      unfixed: this.unfixed,
+      capacity: this.capacity,
+      overdue: this.overdue,
+      dated: this.dated,
+      openEnded: this.openEnded,
+      admitter: this.admitter,
+    };
   }
 
   plannable(t: PTask): boolean {
@@ -110,7 +151,8 @@ export class PlanContext {
 
   /** What the task still needs before its target beyond its fixed blocks: what the policy weighs. */
   demand(t: PTask): number {
-    const list = this.fixed.get(t.task.id);
+    // Most plans have no fixed block in the future: no lookup per task then.
+    const list = this.fixed.size === 0 ? undefined : this.fixed.get(t.task.id);
     if (list === undefined) return this.needed(t);
     let fixed = 0;
     for (const c of list) fixed += lengthBefore(c.start, c.end, t.target);
@@ -121,7 +163,7 @@ export class PlanContext {
    * Lateness if no task held anything beyond its fixed blocks, over the work without fixed blocks
    * (a pass adds what the work holding blocks changes). `deferred`: the policy's choice in force.
    */
-  unheldLateness(deferred: ReadonlySet<PTask>): { tasks: number; weighted: number; unplanned: number } {
+  unheldLateness(deferred: TaskSetView): { tasks: number; weighted: number; unplanned: number } {
     let sum = this.unheld.get(deferred);
     if (!sum) {
       // The work and its weighted need are the same whatever the policy chose: gathered once.
@@ -145,7 +187,7 @@ export class PlanContext {
   }
 
   /** Work whose usable blocks on the calendar as it is do not hold its need before its target. */
-  private findLateNow(): { late: Set<PTask>; held: Set<PTask> } {
+  private findLateNow(): { late: TaskSet; held: TaskSet } {
     const onTime = new Map<PTask, number>();
     for (const e of this.existing) {
       if ((e.kind !== 'fixed' && e.kind !== 'movable') || e.task === null) continue;
@@ -155,8 +197,8 @@ export class PlanContext {
       const part = lengthBefore(Math.max(e.ref.start, this.p.now), e.ref.end, t.target);
       onTime.set(t, (onTime.get(t) ?? 0) + part);
     }
-    const late = new Set<PTask>();
-    const held = new Set<PTask>();
+    const late = new TaskSet(this.p.ranked.length);
+    const held = new TaskSet(this.p.ranked.length);
     if (onTime.size === 0) return { late, held };
     for (const t of this.dated) {
       const part = onTime.get(t);
@@ -174,12 +216,7 @@ export class PlanContext {
    * replan can keep the calendar's blocks instead of reshuffling it.
    */
   readmit(shortBy: readonly { deadline: number; late: number }[]): Admission {
-    const sorted = [...shortBy].sort((a, b) => a.deadline - b.deadline);
-    return this.admitter.admit((before) => {
-      let sum = 0;
-      for (const s of sorted) if (s.deadline <= before) sum += s.late;
-      return sum;
-    });
+    return this.admitter.admit(shortBy);
   }
 
   /**
@@ -195,7 +232,14 @@ export class PlanContext {
     if (!opts.batch || batching === 'off') {
       let order = this.sequenced.get(admission);
       if (!order) {
-        order = this.sequence(admission);
+        // Overdue work going first uses slack too.
+        const used = Math.min(
+          admission.slack,
+          this.overdue.reduce((sum, t) => sum + (this.plannable(t) ? Math.max(0, this.needed(t)) : 0), 0),
+        );
+        // The order reads only the admitter's figures besides `used`: a later round with the same
+        // admitter's figures takes the order the last one made.
+        order = this.admitter.sequenced(admission, used, () => this.sequence(admission, used));
         this.sequenced.set(admission, order);
       }
       return order;
@@ -216,25 +260,25 @@ export class PlanContext {
   }
 
   /** Deadline order with the let-go work that fits the slack of all kept work after it. */
-  private sequence(admission: Admission): PTask[] {
+  private sequence(admission: Admission, overdueFirst: number): PTask[] {
     // The plannable work with a target, with its demand and the room before its target: the
     // admitter's, read once per plan.
     const { tasks: list, demand, room } = this.admitter;
     // Slack of each kept deadline on the running total, and the least slack from each place on.
     const after = new Float64Array(list.length + 1).fill(Number.POSITIVE_INFINITY);
     let taken = 0;
-    const slack = list.map((t, i) => {
-      if (admission.deferred.has(t) || t.tier !== 'deadline') return Number.POSITIVE_INFINITY;
+    const slack = new Float64Array(list.length);
+    list.forEach((t, i) => {
+      if (admission.deferred.has(t) || t.tier !== 'deadline') {
+        slack[i] = Number.POSITIVE_INFINITY;
+        return;
+      }
       taken += Math.max(0, demand[i] as number);
-      return (room[i] as number) - taken;
+      slack[i] = (room[i] as number) - taken;
     });
     for (let i = list.length - 1; i >= 0; i--)
       after[i] = Math.min(after[i + 1] as number, slack[i] as number);
-    // Overdue work going first uses slack too.
-    let used = Math.min(
-      admission.slack,
-      this.overdue.reduce((sum, t) => sum + (this.plannable(t) ? Math.max(0, this.needed(t)) : 0), 0),
-    );
+    let used = overdueFirst;
     const out: PTask[] = [];
     list.forEach((t, i) => {
       if (!admission.deferred.has(t)) {
@@ -255,4 +299,14 @@ export class PlanContext {
     const days = new Set(this.open.map((o) => Math.floor(o.start / 86_400_000)));
     return days.size === 0 ? 0 : this.capacity.total / days.size;
   }
+}
+
+function sameIntervals(a: readonly Interval[], b: readonly Interval[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as Interval;
+    const y = b[i] as Interval;
+    if (x.start !== y.start || x.end !== y.end) return false;
+  }
+  return true;
 }

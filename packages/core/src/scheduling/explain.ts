@@ -58,7 +58,11 @@ export function describeDeadline(p: Prepared, t: PTask): string {
   const zone = t.client?.timezone ?? p.vaZone;
   const due = t.task.due;
   // Many tasks share a due date: the text is made once per date (or instant) and zone.
-  const byZone = memo(p, `due|${zone}`);
+  let byZone = p.dueTexts.get(zone);
+  if (!byZone) {
+    byZone = new Map();
+    p.dueTexts.set(zone, byZone);
+  }
   const key = due?.kind === 'date' ? due.date : -t.deadline;
   let text = byZone.get(key);
   if (text === undefined) {

@@ -1,6 +1,6 @@
 import type { Interval } from '../time/zoned.js';
 import { type ChunkLimits, chooseChunk } from './chunking.js';
-import { alignDown, alignUp, firstEndingAfter, mergeIntervals, subtractIntervals } from './intervals.js';
+import { alignDown, alignUp, firstEndingAfter, mergedCopy, subtractIntervals } from './intervals.js';
 
 const MINUTE = 60_000;
 
@@ -31,7 +31,7 @@ export class FreeList {
     items: readonly Interval[],
     private readonly limits: ChunkLimits,
   ) {
-    this.items = mergeIntervals(items);
+    this.items = mergedCopy(items);
   }
 
   snapshot(): { items: Interval[]; head: number } {

@@ -10,6 +10,7 @@ import {
   workingWindows,
 } from '../time/zoned.js';
 import type { ChunkLimits } from './chunking.js';
+import type { RoundShare } from './context.js';
 import { openTime } from './free-time.js';
 import { type InvalidBlock, type PBlock, readBlocks } from './input-blocks.js';
 import {
@@ -113,6 +114,8 @@ export interface Prepared {
   explain: boolean;
   /** Text already written for the trail, by zone, then instant (or due date): many tasks share one. */
   formatted: Map<string, Map<number | string, string>>;
+  /** Deadlines as the trail writes them, by zone, then due date (or minus the instant). */
+  dueTexts: Map<string, Map<number | string, string>>;
   /** Working windows from `now` to a day past the horizon, merged. */
   windows: Interval[];
   /** Busy time widened by the buffer on both sides, merged. */
@@ -145,6 +148,11 @@ export interface Prepared {
   pastTime: Map<string, number>;
   /** The configured clients' ids. */
   clientIds: Set<string>;
+  /**
+   * What the rounds of one plan share (`withBlocks` keeps it): from the last round's context, the free
+   * time and overload policy the next round takes over where they still apply.
+   */
+  rounds: { last: RoundShare | null };
 }
 
 export function prepare(input: PlanInput, opts: { explain: boolean } = { explain: true }): Prepared {
@@ -160,15 +168,13 @@ export function prepare(input: PlanInput, opts: { explain: boolean } = { explain
     }
   };
   checkSettings(input, issues);
-  if (!isValidTimeZone(input.va.timezone))
-    issues.push(`va.timezone: unknown time zone "${input.va.timezone}"`);
+  if (!knownZone(input.va.timezone)) issues.push(`va.timezone: unknown time zone "${input.va.timezone}"`);
   for (const day of WEEKDAYS) {
     if (!Array.isArray(input.va.workingHours[day])) issues.push(`va.workingHours.${day}: missing`);
   }
   const clients = new Map<string, PlanClient>();
   for (const [i, c] of input.clients.entries()) {
-    if (!isValidTimeZone(c.timezone))
-      issues.push(`clients[${i}].timezone: unknown time zone "${c.timezone}"`);
+    if (!knownZone(c.timezone)) issues.push(`clients[${i}].timezone: unknown time zone "${c.timezone}"`);
     clients.set(c.id, c);
   }
   const now = instant(input.now, 'now');
@@ -181,7 +187,8 @@ export function prepare(input: PlanInput, opts: { explain: boolean } = { explain
     if ((busyEnd[i] as number) < (busyStart[i] as number)) issues.push(`busy[${i}]: ends before it starts`);
   });
   const seenTasks = new Set<string>();
-  for (const [i, t] of input.tasks.entries()) {
+  for (let i = 0; i < input.tasks.length; i++) {
+    const t = input.tasks[i] as Task;
     if (seenTasks.has(t.id)) issues.push(`tasks[${i}].id: "${t.id}" appears twice`);
     seenTasks.add(t.id);
     if (t.estimateMinutes !== null && !Number.isFinite(t.estimateMinutes))
@@ -240,16 +247,15 @@ export function prepare(input: PlanInput, opts: { explain: boolean } = { explain
     };
   });
   if (issues.length > 0) throw new PlanInputError(issues);
+  const taskById = new Map<string, PTask>();
+  for (const t of tasks) taskById.set(t.task.id, t);
   const ranked = [...tasks].sort(compareRank);
   ranked.forEach((t, i) => {
     t.rank = i;
   });
   const buffer = s.bufferMinutes * MINUTE;
   const windows = mergeIntervals(workingWindows(input.va.workingHours, vaZone, now, horizonEnd + DAY));
-  const busy = unionOf(
-    busyStart.map((t) => t - buffer),
-    busyEnd.map((t) => t + buffer),
-  );
+  const busy = unionOf(shifted(busyStart, -buffer), shifted(busyEnd, buffer));
   return {
     now,
     earliest,
@@ -262,6 +268,7 @@ export function prepare(input: PlanInput, opts: { explain: boolean } = { explain
     prefs,
     explain: opts.explain,
     formatted: new Map(),
+    dueTexts: new Map(),
     windows,
     busy,
     // Working time less busy time is put on the 5-minute grid; blocks come off it exactly. Free
@@ -277,14 +284,40 @@ export function prepare(input: PlanInput, opts: { explain: boolean } = { explain
     isoCache: new Map(),
     tasks,
     ranked,
-    taskById: new Map(tasks.map((t) => [t.task.id, t])),
+    taskById,
     blocks: blocks.valid,
     invalid: blocks.invalid,
     lastChunk: blocks.lastChunk,
     inputIds: new Set(input.blocks.map((b) => b.id)),
     pastTime: blocks.pastTime,
     clientIds,
+    rounds: { last: null },
   };
+}
+
+/** A copy of `values` with `by` added to each (a loop: `map` with a callback costs a call each). */
+function shifted(values: Float64Array, by: number): Float64Array {
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = (values[i] as number) + by;
+  return out;
+}
+
+/**
+ * `isValidTimeZone`, remembered: asking Temporal takes microseconds, and a plan checks every client's
+ * zone (a few zones among dozens of clients), every plan. A zone's validity does not change while
+ * the process runs.
+ */
+const zones = new Map<string, boolean>();
+
+function knownZone(zone: string): boolean {
+  let valid = zones.get(zone);
+  if (valid === undefined) {
+    valid = isValidTimeZone(zone);
+    // Bounded: the zones come from configuration, but a caller could pass anything.
+    if (zones.size > 1024) zones.clear();
+    zones.set(zone, valid);
+  }
+  return valid;
 }
 
 function lazy<T>(make: () => T): () => T {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatLocal } from './explain.js';
-import { mergeIntervals, unionOf } from './intervals.js';
+import { mergedCopy, mergeIntervals, unionOf } from './intervals.js';
 import { ZONES } from './test-arbitraries.js';
 
 describe('unionOf', () => {
@@ -16,6 +16,23 @@ describe('unionOf', () => {
           Float64Array.from(list, (i) => i.end),
         );
         expect(union).toEqual(mergeIntervals(list));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe('mergedCopy', () => {
+  it('gives what mergeIntervals gives, merged lists (its shortcut) and any other alike', () => {
+    const interval = fc
+      .tuple(fc.integer({ min: 0, max: 500 }), fc.integer({ min: -5, max: 60 }))
+      .map(([start, len]) => ({ start, end: start + len }));
+    fc.assert(
+      fc.property(fc.array(interval, { maxLength: 40 }), fc.boolean(), (list, merged) => {
+        const input = merged ? mergeIntervals(list) : list;
+        const copy = mergedCopy(input);
+        expect(copy).toEqual(mergeIntervals(input));
+        expect(copy).not.toBe(input);
       }),
       { numRuns: 1000 },
     );

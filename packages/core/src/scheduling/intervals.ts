@@ -15,6 +15,16 @@ export function mergeIntervals(list: readonly Interval[]): Interval[] {
   return out;
 }
 
+/** `mergeIntervals`, cheaply when the list is merged already (a copy of it, then). */
+export function mergedCopy(list: readonly Interval[]): Interval[] {
+  let last = Number.NEGATIVE_INFINITY;
+  for (const i of list) {
+    if (!(i.end > i.start && i.start > last)) return mergeIntervals(list);
+    last = i.end;
+  }
+  return list.slice();
+}
+
 /**
  * The union of intervals given as their starts and ends (the same count), merged as
  * `mergeIntervals` does: starts and ends sorted apart (a native numeric sort, many times cheaper

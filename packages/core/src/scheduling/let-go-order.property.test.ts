@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { byCompare, byKey } from './let-go-order.js';
+import { byCompare, byKey, stickyFrom } from './let-go-order.js';
 
 const MIN = 60_000;
 
@@ -32,6 +32,21 @@ describe('the order in which the overload policy lets work go', () => {
           late: Uint8Array.from(raw.late),
         };
         expect(byKey(f, sticky)).toEqual(byCompare(f, sticky));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('with work late already first, is the plain order with that work moved ahead', () => {
+    fc.assert(
+      fc.property(arbFields, ({ sticky: _, ...raw }) => {
+        const f = {
+          demand: Float64Array.from(raw.demand),
+          weight: Float64Array.from(raw.weight),
+          soft: Uint8Array.from(raw.soft),
+          late: Uint8Array.from(raw.late),
+        };
+        expect(stickyFrom(byCompare(f, false), f)).toEqual(byCompare(f, true));
       }),
       { numRuns: 2000 },
     );

@@ -58,7 +58,29 @@ export function offsetAt(ms: number, zone: string): number {
     if (days.size > 4096) days.clear();
     days.set(day, offset);
   }
-  return Number.isNaN(offset) ? offsetOf(ms, zone) : offset;
+  return Number.isNaN(offset) ? changingOffset(ms, zone) : offset;
+}
+
+/**
+ * Per zone: offsets read on days on which the offset changes, by instant. Such a day is read at many
+ * instants (blocks, deadlines, midnights near a DST change), each an Intl call otherwise.
+ */
+const changingDays = new Map<string, Map<number, number>>();
+
+function changingOffset(ms: number, zone: string): number {
+  let known = changingDays.get(zone);
+  if (!known) {
+    known = new Map();
+    changingDays.set(zone, known);
+  }
+  let offset = known.get(ms);
+  if (offset === undefined) {
+    offset = offsetOf(ms, zone);
+    // Bounded, like the days above.
+    if (known.size > 4096) known.clear();
+    known.set(ms, offset);
+  }
+  return offset;
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];

@@ -29,6 +29,11 @@ export interface PassStart {
   loans: Loan[];
 }
 
+/** The fate of every block kept (one object: a plan keeps hundreds of blocks in every pass). */
+export const KEPT: Fate = Object.freeze({ state: 'kept' });
+/** The fate of a valid block a reshuffle puts up for grabs (one object, like `KEPT`). */
+const RESHUFFLED: Fate = Object.freeze({ state: 'released', reason: 'reshuffled-for-deadlines' });
+
 /** The start of a pass in this mode, made once per plan and way of keeping blocks. */
 export function startOf(ctx: PlanContext, mode: PassMode): PassStart {
   const key = mode.keep === 'stable' ? 'stable' : `${mode.keep} ${mode.until ?? '-'}`;
@@ -60,13 +65,16 @@ function makeStart(ctx: PlanContext, mode: PassMode): PassStart {
         (mode.keep === 'stable' || (mode.until !== undefined && e.ref.start >= mode.until)))
     ) {
       push(kept, e.task.task.id, { start: e.ref.start, end: e.ref.end, existing: e });
-      out.fates.set(e.ref.block.id, { state: 'kept' });
+      out.fates.set(e.ref.block.id, KEPT);
     } else if (e.kind === 'movable') {
-      out.fates.set(e.ref.block.id, {
-        state: 'released',
-        reason: e.invalid ?? 'reshuffled-for-deadlines',
-        ...(e.busy ? { busy: e.busy } : {}),
-      });
+      out.fates.set(
+        e.ref.block.id,
+        e.busy
+          ? { state: 'released', reason: e.invalid ?? 'reshuffled-for-deadlines', busy: e.busy }
+          : e.invalid === null
+            ? RESHUFFLED
+            : { state: 'released', reason: e.invalid },
+      );
       if (e.invalid !== null) push(out.displaced, e.task.task.id, e);
       else if (mode.keep === 'sticky') push(out.previous, e.task.task.id, e);
     }
@@ -91,6 +99,8 @@ function trimmed(ctx: PlanContext, t: PTask, claims: Claim[], fates: Map<string,
   let held = 0;
   for (const c of ctx.fixed.get(t.task.id) ?? []) held += lengthBefore(c.start, c.end, Infinity);
   for (const c of claims) held += lengthBefore(c.start, c.end, Infinity);
+  // Nothing over the need (the usual case): nothing to trim. The blocks are in start order already.
+  if (held <= ctx.needed(t)) return claims;
   const out = trimSurplus({
     claims,
     held,
