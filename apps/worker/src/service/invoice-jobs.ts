@@ -10,7 +10,7 @@ import {
 import type { JobPayload } from '@vahub/jobs';
 import { draftInvoicesCoalesced, isCoalesced } from '../flows/coalesced-run.js';
 import { draftInvoices } from '../flows/draft-invoices.js';
-import { clientById, now, type ServiceDeps } from './deps.js';
+import { clientById, type ServiceDeps } from './deps.js';
 import { type LedgerReconcileSummary, reconcileClientLedger } from './ledger-jobs.js';
 
 /** The period an `invoice.run` covers: the one that ended when the job was due, or the payload's own. */
@@ -59,12 +59,10 @@ export async function invoiceRunJob(
     names: await deps.ports.time.names(client.id),
     lock: deps.lock,
   };
+  // The ask's time is BullMQ's (the wall clock of whoever added the job, or the scheduler's firing),
+  // so the read is stamped on the wall clock too (the default), never on the service's `deps.now`.
   const result = deps.invoiceRuns
-    ? await draftInvoicesCoalesced(input, {
-        askedAt: context.scheduledFor,
-        runs: deps.invoiceRuns,
-        now: () => now(deps),
-      })
+    ? await draftInvoicesCoalesced(input, { askedAt: context.scheduledFor, runs: deps.invoiceRuns })
     : await draftInvoices(input);
   if (isCoalesced(result)) {
     const out = {
