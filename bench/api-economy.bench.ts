@@ -10,7 +10,8 @@ import { createTasks, drained, quotaLifted, reconciled, until } from './support/
  *    (task app + calendar; target ≤ 3);
  * 2. 300 time-entry events: time-app calls per recount;
  * 3. one invoice run over `BENCH_INVOICE_ENTRIES` entries (default 1,000) of last month: Toggl report
- *    pages and tag calls (target: one tag call per 100 entries), Xero calls per draft.
+ *    pages and tag calls (target: one tag call per 100 entries), Xero calls per draft;
+ * 4. the same run asked for twice at once after a late entry: Toggl calls of the pair (one read).
  * Asana's quota is lifted while counting (counts do not depend on it; see `quotaLifted`).
  */
 
@@ -113,8 +114,14 @@ export default async function run(): Promise<void> {
 
     // 3. One invoice run over last month's entries.
     const last = periodContaining('month', current.start - 1, 'Australia/Sydney');
+    const run = {
+      clientId: 'koala-co',
+      period: { firstDate: last.firstDate, lastDate: last.lastDate },
+      trigger: 'manual' as const,
+    };
     const step = Math.floor((last.end - last.start - DAY) / ENTRIES);
-    for (let i = 0; i < ENTRIES; i++) {
+    /** The i-th quarter hour of the client's time last month. */
+    const addEntry = (i: number) => {
       const start = last.start + DAY / 2 + i * step;
       w.toggl.addEntry({
         workspace_id: 4242,
@@ -124,16 +131,13 @@ export default async function run(): Promise<void> {
         stop: start + 15 * 60_000,
         billable: true,
       });
-    }
+    };
+    for (let i = 0; i < ENTRIES; i++) addEntry(i);
     const toggl1 = w.toggl.server.requests.length;
     const xero1 = w.xero.server.requests.length;
     const seq3 = w.lastSeq();
     const result = await quotaLifted(w, async () => {
-      await w.queues.add('invoice.run', {
-        clientId: 'koala-co',
-        period: { firstDate: last.firstDate, lastDate: last.lastDate },
-        trigger: 'manual',
-      });
+      await w.queues.add('invoice.run', run);
       return w.waitFinished('invoice.run', () => true, { afterSeq: seq3, timeoutMs: 180_000 });
     });
     if (result.outcome !== 'completed') throw new Error(`bench: invoice run failed: ${result.reason}`);
@@ -147,6 +151,25 @@ export default async function run(): Promise<void> {
       `  tag calls ${tagCalls} for ${tagged} entries = ${((tagCalls / tagged) * 100).toFixed(2)} per 100 (target 1): ${tagCalls <= Math.ceil(tagged / 100) ? 'met' : 'missed'}`,
     );
     console.log(`  invoicing app ${xeroRun.length} calls for one draft: ${kinds(xeroRun)}`);
+
+    // 4. The same run asked for twice at once after a late entry: one reads the period and bills the
+    // entry, the other is coalesced into that read (before, both read the whole period).
+    addEntry(ENTRIES);
+    const toggl2 = w.toggl.server.requests.length;
+    const seq4 = w.lastSeq();
+    const twins = await quotaLifted(w, async () => {
+      await Promise.all([w.queues.add('invoice.run', run), w.queues.add('invoice.run', run)]);
+      const first = await w.waitFinished('invoice.run', () => true, { afterSeq: seq4, timeoutMs: 180_000 });
+      return [
+        first,
+        await w.waitFinished('invoice.run', () => true, { afterSeq: first.seq, timeoutMs: 180_000 }),
+      ];
+    });
+    if (twins.some((f) => f.outcome !== 'completed')) throw new Error('bench: a second invoice run failed');
+    const togglTwins = w.toggl.server.requests.slice(toggl2);
+    console.log(
+      `the same run asked twice at once after a late entry: ${twins.filter((f) => f.value?.coalesced).length} of 2 coalesced, time app ${togglTwins.length} calls: ${kinds(togglTwins)}`,
+    );
 
     // What the quotas allow, from these counts.
     const asanaPerDay = 150 * 60 * 24;

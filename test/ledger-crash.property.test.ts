@@ -9,29 +9,15 @@ import {
   isLiveStatus,
   MemoryLedgerCache,
   type Period,
-  parseConfig,
   periodContaining,
   periodKey,
-  type TimeEntry,
 } from '@vahub/core';
 import { draftInvoices, reconcileInvoiceStatus } from '@vahub/worker';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Crash, Faults, MemoryInvoices, MemoryTime } from './support/ledger-memory.js';
+import { Crash, entry, Faults, LEDGER_CLIENTS, MemoryInvoices, MemoryTime } from './support/ledger-memory.js';
 
-const CONFIG = `
-va: { timezone: Europe/London, workingHours: { mon-fri: "09:00-17:00" } }
-clients:
-  - id: ret
-    name: Retainer client
-    timezone: Europe/London
-    billing: { currency: AUD, hourlyRate: "50.00", rounding: { minutes: 15, mode: up }, retainer: { hours: 2, amount: "100.00", rollover: true, maxCarryOverHours: 1 } }
-  - id: hourly
-    name: Hourly client
-    timezone: Europe/London
-    billing: { currency: JPY, hourlyRate: "4500", rounding: { minutes: 0, mode: nearest } }
-`;
-const clients = parseConfig(CONFIG, { connectors: [], env: {} }).clients;
+const clients = LEDGER_CLIENTS;
 const MONTHS = [9, 10, 11]; // October to December 2026
 const periodOf = (m: number): Period =>
   periodContaining('month', Date.UTC(2026, MONTHS[m] as number, 15, 12), 'Europe/London');
@@ -181,21 +167,6 @@ async function play(client: ClientConfig, actions: Action[]): Promise<void> {
       expect(feeLines).toHaveLength(1);
     }
   }
-}
-
-function entry(id: string, start: number, seconds: number, billable: boolean): TimeEntry {
-  return {
-    id,
-    workspaceId: 'w',
-    projectId: 'p1',
-    taskId: null,
-    description: `entry ${id}`,
-    start: formatInstant(start),
-    stop: formatInstant(start + seconds * 1000),
-    durationSeconds: seconds,
-    billable,
-    tags: [],
-  };
 }
 
 // biome-ignore lint/suspicious/noUndeclaredEnvVars: a knob for a longer run by hand, not a build input

@@ -275,6 +275,13 @@ describe('time to drafts', () => {
     const run = { clientId: 'koala-co', period: 'just-ended' as const, trigger: 'schedule' as const };
     // What the scheduler adds at the firing (a repeat job whose time is the period start), twice at once.
     const seq = w.lastSeq();
+    const prev = periodContaining('month', current.start - 1, sydney);
+    // Report pages of last month's period (the connector asks from the day before, in UTC).
+    const from = w.toggl.server.requests.length;
+    const prevReads = () =>
+      searches(from).filter((r) =>
+        r.body.includes(`"start_date":"${new Date(prev.start - DAY).toISOString().slice(0, 10)}"`),
+      ).length;
     const queue = w.queues.queue('invoice.run');
     await Promise.all([
       queue.add('invoice.run', run, { timestamp: firing }),
@@ -286,7 +293,9 @@ describe('time to drafts', () => {
       timeoutMs: 30_000,
     });
     expect([first.outcome, second.outcome]).toEqual(['completed', 'completed']);
-    const prev = periodContaining('month', current.start - 1, sydney);
+    // Asked for at once: one read the period, the other was coalesced into it and read nothing.
+    expect([first, second].filter((f) => f.value?.coalesced)).toHaveLength(1);
+    expect(prevReads()).toBe(1);
     expect(first.value?.period).toEqual({ firstDate: prev.firstDate, lastDate: prev.lastDate });
     expect(koalaDrafts()).toHaveLength(1);
     const drafted = [first, second].find((f) => f.value?.invoiceId)!;
@@ -295,10 +304,13 @@ describe('time to drafts', () => {
     expect(koalaDrafts()[0]?.SubTotal).toBe(162.5);
     const again = w.lastSeq();
     await queue.add('invoice.run', run, { timestamp: firing });
-    await w.waitFinished('invoice.run', (f) => f.outcome === 'completed', {
+    const repeat = await w.waitFinished('invoice.run', (f) => f.outcome === 'completed', {
       afterSeq: again,
       timeoutMs: 30_000,
     });
+    // The same firing again (a retry, a second scheduler): already done, nothing read.
+    expect(repeat.value).toMatchObject({ entriesRead: 0, coalesced: { askedAt: firing } });
+    expect(prevReads()).toBe(1);
     expect(koalaDrafts()).toHaveLength(1);
   });
 

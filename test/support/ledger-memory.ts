@@ -4,16 +4,49 @@
 import {
   type CreatedInvoice,
   type DraftManifest,
+  formatInstant,
   type InvoiceDraft,
   type InvoiceStatus,
   type InvoiceTarget,
   type PeriodDraft,
+  parseConfig,
   seqOfReference,
   type TimeEntry,
   type TimeQuery,
   type TimeSource,
 } from '@vahub/core';
 import type { LedgerSink } from '@vahub/worker';
+
+const CONFIG = `
+va: { timezone: Europe/London, workingHours: { mon-fri: "09:00-17:00" } }
+clients:
+  - id: ret
+    name: Retainer client
+    timezone: Europe/London
+    billing: { currency: AUD, hourlyRate: "50.00", rounding: { minutes: 15, mode: up }, retainer: { hours: 2, amount: "100.00", rollover: true, maxCarryOverHours: 1 } }
+  - id: hourly
+    name: Hourly client
+    timezone: Europe/London
+    billing: { currency: JPY, hourlyRate: "4500", rounding: { minutes: 0, mode: nearest } }
+`;
+/** A retainer client (`ret`, AUD, rollover) and an hourly one (`hourly`, JPY) for the ledger's property tests. */
+export const LEDGER_CLIENTS = parseConfig(CONFIG, { connectors: [], env: {} }).clients;
+
+/** A time entry of the memory time source (workspace `w`, project `p1`), untagged. */
+export function entry(id: string, start: number, seconds: number, billable: boolean): TimeEntry {
+  return {
+    id,
+    workspaceId: 'w',
+    projectId: 'p1',
+    taskId: null,
+    description: `entry ${id}`,
+    start: formatInstant(start),
+    stop: formatInstant(start + seconds * 1000),
+    durationSeconds: seconds,
+    billable,
+    tags: [],
+  };
+}
 
 export class Crash extends Error {
   override name = 'Crash';

@@ -1,4 +1,12 @@
 // @vahub/worker: the flows, composed from core's ports and engines only (no connector is imported here).
+
+export {
+  type CoalescedRun,
+  type Coalescing,
+  type CompletedRuns,
+  draftInvoicesCoalesced,
+  isCoalesced,
+} from './flows/coalesced-run.js';
 export {
   type DraftInvoicesInput,
   type DraftInvoicesResult,
@@ -41,6 +49,7 @@ export {
 export type { ServiceDeps, ServicePorts } from './service/deps.js';
 // The service: BullMQ workers running the flows, the receiver beside them (`vahub start`).
 export { createHandlers } from './service/handlers.js';
+export { RedisCompletedRuns } from './service/invoice-runs-store.js';
 export { buildRuntime, type Runtime, type RuntimeOptions } from './service/runtime.js';
 export { invoiceSchedulerId, type ServiceSchedules, upsertSchedules } from './service/schedules.js';
 export {

@@ -74,10 +74,14 @@ export interface DraftInvoicesResult {
  */
 export function draftInvoices(input: DraftInvoicesInput): Promise<DraftInvoicesResult> {
   const run = () => draftUnlocked(input);
-  return input.lock ? input.lock.withLock(`invoice-run:${input.client.id}`, run) : run();
+  return input.lock ? input.lock.withLock(runLockKey(input.client.id), run) : run();
 }
 
-async function draftUnlocked(input: DraftInvoicesInput): Promise<DraftInvoicesResult> {
+/** The lock a client's invoice runs are held under, one at a time across every process. */
+export const runLockKey = (clientId: string) => `invoice-run:${clientId}`;
+
+/** One run without the lock: the caller holds `runLockKey` (or runs alone). */
+export async function draftUnlocked(input: DraftInvoicesInput): Promise<DraftInvoicesResult> {
   const { client, period } = input;
   const entries = await listEntries(input.time, client, period);
   if (keepsLedger(input.invoices)) {

@@ -36,12 +36,23 @@ export async function reconcileInvoiceStatus(input: {
     );
   }
   const tag = client.billing.invoicedTag;
+  const key = periodKey(client.id, period);
+  // Every outcome below is about entries some draft's manifest names: released ones (only deleted or
+  // voided drafts name them), missing tags and edits (a live draft names them). A period whose drafts
+  // name no entry (none drafted yet, the current period) has nothing to reconcile, whatever its
+  // entries are, so its report (a page per 50 entries) is not read. A draft made right after this
+  // look is tagged by the run that makes it.
+  const before = readLedger(key, await invoices.findPeriodDrafts(client.id, key));
+  if (before.covered.size === 0 && before.released.size === 0) {
+    return { periodKey: key, released: [], completedTags: [], edited: [] };
+  }
   const entries = await time.listTimeEntries({
     clientId: client.id,
     start: formatInstant(period.start),
     end: formatInstant(period.end),
   });
-  const key = periodKey(client.id, period);
+  // The ledger as it is after the entries were read (the cache answers when nothing was written):
+  // an entry a run billed again meanwhile is covered by its new draft, not released.
   const ledger = readLedger(key, await invoices.findPeriodDrafts(client.id, key));
   const released = entries.filter((e) => ledger.released.has(e.id) && hasTag(e, tag)).map((e) => e.id);
   if (released.length > 0) await time.untagEntries(client.id, released, tag);

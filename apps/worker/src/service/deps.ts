@@ -13,6 +13,7 @@ import type {
   VahubConfig,
 } from '@vahub/core';
 import type { BusyMirror, CursorStore, JobQueues, TaskMirror } from '@vahub/jobs';
+import type { CompletedRuns } from '../flows/coalesced-run.js';
 import type { UnbilledStore } from './unbilled-store.js';
 
 /** The ports the handlers work through (core's, built by the registry). */
@@ -33,6 +34,11 @@ export interface ServiceDeps {
   busyMirror: BusyMirror;
   cursors: CursorStore;
   unbilled: UnbilledStore;
+  /**
+   * When each client's period was last read by a complete invoice run: runs asked for before that
+   * read are coalesced into it (`draftInvoicesCoalesced`). Unset, every run reads its period.
+   */
+  invoiceRuns?: CompletedRuns;
   lock: Lock;
   archive: ReportArchive;
   logger: Logger;

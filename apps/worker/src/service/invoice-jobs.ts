@@ -8,6 +8,7 @@ import {
   previousPeriod,
 } from '@vahub/core';
 import type { JobPayload } from '@vahub/jobs';
+import { draftInvoicesCoalesced, isCoalesced } from '../flows/coalesced-run.js';
 import { draftInvoices } from '../flows/draft-invoices.js';
 import { clientById, type ServiceDeps } from './deps.js';
 import { type LedgerReconcileSummary, reconcileClientLedger } from './ledger-jobs.js';
@@ -33,7 +34,10 @@ export function periodOfRun(
  * `invoice.run`: one client's draft for one period, under the Redis lock `invoice-run:<clientId>`
  * (the flow takes it). Twice gives one draft: entries the first run tagged are not billed again,
  * and a run that stopped between the draft and the tags builds the same draft under the same
- * idempotency key, which the invoice app answers with the draft it already has.
+ * idempotency key, which the invoice app answers with the draft it already has. With the record of
+ * complete runs (`deps.invoiceRuns`), a run asked for before another complete run of the period began
+ * reading it does nothing and reads nothing (`draftInvoicesCoalesced` says why that is safe): runs
+ * asked for at once, or again while one ran, cost one read of the period.
  */
 export async function invoiceRunJob(
   deps: ServiceDeps,
@@ -42,19 +46,41 @@ export async function invoiceRunJob(
 ) {
   const client = clientById(deps, payload.clientId);
   const period = periodOfRun(client, payload.period, context.scheduledFor);
-  const names = await deps.ports.time.names(client.id);
-  const result = await draftInvoices({
+  const base = {
+    clientId: client.id,
+    period: { firstDate: period.firstDate, lastDate: period.lastDate },
+    trigger: payload.trigger,
+  };
+  const input = {
     client,
     period,
     time: deps.ports.time,
     invoices: deps.ports.invoices,
-    names,
+    names: await deps.ports.time.names(client.id),
     lock: deps.lock,
-  });
+  };
+  // The ask's time is BullMQ's (the wall clock of whoever added the job, or the scheduler's firing),
+  // so the read is stamped on the wall clock too (the default), never on the service's `deps.now`.
+  const result = deps.invoiceRuns
+    ? await draftInvoicesCoalesced(input, { askedAt: context.scheduledFor, runs: deps.invoiceRuns })
+    : await draftInvoices(input);
+  if (isCoalesced(result)) {
+    const out = {
+      ...base,
+      invoiceId: null,
+      total: null,
+      tagged: 0,
+      entriesRead: 0,
+      coalesced: result.coalesced,
+    };
+    context.logger.info(
+      out,
+      'invoice run coalesced: a complete run began reading the period after this one was asked for',
+    );
+    return out;
+  }
   const out = {
-    clientId: client.id,
-    period: { firstDate: period.firstDate, lastDate: period.lastDate },
-    trigger: payload.trigger,
+    ...base,
     invoiceId: result.invoice?.invoiceId ?? null,
     total: result.invoice?.total ?? null,
     tagged: result.tagged.length,

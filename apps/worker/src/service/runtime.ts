@@ -30,6 +30,7 @@ import {
 } from '@vahub/registry';
 import type { Redis } from 'ioredis';
 import type { ServiceDeps } from './deps.js';
+import { RedisCompletedRuns } from './invoice-runs-store.js';
 import { ledgerSink } from './ledger-jobs.js';
 import { UnbilledStore } from './unbilled-store.js';
 
@@ -110,6 +111,7 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
     busyMirror: new BusyMirror({ redis, prefix }),
     cursors: new CursorStore({ redis, prefix }),
     unbilled: new UnbilledStore({ redis, prefix }),
+    invoiceRuns: new RedisCompletedRuns({ redis, prefix }),
     lock,
     archive: new RedisReportStore({ redis, prefix }),
     logger: options.logger,
