@@ -144,8 +144,12 @@ export class Pass {
       this.claims.set(id, list);
       for (const c of list) this.live.add(c);
     });
-    start.fates.forEach((fate, id) => this.fates.set(id, fate));
-    start.displaced.forEach((list, id) => this.displaced.set(id, [...list]));
+    start.fates.forEach((fate, id) => {
+      this.fates.set(id, fate);
+    });
+    start.displaced.forEach((list, id) => {
+      this.displaced.set(id, [...list]);
+    });
     this.previous = start.previous;
     if (this.edges) {
       for (const e of ctx.existing)
