@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import {
   type CalendarBlock,
   type PlanInput,
@@ -79,6 +81,17 @@ function measure(label: string | null, input: PlanInput, rounds = ROUNDS): Row {
   return { size: input.tasks.length + input.busy.length, engine: e, replan: r, greedy: g };
 }
 
+/** The engine or the greedy timed alone in a child process (`scheduling-alone.ts`): CPU ms. */
+function alone(which: string, tasks: number): number {
+  const script = fileURLToPath(new URL('./scheduling-alone.ts', import.meta.url));
+  const out = execFileSync(
+    process.execPath,
+    ['--conditions=vahub-source', '--import', 'tsx', script, which, String(tasks)],
+    { encoding: 'utf8' },
+  );
+  return (JSON.parse(out.trim().split('\n').at(-1) as string) as { ms: number }).ms;
+}
+
 export default async function run(): Promise<void> {
   // Warm-up (not printed): the first instance measured would otherwise pay for compiling both. CPU
   // time counts V8's compiler threads too, and on a busy machine optimising the engine takes a
@@ -91,6 +104,13 @@ export default async function run(): Promise<void> {
       `engine x${(large.engine / small.engine).toFixed(2)}, replan x${(large.replan / small.replan).toFixed(2)}, ` +
       `greedy x${(large.greedy / small.greedy).toFixed(2)}`,
   );
+  for (const tasks of [2_000, 16_000]) {
+    const [engine, greedy] = ['engine', 'greedy'].map((which) => alone(which, tasks)) as [number, number];
+    console.log(
+      `${tasks.toLocaleString('en')} tasks, each alone in its own process (best of 20 after 40 warm-ups): ` +
+        `engine ${engine.toFixed(1)} ms CPU | greedy ${greedy.toFixed(1)} ms | engine / greedy ${(engine / greedy).toFixed(2)}x`,
+    );
+  }
   const shares = [0, 0.2, 0.4].map((share) =>
     measure(`4,000 tasks / 10,000 busy, ${Math.round(share * 100)}% overdue`, speedInstance(4_000, share)),
   );
