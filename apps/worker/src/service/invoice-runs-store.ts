@@ -17,7 +17,7 @@ return 1
 `;
 
 /**
- * Core's `CompletedRuns` in Redis: when the latest complete invoice run of each client's period began
+ * The flows' `CompletedRuns` (`flows/coalesced-run.ts`) in Redis: when the latest complete invoice run of each client's period began
  * reading its entries (`<prefix>:invoice-read:<period key>`, epoch ms, kept a day). Losing it (a flush)
  * only makes the next runs read the period again.
  */

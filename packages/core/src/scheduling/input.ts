@@ -168,13 +168,15 @@ export function prepare(input: PlanInput, opts: { explain: boolean } = { explain
     }
   };
   checkSettings(input, issues);
-  if (!knownZone(input.va.timezone)) issues.push(`va.timezone: unknown time zone "${input.va.timezone}"`);
+  if (!isValidTimeZone(input.va.timezone))
+    issues.push(`va.timezone: unknown time zone "${input.va.timezone}"`);
   for (const day of WEEKDAYS) {
     if (!Array.isArray(input.va.workingHours[day])) issues.push(`va.workingHours.${day}: missing`);
   }
   const clients = new Map<string, PlanClient>();
   for (const [i, c] of input.clients.entries()) {
-    if (!knownZone(c.timezone)) issues.push(`clients[${i}].timezone: unknown time zone "${c.timezone}"`);
+    if (!isValidTimeZone(c.timezone))
+      issues.push(`clients[${i}].timezone: unknown time zone "${c.timezone}"`);
     clients.set(c.id, c);
   }
   const now = instant(input.now, 'now');
@@ -300,24 +302,6 @@ function shifted(values: Float64Array, by: number): Float64Array {
   const out = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) out[i] = (values[i] as number) + by;
   return out;
-}
-
-/**
- * `isValidTimeZone`, remembered: asking Temporal takes microseconds, and a plan checks every client's
- * zone (a few zones among dozens of clients), every plan. A zone's validity does not change while
- * the process runs.
- */
-const zones = new Map<string, boolean>();
-
-function knownZone(zone: string): boolean {
-  let valid = zones.get(zone);
-  if (valid === undefined) {
-    valid = isValidTimeZone(zone);
-    // Bounded: the zones come from configuration, but a caller could pass anything.
-    if (zones.size > 1024) zones.clear();
-    zones.set(zone, valid);
-  }
-  return valid;
 }
 
 function lazy<T>(make: () => T): () => T {

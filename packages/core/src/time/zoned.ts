@@ -25,13 +25,27 @@ export type WeeklyHours = Record<Weekday, DayRange[]>;
 
 const MINUTE = 60_000;
 
+/**
+ * Validity by zone, remembered: asking Temporal takes microseconds, and a plan checks every client's
+ * zone (a few zones among dozens of clients) every time. A zone's validity does not change while the
+ * process runs.
+ */
+const validZones = new Map<string, boolean>();
+
 export function isValidTimeZone(zone: string): boolean {
-  try {
-    Temporal.Instant.fromEpochMilliseconds(0).toZonedDateTimeISO(zone);
-    return true;
-  } catch {
-    return false;
+  let valid = validZones.get(zone);
+  if (valid === undefined) {
+    try {
+      Temporal.Instant.fromEpochMilliseconds(0).toZonedDateTimeISO(zone);
+      valid = true;
+    } catch {
+      valid = false;
+    }
+    // Bounded: zones come from configuration, but a caller could pass anything.
+    if (validZones.size > 1024) validZones.clear();
+    validZones.set(zone, valid);
   }
+  return valid;
 }
 
 export function parseInstant(iso: string): EpochMs {
