@@ -34,4 +34,29 @@ describe('createServiceLogger', () => {
     expect(typeof first.time).toBe('string');
     expect(lines.join('')).not.toMatch(/tok-123|Bearer abc|r-1/);
   });
+
+  it('censors a secret field at any depth, in any case, in bindings too, and leaves other lines as they are', () => {
+    const lines: string[] = [];
+    const logger = createServiceLogger({ name: 'worker', destination: { write: (l) => void lines.push(l) } });
+    logger.child({ vendor: { password: 'pw-9' } }).warn(
+      {
+        call: { request: { headers: { Authorization: 'Bearer deep-1' } } },
+        err: { cause: { response: { config: { secret: 's-2' } } } },
+        note: 'the text "token": is no key',
+      },
+      'a vendor call failed',
+    );
+    logger.info({ route: '/webhooks/:provider', status: 200, tokens: 3 }, 'request');
+    expect(lines).toHaveLength(2);
+    expect(lines.join('')).not.toMatch(/pw-9|deep-1|s-2/);
+    expect(JSON.parse(lines[0] as string)).toMatchObject({
+      vendor: { password: '[redacted]' },
+      call: { request: { headers: { Authorization: '[redacted]' } } },
+      err: { cause: { response: { config: { secret: '[redacted]' } } } },
+      note: 'the text "token": is no key',
+      msg: 'a vendor call failed',
+    });
+    expect(JSON.parse(lines[1] as string)).toMatchObject({ status: 200, tokens: 3, msg: 'request' });
+    expect(lines.every((l) => l.endsWith('}\n'))).toBe(true);
+  });
 });
