@@ -43,12 +43,13 @@ describe('createServiceLogger', () => {
         call: { request: { headers: { Authorization: 'Bearer deep-1' } } },
         err: { cause: { response: { config: { secret: 's-2' } } } },
         note: 'the text "token": is no key',
+        body: { access_token: 'at-3', refresh_token: 'rt-4', client_secret: 'cs-5', api_token: 'tt-6' },
       },
       'a vendor call failed',
     );
     logger.info({ route: '/webhooks/:provider', status: 200, tokens: 3 }, 'request');
     expect(lines).toHaveLength(2);
-    expect(lines.join('')).not.toMatch(/pw-9|deep-1|s-2/);
+    expect(lines.join('')).not.toMatch(/pw-9|deep-1|s-2|at-3|rt-4|cs-5|tt-6/);
     expect(JSON.parse(lines[0] as string)).toMatchObject({
       vendor: { password: '[redacted]' },
       call: { request: { headers: { Authorization: '[redacted]' } } },

@@ -21,6 +21,15 @@ const SECRET_FIELDS = [
   'authorization',
   'cookie',
   'x-hook-secret',
+  // The same secrets as vendors and OAuth name them, should a raw body or error be logged.
+  'access_token',
+  'refresh_token',
+  'id_token',
+  'client_secret',
+  'api_token',
+  'apiKey',
+  'api_key',
+  'encryptionKey',
 ];
 const SECRET_KEYS = new Set(SECRET_FIELDS.map((f) => f.toLowerCase()));
 const CENSOR = '[redacted]';
