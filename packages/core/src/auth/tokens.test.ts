@@ -115,6 +115,33 @@ describe('TokenManager', () => {
     expect(await n.accessToken()).toBe('a3');
   });
 
+  it('keeps no token read while a refresh was on: it may be the one the refresh replaced', async () => {
+    const store = new GatedStore();
+    await store.set('g', { accessToken: 'a1', refreshToken: 'r1', expiresAt: NOW + 3_600_000 });
+    let answer = () => {};
+    const answered = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
+    const m = managerOf(store, {
+      now: () => NOW,
+      refresh: async () => {
+        await answered;
+        return { accessToken: 'a2', refreshToken: 'r2', expiresAt: NOW + 3_600_000 };
+      },
+    });
+    expect(await m.accessToken()).toBe('a1');
+    const refreshing = m.refreshAfterRejection('a1');
+    // A read while the refresh waits for the vendor: the store still holds a1.
+    const held = store.hold();
+    const reading = m.accessToken();
+    await held.read;
+    answer();
+    expect(await refreshing).toBe('a2');
+    held.open();
+    expect(await reading).toBe('a1');
+    expect(await m.accessToken()).toBe('a2');
+  });
+
   it('asks the VA to reconnect when there is no grant or it was revoked', async () => {
     const { make } = setup(null, async () => {
       throw new Error('unused');

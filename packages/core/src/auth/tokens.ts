@@ -80,8 +80,11 @@ export class TokenManager {
   private unsaved: UnsavedToken | null = null;
   /** The fresh token last read from the store, and when: handed out again until `rereadAfterMs` has passed. */
   private lastRead: { token: OAuthTokenSet; at: number } | null = null;
-  /** Counts the 401s seen: a read that began before one may return the rejected token, and is not kept. */
-  private rejections = 0;
+  /**
+   * Bumped when a 401 comes in and when a refresh ends: a read that a refresh overlapped may return
+   * the token it replaced (read before the new one was stored), and is not kept.
+   */
+  private epoch = 0;
   private readonly rereadAfterMs: number;
   private readonly refreshAheadMs: number;
   private readonly refreshWindowMs: number;
@@ -109,12 +112,12 @@ export class TokenManager {
     if (last && this.now() - last.at < this.rereadAfterMs && this.fresh(last.token))
       return last.token.accessToken;
     const at = this.now();
-    const rejections = this.rejections;
+    const epoch = this.inflight === null ? this.epoch : -1;
     const token = await this.options.store.get(this.options.key);
     if (!token) throw this.reconnect('getAccessToken');
     remember(token);
     if (this.fresh(token)) {
-      if (rejections === this.rejections) this.lastRead = { token, at };
+      if (epoch === this.epoch) this.lastRead = { token, at };
       return token.accessToken;
     }
     return (await this.refreshOnce({ accessToken: token.accessToken, rejected: false })).accessToken;
@@ -122,8 +125,8 @@ export class TokenManager {
 
   /** Refresh after the API refused `rejectedAccessToken` (a 401), unless someone already has. */
   async refreshAfterRejection(rejectedAccessToken: string): Promise<string> {
-    this.rejections += 1;
-    if (this.lastRead?.token.accessToken === rejectedAccessToken) this.lastRead = null;
+    this.epoch += 1;
+    this.lastRead = null;
     return (await this.refreshOnce({ accessToken: rejectedAccessToken, rejected: true })).accessToken;
   }
 
@@ -161,6 +164,7 @@ export class TokenManager {
     if (!this.inflight) {
       this.inflight = this.refreshLocked(seen).finally(() => {
         this.inflight = null;
+        this.epoch += 1;
       });
     }
     return this.inflight;
