@@ -97,14 +97,14 @@ describe('TokenManager', () => {
   it('never hands out a rejected token again, even one a read begun before the 401 returns', async () => {
     const store = new GatedStore();
     await store.set('g', { accessToken: 'a1', refreshToken: 'r1', expiresAt: NOW + 3_600_000 });
-    const m = managerOf(store, { now: () => NOW, refresh: unused });
+    const m = managerOf(store, { now: () => NOW, rereadAfterMs: 5_000, refresh: unused });
     expect(await m.accessToken()).toBe('a1');
     await store.set('g', { accessToken: 'a2', refreshToken: 'r2', expiresAt: NOW + 3_600_000 });
     expect(await m.refreshAfterRejection('a1')).toBe('a2');
     expect(await m.accessToken()).toBe('a2');
 
     // A read that began before a 401 of the token it returns: that token is used once, not kept.
-    const n = managerOf(store, { now: () => NOW, refresh: unused });
+    const n = managerOf(store, { now: () => NOW, rereadAfterMs: 5_000, refresh: unused });
     const held = store.hold();
     const reading = n.accessToken();
     await held.read;
@@ -124,6 +124,7 @@ describe('TokenManager', () => {
     });
     const m = managerOf(store, {
       now: () => NOW,
+      rereadAfterMs: 5_000,
       refresh: async () => {
         await answered;
         return { accessToken: 'a2', refreshToken: 'r2', expiresAt: NOW + 3_600_000 };

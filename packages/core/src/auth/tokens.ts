@@ -36,7 +36,7 @@ export interface TokenManagerOptions {
    * How long a fresh token read from the store is handed out again without reading the store (a
    * Redis round trip and a decryption per API call otherwise: a replan's calendar writes spent more
    * CPU on them than on planning). A token that another process refreshed meanwhile is still valid
-   * until it expires; a rejected one (401) is never handed out again. @defaultValue 5 s
+   * until it expires; a rejected one (401) is never handed out again. @defaultValue 0 (every call reads)
    */
   rereadAfterMs?: number;
   /** Writes of a refreshed token tried before it is handed out unsaved and retried in the background. @defaultValue 3 */
@@ -94,7 +94,7 @@ export class TokenManager {
   constructor(private readonly options: TokenManagerOptions) {
     this.refreshAheadMs = options.refreshAheadMs ?? 5 * 60_000;
     this.refreshWindowMs = options.refreshWindowMs ?? 60_000;
-    this.rereadAfterMs = options.rereadAfterMs ?? 5_000;
+    this.rereadAfterMs = options.rereadAfterMs ?? 0;
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
