@@ -118,15 +118,12 @@ describe('TokenManager', () => {
   it('keeps no token read while a refresh was on: it may be the one the refresh replaced', async () => {
     const store = new GatedStore();
     await store.set('g', { accessToken: 'a1', refreshToken: 'r1', expiresAt: NOW + 3_600_000 });
-    let answer = () => {};
-    const answered = new Promise<void>((resolve) => {
-      answer = resolve;
-    });
+    const answered = signal();
     const m = managerOf(store, {
       now: () => NOW,
       rereadAfterMs: 5_000,
       refresh: async () => {
-        await answered;
+        await answered.promise;
         return { accessToken: 'a2', refreshToken: 'r2', expiresAt: NOW + 3_600_000 };
       },
     });
@@ -136,7 +133,7 @@ describe('TokenManager', () => {
     const held = store.hold();
     const reading = m.accessToken();
     await held.read;
-    answer();
+    answered.fire();
     expect(await refreshing).toBe('a2');
     held.open();
     expect(await reading).toBe('a1');
@@ -159,22 +156,25 @@ const unused = async (): Promise<OAuthTokenSet> => {
   throw new Error('no refresh expected');
 };
 
+/** A promise and what settles it. */
+function signal(): { promise: Promise<void>; fire: () => void } {
+  let fire = () => {};
+  const promise = new Promise<void>((resolve) => {
+    fire = resolve;
+  });
+  return { promise, fire };
+}
+
 /** A memory store whose next `get` can be held after it has read, as a slow Redis would hold its answer. */
 class GatedStore extends MemoryTokenStore {
   private gate: { open: Promise<void>; read: () => void } | null = null;
 
   /** Hold the next read's answer: `read` resolves once it has read, `open` lets it answer. */
   hold(): { read: Promise<void>; open: () => void } {
-    let open = () => {};
-    let read = () => {};
-    const opened = new Promise<void>((resolve) => {
-      open = resolve;
-    });
-    const hasRead = new Promise<void>((resolve) => {
-      read = resolve;
-    });
-    this.gate = { open: opened, read };
-    return { read: hasRead, open };
+    const opened = signal();
+    const read = signal();
+    this.gate = { open: opened.promise, read: read.fire };
+    return { read: read.promise, open: opened.fire };
   }
 
   override async get(name: string): Promise<OAuthTokenSet | null> {

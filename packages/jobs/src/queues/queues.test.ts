@@ -141,15 +141,15 @@ describe('JobQueues', () => {
   });
 });
 
+const testReplan = {
+  schema: z.object({ reason: z.string() }),
+  attempts: 1,
+  backoff: { delayMs: 10 },
+  description: 'a test replan',
+};
+
 describe('addThrottled', () => {
-  const catalog = defineCatalog({
-    replan: {
-      schema: z.object({ reason: z.string() }),
-      attempts: 1,
-      backoff: { delayMs: 10 },
-      description: 'a test replan',
-    },
-  });
+  const catalog = defineCatalog({ replan: testReplan });
 
   /** Fifty asks at once: all answered with one job. */
   async function burstOf(queues: JobQueues<typeof catalog>, windowMs: number) {
@@ -295,15 +295,7 @@ describe('addThrottled', () => {
 });
 
 describe('addThrottled, one at a time', () => {
-  const catalog = defineCatalog({
-    replan: {
-      schema: z.object({ reason: z.string() }),
-      attempts: 1,
-      backoff: { delayMs: 10 },
-      description: 'a test replan, one run at a time',
-      oneAtATime: true,
-    },
-  });
+  const catalog = defineCatalog({ replan: { ...testReplan, oneAtATime: true } });
 
   it('makes the next job as an ask comes while a run is on, due a window after the ask, and starts it only when the run has ended, whatever workers are free', async () => {
     const queues = queuesFor('one-at-a-time', catalog);
