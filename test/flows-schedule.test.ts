@@ -432,6 +432,40 @@ describe('scheduleTasks: calendar writes', () => {
     expectBooked(10);
   });
 
+  it('inserts the new blocks of the task changed longest ago first, whatever their deadlines', async () => {
+    // Due in the reverse order of their last change: the planner books the latest change first.
+    const tasks = Array.from({ length: 6 }, (_, i) =>
+      w.asana.createTask({
+        name: `Changed ${i}`,
+        projects: [KOALA_PROJECT],
+        assignee: w.vaGid,
+        completed: false,
+        dueOn: `2026-12-${String(11 - i).padStart(2, '0')}`,
+        customFields: { [w.estimateGid]: 60 },
+      }),
+    );
+    // The fake's record of when each changed (Asana's modified_at), a minute apart.
+    tasks.forEach((t, i) => {
+      t.modifiedAt = new Date(Date.parse('2026-12-01T08:00:00Z') + i * 60_000).toISOString();
+    });
+    await scheduleTasks({
+      config: w.config,
+      tasks: w.tasks,
+      calendar: w.calendar,
+      now: NOW,
+      writesInFlight: 1,
+    });
+    const inserted = w.google
+      .apiRequests()
+      .filter(isInsert)
+      .map(
+        (r) =>
+          (r.json as { extendedProperties: { private: Record<string, string> } }).extendedProperties.private
+            .vahubTask,
+      );
+    expect(inserted).toEqual(tasks.map((t) => t.gid));
+  });
+
   it('refuses a writesInFlight that is not a whole number of at least 1, before reading anything', async () => {
     seedTasks(1);
     const before = w.google.server.requests.length + w.asana.server.requests.length;

@@ -146,6 +146,17 @@ describe('refresh through the token manager', () => {
     expect((await store.get('google'))?.accessToken).not.toBe(grant.accessToken);
   });
 
+  it('reads the grant once for a run of calls: a token put in the store just after is not read yet', async () => {
+    const { calendar, store, grant } = await connect(fake);
+    const day = { start: '2026-11-30T00:00:00Z', end: '2026-12-01T00:00:00Z' };
+    await calendar.listBlocks(day);
+    // Were the store read on every call, the next one would send this token and get a 401.
+    await store.set('google', { ...grant, accessToken: 'not-a-google-token' });
+    await calendar.listBlocks(day);
+    expect(fake.apiRequests().map((r) => r.status)).toEqual([200, 200]);
+    expect(fake.requests.filter((r) => r.path === '/token')).toHaveLength(0);
+  });
+
   it('turns a revoked grant into "reconnect Google" without a retry loop, and never shows a token', async () => {
     const { calendar, store, grant } = await connect(fake);
     await store.set('google', { ...grant, expiresAt: Date.now() - 1000 });

@@ -44,6 +44,9 @@ export interface AuthorizationRequest {
 /** Token-endpoint statuses that carry an OAuth error body (RFC 6749 §5.2) vahub reads itself. */
 const OAUTH_ERRORS = [400, 401] as const;
 
+/** How long the fresh token read from the store is used before the store is read again. */
+const GOOGLE_TOKEN_REREAD_MS = 5_000;
+
 /**
  * Google's OAuth2 authorization-code flow with PKCE (S256) for an installed app with a loopback
  * redirect, the refresh that `TokenManager` calls, and revocation. Every call goes through the
@@ -174,6 +177,9 @@ export class GoogleOAuth {
       lock: input.lock,
       refresh: (refreshToken) => this.refresh(refreshToken),
       now: this.now,
+      // A replan writes dozens of blocks in a burst: one read and decryption of the grant per 5 s,
+      // not one per call (a Google access token stays valid until it expires, refreshed or not).
+      rereadAfterMs: GOOGLE_TOKEN_REREAD_MS,
     });
   }
 

@@ -140,8 +140,9 @@ async function openTasks(source: TaskSource, clients: readonly ClientConfig[]): 
  * Deletions first (they free time), then new blocks and moves, then title fixes of kept blocks;
  * each phase ends before the next begins, and within one the writes (each to its own event id, each
  * idempotent) go `writesInFlight` at a time. New blocks go before moves within their phase: a new
- * task waits for its block, a moved one already has one; each write is to its own event id, so the
- * order changes no outcome.
+ * task waits for its block, a moved one already has one; and new blocks go the task changed longest
+ * ago first (see `oldestChangeFirst`). Each write is to its own event id, so the order changes no
+ * outcome.
  * A write to a frozen id, or of a block that ends by `now`, is skipped: the planner does not plan
  * such writes, and an event id reused for a past block would make the calendar's upsert move that
  * past event (Google answers the insert 409, and the upsert patches the existing event).
@@ -184,10 +185,25 @@ async function apply(input: {
   const deletions = plan.delete.filter((d) => !frozen.has(d.block.id)).map((d) => d.block.id);
   await eachInFlight(deletions, limit, (id) => calendar.deleteBlock(id));
   const moved = new Set(plan.move.map((b) => b.id));
-  await eachInFlight([...plan.create, ...plan.move].filter(writable), limit, (b) =>
-    write(b, moved.has(b.id)),
-  );
+  const creates = [...plan.create].sort(oldestChangeFirst(input.tasks));
+  await eachInFlight([...creates, ...plan.move].filter(writable), limit, (b) => write(b, moved.has(b.id)));
   const retitle = plan.keep.filter((k) => k.titleChanged && writable(k));
   await eachInFlight(retitle, limit, (b) => write(b));
   return retitle.length;
+}
+
+/**
+ * Blocks by their task's last change, oldest first (a task whose time is unknown last, ties by task
+ * id): a replan runs a window after the first ask of a burst, so the task changed longest ago has
+ * waited longest for its block, and the ones that changed just before the run have the window's
+ * slack. Writing in the planner's order (by deadline) made the burst's first tasks wait behind
+ * everything booked with them.
+ */
+function oldestChangeFirst(tasks: ReadonlyMap<string, Task>) {
+  const changed = (block: CalendarBlock) => {
+    const at = tasks.get(block.taskId)?.modifiedAt;
+    return at ? parseInstant(at) : Number.POSITIVE_INFINITY;
+  };
+  return (a: CalendarBlock, b: CalendarBlock) =>
+    changed(a) - changed(b) || a.taskId.localeCompare(b.taskId) || a.chunk - b.chunk;
 }

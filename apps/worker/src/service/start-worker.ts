@@ -113,7 +113,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   });
   try {
     // Ready means taking jobs: `vahub status` and the tests see each queue's worker from here on.
-    await bounded(Promise.all(running.workers.map((w) => w.waitUntilReady())), {
+    await bounded(Promise.all([running.running, ...running.workers.map((w) => w.waitUntilReady())]), {
       ms: 10_000,
       what: "the workers' connections",
       redis: runtime.redis,

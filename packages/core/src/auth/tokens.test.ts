@@ -80,6 +80,66 @@ describe('TokenManager', () => {
     expect(n).toBe(1);
   });
 
+  it('hands out the token it read again for rereadAfterMs without reading the store, then reads it again', async () => {
+    let clock = NOW;
+    const store = new MemoryTokenStore();
+    await store.set('g', { accessToken: 'a1', refreshToken: 'r1', expiresAt: NOW + 3_600_000 });
+    const m = managerOf(store, { now: () => clock, rereadAfterMs: 5_000, refresh: unused });
+    expect(await m.accessToken()).toBe('a1');
+    // Another process refreshed: its token is seen once the one read here is 5 s old (a1 is valid till then).
+    await store.set('g', { accessToken: 'a2', refreshToken: 'r2', expiresAt: NOW + 3_600_000 });
+    clock = NOW + 4_999;
+    expect(await m.accessToken()).toBe('a1');
+    clock = NOW + 5_000;
+    expect(await m.accessToken()).toBe('a2');
+  });
+
+  it('never hands out a rejected token again, even one a read begun before the 401 returns', async () => {
+    const store = new GatedStore();
+    await store.set('g', { accessToken: 'a1', refreshToken: 'r1', expiresAt: NOW + 3_600_000 });
+    const m = managerOf(store, { now: () => NOW, rereadAfterMs: 5_000, refresh: unused });
+    expect(await m.accessToken()).toBe('a1');
+    await store.set('g', { accessToken: 'a2', refreshToken: 'r2', expiresAt: NOW + 3_600_000 });
+    expect(await m.refreshAfterRejection('a1')).toBe('a2');
+    expect(await m.accessToken()).toBe('a2');
+
+    // A read that began before a 401 of the token it returns: that token is used once, not kept.
+    const n = managerOf(store, { now: () => NOW, rereadAfterMs: 5_000, refresh: unused });
+    const held = store.hold();
+    const reading = n.accessToken();
+    await held.read;
+    await store.set('g', { accessToken: 'a3', refreshToken: 'r3', expiresAt: NOW + 3_600_000 });
+    expect(await n.refreshAfterRejection('a2')).toBe('a3');
+    held.open();
+    expect(await reading).toBe('a2');
+    expect(await n.accessToken()).toBe('a3');
+  });
+
+  it('keeps no token read while a refresh was on: it may be the one the refresh replaced', async () => {
+    const store = new GatedStore();
+    await store.set('g', { accessToken: 'a1', refreshToken: 'r1', expiresAt: NOW + 3_600_000 });
+    const answered = signal();
+    const m = managerOf(store, {
+      now: () => NOW,
+      rereadAfterMs: 5_000,
+      refresh: async () => {
+        await answered.promise;
+        return { accessToken: 'a2', refreshToken: 'r2', expiresAt: NOW + 3_600_000 };
+      },
+    });
+    expect(await m.accessToken()).toBe('a1');
+    const refreshing = m.refreshAfterRejection('a1');
+    // A read while the refresh waits for the vendor: the store still holds a1.
+    const held = store.hold();
+    const reading = m.accessToken();
+    await held.read;
+    answered.fire();
+    expect(await refreshing).toBe('a2');
+    held.open();
+    expect(await reading).toBe('a1');
+    expect(await m.accessToken()).toBe('a2');
+  });
+
   it('asks the VA to reconnect when there is no grant or it was revoked', async () => {
     const { make } = setup(null, async () => {
       throw new Error('unused');
@@ -91,6 +151,43 @@ describe('TokenManager', () => {
     await expect(revoked.make().accessToken()).rejects.toThrow(/vahub connect xero/);
   });
 });
+
+const unused = async (): Promise<OAuthTokenSet> => {
+  throw new Error('no refresh expected');
+};
+
+/** A promise and what settles it. */
+function signal(): { promise: Promise<void>; fire: () => void } {
+  let fire = () => {};
+  const promise = new Promise<void>((resolve) => {
+    fire = resolve;
+  });
+  return { promise, fire };
+}
+
+/** A memory store whose next `get` can be held after it has read, as a slow Redis would hold its answer. */
+class GatedStore extends MemoryTokenStore {
+  private gate: { open: Promise<void>; read: () => void } | null = null;
+
+  /** Hold the next read's answer: `read` resolves once it has read, `open` lets it answer. */
+  hold(): { read: Promise<void>; open: () => void } {
+    const opened = signal();
+    const read = signal();
+    this.gate = { open: opened.promise, read: read.fire };
+    return { read: read.promise, open: opened.fire };
+  }
+
+  override async get(name: string): Promise<OAuthTokenSet | null> {
+    const token = await super.get(name);
+    const gate = this.gate;
+    this.gate = null;
+    if (gate) {
+      gate.read();
+      await gate.open;
+    }
+    return token;
+  }
+}
 
 /** A manager of grant `g` on `store`, with a lock of its own unless given one. */
 function managerOf(

@@ -32,6 +32,13 @@ export interface TokenManagerOptions {
    * the new one was never used). Longer than the refresh call's own timeout. @defaultValue 60 s
    */
   refreshWindowMs?: number;
+  /**
+   * How long a fresh token read from the store is handed out again without reading the store (a
+   * Redis round trip and a decryption per API call otherwise: a replan's calendar writes spent more
+   * CPU on them than on planning). A token that another process refreshed meanwhile is still valid
+   * until it expires; a rejected one (401) is never handed out again. @defaultValue 0 (every call reads)
+   */
+  rereadAfterMs?: number;
   /** Writes of a refreshed token tried before it is handed out unsaved and retried in the background. @defaultValue 3 */
   saveAttempts?: number;
   /** Longest wait between background writes of an unsaved token. @defaultValue 30 s */
@@ -71,6 +78,14 @@ const MAX_LOOKS = 10;
 export class TokenManager {
   private inflight: Promise<OAuthTokenSet> | null = null;
   private unsaved: UnsavedToken | null = null;
+  /** The fresh token last read from the store, and when: handed out again until `rereadAfterMs` has passed. */
+  private lastRead: { token: OAuthTokenSet; at: number } | null = null;
+  /**
+   * Bumped when a 401 comes in and when a refresh ends: a read that a refresh overlapped may return
+   * the token it replaced (read before the new one was stored), and is not kept.
+   */
+  private epoch = 0;
+  private readonly rereadAfterMs: number;
   private readonly refreshAheadMs: number;
   private readonly refreshWindowMs: number;
   private readonly now: () => number;
@@ -79,6 +94,7 @@ export class TokenManager {
   constructor(private readonly options: TokenManagerOptions) {
     this.refreshAheadMs = options.refreshAheadMs ?? 5 * 60_000;
     this.refreshWindowMs = options.refreshWindowMs ?? 60_000;
+    this.rereadAfterMs = options.rereadAfterMs ?? 0;
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
@@ -92,15 +108,25 @@ export class TokenManager {
   async accessToken(): Promise<string> {
     const held = await this.heldToken();
     if (held) return held.accessToken;
+    const last = this.lastRead;
+    if (last && this.now() - last.at < this.rereadAfterMs && this.fresh(last.token))
+      return last.token.accessToken;
+    const at = this.now();
+    const epoch = this.inflight === null ? this.epoch : -1;
     const token = await this.options.store.get(this.options.key);
     if (!token) throw this.reconnect('getAccessToken');
     remember(token);
-    if (this.fresh(token)) return token.accessToken;
+    if (this.fresh(token)) {
+      if (epoch === this.epoch) this.lastRead = { token, at };
+      return token.accessToken;
+    }
     return (await this.refreshOnce({ accessToken: token.accessToken, rejected: false })).accessToken;
   }
 
   /** Refresh after the API refused `rejectedAccessToken` (a 401), unless someone already has. */
   async refreshAfterRejection(rejectedAccessToken: string): Promise<string> {
+    this.epoch += 1;
+    this.lastRead = null;
     return (await this.refreshOnce({ accessToken: rejectedAccessToken, rejected: true })).accessToken;
   }
 
@@ -138,6 +164,7 @@ export class TokenManager {
     if (!this.inflight) {
       this.inflight = this.refreshLocked(seen).finally(() => {
         this.inflight = null;
+        this.epoch += 1;
       });
     }
     return this.inflight;

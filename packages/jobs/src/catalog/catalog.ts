@@ -29,6 +29,13 @@ export interface JobDefinition<S extends z.ZodType = z.ZodType> {
   backoff: BackoffPolicy;
   /** What the job does, for `vahub status` and the docs. */
   description: string;
+  /**
+   * At most one job of the queue runs at a time, across every worker (BullMQ's global concurrency,
+   * set by `startWorkers`), and a throttled one frees its key as it starts: an ask made while it runs
+   * makes the next job at once, due a window after that ask (not a window after the run ends), and
+   * that job waits for the running one if it is due first. @defaultValue false
+   */
+  oneAtATime?: boolean;
 }
 
 /** A catalog: job name → definition. The name is also the queue's name. */
@@ -54,6 +61,7 @@ export const jobCatalog = {
     attempts: 5,
     backoff: exponential(5_000),
     description: "plan the VA's calendar again from the task and busy-time mirrors",
+    oneAtATime: true,
   },
   'invoice.run': {
     schema: invoiceRunPayload,

@@ -141,15 +141,15 @@ describe('JobQueues', () => {
   });
 });
 
+const testReplan = {
+  schema: z.object({ reason: z.string() }),
+  attempts: 1,
+  backoff: { delayMs: 10 },
+  description: 'a test replan',
+};
+
 describe('addThrottled', () => {
-  const catalog = defineCatalog({
-    replan: {
-      schema: z.object({ reason: z.string() }),
-      attempts: 1,
-      backoff: { delayMs: 10 },
-      description: 'a test replan',
-    },
-  });
+  const catalog = defineCatalog({ replan: testReplan });
 
   /** Fifty asks at once: all answered with one job. */
   async function burstOf(queues: JobQueues<typeof catalog>, windowMs: number) {
@@ -291,6 +291,83 @@ describe('addThrottled', () => {
       wait: 0,
       active: 0,
     });
+  });
+});
+
+describe('addThrottled, one at a time', () => {
+  const catalog = defineCatalog({ replan: { ...testReplan, oneAtATime: true } });
+
+  it('makes the next job as an ask comes while a run is on, due a window after the ask, and starts it only when the run has ended, whatever workers are free', async () => {
+    const queues = queuesFor('one-at-a-time', catalog);
+    const events = new QueueEvents('replan', { connection: redis.duplicate(), prefix: queues.prefix });
+    cleanups.push(() => events.close());
+    await events.waitUntilReady();
+    let running = 0;
+    let mostAtOnce = 0;
+    const runs: string[] = [];
+    let releaseFirst = () => {};
+    const firstReleased = new Promise<void>((resolve) => {
+      releaseFirst = resolve;
+    });
+    let firstStarted = () => {};
+    const started = new Promise<void>((resolve) => {
+      firstStarted = resolve;
+    });
+    const handlers = {
+      replan: async (payload: { reason: string }) => {
+        running++;
+        mostAtOnce = Math.max(mostAtOnce, running);
+        runs.push(payload.reason);
+        if (runs.length === 1) {
+          firstStarted();
+          await firstReleased;
+        }
+        running--;
+      },
+    } satisfies JobHandlers<typeof catalog>;
+    // Two processes' workers, each free to take two jobs at once: only the queue's limit holds them.
+    for (let i = 0; i < 2; i++) {
+      const workers = startWorkers({
+        connection: redis,
+        queues,
+        handlers,
+        logger: silentLogger,
+        concurrency: { replan: 2 },
+      });
+      cleanups.push(() => workers.close());
+      await within(workers.running, 10_000, 'the workers');
+    }
+    // The limit is the queue's, in Redis: every process's workers obey it.
+    expect(await queues.queue('replan').getGlobalConcurrency()).toBe(1);
+    await queues.addThrottled('replan', { reason: 'first' }, { key: 'va', windowMs: 50 });
+    await within(started, 10_000, 'the first run');
+
+    const askedAt = Date.now();
+    const { jobId } = await queues.addThrottled('replan', { reason: 'late' }, { key: 'va', windowMs: 50 });
+    const next = await queues.queue('replan').getJob(jobId);
+    // A job of its own at once, due a window after the ask: not kept back until the run ends.
+    expect(next?.opts.delay).toBe(50);
+    expect(next!.timestamp).toBeGreaterThanOrEqual(askedAt);
+    expect(await queues.queue('replan').getJobCounts('active', 'delayed')).toEqual({ active: 1, delayed: 1 });
+
+    // Due while the first still runs: it waits (or, without the limit, a free worker takes it).
+    const dueOrTaken = new Promise<void>((resolve) => {
+      const seen = ({ jobId: id }: { jobId: string }) => {
+        if (id === jobId) resolve();
+      };
+      events.on('waiting', seen);
+      events.on('active', seen);
+    });
+    await within(dueOrTaken, 10_000, 'the next job due');
+    const done = new Promise<void>((resolve) => {
+      events.on('completed', ({ jobId: id }) => {
+        if (id === jobId) resolve();
+      });
+    });
+    releaseFirst();
+    await within(done, 10_000, 'the next run');
+    expect(runs).toEqual(['first', 'late']);
+    expect(mostAtOnce).toBe(1);
   });
 });
 

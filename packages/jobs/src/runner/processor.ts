@@ -61,6 +61,10 @@ export function createProcessor<C extends Catalog>(
       logger,
     };
     try {
+      // Freed before the handler reads anything: an ask from now on makes the next job, due a window
+      // after it, which the queue's global concurrency holds until this run ends. An ask that came
+      // between this job's start and here is kept by BullMQ for a follow-up (`keepLastIfActive`).
+      if (definition.oneAtATime) await job.removeDeduplicationKey();
       const result = await handler(parsed.data, context);
       finish('completed');
       // A success is counted by the metrics and told by the handler's own line when it has one:

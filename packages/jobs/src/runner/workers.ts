@@ -32,6 +32,11 @@ export interface StartWorkersOptions<C extends Catalog> {
 
 export interface RunningWorkers {
   workers: readonly Worker[];
+  /**
+   * Resolves once every worker runs: a worker of a `oneAtATime` queue starts taking jobs only after
+   * the queue's global concurrency is set; rejects if it could not be set (that worker never runs).
+   */
+  running: Promise<void>;
   /** Stop taking jobs and wait for the ones in flight to finish (what SIGTERM should do). */
   close(): Promise<void>;
 }
@@ -47,7 +52,9 @@ export function startWorkers<C extends Catalog = JobCatalog>(
   const { queues } = options;
   assertHandlers(queues.catalog, options.handlers);
   const names = options.only ?? queues.names;
+  const started: Promise<void>[] = [];
   const workers = names.map((name) => {
+    const oneAtATime = queues.catalog[name]?.oneAtATime === true;
     const worker = new Worker(
       name,
       createProcessor(name, {
@@ -63,15 +70,36 @@ export function startWorkers<C extends Catalog = JobCatalog>(
         concurrency: options.concurrency?.[name] ?? 1,
         maxStalledCount: options.maxStalledCount ?? 5,
         metrics: { maxDataPoints: 60 * 24 },
+        autorun: !oneAtATime,
       },
     );
     worker.on('error', (err) =>
       options.logger.warn({ queue: name, err: err.message }, 'worker connection error'),
     );
+    // The limit lives in the queue's meta in Redis, set before the first job is taken: one job at
+    // a time however many processes serve the queue (a Redis that lost it gets it back at the next start).
+    if (oneAtATime)
+      started.push(
+        queues
+          .queue(name)
+          .setGlobalConcurrency(1)
+          .then(() => {
+            worker.run().catch((err) => worker.emit('error', err));
+          }),
+      );
     return worker;
   });
+  const running = Promise.all(started).then(() => undefined);
+  // Observed here too: a caller that never awaits it must not crash the process on a rejection.
+  running.catch((err: Error) =>
+    options.logger.error(
+      { err: err.message },
+      'a one-at-a-time queue could not be limited: its worker does not run',
+    ),
+  );
   return {
     workers,
+    running,
     close: async () => {
       await Promise.all(workers.map((w) => w.close()));
     },
