@@ -369,6 +369,35 @@ describe('addThrottled, one at a time', () => {
     expect(runs).toEqual(['first', 'late']);
     expect(mostAtOnce).toBe(1);
   });
+
+  it('puts the limit back at each run when Redis has lost it since the workers started (a flush, a restart without persistence)', async () => {
+    const queues = queuesFor('one-at-a-time-lost', catalog);
+    const events = new QueueEvents('replan', { connection: redis.duplicate(), prefix: queues.prefix });
+    cleanups.push(() => events.close());
+    await events.waitUntilReady();
+    const workers = startWorkers({
+      connection: redis,
+      queues,
+      handlers: { replan: async () => {} },
+      logger: silentLogger,
+    });
+    cleanups.push(() => workers.close());
+    await within(workers.running, 10_000, 'the workers');
+    await redis.hdel(`${queues.prefix}:replan:meta`, 'concurrency');
+    expect(await queues.queue('replan').getGlobalConcurrency()).toBeNull();
+    const { jobId } = await queues.addThrottled(
+      'replan',
+      { reason: 'after the loss' },
+      { key: 'va', windowMs: 10 },
+    );
+    const done = new Promise<void>((resolve) => {
+      events.on('completed', ({ jobId: id }) => {
+        if (id === jobId) resolve();
+      });
+    });
+    await within(done, 10_000, 'the run');
+    expect(await queues.queue('replan').getGlobalConcurrency()).toBe(1);
+  });
 });
 
 const taskEvent = {

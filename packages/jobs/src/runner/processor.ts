@@ -15,6 +15,11 @@ export interface ProcessorOptions<C extends Catalog> {
    */
   maxRateLimitWaits?: number;
   now?: () => number;
+  /**
+   * For a `oneAtATime` job: put the queue's limit of one in place again (a flushed or restarted
+   * Redis without persistence lost it, and the next process start is too late). Cheap and rare.
+   */
+  limitOne?: () => Promise<void>;
 }
 
 /** A BullMQ processor function: `(job, token, signal)`. */
@@ -64,7 +69,8 @@ export function createProcessor<C extends Catalog>(
       // Freed before the handler reads anything: an ask from now on makes the next job, due a window
       // after it, which the queue's global concurrency holds until this run ends. An ask that came
       // between this job's start and here is kept by BullMQ for a follow-up (`keepLastIfActive`).
-      if (definition.oneAtATime) await job.removeDeduplicationKey();
+      // Each run also puts the limit back, should Redis have lost it since the workers started.
+      if (definition.oneAtATime) await Promise.all([job.removeDeduplicationKey(), options.limitOne?.()]);
       const result = await handler(parsed.data, context);
       finish('completed');
       // A success is counted by the metrics and told by the handler's own line when it has one:

@@ -55,6 +55,11 @@ export function startWorkers<C extends Catalog = JobCatalog>(
   const started: Promise<void>[] = [];
   const workers = names.map((name) => {
     const oneAtATime = queues.catalog[name]?.oneAtATime === true;
+    const limitOne = () =>
+      queues
+        .queue(name)
+        .setGlobalConcurrency(1)
+        .then(() => undefined);
     const worker = new Worker(
       name,
       createProcessor(name, {
@@ -63,6 +68,7 @@ export function startWorkers<C extends Catalog = JobCatalog>(
         logger: options.logger,
         ...(options.metrics ? { metrics: options.metrics } : {}),
         ...(options.maxRateLimitWaits !== undefined ? { maxRateLimitWaits: options.maxRateLimitWaits } : {}),
+        ...(oneAtATime ? { limitOne } : {}),
       }),
       {
         connection: options.connection,
@@ -77,15 +83,12 @@ export function startWorkers<C extends Catalog = JobCatalog>(
       options.logger.warn({ queue: name, err: err.message }, 'worker connection error'),
     );
     // The limit lives in the queue's meta in Redis, set before the first job is taken: one job at
-    // a time however many processes serve the queue (a Redis that lost it gets it back at the next start).
+    // a time however many processes serve the queue (a Redis that lost it gets it back at the next run).
     if (oneAtATime)
       started.push(
-        queues
-          .queue(name)
-          .setGlobalConcurrency(1)
-          .then(() => {
-            worker.run().catch((err) => worker.emit('error', err));
-          }),
+        limitOne().then(() => {
+          worker.run().catch((err) => worker.emit('error', err));
+        }),
       );
     return worker;
   });
