@@ -66,13 +66,21 @@ export class PipelineApiClient extends ApiClient {
       body = JSON.stringify(bodyParam);
     }
     if (body !== undefined) headers.set('content-type', type);
-    const res = await this.pipeline.fetch(url, { method: httpMethod.toUpperCase(), headers, body });
-    const text = await res.text();
-    if (!res.ok) throw new HttpStatusError(res.status);
+    // The answer as the pipeline read it: its text decoded once, its JSON parsed and checked once.
+    const { answer, parsed } = await this.pipeline.answer({
+      url,
+      method: httpMethod.toUpperCase(),
+      headers,
+      body,
+    });
+    const { status, text } = answer;
+    if (status < 200 || status > 299) throw new HttpStatusError(status);
+    const json = text !== '' && this.isJsonMime(answer.headers.get('content-type') ?? '');
     const response: SdkResponse = {
-      status: res.status,
-      headers: Object.fromEntries(res.headers),
-      body: text && this.isJsonMime(res.headers.get('content-type') ?? '') ? JSON.parse(text) : undefined,
+      status,
+      headers: Object.fromEntries(answer.headers),
+      // The call's schema's output: what `AsanaCalls` returns without parsing it again.
+      body: json ? (parsed ?? JSON.parse(text)) : undefined,
       text,
     };
     return { response, data: this.deserialize(response, returnType) };
