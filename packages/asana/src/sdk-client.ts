@@ -44,16 +44,8 @@ export class PipelineApiClient extends ApiClient {
     returnType: unknown,
   ): Promise<{ response: SdkResponse; data: unknown }> {
     const url = new URL(this.buildUrl(path, pathParams));
-    for (const [name, value] of Object.entries(this.normalizeParams(queryParams))) {
-      // Asana takes lists (`opt_fields`) comma-separated.
-      url.searchParams.set(name, Array.isArray(value) ? value.join(',') : String(value));
-    }
-    const headers = new Headers();
-    for (const [name, value] of Object.entries({
-      ...this.defaultHeaders,
-      ...this.normalizeParams(headerParams),
-    }))
-      headers.set(name, String(value));
+    for (const [name, value] of plainParams(queryParams)) url.searchParams.set(name, value);
+    const headers = new Headers(plainParams({ ...this.defaultHeaders, ...headerParams }));
     const accept = this.jsonPreferredMime(accepts);
     if (accept) headers.set('accept', accept);
     let body: string | undefined;
@@ -85,4 +77,20 @@ export class PipelineApiClient extends ApiClient {
     };
     return { response, data: this.deserialize(response, returnType) };
   }
+}
+
+/**
+ * Query and header values as the SDK's `normalizeParams` makes them (nulls dropped, a date as its
+ * JSON, anything else as its string), lists comma-separated as Asana takes them (`opt_fields`).
+ * Ours because the SDK's asks of every value whether it is a file (a `require('fs')` each time, 1.5%
+ * of the event worker's CPU), and a query or a header never is one.
+ */
+function plainParams(params: { [key: string]: unknown }): [string, string][] {
+  const out: [string, string][] = [];
+  for (const [name, value] of Object.entries(params)) {
+    if (value === undefined || value === null) continue;
+    if (Array.isArray(value)) out.push([name, value.join(',')]);
+    else out.push([name, value instanceof Date ? value.toJSON() : String(value)]);
+  }
+  return out;
 }
