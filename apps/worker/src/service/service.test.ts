@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { parseInstant, silentLogger, Temporal } from '@vahub/core';
+import { NO_PRIORITY, parseInstant, silentLogger, type Task, Temporal } from '@vahub/core';
 import { assertHandlers, createRedis, jobCatalog } from '@vahub/jobs';
 import { deleteKeys, RedisServer } from '@vahub/jobs/testing';
 import { parseVahubConfig } from '@vahub/registry';
@@ -11,6 +11,7 @@ import { overlapsAny } from './mirrored-ports.js';
 import { buildRuntime } from './runtime.js';
 import { serviceParts, startService } from './start-service.js';
 import { startWorker } from './start-worker.js';
+import { replanJob } from './task-jobs.js';
 import { retainerFlag } from './unbilled-store.js';
 
 const CONFIG = `
@@ -133,6 +134,41 @@ describe('the service', () => {
       expect(await workersOf('event.task')).toBe(1);
     } finally {
       for (const s of services.reverse()) await s.close();
+      await deleteKeys(redis, prefix);
+      redis.disconnect();
+    }
+  });
+
+  it('a replan that fails gives back the replan it owed: the next event asks again, its task unchanged', async () => {
+    const redis = createRedis(testRedisUrl());
+    const prefix = `{vahub-test-owed-${randomBytes(4).toString('hex')}}`;
+    // No Google grant: the replan fails at the calendar.
+    const runtime = buildRuntime({ config, env, redis, logger: silentLogger, prefix });
+    const mirror = runtime.deps.taskMirror;
+    const task: Task = {
+      id: '42',
+      clientId: 'koala-co',
+      name: 'Book the venue',
+      url: null,
+      status: 'open',
+      estimateMinutes: 60,
+      trackedMinutes: null,
+      due: null,
+      startOn: null,
+      priority: NO_PRIORITY,
+      modifiedAt: null,
+    };
+    const clients = ['koala-co', 'thames-studio'];
+    try {
+      // Mirrors read in full (stamped), so the replan reads them and fails at the calendar.
+      await mirror.replace('koala-co', [task]);
+      await mirror.replace('thames-studio', []);
+      expect(await mirror.settle('42', task, clients)).toBe(false);
+      await expect(replanJob(runtime.deps, 'test', silentLogger)).rejects.toThrow(/google/i);
+      expect(await mirror.settle('42', task, clients)).toBe(true);
+      expect(await mirror.get('koala-co', '42')).toEqual(task);
+    } finally {
+      await runtime.close();
       await deleteKeys(redis, prefix);
       redis.disconnect();
     }
