@@ -125,6 +125,43 @@ describe('tasks to blocks as they happen', () => {
     for (const b of blocks) expect(endOf(b)).toBeLessThanOrEqual(endOfDate(due, 'Australia/Sydney'));
   });
 
+  it('an event for a field vahub does not keep (the notes) asks for no replan', async () => {
+    const seq = w.lastSeq();
+    const blocksBefore = blocksOf(w.google, taskId).map((b) => b.json.id);
+    w.asana.updateTask(taskId, { notes: 'Call the printer first' });
+    const event = await w.waitFinished('event.task', (f) => f.value?.taskId === taskId, { afterSeq: seq });
+    expect(event.value).toMatchObject({ outcome: 'open', replan: false });
+    // The ask is the handler's last step: had it asked, a replan would be waiting or delayed now.
+    expect(await replansPending()).toBe(false);
+    expect(blocksOf(w.google, taskId).map((b) => b.json.id)).toEqual(blocksBefore);
+  });
+
+  it('a change in the mirror whose event failed before asking: its retry asks, though the mirror holds it', async () => {
+    const seq = w.lastSeq();
+    // What a first try that died between the mirror write and the ask leaves: the change in the
+    // mirror, no replan asked. The webhook is not delivered; the event's retry comes as a job.
+    const hooks = new Map(w.asana.webhooks);
+    w.asana.webhooks.clear();
+    w.asana.updateTask(taskId, { name: 'Write the December newsletter' });
+    for (const [gid, hook] of hooks) w.asana.webhooks.set(gid, hook);
+    const mirrored = await w.taskMirror.get('koala-co', taskId);
+    const renamed = { ...mirrored!, name: 'Write the December newsletter' };
+    expect(await w.taskMirror.settle(taskId, renamed, ['koala-co', 'thames-studio'])).toBe(true);
+    await w.queues.add('event.task', {
+      provider: 'asana',
+      eventId: `retried-${taskId}-${seq}`,
+      action: 'changed',
+      resourceId: taskId,
+      scope: KOALA_PROJECT,
+      at: null,
+      receivedAt: new Date().toISOString(),
+    });
+    const { event } = await settled(taskId, seq);
+    expect(event.value).toMatchObject({ outcome: 'open', replan: true });
+    expect(await w.taskMirror.get('koala-co', taskId)).toMatchObject({ name: renamed.name });
+    expect(minutesOf(blocksOf(w.google, taskId))).toBe(90);
+  });
+
   it('a completed task leaves the mirror and its future blocks go', async () => {
     const seq = w.lastSeq();
     w.asana.updateTask(taskId, { completed: true });

@@ -113,8 +113,9 @@ export class AsanaCalls {
       schema,
       limitKey: this.limitKey,
     });
-    // The pipeline checked this shape already; parsing again gives its output (defaults, transforms).
-    return schema.parse(answer.data);
+    // The schema's output already: the pipeline checked the answer with it, and `PipelineApiClient`
+    // hands that output to the SDK as the body (its `Blob` answers are the body as it is).
+    return answer.data as z.output<S>;
   }
 
   /** As `read`, but a status in `handle` comes back as `{ok: false}` with the answer's JSON. */
@@ -132,7 +133,7 @@ export class AsanaCalls {
       handle,
     );
     if (!result.ok) return { ok: false, json: result.json, error: result.error };
-    return { ok: true, value: schema.parse(result.value.data) };
+    return { ok: true, value: result.value.data as z.output<S> };
   }
 
   private requireToken(operation: string): void {

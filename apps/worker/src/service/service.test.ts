@@ -11,6 +11,7 @@ import { overlapsAny } from './mirrored-ports.js';
 import { buildRuntime } from './runtime.js';
 import { serviceParts, startService } from './start-service.js';
 import { startWorker } from './start-worker.js';
+import { replanJob } from './task-jobs.js';
 import { retainerFlag } from './unbilled-store.js';
 
 const CONFIG = `
@@ -133,6 +134,28 @@ describe('the service', () => {
       expect(await workersOf('event.task')).toBe(1);
     } finally {
       for (const s of services.reverse()) await s.close();
+      await deleteKeys(redis, prefix);
+      redis.disconnect();
+    }
+  });
+
+  it('a replan that fails gives back the replan it owed: the next event asks again, its task unchanged', async () => {
+    const redis = createRedis(testRedisUrl());
+    const prefix = `{vahub-test-owed-${randomBytes(4).toString('hex')}}`;
+    // No Google grant: the replan fails at the calendar.
+    const runtime = buildRuntime({ config, env, redis, logger: silentLogger, prefix });
+    const mirror = runtime.deps.taskMirror;
+    const clients = ['koala-co', 'thames-studio'];
+    try {
+      // Mirrors read in full (stamped), so the replan reads them and fails at the calendar. An event
+      // for a task no mirror holds (closed, or never open) changes nothing.
+      await mirror.replace('koala-co', []);
+      await mirror.replace('thames-studio', []);
+      expect(await mirror.settle('42', null, clients)).toBe(false);
+      await expect(replanJob(runtime.deps, 'test', silentLogger)).rejects.toThrow(/google/i);
+      expect(await mirror.settle('42', null, clients)).toBe(true);
+    } finally {
+      await runtime.close();
       await deleteKeys(redis, prefix);
       redis.disconnect();
     }

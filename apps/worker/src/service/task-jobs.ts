@@ -30,6 +30,8 @@ export interface TaskRefresh {
   /** What the mirror now says of the task. */
   outcome: 'open' | 'closed' | 'gone';
   clientId: string | null;
+  /** Whether a replan is owed: this refresh changed a mirror, or an earlier change is not planned yet. */
+  replan: boolean;
 }
 
 /**
@@ -42,16 +44,20 @@ export async function refreshTask(deps: ServiceDeps, taskId: string): Promise<Ta
   const open = task && task.status === 'open' ? task : null;
   // One round trip whatever the number of clients: a task moved between clients' projects leaves
   // the other clients' mirrors, a closed or gone one leaves every mirror.
-  await deps.taskMirror.settle(
+  const replan = await deps.taskMirror.settle(
     taskId,
     open,
     deps.config.clients.map((c) => c.id),
   );
-  if (open) return { taskId, outcome: 'open', clientId: open.clientId };
-  return { taskId, outcome: task ? 'closed' : 'gone', clientId: task?.clientId ?? null };
+  if (open) return { taskId, outcome: 'open', clientId: open.clientId, replan };
+  return { taskId, outcome: task ? 'closed' : 'gone', clientId: task?.clientId ?? null, replan };
 }
 
-/** `event.task`: refresh the task in the mirror, then ask for a (throttled) replan. */
+/**
+ * `event.task`: refresh the task in the mirror, then ask for a (throttled) replan if one is owed. An
+ * event that changed nothing the mirror keeps (Asana sends events for fields vahub ignores: a comment,
+ * a like, a follower) asks for none: the plan's inputs are as the last replan read them.
+ */
 export async function taskEventJob(
   deps: ServiceDeps,
   payload: ChangeEventPayload,
@@ -67,7 +73,7 @@ export async function taskEventJob(
     return { skipped: 'no task id: a sweep was asked for' };
   }
   const refreshed = await refreshTask(deps, payload.resourceId);
-  await requestReplan(deps, `task ${payload.action}`);
+  if (refreshed.replan) await requestReplan(deps, `task ${payload.action}`);
   logger.info({ ...refreshed, action: payload.action }, 'task mirrored');
   return refreshed;
 }
@@ -79,6 +85,8 @@ export async function taskEventJob(
  */
 export async function replanJob(deps: ServiceDeps, reason: string, logger: Logger) {
   const reads: MirrorReads = { fullTaskReads: 0, fullBusyReads: 0 };
+  // Before reading the task mirror: a task changed from here on is owed a replan again (its event asks).
+  await deps.taskMirror.planning();
   const summary = await scheduleTasks({
     config: deps.config,
     tasks: mirroredTaskSource(deps.ports.tasks, deps.taskMirror, reads),
@@ -91,6 +99,11 @@ export async function replanJob(deps: ServiceDeps, reason: string, logger: Logge
     // client: a client without it costs no call).
     time: deps.ports.time,
     now: formatInstant(now(deps)),
+  }).catch(async (err: unknown) => {
+    // Not planned after all: the next task event asks again even if its task is unchanged. The
+    // job's own retry comes anyway; this covers a replan parked for good.
+    await deps.taskMirror.owe().catch(() => undefined); // the replan's own error is the one to report
+    throw err;
   });
   const result = {
     reason,

@@ -54,8 +54,10 @@ export async function exchange(input: ExchangeInput): Promise<Answer> {
   let body = input.body;
   try {
     for (let hop = 0; ; hop++) {
-      const headers = new Headers(input.headers);
-      for (const [name, value] of Object.entries(input.credentials)) headers.set(name, value);
+      // A plain record: `fetch` checks and copies it into its own `Headers` once (a `Headers` made
+      // here would be checked, then copied and checked again). `Headers` gives names lowercased.
+      const headers = Object.fromEntries(input.headers);
+      for (const [name, value] of Object.entries(input.credentials)) headers[name.toLowerCase()] = value;
       let res: Response;
       try {
         res = await fetch(url, { method, headers, body, redirect: 'manual', signal });

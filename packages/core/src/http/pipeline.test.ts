@@ -331,4 +331,32 @@ describe('HttpPipeline', () => {
       json: { errors: [{ message: 'task: Unknown object' }] },
     });
   });
+  it("answers a client of vahub's own with the answer as read and its schema's output, checked once", async () => {
+    const api = await serve((_req, res) => json(res, 200, { data: { gid: '7', name: 'Write' } }));
+    const pipeline = new HttpPipeline({ provider: 'demo' });
+    let checks = 0;
+    const schema = z.object({ data: z.object({ gid: z.string(), name: z.string() }) }).transform((a) => {
+      checks += 1;
+      return { ...a.data, read: true };
+    });
+    const got = await pipeline.call(
+      'getTask',
+      () =>
+        pipeline.answer({
+          url: new URL(`${api.url}/tasks/7`),
+          method: 'GET',
+          headers: new Headers(),
+          body: undefined,
+        }),
+      { schema },
+    );
+    expect(got.parsed).toEqual({ gid: '7', name: 'Write', read: true });
+    expect(got.answer).toMatchObject({ status: 200, text: '{"data":{"gid":"7","name":"Write"}}' });
+    expect(checks).toBe(1);
+    // Outside a call there are no rules to send under.
+    await expect(
+      pipeline.answer({ url: new URL(api.url), method: 'GET', headers: new Headers(), body: undefined }),
+    ).rejects.toThrow(/inside call/);
+    expect(api.seen).toHaveLength(1);
+  });
 });

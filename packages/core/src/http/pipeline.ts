@@ -147,6 +147,23 @@ export class HttpPipeline {
   };
 
   /**
+   * Inside `call`, for a client of vahub's own (the Asana SDK's `ApiClient`): `fetch` without the
+   * `Response` built around the answer and read again. Gives the answer as the pipeline read it, and
+   * `parsed`: for a success, what its JSON parsed to (the call's schema's output when it has one).
+   */
+  async answer(req: {
+    url: URL;
+    method: string;
+    headers: Headers;
+    body: string | undefined;
+  }): Promise<{ answer: Answer; parsed: unknown }> {
+    const scope = scopes.getStore();
+    if (!scope) throw new Error('HttpPipeline.answer is for use inside call or attempt');
+    const answer = await this.send(scope, req);
+    return { answer, parsed: scope.parsed };
+  }
+
+  /**
    * Run one vendor operation. `run` makes the request(s) through `fetch` (or an SDK holding it) and
    * may throw the SDK's own error: the pipeline turns whatever happened into a `ConnectorError`.
    */
@@ -256,7 +273,7 @@ export class HttpPipeline {
 
   private async send(
     scope: Scope,
-    req: { url: URL; method: string; headers: Headers; body: Uint8Array | undefined },
+    req: { url: URL; method: string; headers: Headers; body: Uint8Array | string | undefined },
   ): Promise<Answer> {
     const started = this.now();
     const limiter = this.options.limiter;

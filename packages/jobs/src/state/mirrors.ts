@@ -12,15 +12,34 @@ export interface MirrorOptions {
   now?: () => number;
 }
 
-/** KEYS: the mirrors' hashes, the task's own first when ARGV[2] (its JSON) is not empty; ARGV[1]: its id. */
+/**
+ * KEYS[1]: the "replan owed" marker; KEYS[2..]: the mirrors' hashes, the task's own first when ARGV[2]
+ * (its JSON) is not empty; ARGV[1]: its id. Writes only what differs; returns 1 when a replan is owed
+ * (this call changed what a plan reads, or an earlier change has not been planned yet), else 0.
+ * `modifiedAt` is written but not counted as a change: every edit in the app moves it (a comment, the
+ * notes) and no plan reads it. A JSON string cannot hold an unescaped quote, so `"modifiedAt":` is
+ * only ever the key itself.
+ */
 const SETTLE = `
-local from = 1
-if ARGV[2] ~= '' then
-  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-  from = 2
+local function planned(json)
+  return (string.gsub(string.gsub(json, '"modifiedAt":"[^"]*",?', ''), '"modifiedAt":null,?', ''))
 end
-for i = from, #KEYS do redis.call('HDEL', KEYS[i], ARGV[1]) end
-return 1`;
+local from = 2
+local changed = 0
+if ARGV[2] ~= '' then
+  local old = redis.call('HGET', KEYS[2], ARGV[1])
+  if old ~= ARGV[2] then
+    redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+    if not old or planned(old) ~= planned(ARGV[2]) then changed = 1 end
+  end
+  from = 3
+end
+for i = from, #KEYS do changed = changed + redis.call('HDEL', KEYS[i], ARGV[1]) end
+if changed > 0 then
+  redis.call('SET', KEYS[1], '1')
+  return 1
+end
+return redis.call('EXISTS', KEYS[1])`;
 
 type SettleCommand = (...args: (string | number)[]) => Promise<number>;
 
@@ -51,18 +70,41 @@ export class TaskMirror {
    * Bring every client's mirror to one task in one command, atomically: put in its own client's
    * (when it is open), taken out of the others' (a task moved between clients' projects, or one
    * completed or gone). What a task event does: one command, not one per client nor a MULTI's four.
+   * Returns whether a replan is owed: true when this changed what a plan reads, and until `planning` is
+   * called, so a retry of an event whose first try changed the mirror but failed before asking for
+   * its replan still asks (at-least-once); false for an event that changed nothing vahub keeps
+   * (Asana sends events for fields vahub ignores) with every earlier change planned.
    */
-  async settle(taskId: string, open: Task | null, clientIds: readonly string[]): Promise<void> {
+  async settle(taskId: string, open: Task | null, clientIds: readonly string[]): Promise<boolean> {
     const others = clientIds.filter((id) => id !== open?.clientId).map((id) => this.key(id));
-    const keys = open ? [this.key(open.clientId), ...others] : others;
-    if (keys.length === 0) return;
-    await bounded(
+    const keys = [this.owedKey(), ...(open ? [this.key(open.clientId), ...others] : others)];
+    const owed = await bounded(
       settleCommand(this.options.redis)(keys.length, ...keys, taskId, open ? JSON.stringify(open) : ''),
       {
         ms: this.options.timeoutMs ?? DEFAULT_REDIS_TIMEOUT_MS,
         what: `a task mirror write (task ${taskId})`,
       },
     );
+    return owed === 1;
+  }
+
+  /**
+   * A replan is about to read the mirrors: what `settle` changed until now is planned by it. Call it
+   * before reading (a change made during the read is owed again), and `owe` if the replan fails.
+   */
+  async planning(): Promise<void> {
+    await bounded(this.options.redis.del(this.owedKey()), {
+      ms: this.options.timeoutMs ?? DEFAULT_REDIS_TIMEOUT_MS,
+      what: 'clearing the replan-owed marker',
+    });
+  }
+
+  /** A replan that read the mirrors did not finish: the changes it took are owed again. */
+  async owe(): Promise<void> {
+    await bounded(this.options.redis.set(this.owedKey(), '1'), {
+      ms: this.options.timeoutMs ?? DEFAULT_REDIS_TIMEOUT_MS,
+      what: 'setting the replan-owed marker',
+    });
   }
 
   async replace(clientId: string, tasks: readonly Task[]): Promise<void> {
@@ -88,6 +130,10 @@ export class TaskMirror {
 
   private key(clientId: string): string {
     return `${this.options.prefix ?? 'vahub'}:mirror:tasks:{${clientId}}`;
+  }
+
+  private owedKey(): string {
+    return `${this.options.prefix ?? 'vahub'}:mirror:tasks:replan-owed`;
   }
 
   private of(clientId: string): HashMirror<Task> {

@@ -160,6 +160,35 @@ describe('TaskMirror', () => {
     expect((await mirror.list('koala')).map((t) => t.id)).toEqual(['6']);
   });
 
+  it('says a replan is owed when a settle changed a mirror, and until a replan starts planning', async () => {
+    const mirror = new TaskMirror({ redis, prefix: prefix('tasks-owed') });
+    const clients = ['koala', 'wombat'];
+    await mirror.replace('koala', []);
+    await mirror.replace('wombat', []);
+    expect(await mirror.settle('5', task('5', 'koala'), clients)).toBe(true);
+    // Not planned yet: the same task again still owes its replan (a retry after a failed ask asks).
+    expect(await mirror.settle('5', task('5', 'koala'), clients)).toBe(true);
+    await mirror.planning();
+    expect(await mirror.settle('5', task('5', 'koala'), clients)).toBe(false);
+    expect(await mirror.settle('6', null, clients)).toBe(false);
+    // Asana moves modified_at on every edit, notes and comments too: kept, but no plan reads it.
+    const edited = { ...task('5', 'koala'), modifiedAt: '2026-12-05T13:00:00.000Z' };
+    expect(await mirror.settle('5', edited, clients)).toBe(false);
+    expect(await mirror.get('koala', '5')).toEqual(edited);
+    expect(await mirror.settle('5', { ...edited, modifiedAt: null }, clients)).toBe(false);
+    expect((await mirror.get('koala', '5'))?.modifiedAt).toBeNull();
+    expect(await mirror.settle('5', task('5', 'koala', 'Renamed'), clients)).toBe(true);
+    await mirror.planning();
+    expect(await mirror.settle('5', task('5', 'wombat', 'Renamed'), clients)).toBe(true);
+    await mirror.planning();
+    expect(await mirror.settle('5', null, clients)).toBe(true);
+    await mirror.planning();
+    expect(await mirror.settle('5', null, clients)).toBe(false);
+    // A replan that failed after `planning` gives the changes back.
+    await mirror.owe();
+    expect(await mirror.settle('5', null, clients)).toBe(true);
+  });
+
   it('refuses to hand out what it cannot read, and says how to rebuild it', async () => {
     const p = prefix('tasks-bad');
     const mirror = new TaskMirror({ redis, prefix: p });
