@@ -71,3 +71,17 @@ describe('refresh is single-flight', () => {
     expect(isReconnectRequired((rejected[0] as PromiseRejectedResult).reason)).toBe(true);
   });
 });
+
+describe('a refresh that fails for a moment', () => {
+  it('a 401, then the token endpoint answers 503: the next try refreshes again and the call succeeds (no "reconnect" for a fine grant)', async () => {
+    h = await startHarness();
+    const contact = h.fake.addContact({ name: 'Koala Co' });
+    // Xero refuses the stored token while vahub still holds it fresh (the chaos run's mass expiry).
+    h.fake.expireAccessTokens();
+    h.fake.server.faults.next({ status: 503, match: (req) => req.path === '/connect/token' });
+    const found = await h.accounting.getContact(h.tenantId, contact.ContactID);
+    expect(found?.name).toBe('Koala Co');
+    expect(h.fake.tokenRequests('refresh_token').map((r) => r.status)).toEqual([503, 200]);
+    expect(h.fake.server.requestsTo('GET', /\/Contacts\//).map((r) => r.status)).toEqual([401, 401, 200]);
+  });
+});

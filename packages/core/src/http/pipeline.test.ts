@@ -106,6 +106,47 @@ describe('HttpPipeline', () => {
     expect(api.seen.map((s) => s.authorization)).toEqual(['Bearer token-one-111', 'Bearer token-two-222']);
   });
 
+  it('refreshes again on the next try when the refresh itself failed (the token endpoint said 503)', async () => {
+    const api = await serve((req, res) =>
+      req.headers.authorization === 'Bearer token-two-222'
+        ? json(res, 200, { ok: true })
+        : json(res, 401, {}),
+    );
+    let current = 'token-one-111';
+    let refreshes = 0;
+    const tokens = {
+      accessToken: async () => current,
+      refreshAfterRejection: async () => {
+        refreshes += 1;
+        if (refreshes === 1)
+          throw new ConnectorError({
+            provider: 'demo',
+            operation: 'refreshToken',
+            status: 503,
+            code: 'unavailable',
+            retryable: true,
+            message: 'the token endpoint is down for a moment',
+          });
+        current = 'token-two-222';
+        return current;
+      },
+    };
+    const pipeline = new HttpPipeline({ provider: 'demo', auth: bearerAuth(tokens), retry: noSleep });
+    const res = await pipeline.request(
+      'read',
+      { method: 'GET', url: `${api.url}/x` },
+      { schema: z.object({ ok: z.boolean() }) },
+    );
+    expect(res.data).toEqual({ ok: true });
+    expect(refreshes).toBe(2);
+    // Not "reconnect" with the rejected token sent again: the grant was fine all along.
+    expect(api.seen.map((s) => s.authorization)).toEqual([
+      'Bearer token-one-111',
+      'Bearer token-one-111',
+      'Bearer token-two-222',
+    ]);
+  });
+
   it('turns a second 401 into "reconnect", without a third request', async () => {
     const api = await serve((_req, res) => json(res, 401, { errors: [{ message: 'Not Authorized' }] }));
     const pipeline = new HttpPipeline({

@@ -215,8 +215,10 @@ export class HttpPipeline {
             const error = this.errorOf(scope, err);
             const status = error.status;
             if (status === 401 && useAuth && !refreshed && this.options.auth?.refresh) {
-              refreshed = true;
+              // Counted once it succeeded: a refresh that failed (a 5xx from the token endpoint) is one
+              // of the retry's tries, and the next try must refresh again, not resend the rejected token.
               await this.options.auth.refresh(credentials);
+              refreshed = true;
               continue;
             }
             if (status !== undefined && handle.includes(status) && scope.last && !scope.failure) {
