@@ -351,6 +351,7 @@ async function throughput(
   const vahubPid = w.workers()[0]?.pid;
   const cpu = { bare: [] as number[], vahub: [] as number[], changed: [] as number[] };
   const asked = { vahub: [] as number[], changed: [] as number[] };
+  const besides = { vahub: [] as string[], changed: [] as string[] };
   const gids = [...seen.blockAt.keys()];
   const booked = gids.length > 0 ? gids : [...seen.firstRead.keys()];
   // BullMQ leaves a connection it was handed open: closed below, or it retries after Redis is gone.
@@ -399,6 +400,12 @@ async function throughput(
       scope: (i) => hooks[i % 2]!.projectId,
     });
     cpu[kind].push((cpuMs(vahubPid) - cpuBefore) / JOBS);
+    // Other jobs finished meanwhile (the replans' calendar changes come back as calendar events, taken
+    // by the same worker process): part of the CPU above, not of the event.task jobs themselves.
+    const others = new Map<string, number>();
+    for (const f of w.finished)
+      if (f.seq > seq && f.queue !== 'event.task') others.set(f.queue, (others.get(f.queue) ?? 0) + 1);
+    besides[kind].push([...others].map(([q, n]) => `${n} ${q}`).join(' + ') || 'none');
     asked[kind].push(
       w.finished.filter(
         (f) => f.queue === 'event.task' && f.seq > seq && (f.value as { replan?: boolean })?.replan,
@@ -444,6 +451,7 @@ async function throughput(
     console.log(
       `    CPU per job (the worker process, least of 2): bare ${bc.toFixed(2)} ms, vahub ${vc.toFixed(2)} ms, ${(vc / bc).toFixed(2)}× bare (its inverse, ${(bc / vc).toFixed(2)}×, is the throughput ratio on a free core)`,
     );
+    console.log(`    other jobs finished during each round: ${besides[kind].join('; ')}`);
   }
 }
 
