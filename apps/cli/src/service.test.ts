@@ -195,6 +195,9 @@ describe('vahub start, sync, status, undo blocks', () => {
     expect(status.code).toBe(3);
     expect(status.out).toMatch(/unavailable: .*Redis at 127\.0\.0\.1:1 is not reachable/);
     expect(status.out).toContain('Koala Co Pty Ltd (koala-co, Australia/Sydney)');
+    // The grants are in Redis: the OAuth apps say Redis is down, never "reconnect" for a grant that is fine.
+    expect(status.out).toMatch(/drafts: Redis at 127\.0\.0\.1:1 is not reachable/);
+    expect(status.out).not.toMatch(/vahub connect (xero|google)/);
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('--only takes "webhooks", "worker" or "planner", got "both"');
     expect(exposed.code).toBe(2);

@@ -1,4 +1,4 @@
-import { MemoryLock, MemoryTokenStore, silentLogger } from '@vahub/core';
+import { MemoryLock, silentLogger, type TokenStore } from '@vahub/core';
 import { gatherSnapshot, statusText } from '@vahub/dashboard';
 import { buildConnectors } from '@vahub/registry';
 import { CliError, EXIT } from '../frame/exit.js';
@@ -6,6 +6,17 @@ import { commandContext, writeJson } from '../frame/options.js';
 import { loadConfigOrExplain, openRuntime } from '../frame/runtime.js';
 import type { Io } from '../io.js';
 import { type StatusRuntime, statusSources } from '../service/snapshot.js';
+
+/**
+ * The grants live in Redis: with Redis down every read says so. An empty store would have the OAuth
+ * apps report "reconnect" for grants that are fine, and send the VA through `vahub connect` for nothing.
+ */
+function unreachableGrants(why: string): TokenStore {
+  const fail = async (): Promise<never> => {
+    throw new Error(why);
+  };
+  return { get: fail, set: fail, delete: fail, read: fail, replace: fail };
+}
 
 /**
  * With Redis down: the apps that need no stored grant (a token in the environment) are still read;
@@ -17,7 +28,7 @@ async function withoutRedis(
   why: string,
 ): Promise<StatusRuntime & { close(): Promise<void> }> {
   const config = await loadConfigOrExplain(file, env);
-  const tokens = new MemoryTokenStore();
+  const tokens = unreachableGrants(why);
   const built = buildConnectors(config, { tokens, lock: new MemoryLock(), logger: silentLogger });
   return { config, built, tokens, env, redis: null, redisDown: why, close: () => built.close() };
 }
