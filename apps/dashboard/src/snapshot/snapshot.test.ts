@@ -227,6 +227,16 @@ describe('unavailable parts', () => {
     expect(text).toContain('LATE Year-end compliance checklist (hudson-legal)');
     expect(text).toContain('Rate limits\n  unavailable: rate limits: not configured');
   });
+
+  it("says a client's failed time read once, not once per figure made from it", () => {
+    const down = { status: 'unavailable' as const, reason: "Koala Co Pty Ltd's time: toggl is down" };
+    const clients = snap.clients.map((c) =>
+      c.id === 'koala-co' ? { ...c, billing: down, weeklyHours: down } : c,
+    );
+    const text = statusText({ ...snap, clients });
+    expect(text.split("Koala Co Pty Ltd's time: toggl is down")).toHaveLength(2);
+    expect(statusText(snap)).toContain('hours per week:');
+  });
 });
 
 describe('connections', () => {

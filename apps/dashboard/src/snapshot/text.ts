@@ -41,11 +41,15 @@ export function statusText(s: StatusSnapshot): string {
           : []),
       ]),
     );
-    out.push(
-      ...show(c.weeklyHours, (pts) => [
-        `  hours per week: ${pts.map((p) => `${p.week} ${p.hours}`).join(', ')}`,
-      ]),
-    );
+    // Both come from the one read of the client's time: when it failed, its reason is said once.
+    const sameFailure =
+      c.billing.status !== 'ok' && c.weeklyHours.status !== 'ok' && c.billing.reason === c.weeklyHours.reason;
+    if (!sameFailure)
+      out.push(
+        ...show(c.weeklyHours, (pts) => [
+          `  hours per week: ${pts.map((p) => `${p.week} ${p.hours}`).join(', ')}`,
+        ]),
+      );
     out.push(
       ...show(c.drafts, (ds) =>
         ds.length === 0
