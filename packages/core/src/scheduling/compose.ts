@@ -67,7 +67,12 @@ export function compose(input: PlanInput, first: PlanResult, second: PlanResult)
     const made = created.get(now.id);
     const was = original.get(now.id);
     if (made || !was) {
-      out.create.push({ ...(made ?? now), start: now.start, end: now.end, title: now.title, why: now.why });
+      // Where it ends up, and late only if it ends after the deadline there: the first round's
+      // mark was for the place it had then (a block moved earlier by the second round is on time).
+      const { late: _late, ...base } = made ?? now;
+      const block: PlannedBlock = { ...base, start: now.start, end: now.end, title: now.title, why: now.why };
+      if (now.late) block.late = true;
+      out.create.push(block);
     } else if (
       parseInstant(was.start) === parseInstant(now.start) &&
       parseInstant(was.end) === parseInstant(now.end)

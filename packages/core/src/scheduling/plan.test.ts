@@ -322,3 +322,87 @@ describe('a surplus under a minimum block (the chaos run’s 50 minutes for a 30
     expect(booked).toBe(90);
   });
 });
+
+describe('a block a later round moves (the planner plans again from its own result while work is late)', () => {
+  // Found by rules.property.test.ts (seed 1842382314): task 0's block was placed after its deadline,
+  // then a second round moved it before the deadline, and the plan still marked it late.
+  const input = {
+    now: '2026-06-14T00:17:26Z',
+    va: {
+      timezone: 'Europe/Budapest',
+      workingHours: {
+        mon: [
+          { startMinute: 525, endMinute: 900 },
+          { startMinute: 1020, endMinute: 1260 },
+        ],
+        tue: [{ startMinute: 690, endMinute: 975 }],
+        wed: [{ startMinute: 525, endMinute: 780 }],
+        thu: [
+          { startMinute: 15, endMinute: 300 },
+          { startMinute: 930, endMinute: 1020 },
+        ],
+        fri: [{ startMinute: 15, endMinute: 285 }],
+        sat: [{ startMinute: 75, endMinute: 630 }],
+        sun: [{ startMinute: 375, endMinute: 840 }],
+      },
+    },
+    settings: {
+      bufferMinutes: 10,
+      minBlockMinutes: 60,
+      maxBlockMinutes: 65,
+      horizonDays: 3,
+      earliestStartMinutes: 15,
+      batching: 'off',
+      clientBreakMinutes: 0,
+    },
+    clients: [
+      { id: 'c0', name: 'Client 0', timezone: 'Australia/Lord_Howe' },
+      { id: 'c1', name: 'Client 1', timezone: 'Pacific/Chatham' },
+    ],
+    tasks: [
+      {
+        id: 't0',
+        clientId: 'c0',
+        name: 'Task 0',
+        url: null,
+        status: 'open',
+        estimateMinutes: 1,
+        trackedMinutes: 0,
+        due: { kind: 'instant', at: '2026-06-14T06:15:27Z' },
+        startOn: null,
+        priority: { urgent: false, important: false },
+        modifiedAt: null,
+      },
+      {
+        id: 't1',
+        clientId: 'c0',
+        name: 'Task 1',
+        url: null,
+        status: 'open',
+        estimateMinutes: 1,
+        trackedMinutes: null,
+        due: { kind: 'instant', at: '2026-06-14T04:15:26Z' },
+        startOn: null,
+        priority: { urgent: false, important: false },
+        modifiedAt: null,
+      },
+    ],
+    busy: [],
+    blocks: [],
+  } as PlanInput;
+
+  it('is marked late only where it ends up after its deadline', () => {
+    const result = planSchedule(input);
+    const due = new Map(
+      input.tasks.map((t) => [t.id, t.due?.kind === 'instant' ? Date.parse(t.due.at) : Infinity]),
+    );
+    const marks = result.create.map((b) => [b.taskId, b.end, b.late === true]);
+    expect(marks).toEqual(
+      result.create.map((b) => [b.taskId, b.end, Date.parse(b.end) > (due.get(b.taskId) ?? Infinity)]),
+    );
+    expect(marks).toEqual([
+      ['t0', '2026-06-14T05:15:00Z', false],
+      ['t1', '2026-06-14T06:15:00Z', true],
+    ]);
+  });
+});
