@@ -1,6 +1,14 @@
 // The billing ledger through the real Xero and Toggl connectors and SDKs, against their fakes:
 // figures computed by hand, what is asserted is what the fakes end up holding.
-import { type ClientConfig, cachedLedgerSink, type Period, periodContaining, Temporal } from '@vahub/core';
+import {
+  type ClientConfig,
+  cachedLedgerSink,
+  type Period,
+  type PeriodDraft,
+  periodContaining,
+  periodKey,
+  Temporal,
+} from '@vahub/core';
 import { RedisLedgerCache } from '@vahub/jobs';
 import { testRedisUrl, uniquePrefix } from '@vahub/testkit';
 import { draftInvoices, keepsLedger, reconcileInvoiceStatus } from '@vahub/worker';
@@ -137,6 +145,50 @@ describe('the billing ledger', () => {
       ['0.5000', '25.00'],
     ]);
     expect(figures().map((f) => f[2])).toEqual([100, 100, 125]);
+  });
+
+  it('never caches a copy read while a run wrote: the run after it sees its own draft (the demo run that tagged nothing)', async () => {
+    const redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+    const prefix = uniquePrefix('flows-ledger-race');
+    try {
+      const sink = w.invoices;
+      if (!keepsLedger(sink)) throw new Error('the Xero sink keeps the ledger');
+      const cache = new RedisLedgerCache({ redis, prefix });
+      const c = client('thames-studio');
+      const nov = month('2026-11', c.timezone);
+      const key = periodKey(c.id, nov);
+      thames('2026-11-02T09:00', 60);
+      // Another job (the invoice webhook's reconcile) reads the period through the same cache, and
+      // its answer from Xero, read before the draft, arrives after the run has written.
+      let readDone = () => {};
+      const xeroRead = new Promise<void>((resolve) => {
+        readDone = resolve;
+      });
+      let release = () => {};
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const slow = Object.assign(Object.create(sink), {
+        async findPeriodDrafts(clientId: string, k: string): Promise<PeriodDraft[]> {
+          const drafts = await sink.findPeriodDrafts(clientId, k);
+          readDone();
+          await gate;
+          return drafts;
+        },
+      }) as typeof sink;
+      const reading = cachedLedgerSink(slow, cache).findPeriodDrafts(c.id, key);
+      await xeroRead;
+      const invoices = cachedLedgerSink(sink, cache);
+      const run = await draftInvoices({ client: c, period: nov, time: w.time, invoices });
+      expect(run.tagged).toHaveLength(1);
+      release();
+      expect(await reading).toEqual([]);
+      // The late copy (no draft) is not in the cache: the ledger read next has the run's draft.
+      const after = await invoices.findPeriodDrafts(c.id, key);
+      expect(after.map((d) => d.invoiceId)).toEqual([run.invoice?.invoiceId]);
+    } finally {
+      await redis.quit();
+    }
   });
 
   it('keeps Redis as a cache only: the ledger read through it equals the one rebuilt from Xero and Toggl after a flush', async () => {

@@ -8,9 +8,15 @@ import type { DraftManifest, PeriodDraft } from './ledger.js';
  */
 export interface LedgerCache {
   get(clientId: string, periodKey: string): Promise<PeriodDraft[] | null>;
-  set(clientId: string, periodKey: string, drafts: PeriodDraft[]): Promise<void>;
-  /** Forget a client's periods (one, or all of them). */
+  /**
+   * Keep `drafts`; with `version` (what `version` gave before they were read), only if no `drop` of
+   * the client came since: a read that overlapped a write must not put back what the write changed.
+   */
+  set(clientId: string, periodKey: string, drafts: PeriodDraft[], version?: string): Promise<void>;
+  /** Forget a client's periods (one, or all of them), and move its version on. */
   drop(clientId: string, periodKey?: string): Promise<void>;
+  /** The client's version: it changes with every `drop`. */
+  version(clientId: string): Promise<string>;
 }
 
 type LedgerMethods = Required<Pick<InvoiceSink, 'findPeriodDrafts' | 'updateDraft' | 'writeManifest'>>;
@@ -43,10 +49,14 @@ export function cachedLedgerSink(
     writeManifest: (clientId, invoiceId, manifest: DraftManifest) =>
       around(clientId, () => sink.writeManifest(clientId, invoiceId, manifest)),
     async findPeriodDrafts(clientId, periodKey) {
+      // Read before the app is: a write (and its drops) while the app is read leaves this copy out
+      // of the cache. Else a run's own read after its draft could be answered by a copy another job
+      // read mid-write, without that draft, and the run would tag none of its entries.
+      const version = await cache.version(clientId);
       const hit = await cache.get(clientId, periodKey);
       if (hit) return hit;
       const drafts = await sink.findPeriodDrafts(clientId, periodKey);
-      await cache.set(clientId, periodKey, drafts);
+      await cache.set(clientId, periodKey, drafts, version);
       return drafts;
     },
     invalidate: (clientId) => cache.drop(clientId),
@@ -56,14 +66,20 @@ export function cachedLedgerSink(
 /** A `LedgerCache` in memory (tests, the CLI). */
 export class MemoryLedgerCache implements LedgerCache {
   readonly entries = new Map<string, string>();
+  private readonly versions = new Map<string, number>();
   async get(clientId: string, periodKey: string): Promise<PeriodDraft[] | null> {
     const text = this.entries.get(`${clientId}\n${periodKey}`);
     return text ? (JSON.parse(text) as PeriodDraft[]) : null;
   }
-  async set(clientId: string, periodKey: string, drafts: PeriodDraft[]): Promise<void> {
+  async set(clientId: string, periodKey: string, drafts: PeriodDraft[], version?: string): Promise<void> {
+    if (version !== undefined && version !== (await this.version(clientId))) return;
     this.entries.set(`${clientId}\n${periodKey}`, JSON.stringify(drafts));
   }
+  async version(clientId: string): Promise<string> {
+    return String(this.versions.get(clientId) ?? 0);
+  }
   async drop(clientId: string, periodKey?: string): Promise<void> {
+    this.versions.set(clientId, (this.versions.get(clientId) ?? 0) + 1);
     for (const k of [...this.entries.keys()]) {
       if (periodKey === undefined ? k.startsWith(`${clientId}\n`) : k === `${clientId}\n${periodKey}`) {
         this.entries.delete(k);

@@ -58,3 +58,22 @@ describe('RedisLedgerCache', () => {
     expect(await cache.get('koala-co', 'p')).toBeNull();
   });
 });
+
+describe('RedisLedgerCache versions', () => {
+  it('keeps a copy read before a drop out of the cache: a read that overlapped a write puts nothing back', async () => {
+    const cache = new RedisLedgerCache({ redis, prefix });
+    const noted = await cache.version('hudson');
+    // A writer drops the client's copies while the reader is at the invoicing app.
+    await cache.drop('hudson');
+    await cache.set('hudson', 'p', [draft('stale', 0)], noted);
+    expect(await cache.get('hudson', 'p')).toBeNull();
+    // A read begun after the drop is kept.
+    const now = await cache.version('hudson');
+    expect(now).not.toBe(noted);
+    await cache.set('hudson', 'p', [draft('fresh', 1)], now);
+    expect(await cache.get('hudson', 'p')).toEqual([draft('fresh', 1)]);
+    // Dropping one period moves the version on too.
+    await cache.drop('hudson', 'p');
+    expect(await cache.version('hudson')).not.toBe(now);
+  });
+});
