@@ -98,10 +98,18 @@ describe('vahub start, sync, status, undo blocks', () => {
       true,
     );
 
-    const [status, api] = await Promise.all([
-      w.run(['status', ...w.cfg(), '--json']),
-      fetch(new URL('api/snapshot', started.dashboard)).then((r) => r.json() as Promise<StatusSnapshot>),
-    ]);
+    // The service runs its schedulers meanwhile: a sweep that fires between the two reads moves the
+    // queue counts. Read both again (at most five times) until they were taken at a quiet moment.
+    const readBoth = () =>
+      Promise.all([
+        w.run(['status', ...w.cfg(), '--json']),
+        fetch(new URL('api/snapshot', started.dashboard)).then((r) => r.json() as Promise<StatusSnapshot>),
+      ]);
+    let [status, api] = await readBoth();
+    for (let i = 1; i < 5 && status.code === 0; i++) {
+      if (JSON.stringify(JSON.parse(status.out).health.queues) === JSON.stringify(api.health.queues)) break;
+      [status, api] = await readBoth();
+    }
     expect(status.code, status.err).toBe(0);
     const snap = JSON.parse(status.out);
     expect(snap.version).toBe(api.version);
