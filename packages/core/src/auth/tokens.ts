@@ -1,6 +1,7 @@
 import { type Provider, ReconnectRequiredError, VahubError } from '../errors/errors.js';
 import { redact, registerSecret } from '../errors/redact.js';
 import { isLeaseLost, type Lease, type Lock } from './lock.js';
+import { RecentRead } from './recent-read.js';
 import type { TokenEvent, TokenEventBody } from './token-events.js';
 import { type OAuthTokenSet, refreshLeadMs, type TokenRecord, type TokenStore } from './token-store.js';
 import { UnsavedToken } from './unsaved-token.js';
@@ -78,14 +79,7 @@ const MAX_LOOKS = 10;
 export class TokenManager {
   private inflight: Promise<OAuthTokenSet> | null = null;
   private unsaved: UnsavedToken | null = null;
-  /** The fresh token last read from the store, and when: handed out again until `rereadAfterMs` has passed. */
-  private lastRead: { token: OAuthTokenSet; at: number } | null = null;
-  /**
-   * Bumped when a 401 comes in and when a refresh ends: a read that a refresh overlapped may return
-   * the token it replaced (read before the new one was stored), and is not kept.
-   */
-  private epoch = 0;
-  private readonly rereadAfterMs: number;
+  private readonly recent: RecentRead;
   private readonly refreshAheadMs: number;
   private readonly refreshWindowMs: number;
   private readonly now: () => number;
@@ -94,8 +88,8 @@ export class TokenManager {
   constructor(private readonly options: TokenManagerOptions) {
     this.refreshAheadMs = options.refreshAheadMs ?? 5 * 60_000;
     this.refreshWindowMs = options.refreshWindowMs ?? 60_000;
-    this.rereadAfterMs = options.rereadAfterMs ?? 0;
     this.now = options.now ?? Date.now;
+    this.recent = new RecentRead(options.rereadAfterMs ?? 0, this.now);
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
@@ -108,16 +102,14 @@ export class TokenManager {
   async accessToken(): Promise<string> {
     const held = await this.heldToken();
     if (held) return held.accessToken;
-    const last = this.lastRead;
-    if (last && this.now() - last.at < this.rereadAfterMs && this.fresh(last.token))
-      return last.token.accessToken;
-    const at = this.now();
-    const epoch = this.inflight === null ? this.epoch : -1;
+    const recent = this.recent.get((token) => this.fresh(token));
+    if (recent) return recent.accessToken;
+    const ticket = this.recent.begin(this.inflight !== null);
     const token = await this.options.store.get(this.options.key);
     if (!token) throw this.reconnect('getAccessToken');
     remember(token);
     if (this.fresh(token)) {
-      if (epoch === this.epoch) this.lastRead = { token, at };
+      this.recent.keep(ticket, token);
       return token.accessToken;
     }
     return (await this.refreshOnce({ accessToken: token.accessToken, rejected: false })).accessToken;
@@ -125,8 +117,7 @@ export class TokenManager {
 
   /** Refresh after the API refused `rejectedAccessToken` (a 401), unless someone already has. */
   async refreshAfterRejection(rejectedAccessToken: string): Promise<string> {
-    this.epoch += 1;
-    this.lastRead = null;
+    this.recent.drop();
     return (await this.refreshOnce({ accessToken: rejectedAccessToken, rejected: true })).accessToken;
   }
 
@@ -164,7 +155,7 @@ export class TokenManager {
     if (!this.inflight) {
       this.inflight = this.refreshLocked(seen).finally(() => {
         this.inflight = null;
-        this.epoch += 1;
+        this.recent.moveOn();
       });
     }
     return this.inflight;
