@@ -5,7 +5,9 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KOALA_PROJECT, THAMES_PROJECT } from './support/flows-world.js';
-import { type Finished, type ServiceWorld, startServiceWorld, terminate } from './support/service-world.js';
+import type { Finished } from './support/job-watch.js';
+import { terminate } from './support/service-processes.js';
+import { type ServiceWorld, startServiceWorld } from './support/service-world.js';
 
 let w: ServiceWorld;
 let publicUrl = '';

@@ -8,6 +8,7 @@ import { CursorStore, listFailedJobs } from '@vahub/jobs';
 import { deliverWebhook } from '@vahub/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KOALA_CONTACT, KOALA_PROJECT, TENANT, THAMES_PROJECT } from './support/flows-world.js';
+import { terminate } from './support/service-processes.js';
 import {
   blocksOf,
   endOf,
@@ -15,7 +16,6 @@ import {
   type ServiceWorld,
   startOf,
   startServiceWorld,
-  terminate,
 } from './support/service-world.js';
 
 const DAY = 86_400_000;

@@ -8,7 +8,8 @@
 import { periodContaining } from '@vahub/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TENANT } from './support/flows-world.js';
-import { extraClientProject, type ServiceWorld, startServiceWorld } from './support/service-world.js';
+import { type ServiceWorld, startServiceWorld } from './support/service-world.js';
+import { extraClientProject } from './support/world-seed.js';
 
 const EXTRA = 14;
 const DAY = 86_400_000;

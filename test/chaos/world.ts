@@ -2,8 +2,7 @@
 // and one Xero contact each, all in one Xero organisation), and what each client's invoice must say.
 
 import { TENANT } from '../support/flows-world.js';
-import type { WorldSeed } from '../support/service-world.js';
-import { addContact } from '../support/service-world.js';
+import { addContact, type WorldSeed } from '../support/world-seed.js';
 
 export const WORKSPACE = 4242;
 

@@ -1,13 +1,10 @@
 // The service end to end: a private Redis, the four fakes over HTTP, and the receiver and workers as
 // separate processes (apps/worker/src/service/main.ts), each reading the same config file.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { EventEmitter } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type AsanaConnection, newHookKey, registerWebhook, webhookTarget } from '@vahub/asana';
 import { FakeAsana } from '@vahub/asana/testing';
 import { MemoryLock, silentLogger } from '@vahub/core';
@@ -22,48 +19,19 @@ import {
 } from '@vahub/jobs';
 import { RedisServer } from '@vahub/jobs/testing';
 import { buildConnectors, type Config, parseVahubConfig } from '@vahub/registry';
-import { fakesEnv, firstMatch } from '@vahub/testkit';
+import { fakesEnv } from '@vahub/testkit';
 import type { TogglWebhookReceiver } from '@vahub/toggl';
 import { FakeToggl } from '@vahub/toggl/testing';
 import { UnbilledStore } from '@vahub/worker';
 import { FakeXero, type FakeXeroOptions } from '@vahub/xero/testing';
-import { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
-import {
-  CONFIG,
-  KOALA_CONTACT,
-  KOALA_PROJECT,
-  TENANT,
-  THAMES_CONTACT,
-  THAMES_PROJECT,
-} from './flows-world.js';
+import { TENANT } from './flows-world.js';
+import { type JobWatch, watchJobs } from './job-watch.js';
+import { freePort, startProcess, terminate } from './service-processes.js';
+import { DEFAULT_SEED, type WorldSeed, withExtraClients } from './world-seed.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const MAIN = join(ROOT, 'apps/worker/src/service/main.ts');
 export const PREFIX = '{vahub}';
-const WATCHED = [
-  'event.task',
-  'event.time-entry',
-  'event.calendar',
-  'event.invoice',
-  'schedule.replan',
-  'sweep',
-  'reconcile',
-  'invoice.run',
-  'channels.renew',
-];
-
-/** A job that finished, as QueueEvents reported it, in the order the test saw them. */
-export interface Finished {
-  seq: number;
-  queue: string;
-  jobId: string;
-  outcome: 'completed' | 'failed';
-  value: Record<string, unknown> | null;
-  reason: string | null;
-}
-
-export interface ServiceWorld {
+export interface ServiceWorld extends Omit<JobWatch, 'close'> {
   redisServer: RedisServer;
   redis: Redis;
   asana: FakeAsana;
@@ -80,16 +48,6 @@ export interface ServiceWorld {
   vaGid: string;
   estimateGid: string;
   receiverUrl: string;
-  finished: Finished[];
-  /** The next job of `queue` to finish after `afterSeq` that matches. */
-  waitFinished(
-    queue: string,
-    predicate: (f: Finished) => boolean,
-    options?: { afterSeq?: number; timeoutMs?: number },
-  ): Promise<Finished>;
-  lastSeq(): number;
-  /** Resolves once a worker has taken the job. */
-  waitActive(queue: string, jobId: string): Promise<unknown>;
   /** Put the VA's grants in Redis, as `vahub connect` does (again after a flush). */
   connect(): Promise<void>;
   /** Register the Asana webhooks of the world's projects at the receiver, as the service's registration would. */
@@ -107,105 +65,6 @@ export interface ServiceWorld {
   /** The receiver process (`--only webhooks`). */
   receiver(): ChildProcess;
   stop(): Promise<void>;
-}
-
-/** How long a process may take to print "service ready": tsx compiles the sources first, slow on a loaded machine. */
-const START_TIMEOUT_MS = 90_000;
-
-async function startProcess(
-  env: Record<string, string>,
-  args: string[],
-  logs: string[],
-  spawned: ChildProcess[],
-): Promise<{ child: ChildProcess; url: string | null }> {
-  const child = spawn(process.execPath, ['--conditions=vahub-source', '--import', 'tsx', MAIN, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  spawned.push(child);
-  return new Promise((resolve, reject) => {
-    let buffer = '';
-    const timer = setTimeout(
-      () => reject(new Error(`service did not start:\n${logs.join('\n')}`)),
-      START_TIMEOUT_MS,
-    );
-    child.stderr?.on('data', (d: Buffer) => logs.push(d.toString()));
-    child.stdout?.on('data', (d: Buffer) => {
-      buffer += d.toString();
-      const lines = buffer.split('\n');
-      buffer = lines.pop() ?? '';
-      for (const line of lines) {
-        logs.push(line);
-        if (line.includes('"service ready"')) {
-          clearTimeout(timer);
-          resolve({ child, url: (JSON.parse(line) as { url: string | null }).url });
-        }
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`service exited with ${code}:\n${logs.join('\n')}`));
-    });
-  });
-}
-
-/** Stop a process with SIGTERM (it drains); SIGKILL after `killAfterMs`. Resolves with its exit code (null: killed). */
-export function terminate(child: ChildProcess, killAfterMs = 15_000): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve(code);
-    });
-    child.kill('SIGTERM');
-  });
-}
-
-/** A port free right now on 127.0.0.1 (the receiver's, when the config must name its public URL). */
-async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** The people and projects in the fakes, for a world with another config than the default two clients. */
-export interface WorldSeed {
-  config: string;
-  /** The Asana projects to register webhooks for. */
-  projects: string[];
-  /** Fill the fakes (projects, contacts, Toggl clients) the config names. */
-  seed(fakes: { asana: FakeAsana; toggl: FakeToggl; xero: FakeXero }): void;
-}
-
-const DEFAULT_SEED: WorldSeed = {
-  config: CONFIG,
-  projects: [KOALA_PROJECT, THAMES_PROJECT],
-  seed({ asana, toggl, xero }) {
-    asana.addProject({ gid: KOALA_PROJECT, name: 'Koala' });
-    asana.addProject({ gid: THAMES_PROJECT, name: 'Thames' });
-    for (const [contactId, name] of [
-      [KOALA_CONTACT, 'Koala Co'],
-      [THAMES_CONTACT, 'Thames Studio'],
-    ] as const) {
-      addContact(xero, contactId, name);
-    }
-    toggl.addWorkspace({ id: 4242 });
-    toggl.addClient(4242, { id: 9001, name: 'Koala Co' });
-    toggl.addProject(4242, { id: 190001, client_id: 9001, name: 'Social media' });
-    toggl.addProject(4242, { id: 190101, name: 'Portfolio' });
-  },
-};
-
-/** A Xero contact with a known id, in the world's organisation. */
-export function addContact(xero: FakeXero, contactId: string, name: string): void {
-  const tenant = xero.tenants.get(TENANT)!;
-  const contact = xero.addContact({ name });
-  tenant.contacts.delete(contact.ContactID);
-  tenant.contacts.set(contactId, { ...contact, ContactID: contactId });
 }
 
 export interface ServiceWorldOptions {
@@ -235,9 +94,6 @@ export interface ServiceWorldOptions {
    */
   planner?: 'apart';
 }
-
-/** The Toggl project of extra client `i` (workspace 4242). */
-export const extraClientProject = (i: number) => 190_200 + i;
 
 export async function startServiceWorld(options: ServiceWorldOptions): Promise<ServiceWorld> {
   const world = options.world ?? DEFAULT_SEED;
@@ -269,21 +125,8 @@ export async function startServiceWorld(options: ServiceWorldOptions): Promise<S
     LOG_LEVEL: 'info',
     ...options.env,
   };
-  const extras = Array.from({ length: options.extraClients ?? 0 }, (_, i) => {
-    const contact = xero.addContact({ name: `Extra ${i}` });
-    toggl.addProject(4242, { id: extraClientProject(i), name: `Extra ${i} work` });
-    return [
-      `  - id: extra-${i}`,
-      `    name: Extra ${i}`,
-      '    timezone: Australia/Sydney',
-      `    toggl: { workspaceId: 4242, projectIds: [${extraClientProject(i)}] }`,
-      '    billing: { currency: AUD, hourlyRate: "30.00" }',
-      `    xero: { tenantId: ${TENANT}, contactId: ${contact.ContactID}, accountCode: "200", taxType: NONE }`,
-    ].join('\n');
-  });
   const publicPort = options.publicUrl ? await freePort() : null;
-  const withClients =
-    extras.length === 0 ? world.config : world.config.replace('\nauth:', `\n${extras.join('\n')}\nauth:`);
+  const withClients = withExtraClients(world.config, options.extraClients ?? 0, { toggl, xero });
   const configText =
     publicPort === null
       ? withClients
@@ -305,53 +148,8 @@ export async function startServiceWorld(options: ServiceWorldOptions): Promise<S
   };
   await connect();
 
-  const finished: Finished[] = [];
-  const active: { queue: string; jobId: string }[] = [];
-  const emitter = new EventEmitter();
-  // BullMQ leaves connections it was handed open: closed here, or they retry after Redis is gone.
-  const eventConnections: Redis[] = [];
-  const events = WATCHED.map((queue) => {
-    const connection = redis.duplicate();
-    connection.on('error', quiet);
-    eventConnections.push(connection);
-    const qe = new QueueEvents(queue, { connection, prefix: PREFIX });
-    qe.on('error', quiet);
-    qe.on('completed', ({ jobId, returnvalue }) => {
-      const value = (
-        typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue
-      ) as Finished['value'];
-      const f: Finished = {
-        seq: finished.length + 1,
-        queue,
-        jobId,
-        outcome: 'completed',
-        value,
-        reason: null,
-      };
-      finished.push(f);
-      emitter.emit('finished', f);
-    });
-    qe.on('active', ({ jobId }) => {
-      active.push({ queue, jobId });
-      emitter.emit('active', { queue, jobId });
-    });
-    qe.on('failed', ({ jobId, failedReason }) => {
-      const f: Finished = {
-        seq: finished.length + 1,
-        queue,
-        jobId,
-        outcome: 'failed',
-        value: null,
-        reason: failedReason,
-      };
-      finished.push(f);
-      emitter.emit('finished', f);
-    });
-    return qe;
-  });
-  await Promise.all(events.map((e) => e.waitUntilReady()));
-
   const logs: string[] = [];
+  const watch = await watchJobs(redis, PREFIX, logs);
   const children: ChildProcess[] = [];
   // Every process spawned, ready or not: a failed start kills them all.
   const spawned: ChildProcess[] = [];
@@ -394,7 +192,7 @@ export async function startServiceWorld(options: ServiceWorldOptions): Promise<S
   };
   const receiver = await startAll().catch(async (err: unknown) => {
     for (const child of spawned) child.kill('SIGKILL');
-    await Promise.all(events.map((e) => e.close()));
+    await watch.close();
     redis.disconnect();
     await Promise.all([asana.stop(), google.stop(), toggl.stop(), xero.stop()]);
     await redisServer.dispose();
@@ -425,28 +223,10 @@ export async function startServiceWorld(options: ServiceWorldOptions): Promise<S
     vaGid: va.gid,
     estimateGid: estimate.gid,
     receiverUrl,
-    finished,
-    lastSeq: () => finished.length,
-    waitActive: (queue, jobId) =>
-      firstMatch({
-        emitter,
-        event: 'active',
-        seen: active,
-        predicate: (a) => a.queue === queue && a.jobId === jobId,
-        timeoutMs: 20_000,
-        what: `no worker took ${queue} job ${jobId}`,
-      }),
-    waitFinished(queue, predicate, opts = {}) {
-      const after = opts.afterSeq ?? 0;
-      return firstMatch({
-        emitter,
-        event: 'finished',
-        seen: finished,
-        predicate: (f) => f.queue === queue && f.seq > after && predicate(f),
-        timeoutMs: opts.timeoutMs ?? 20_000,
-        what: `no ${queue} job finished as expected (logs:\n${logs.slice(-30).join('\n')})`,
-      });
-    },
+    finished: watch.finished,
+    lastSeq: watch.lastSeq,
+    waitActive: watch.waitActive,
+    waitFinished: watch.waitFinished,
     connect,
     logs,
     async subscribeToggl(workspaceId) {
@@ -470,8 +250,7 @@ export async function startServiceWorld(options: ServiceWorldOptions): Promise<S
     planner: () => planner,
     async stop() {
       await Promise.all([...children, ...(planner ? [planner] : [])].map(terminate));
-      await Promise.all(events.map((e) => e.close()));
-      for (const c of eventConnections) c.disconnect();
+      await watch.close();
       await queues.close();
       await built.close();
       redis.disconnect();
