@@ -17,6 +17,12 @@ import {
 const TASKS = 100;
 const ENTRIES = 300;
 const DAY = 86_400_000;
+/**
+ * A wait for the next task's job. Asana's free-plan quota (150 calls a minute per token) holds about
+ * this burst's calls: on a loaded machine a few timed-out reads, retried, fill it, and the limiter then
+ * rightly waits up to a minute for the window to turn. The test checks what is done, not how fast.
+ */
+const QUOTA_WAIT_MS = 75_000;
 let w: ServiceWorld;
 
 beforeAll(async () => {
@@ -72,7 +78,7 @@ describe('a burst on three workers', () => {
       const f = await w.waitFinished(
         'event.task',
         (x) => typeof x.value?.taskId === 'string' && !seen.has(x.value.taskId as string),
-        { afterSeq: seq, timeoutMs: 40_000 },
+        { afterSeq: seq, timeoutMs: QUOTA_WAIT_MS },
       );
       expect(f.outcome).toBe('completed');
       seen.add(f.value?.taskId as string);
@@ -102,7 +108,7 @@ describe('a burst on three workers', () => {
         `(${((asanaCalls + googleCalls - booked) / TASKS).toFixed(2)} without the block writes)`,
     );
     expect(replans.length).toBeLessThan(TASKS / 2);
-  }, 90_000);
+  }, 180_000);
 
   it(`${ENTRIES} time entry events: the unbilled hours count every entry exactly once, without reading reports`, async () => {
     const current = periodContaining('month', Date.now(), 'Australia/Sydney');
