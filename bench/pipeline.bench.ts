@@ -67,6 +67,16 @@ const RATES = (process.env.BENCH_PIPELINE_RATES ?? '50,500').split(',').map(Numb
 const JOBS = 300;
 // biome-ignore lint/suspicious/noUndeclaredEnvVars: a bench knob, not a build input
 const ONLY_THROUGHPUT = process.env.BENCH_PIPELINE_ONLY === 'throughput';
+/**
+ * `stopped`: the planner process is stopped (SIGSTOP) during each throughput round and let go after it,
+ * so the worker's own cost is seen apart from the planner's share of the two cores (the replans it
+ * owes then run after the round).
+ */
+// biome-ignore lint/suspicious/noUndeclaredEnvVars: a bench knob, not a build input
+const PLANNER_IN_ROUNDS = process.env.BENCH_PIPELINE_PLANNER_ROUNDS === 'stopped' ? 'stopped' : 'running';
+/** `1`: count the replan adds and checks that reach Redis in each throughput round (Redis MONITOR). */
+// biome-ignore lint/suspicious/noUndeclaredEnvVars: a bench knob, not a build input
+const COUNT_ADDS = process.env.BENCH_PIPELINE_COUNT === '1';
 
 interface Latency {
   sent: number;
@@ -382,7 +392,20 @@ async function throughput(
   // `changed`: each task renamed in the fake first (straight in its state: no webhook of its own),
   // so every job finds a change to mirror and a replan is owed, as for a real edit.
   let renames = 0;
-  const runVahub = (kind: 'vahub' | 'changed') => quotaLifted(w, () => runVahubOnce(kind));
+  const planner = PLANNER_IN_ROUNDS === 'stopped' ? w.planner() : null;
+  const counted = COUNT_ADDS ? await replanCommands(w) : null;
+  const adds = { vahub: [] as string[], changed: [] as string[] };
+  const runVahub = async (kind: 'vahub' | 'changed') => {
+    planner?.kill('SIGSTOP');
+    counted?.reset();
+    try {
+      return await quotaLifted(w, () => runVahubOnce(kind));
+    } finally {
+      if (counted) adds[kind].push(counted.summary());
+      planner?.kill('SIGCONT');
+      await drained(w, 'schedule.replan');
+    }
+  };
   const runVahubOnce = async (kind: 'vahub' | 'changed') => {
     if (kind === 'changed') {
       renames += 1;
@@ -411,7 +434,6 @@ async function throughput(
         (f) => f.queue === 'event.task' && f.seq > seq && (f.value as { replan?: boolean })?.replan,
       ).length,
     );
-    await drained(w, 'schedule.replan');
     return rate;
   };
   const bareRates: number[] = [];
@@ -428,13 +450,14 @@ async function throughput(
       bareRates.push(await runBare());
     }
   }
+  await counted?.stop();
   await bq.close();
   await bareEvents.close();
   eventsConnection.disconnect();
   const b = Math.max(...bareRates);
   const bc = Math.min(...cpu.bare);
   console.log(
-    `worker throughput, ${JOBS} jobs added at once, instant fakes, ${PROCESSES} (4 at a time), best of 2:`,
+    `worker throughput, ${JOBS} jobs added at once, instant fakes, ${PROCESSES}${planner ? ' (stopped during the rounds)' : ''} (4 at a time), best of 2:`,
   );
   console.log(`  bare BullMQ worker, one GET per job   ${b.toFixed(0).padStart(5)} jobs/s`);
   const rows = [
@@ -452,7 +475,31 @@ async function throughput(
       `    CPU per job (the worker process, least of 2): bare ${bc.toFixed(2)} ms, vahub ${vc.toFixed(2)} ms, ${(vc / bc).toFixed(2)}× bare (its inverse, ${(bc / vc).toFixed(2)}×, is the throughput ratio on a free core)`,
     );
     console.log(`    other jobs finished during each round: ${besides[kind].join('; ')}`);
+    if (counted) console.log(`    replan commands at Redis per round: ${adds[kind].join('; ')}`);
   }
+}
+
+/** Redis MONITOR on a connection of its own: the `schedule.replan` commands, by kind, since `reset`. */
+async function replanCommands(w: ServiceWorld) {
+  // `monitor()` opens a connection of its own beside the one it is called on: both closed in `stop`.
+  const connection = w.redis.duplicate();
+  const monitor = await connection.monitor();
+  const counts = new Map<string, number>();
+  monitor.on('monitor', (_time: string, args: string[]) => {
+    const cmd = String(args[0]).toLowerCase();
+    if (!args.slice(1, 4).some((a) => String(a).includes('schedule.replan'))) return;
+    // BullMQ's scripts by their first key's last part (the add's is the queue's `wait` or `marker`).
+    const kind = cmd === 'evalsha' ? `script(${String(args[3]).split(':').pop()})` : cmd;
+    counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  });
+  return {
+    reset: () => counts.clear(),
+    summary: () => [...counts].map(([k, n]) => `${n} ${k}`).join(', ') || 'none',
+    stop: () => {
+      monitor.disconnect();
+      connection.disconnect();
+    },
+  };
 }
 
 export default async function run(): Promise<void> {

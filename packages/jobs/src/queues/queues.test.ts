@@ -175,7 +175,7 @@ describe('addThrottled', () => {
     ).rejects.toThrow(/payload is invalid: reason/);
   });
 
-  it('sends nothing for the asks made while a job this process added waits: another process still sends its own', async () => {
+  it('sends nothing for the asks made while a job this process added waits; another process joins it by a check, not an add', async () => {
     const queues = queuesFor('throttle-waiting', catalog);
     const ask = (q: JobQueues<typeof catalog>, i: number) =>
       q.addThrottled('replan', { reason: `ask ${i}` }, { key: 'va', windowMs: 60_000 });
@@ -185,12 +185,19 @@ describe('addThrottled', () => {
     const other = new JobQueues({ connection: redis, prefix: queues.prefix, catalog });
     cleanups.push(() => other.close());
     expect((await ask(other, 5)).jobId).toBe(asks[0]?.jobId);
-    // Every add leaves an entry in the queue's event stream: one job made, and the other process's add.
+    expect((await ask(other, 6)).jobId).toBe(asks[0]?.jobId);
+    // Every add leaves an entry in the queue's event stream: one job made, and no add deduplicated
+    // (the other process saw the job waiting, not started, and joined it without BullMQ's add).
     const stream = await redis.xrange(`${queues.prefix}:replan:events`, '-', '+');
     const kinds = stream.map(([, fields]) => fields[fields.indexOf('event') + 1]);
     expect(kinds.filter((k) => k === 'delayed')).toHaveLength(1);
-    expect(kinds.filter((k) => k === 'deduplicated')).toHaveLength(1);
+    expect(kinds.filter((k) => k === 'deduplicated')).toHaveLength(0);
     expect(await queues.queue('replan').getJobCounts('delayed')).toEqual({ delayed: 1 });
+    // A job whose key is there but which has started (or is gone) is not joined so: BullMQ's add decides.
+    await redis.hset(`${queues.prefix}:replan:${asks[0]?.jobId}`, 'processedOn', Date.now());
+    expect((await ask(other, 7)).jobId).toBe(asks[0]?.jobId);
+    const after = await redis.xrange(`${queues.prefix}:replan:events`, '-', '+');
+    expect(after.filter(([, f]) => f[f.indexOf('event') + 1] === 'deduplicated')).toHaveLength(1);
   });
 
   it('forgets the job it added when its connection closes: a Redis that restarted may have lost it', async () => {
