@@ -112,22 +112,21 @@ export function createServer(options: WebhookServerOptions): WebhookServer {
 /** One log line and one metric per request: route, provider, status and outcome; never a body or a header. */
 function observe(logger: Logger, metrics: VahubMetrics): RequestHandler {
   return (req, res, next) => {
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     res.on('finish', () => {
       const route = (res.locals.route as string | undefined) ?? 'unmatched';
       const provider = (res.locals.provider as string | undefined) ?? '';
       const outcome = (res.locals.outcome as string | undefined) ?? (res.statusCode < 400 ? 'ok' : 'error');
       metrics.recordRequest({ route, provider, outcome, status: res.statusCode });
       if (route === '/healthz' || route === '/metrics') return;
-      const fields = {
-        method: req.method,
-        route,
-        ...(provider ? { provider } : {}),
-        status: res.statusCode,
-        outcome,
-        durationMs: Number((process.hrtime.bigint() - started) / 1_000_000n),
-        ...(res.locals.fields as Record<string, unknown> | undefined),
-      };
+      // Built in place, in the log line's order (no spread copies per request).
+      const fields: Record<string, unknown> = { method: req.method, route };
+      if (provider) fields.provider = provider;
+      fields.status = res.statusCode;
+      fields.outcome = outcome;
+      fields.durationMs = Math.floor(performance.now() - started);
+      const more = res.locals.fields as Record<string, unknown> | undefined;
+      if (more !== undefined) for (const name in more) fields[name] = more[name];
       if (res.statusCode >= 500) logger.warn(fields, 'request');
       else logger.info(fields, 'request');
     });

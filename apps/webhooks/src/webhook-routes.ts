@@ -6,14 +6,16 @@ const ROUTE = '/webhooks/:provider{/:hook}';
 
 type Handler = RequestHandler<{ provider: string; hook?: string }>;
 
-/** Header values the vendor sent, by lower-cased name, repeated ones joined as HTTP joins them. */
-function flatHeaders(req: Request): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
-    out[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return out;
+/**
+ * Header values the vendor sent, by lower-cased name, repeated ones joined as HTTP joins them. Node
+ * already joins repeated headers into one string, all but `set-cookie` (an array): the request's own
+ * record is handed on (read-only to receivers) unless that one is there.
+ */
+function flatHeaders(req: Request): Readonly<Record<string, string>> {
+  const headers = req.headers;
+  const cookies = headers['set-cookie'];
+  if (cookies === undefined) return headers as Record<string, string>;
+  return { ...(headers as Record<string, string>), 'set-cookie': cookies.join(', ') };
 }
 
 function refuse(res: Response, status: number, outcome: string, error: string): void {
@@ -86,18 +88,22 @@ export function addWebhookRoutes(
 
 function answer(res: Response, result: DeliveryResult): void {
   res.locals.outcome = result.outcome;
-  res.locals.fields = {
-    ...(result.reason ? { reason: result.reason } : {}),
-    ...(result.deliveryId ? { deliveryId: result.deliveryId } : {}),
-    ...(result.enqueued !== undefined ? { enqueued: result.enqueued } : {}),
-  };
+  // Only what is said, in this order: the log line's fields.
+  const fields: Record<string, unknown> = {};
+  if (result.reason) fields.reason = result.reason;
+  if (result.deliveryId) fields.deliveryId = result.deliveryId;
+  if (result.enqueued !== undefined) fields.enqueued = result.enqueued;
+  res.locals.fields = fields;
   res.status(result.reply.status);
-  for (const [name, value] of Object.entries(result.reply.headers ?? {})) {
-    // A header the receiver got wrong must not turn the answer into an exception.
-    try {
-      res.set(name, value);
-    } catch {
-      res.locals.fields = { ...(res.locals.fields as object), droppedHeader: name };
+  const headers = result.reply.headers;
+  if (headers !== undefined) {
+    for (const [name, value] of Object.entries(headers)) {
+      // A header the receiver got wrong must not turn the answer into an exception.
+      try {
+        res.set(name, value);
+      } catch {
+        fields.droppedHeader = name;
+      }
     }
   }
   // An empty body is written with the head in one write, as `end()` does (Xero answers every delivery so).

@@ -22,6 +22,15 @@ beforeAll(async () => {
     calendar: pingReceiver('channel-token-1'),
     broken: brokenReceiver,
     sloppy: sloppyReceiver,
+    echo: {
+      hooked: false,
+      // Answers with the headers it was handed, as JSON.
+      receive: async ({ headers }) => ({
+        kind: 'handled',
+        reply: { status: 200, body: JSON.stringify(headers) },
+        note: 'echo',
+      }),
+    },
   });
 });
 afterAll(async () => {
@@ -85,6 +94,28 @@ describe('webhook deliveries', () => {
     });
     expect(res.status).toBe(200);
     expect(await r.queues.queue('event.calendar').getJob(eventJobId('calendar', 'ping-7'))).toBeTruthy();
+  });
+
+  it('hands a receiver each header as one string by lower-cased name, repeated ones joined', async () => {
+    const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      // Each sent twice: Set-Cookie (Node keeps it as a list) and X-Test-Token (Node joins it).
+      const headers = { 'Set-Cookie': ['a=1', 'b=2'], 'X-Test-Token': ['t1', 't2'] };
+      const req = httpRequest(new URL('/webhooks/echo', r.url), { method: 'POST', headers }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      req.on('error', reject);
+      req.end('{}');
+    });
+    expect(answer).toMatchObject({ status: 200 });
+    const seen = JSON.parse(answer.text) as Record<string, unknown>;
+    expect(seen['set-cookie']).toBe('a=1, b=2');
+    expect(seen['x-test-token']).toBe('t1, t2');
+    expect(Object.values(seen).every((v) => typeof v === 'string')).toBe(true);
   });
 
   it('answers a handshake without queueing anything', async () => {

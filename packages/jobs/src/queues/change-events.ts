@@ -78,15 +78,17 @@ export async function enqueueChangeEvent(options: {
 }): Promise<EnqueuedEvent> {
   const { queues, dedupe, provider, event } = options;
   const { job, jobId, payload } = options.checked ?? changeEventJob(options);
-  if (await dedupe.seen(provider, event.id)) return { outcome: 'duplicate', job, jobId };
+  // One digest for the check, the remember and an undo.
+  const seenKey = dedupe.keyOf(provider, event.id);
+  if (await dedupe.seenAt(seenKey)) return { outcome: 'duplicate', job, jobId };
   let remembered: unknown;
   try {
     remembered = await queues.addCheckedThen(job, payload, { jobId }, (client) =>
-      dedupe.rememberOn(client, provider, event.id),
+      dedupe.rememberOn(client, seenKey),
     );
   } catch (err) {
     // The add failed but this call's remember went in: undo it, or the redelivery would be dropped.
-    if (err instanceof AddFailedError && err.alsoReplies[0] === 'OK') await dedupe.forget(provider, event.id);
+    if (err instanceof AddFailedError && err.alsoReplies[0] === 'OK') await dedupe.forgetAt(seenKey);
     throw err;
   }
   return { outcome: remembered === 'OK' ? 'enqueued' : 'duplicate', job, jobId };

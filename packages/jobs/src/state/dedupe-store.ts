@@ -36,10 +36,15 @@ export class EventDedupeStore {
   }
 
   /** Whether the event was remembered before. */
-  async seen(provider: string, eventId: string): Promise<boolean> {
+  seen(provider: string, eventId: string): Promise<boolean> {
+    return this.seenAt(this.keyOf(provider, eventId));
+  }
+
+  /** `seen` by the event's key (`keyOf`): one digest per event when it is checked, then remembered. */
+  async seenAt(key: string): Promise<boolean> {
     // A busy receiver checks several events in one turn of the event loop: one write for all of them.
     corkThisTurn(this.options.redis);
-    const n = await bounded(this.options.redis.exists(this.key(provider, eventId)), {
+    const n = await bounded(this.options.redis.exists(key), {
       ms: this.timeoutMs,
       what: 'an event dedupe check',
     });
@@ -49,29 +54,31 @@ export class EventDedupeStore {
   /** Remember the event (SET NX); true when this call was the first to. */
   async remember(provider: string, eventId: string): Promise<boolean> {
     const set = await bounded(
-      this.options.redis.set(this.key(provider, eventId), String(Date.now()), 'PX', this.ttlMs, 'NX'),
+      this.options.redis.set(this.keyOf(provider, eventId), String(Date.now()), 'PX', this.ttlMs, 'NX'),
       { ms: this.timeoutMs, what: 'remembering an event' },
     );
     return set === 'OK';
   }
 
   /**
-   * `remember` on a given connection (the one the event's job is added on, right behind the add):
-   * its reply is "OK" when first. Unbounded: the caller bounds the add and this together.
+   * `remember` on a given connection (the one the event's job is added on, right behind the add), by
+   * the event's key (`keyOf`): its reply is "OK" when first. Unbounded: the caller bounds the add and
+   * this together.
    */
-  rememberOn(client: Redis, provider: string, eventId: string): Promise<'OK' | null> {
-    return client.set(this.key(provider, eventId), String(Date.now()), 'PX', this.ttlMs, 'NX');
+  rememberOn(client: Redis, key: string): Promise<'OK' | null> {
+    return client.set(key, String(Date.now()), 'PX', this.ttlMs, 'NX');
   }
 
   async forget(provider: string, eventId: string): Promise<void> {
-    await bounded(this.options.redis.del(this.key(provider, eventId)), {
-      ms: this.timeoutMs,
-      what: 'forgetting an event',
-    });
+    await this.forgetAt(this.keyOf(provider, eventId));
   }
 
-  // A digest keeps keys short whatever a vendor's event identity looks like.
-  private key(provider: string, eventId: string): string {
+  async forgetAt(key: string): Promise<void> {
+    await bounded(this.options.redis.del(key), { ms: this.timeoutMs, what: 'forgetting an event' });
+  }
+
+  /** The event's key. A digest keeps keys short whatever a vendor's event identity looks like. */
+  keyOf(provider: string, eventId: string): string {
     return `${this.prefix}${provider}:${stableKey([provider, eventId]).slice(0, 40)}`;
   }
 }
