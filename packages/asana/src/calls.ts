@@ -10,10 +10,10 @@ import {
   ReconnectRequiredError,
   type RetryOptions,
 } from '@vahub/core';
-import { EventsApi, ProjectsApi, StatusUpdatesApi, TasksApi, UsersApi, WebhooksApi } from 'asana';
 import type { z } from 'zod';
 import { type BudgetReport, RequestBudget } from './budget.js';
 import { ASANA_ENDPOINTS, ASANA_TOKEN_ENV } from './config.js';
+import { EventsApi, ProjectsApi, StatusUpdatesApi, TasksApi, UsersApi, WebhooksApi } from './sdk.js';
 import { PipelineApiClient } from './sdk-client.js';
 
 export interface AsanaClientOptions {

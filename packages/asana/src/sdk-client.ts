@@ -1,5 +1,5 @@
 import { type HttpPipeline, HttpStatusError } from '@vahub/core';
-import { ApiClient } from 'asana';
+import { ApiClient } from './sdk.js';
 
 /** What the SDK's `deserialize` reads of superagent's response, rebuilt from the pipeline's answer. */
 interface SdkResponse {

@@ -1,5 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { calendar, type calendar_v3 } from '@googleapis/calendar';
+import { createRequire } from 'node:module';
+import type * as Calendar from '@googleapis/calendar';
+import type { calendar_v3 } from '@googleapis/calendar';
 import type { HttpPipeline } from '@vahub/core';
 import type { z } from 'zod';
 import { refusedAfterRefresh } from './errors.js';
@@ -15,6 +17,10 @@ export interface GoogleCallOptions<S extends z.ZodType | null> {
    */
   idempotent?: boolean;
 }
+
+// Required as the CommonJS it is: imported, each of its files (googleapis-common, google-auth-library,
+// gaxios) goes through the ES module loader, which under a loader (tsx) keeps a second copy of its source.
+const { calendar } = createRequire(import.meta.url)('@googleapis/calendar') as typeof Calendar;
 
 /** Rate limits met in a row within one call: Google's advice is to double the wait each time. */
 const streaks = new AsyncLocalStorage<{ limits: number }>();

@@ -1,12 +1,8 @@
 import type { HttpPipeline } from '@vahub/core';
-import axios, {
-  type AxiosAdapter,
-  AxiosError,
-  AxiosHeaders,
-  type AxiosRequestConfig,
-  type AxiosResponse,
-} from 'axios';
-import { AccountingApi } from 'xero-node';
+import type { AxiosAdapter, AxiosRequestConfig, AxiosResponse } from 'axios';
+import { AccountingApi, axios } from './sdk.js';
+
+const { AxiosError, AxiosHeaders } = axios;
 
 /**
  * An axios adapter that puts xero-node's requests on the wire through the pipeline's `fetch`. The SDK

@@ -8,7 +8,6 @@ import {
   type InvoiceStatus,
   stableKey,
 } from '@vahub/core';
-import type { Contact as XeroContact } from 'xero-node';
 import type { z } from 'zod';
 import type { PipelinedAccountingApi } from './accounting-api.js';
 import {
@@ -22,6 +21,7 @@ import { inTenantTerms } from './api-errors.js';
 import { type DraftResult, finishBatch, prepareBatch } from './draft-batch.js';
 import { statusOf, toCreatedInvoice, toXeroInvoice } from './invoice-mapping.js';
 import type { LimitBoard, XeroLimits } from './limits.js';
+import type { Contact as XeroContact } from './sdk.js';
 
 /** Xero accepts about 50 invoices per call; larger batches are split. */
 const BATCH_SIZE = 50;

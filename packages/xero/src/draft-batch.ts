@@ -1,6 +1,6 @@
 import { ConnectorError, type CreatedInvoice, type InvoiceDraft, stableKey } from '@vahub/core';
-import type { Invoice } from 'xero-node';
 import { toCreatedInvoice, toXeroInvoice } from './invoice-mapping.js';
+import type { Invoice } from './sdk.js';
 
 export type DraftResult = { ok: true; invoice: CreatedInvoice } | { ok: false; error: ConnectorError };
 

@@ -8,7 +8,7 @@ import {
   sum,
   toFixed,
 } from '@vahub/core';
-import { CurrencyCode, Invoice, LineAmountTypes, type LineItem } from 'xero-node';
+import { CurrencyCode, Invoice, LineAmountTypes, type LineItem } from './sdk.js';
 
 const STATUSES: readonly InvoiceStatus[] = ['DRAFT', 'SUBMITTED', 'AUTHORISED', 'PAID', 'VOIDED', 'DELETED'];
 
