@@ -82,9 +82,11 @@ describe('an answer that never completes times out, retryably, and closes its so
     it(`the Calendar API ${how}`, async () => {
       const stalled = await startStalledServer(mode);
       try {
+        // Long enough for each attempt's request to reach the server in this same process on a loaded
+        // machine (at 250 ms a run at load 20 saw the second attempt time out before it arrived).
         const va = await connect(fake, {
           endpoints: { api: `${stalled.url}/` },
-          timeoutMs: 250,
+          timeoutMs: 1_000,
           retry: { attempts: 2 },
         });
         const error = await va.calendar.listBlocks(DAY).catch((e: unknown) => e);
