@@ -85,7 +85,9 @@ describe('FakeServer', () => {
       const seen: string[] = [];
       for (let i = 0; i < 40; i++) {
         try {
-          const res = await fetch(`${server.url}/items/${i}`, { signal: AbortSignal.timeout(300) });
+          // Well below the held requests' 5 s, well above a stalled or plain answer's time on a loaded
+          // machine (at 300 ms a CI run at load 12 counted two slow answers as timeouts).
+          const res = await fetch(`${server.url}/items/${i}`, { signal: AbortSignal.timeout(1_500) });
           if (res.status === 429) expect(res.headers.get('retry-after')).toBe('1');
           const body = await res.text();
           seen.push(res.status === 200 ? `200:${JSON.parse(body).id}` : String(res.status));
