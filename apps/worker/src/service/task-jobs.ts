@@ -7,6 +7,8 @@ import { type MirrorReads, mirroredCalendar, mirroredTaskSource } from './mirror
 export const DEFAULT_REPLAN_WINDOW_MS = 5_000;
 /** How soon the first ask of a quiet period is replanned: long enough to gather one delivery's events. */
 export const FIRST_REPLAN_MS = 100;
+/** The throttle key of the VA's replans (one calendar, one coalesced run). */
+const REPLAN_KEY = 'va';
 
 /**
  * Ask for one replan of the VA's calendar: a burst of asks within the window is one run. The first
@@ -18,7 +20,7 @@ export function requestReplan(deps: ServiceDeps, reason: string): Promise<{ jobI
     'schedule.replan',
     { reason: reason.slice(0, 200) },
     {
-      key: 'va',
+      key: REPLAN_KEY,
       windowMs: deps.replanWindowMs ?? DEFAULT_REPLAN_WINDOW_MS,
       firstMs: FIRST_REPLAN_MS,
     },
@@ -32,6 +34,8 @@ export interface TaskRefresh {
   clientId: string | null;
   /** Whether a replan is owed: this refresh changed a mirror, or an earlier change is not planned yet. */
   replan: boolean;
+  /** The queued replan, not started yet, that the mirror write joined (it reads the write): no ask needed. */
+  joined: string | null;
 }
 
 /**
@@ -44,13 +48,17 @@ export async function refreshTask(deps: ServiceDeps, taskId: string): Promise<Ta
   const open = task && task.status === 'open' ? task : null;
   // One round trip whatever the number of clients: a task moved between clients' projects leaves
   // the other clients' mirrors, a closed or gone one leaves every mirror.
-  const replan = await deps.taskMirror.settle(
+  // The same script joins an owed replan whose job is queued and not started: the ask costs no
+  // command of its own (a burst's asks were a check each while the replan waited).
+  const settled = await deps.taskMirror.settleJoining(
     taskId,
     open,
     deps.config.clients.map((c) => c.id),
+    deps.queues.throttledJobKeys('schedule.replan', REPLAN_KEY),
   );
-  if (open) return { taskId, outcome: 'open', clientId: open.clientId, replan };
-  return { taskId, outcome: task ? 'closed' : 'gone', clientId: task?.clientId ?? null, replan };
+  const replan = { replan: settled.owed, joined: settled.owed ? settled.joined : null };
+  if (open) return { taskId, outcome: 'open', clientId: open.clientId, ...replan };
+  return { taskId, outcome: task ? 'closed' : 'gone', clientId: task?.clientId ?? null, ...replan };
 }
 
 /**
@@ -73,7 +81,7 @@ export async function taskEventJob(
     return { skipped: 'no task id: a sweep was asked for' };
   }
   const refreshed = await refreshTask(deps, payload.resourceId);
-  if (refreshed.replan) await requestReplan(deps, `task ${payload.action}`);
+  if (refreshed.replan && refreshed.joined === null) await requestReplan(deps, `task ${payload.action}`);
   logger.info({ ...refreshed, action: payload.action }, 'task mirrored');
   return refreshed;
 }

@@ -102,16 +102,29 @@ return {set and 1 or 0, redis.call('PTTL', KEYS[1])}`;
 type MarkCommand = (marker: string, windowMs: number) => Promise<[number, number]>;
 
 /**
- * KEYS[1]: a throttled job's deduplication key; ARGV[1]: its queue's key prefix. The id of the job
- * the key names when that job is there and not started yet (BullMQ sets `processedOn` as it takes a
- * job, before its processor runs), else nil: then only BullMQ's add knows what to do.
+ * A Lua function for scripts: `queuedJob(dedupKey, jobKeyPrefix)` is the id of the job a throttled
+ * job's deduplication key names when that job is there and not started yet (BullMQ sets
+ * `processedOn` as it takes a job, before its processor runs), else nil: then only BullMQ's add knows
+ * what to do. `throttledJobKeys` gives both keys; the task mirror's write uses it to join its replan.
  */
-const QUEUED = `
-local id = redis.call('GET', KEYS[1])
-if not id then return nil end
-local job = redis.call('HMGET', ARGV[1] .. id, 'timestamp', 'processedOn')
-if job[1] and not job[2] then return id end
-return nil`;
+export const QUEUED_JOB_LUA = `
+local function queuedJob(dedupKey, jobKeyPrefix)
+  local id = redis.call('GET', dedupKey)
+  if not id then return nil end
+  local job = redis.call('HMGET', jobKeyPrefix .. id, 'timestamp', 'processedOn')
+  if job[1] and not job[2] then return id end
+  return nil
+end`;
+
+/** KEYS[1]: a throttled job's deduplication key; ARGV[1]: its queue's key prefix (see `QUEUED_JOB_LUA`). */
+const QUEUED = `${QUEUED_JOB_LUA}
+return queuedJob(KEYS[1], ARGV[1])`;
+
+/** Where a throttled job of a key is found in Redis: what `QUEUED_JOB_LUA` reads. */
+export interface ThrottledJobKeys {
+  dedupKey: string;
+  jobKeyPrefix: string;
+}
 
 type QueuedCommand = (dedupKey: string, queueKeyPrefix: string) => Promise<string | null>;
 
@@ -328,11 +341,21 @@ export class JobQueues<C extends Catalog = JobCatalog> {
     return state.next.promise;
   }
 
+  /**
+   * The keys of `addThrottled`'s job of `key`, for a script that writes what the job will read and
+   * joins the job in the same step when it has not started (`QUEUED_JOB_LUA`): an ask that costs no
+   * command of its own. The script must run on this queue's Redis.
+   */
+  throttledJobKeys(name: JobName<C>, key: string): ThrottledJobKeys {
+    const queue = this.queue(name);
+    return { dedupKey: queue.toKey(`de:${key}`), jobKeyPrefix: queue.toKey('') };
+  }
+
   /** The id of the job `key` deduplicates to when it has not started yet; null otherwise. */
   private async queuedRun(name: JobName<C>, key: string): Promise<string | null> {
-    const queue = this.queue(name);
+    const { dedupKey, jobKeyPrefix } = this.throttledJobKeys(name, key);
     return this.wait(
-      queuedCommand(this.options.connection)(queue.toKey(`de:${key}`), queue.toKey('')),
+      queuedCommand(this.options.connection)(dedupKey, jobKeyPrefix),
       `checking the queued ${name} job`,
     );
   }

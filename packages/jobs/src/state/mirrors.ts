@@ -1,5 +1,6 @@
 import type { BusyInterval, Task } from '@vahub/core';
 import type { Redis } from 'ioredis';
+import { QUEUED_JOB_LUA, type ThrottledJobKeys } from '../queues/queues.js';
 import { bounded, DEFAULT_REDIS_TIMEOUT_MS } from '../redis/bounded.js';
 import { HashMirror, type MirrorStamp } from './hash-mirror.js';
 import { mirroredBusy, mirroredTask } from './mirror-schemas.js';
@@ -15,12 +16,14 @@ export interface MirrorOptions {
 /**
  * KEYS[1]: the "replan owed" marker; KEYS[2..]: the mirrors' hashes, the task's own first when ARGV[2]
  * (its JSON) is not empty; ARGV[1]: its id. Writes only what differs; returns 1 when a replan is owed
- * (this call changed what a plan reads, or an earlier change has not been planned yet), else 0.
+ * (this call changed what a plan reads, or an earlier change has not been planned yet), else 0. With
+ * ARGV[3] and ARGV[4] (the replan job's keys, `ThrottledJobKeys`), an owed replan whose job is
+ * queued and not started yet is joined: its id is returned instead of 1 (it reads this write).
  * `modifiedAt` is written but not counted as a change: every edit in the app moves it (a comment, the
  * notes) and no plan reads it. A JSON string cannot hold an unescaped quote, so `"modifiedAt":` is
  * only ever the key itself.
  */
-const SETTLE = `
+const SETTLE = `${QUEUED_JOB_LUA}
 local function planned(json)
   return (string.gsub(string.gsub(json, '"modifiedAt":"[^"]*",?', ''), '"modifiedAt":null,?', ''))
 end
@@ -37,11 +40,19 @@ end
 for i = from, #KEYS do changed = changed + redis.call('HDEL', KEYS[i], ARGV[1]) end
 if changed > 0 then
   redis.call('SET', KEYS[1], '1')
-  return 1
+elseif redis.call('EXISTS', KEYS[1]) == 0 then
+  return 0
 end
-return redis.call('EXISTS', KEYS[1])`;
+if ARGV[3] and ARGV[3] ~= '' then
+  local queued = queuedJob(ARGV[3], ARGV[4])
+  if queued then return queued end
+end
+return 1`;
 
-type SettleCommand = (...args: (string | number)[]) => Promise<number>;
+type SettleCommand = (...args: (string | number)[]) => Promise<number | string>;
+
+/** What a task's write leaves owed: no replan, a replan to ask for, or one already queued that reads it. */
+export type Settled = { owed: false } | { owed: true; joined: string | null };
 
 /** The script as a command of the connection (EVALSHA, loaded once; ioredis loads it again if Redis lost it). */
 function settleCommand(redis: Redis): SettleCommand {
@@ -76,16 +87,34 @@ export class TaskMirror {
    * (Asana sends events for fields vahub ignores) with every earlier change planned.
    */
   async settle(taskId: string, open: Task | null, clientIds: readonly string[]): Promise<boolean> {
+    return (await this.settleJoining(taskId, open, clientIds, null)).owed;
+  }
+
+  /**
+   * `settle`, and when a replan is owed and its job (`replanJob`: `addThrottled`'s keys of it) is
+   * queued, not started, that job's id as `joined`: it reads the mirror after this write, so the
+   * caller need not ask (the ask would only join it, at the cost of a command of its own). `joined`
+   * is null when the caller must ask (no such job, or it has started).
+   */
+  async settleJoining(
+    taskId: string,
+    open: Task | null,
+    clientIds: readonly string[],
+    replanJob: ThrottledJobKeys | null,
+  ): Promise<Settled> {
     const others = clientIds.filter((id) => id !== open?.clientId).map((id) => this.key(id));
     const keys = [this.owedKey(), ...(open ? [this.key(open.clientId), ...others] : others)];
+    const json = open ? JSON.stringify(open) : '';
+    const join = replanJob ? [replanJob.dedupKey, replanJob.jobKeyPrefix] : [];
     const owed = await bounded(
-      settleCommand(this.options.redis)(keys.length, ...keys, taskId, open ? JSON.stringify(open) : ''),
+      settleCommand(this.options.redis)(keys.length, ...keys, taskId, json, ...join),
       {
         ms: this.options.timeoutMs ?? DEFAULT_REDIS_TIMEOUT_MS,
         what: `a task mirror write (task ${taskId})`,
       },
     );
-    return owed === 1;
+    if (owed === 0) return { owed: false };
+    return { owed: true, joined: typeof owed === 'string' ? owed : null };
   }
 
   /**

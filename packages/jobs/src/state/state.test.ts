@@ -3,8 +3,9 @@ import { NO_PRIORITY, type Task } from '@vahub/core';
 import { uniquePrefix } from '@vahub/testkit';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JobQueues } from '../queues/queues.js';
 import { createRedis } from '../redis/connection.js';
-import { deleteKeys, serviceRedis } from '../test-support/redis.js';
+import { deleteKeys, serviceRedis, uniqueQueuePrefix } from '../test-support/redis.js';
 import { CursorStore } from './cursor-store.js';
 import { EventDedupeStore } from './dedupe-store.js';
 import { MirrorUnreadableError } from './hash-mirror.js';
@@ -187,6 +188,40 @@ describe('TaskMirror', () => {
     // A replan that failed after `planning` gives the changes back.
     await mirror.owe();
     expect(await mirror.settle('5', null, clients)).toBe(true);
+  });
+
+  it("joins an owed replan whose job is queued and not started, in the write's own command", async () => {
+    const mirror = new TaskMirror({ redis, prefix: prefix('tasks-join') });
+    const queuePrefix = uniqueQueuePrefix('tasks-join');
+    const queues = new JobQueues({ connection: redis, prefix: queuePrefix });
+    try {
+      const clients = ['koala'];
+      await mirror.replace('koala', []);
+      const replanJob = queues.throttledJobKeys('schedule.replan', 'va');
+      const settle = (name: string) =>
+        mirror.settleJoining('5', task('5', 'koala', name), clients, replanJob);
+      // Owed and no job queued: the caller asks.
+      expect(await settle('First')).toEqual({ owed: true, joined: null });
+      const { jobId } = await queues.addThrottled(
+        'schedule.replan',
+        { reason: 'test' },
+        { key: 'va', windowMs: 60_000 },
+      );
+      // Queued, not started: a change joins it, and so does an unchanged task while a change is owed.
+      expect(await settle('Renamed')).toEqual({ owed: true, joined: jobId });
+      expect(await settle('Renamed')).toEqual({ owed: true, joined: jobId });
+      expect(await mirror.get('koala', '5')).toEqual(task('5', 'koala', 'Renamed'));
+      // Started (BullMQ set `processedOn`): it may have read the mirror already, so the caller asks.
+      await redis.hset(`${replanJob.jobKeyPrefix}${jobId}`, 'processedOn', Date.now());
+      expect(await settle('Again')).toEqual({ owed: true, joined: null });
+      // Nothing owed: nothing joined, even with a job queued.
+      await mirror.planning();
+      await redis.hdel(`${replanJob.jobKeyPrefix}${jobId}`, 'processedOn');
+      expect(await settle('Again')).toEqual({ owed: false });
+    } finally {
+      await queues.close();
+      await deleteKeys(redis, queuePrefix);
+    }
   });
 
   it('refuses to hand out what it cannot read, and says how to rebuild it', async () => {
