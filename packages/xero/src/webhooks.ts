@@ -1,8 +1,8 @@
-import * as crypto from 'node:crypto';
 import {
   type EnsureSubscriptionsInput,
   type SubscriptionChanges,
   type SubscriptionManager,
+  sha256Hex,
   stableKey,
   type VerifyResult,
   verifyHmacSha256,
@@ -96,11 +96,6 @@ export function toWebhookEvent(e: XeroWebhookEvent): WebhookEvent | null {
   };
 }
 
-// One-shot hashing (Node 20.12 and later) costs less than a Hash object; older Node 20 releases lack it.
-const oneShot = typeof crypto.hash === 'function' ? crypto.hash : null;
-const digestHex = (bytes: Buffer): string =>
-  oneShot ? oneShot('sha256', bytes, 'hex') : crypto.createHash('sha256').update(bytes).digest('hex');
-
 /** Xero wants an empty body on every answer, 200 and 401 alike. */
 function reject(status: 400 | 401, reason: string): WebhookOutcome {
   return { kind: 'rejected', reply: { status, body: '' }, reason };
@@ -135,7 +130,7 @@ export function xeroWebhookReceiver(webhookKey: string | undefined): WebhookRece
       if (changes.length === 0) {
         return { kind: 'handled', reply, note: `${events.length} event(s), none about invoices` };
       }
-      const deliveryId = digestHex(request.rawBody).slice(0, 32);
+      const deliveryId = sha256Hex(request.rawBody).slice(0, 32);
       return { kind: 'accepted', reply, deliveryId, events: changes };
     },
   };

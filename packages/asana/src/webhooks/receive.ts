@@ -1,7 +1,7 @@
-import * as crypto from 'node:crypto';
 import {
   type Logger,
   rejectWebhook,
+  sha256Hex,
   silentLogger,
   type TaskChange,
   type WebhookEvent,
@@ -22,12 +22,6 @@ export interface AsanaWebhookReceiverOptions {
 
 /** Asana's secrets are 64 hex digits; anything printable and short enough is tolerated, nothing else. */
 const SECRET = /^[\x21-\x7e]{16,256}$/;
-
-/** SHA-256 in hex: one per event of every delivery, so the one-shot `crypto.hash` (Node ≥ 20.12) when there is one. */
-const sha256 = (data: string | Uint8Array): string =>
-  typeof crypto.hash === 'function'
-    ? crypto.hash('sha256', data, 'hex')
-    : crypto.createHash('sha256').update(data).digest('hex');
 
 /** Asana's five task actions in core's three: "added" and "undeleted" make a task appear, "removed" changes it. */
 const ACTIONS: Record<TaskChange['action'], WebhookEvent['action']> = {
@@ -120,9 +114,9 @@ export class AsanaWebhookReceiver implements WebhookReceiver {
       kind: 'accepted',
       reply: { status: 200 },
       // Asana sends no delivery or event ids: the body's digest names the delivery.
-      deliveryId: sha256(request.rawBody),
+      deliveryId: sha256Hex(request.rawBody),
       events: parsed.changes.map(({ change, identity }) => ({
-        id: `asana-${sha256(identity).slice(0, 40)}`,
+        id: `asana-${sha256Hex(identity).slice(0, 40)}`,
         subject: 'task' as const,
         action: ACTIONS[change.action],
         resourceId: change.taskId,

@@ -29,10 +29,18 @@ export const GOOGLE_EVENT_ID = /^[a-v0-9]{5,1024}$/;
  */
 const oneShot = typeof crypto.hash === 'function' ? crypto.hash : null;
 
+function digest(data: string | Uint8Array): Buffer {
+  return oneShot ? oneShot('sha256', data, 'buffer') : crypto.createHash('sha256').update(data).digest();
+}
+
+/** SHA-256 of `data` in hex, one-shot where Node has it (a receiver digests every delivery and event). */
+export function sha256Hex(data: string | Uint8Array): string {
+  return oneShot ? oneShot('sha256', data, 'hex') : crypto.createHash('sha256').update(data).digest('hex');
+}
+
 function sha256(parts: readonly string[]): Buffer {
   // JSON framing keeps ("a","bc") and ("ab","c") apart.
-  const text = JSON.stringify(parts);
-  return oneShot ? oneShot('sha256', text, 'buffer') : crypto.createHash('sha256').update(text).digest();
+  return digest(JSON.stringify(parts));
 }
 
 /**
