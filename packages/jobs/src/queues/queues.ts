@@ -14,6 +14,7 @@ import { corkThisTurn } from '../redis/cork.js';
 import { VAHUB_PREFIX } from '../redis/keys.js';
 import { jobIdFor } from './job-ids.js';
 import { assertTimeZone } from './schedules.js';
+import { markQuiet, queuedJob, type ThrottledJobKeys } from './throttle-scripts.js';
 
 /**
  * The queue prefix. The braces are a Redis Cluster hash tag: every key of every queue hashes to one
@@ -93,59 +94,6 @@ export interface ScheduleSpec<C extends Catalog, N extends JobName<C>> {
  * job's delay is assumed): asks within a new job's delay, less this, are not sent (see `addThrottled`).
  */
 const THROTTLE_CLOCK_GUARD_MS = 1_000;
-
-/** KEYS[1]: a quiet-period marker; ARGV[1]: the window. Sets it unless it is there; `{set, its ttl in ms}`. */
-const MARK = `
-local set = redis.call('SET', KEYS[1], '1', 'PX', ARGV[1], 'NX')
-return {set and 1 or 0, redis.call('PTTL', KEYS[1])}`;
-
-type MarkCommand = (marker: string, windowMs: number) => Promise<[number, number]>;
-
-/**
- * A Lua function for scripts: `queuedJob(dedupKey, jobKeyPrefix)` is the id of the job a throttled
- * job's deduplication key names when that job is there and not started yet (BullMQ sets
- * `processedOn` as it takes a job, before its processor runs), else nil: then only BullMQ's add knows
- * what to do. `throttledJobKeys` gives both keys; the task mirror's write uses it to join its replan.
- */
-export const QUEUED_JOB_LUA = `
-local function queuedJob(dedupKey, jobKeyPrefix)
-  local id = redis.call('GET', dedupKey)
-  if not id then return nil end
-  local job = redis.call('HMGET', jobKeyPrefix .. id, 'timestamp', 'processedOn')
-  if job[1] and not job[2] then return id end
-  return nil
-end`;
-
-/** KEYS[1]: a throttled job's deduplication key; ARGV[1]: its queue's key prefix (see `QUEUED_JOB_LUA`). */
-const QUEUED = `${QUEUED_JOB_LUA}
-return queuedJob(KEYS[1], ARGV[1])`;
-
-/** Where a throttled job of a key is found in Redis: what `QUEUED_JOB_LUA` reads. */
-export interface ThrottledJobKeys {
-  dedupKey: string;
-  jobKeyPrefix: string;
-}
-
-type QueuedCommand = (dedupKey: string, queueKeyPrefix: string) => Promise<string | null>;
-
-function queuedCommand(redis: Redis): QueuedCommand {
-  const withCommand = redis as Redis & {
-    vahubQueuedRun?: (...args: string[]) => Promise<string | null>;
-  };
-  if (!withCommand.vahubQueuedRun) redis.defineCommand('vahubQueuedRun', { lua: QUEUED, numberOfKeys: 1 });
-  const command = withCommand.vahubQueuedRun as (...args: string[]) => Promise<string | null>;
-  return (dedupKey, queueKeyPrefix) => command.call(redis, dedupKey, queueKeyPrefix);
-}
-
-/** The script as a command of the connection (EVALSHA, loaded once; ioredis loads it again if Redis lost it). */
-function markCommand(redis: Redis): MarkCommand {
-  const withCommand = redis as Redis & {
-    vahubMarkQuiet?: (...args: (string | number)[]) => Promise<[number, number]>;
-  };
-  if (!withCommand.vahubMarkQuiet) redis.defineCommand('vahubMarkQuiet', { lua: MARK, numberOfKeys: 1 });
-  const command = withCommand.vahubMarkQuiet as (...args: (string | number)[]) => Promise<[number, number]>;
-  return (marker, windowMs) => command.call(redis, marker, windowMs);
-}
 
 /**
  * One BullMQ queue per job of the catalog (the job's name is the queue's), all under one
@@ -353,9 +301,8 @@ export class JobQueues<C extends Catalog = JobCatalog> {
 
   /** The id of the job `key` deduplicates to when it has not started yet; null otherwise. */
   private async queuedRun(name: JobName<C>, key: string): Promise<string | null> {
-    const { dedupKey, jobKeyPrefix } = this.throttledJobKeys(name, key);
     return this.wait(
-      queuedCommand(this.options.connection)(dedupKey, jobKeyPrefix),
+      queuedJob(this.options.connection, this.throttledJobKeys(name, key)),
       `checking the queued ${name} job`,
     );
   }
@@ -374,7 +321,7 @@ export class JobQueues<C extends Catalog = JobCatalog> {
     const sent = Date.now();
     if (sent < (this.markedUntil.get(marker) ?? 0)) return windowMs;
     const [quiet, ttlMs] = await this.wait(
-      markCommand(this.options.connection)(marker, windowMs),
+      markQuiet(this.options.connection, marker, windowMs),
       `marking a ${name} ask`,
     );
     // Counted from before the call: Redis read the time to live later, so the marker outlives this.

@@ -1,7 +1,8 @@
 import type { BusyInterval, Task } from '@vahub/core';
 import type { Redis } from 'ioredis';
-import { QUEUED_JOB_LUA, type ThrottledJobKeys } from '../queues/queues.js';
+import { QUEUED_JOB_LUA, type ThrottledJobKeys } from '../queues/throttle-scripts.js';
 import { bounded, DEFAULT_REDIS_TIMEOUT_MS } from '../redis/bounded.js';
+import { scriptCommand } from '../redis/script-command.js';
 import { HashMirror, type MirrorStamp } from './hash-mirror.js';
 import { mirroredBusy, mirroredTask } from './mirror-schemas.js';
 
@@ -49,17 +50,8 @@ if ARGV[3] and ARGV[3] ~= '' then
 end
 return 1`;
 
-type SettleCommand = (...args: (string | number)[]) => Promise<number | string>;
-
 /** What a task's write leaves owed: no replan, a replan to ask for, or one already queued that reads it. */
 export type Settled = { owed: false } | { owed: true; joined: string | null };
-
-/** The script as a command of the connection (EVALSHA, loaded once; ioredis loads it again if Redis lost it). */
-function settleCommand(redis: Redis): SettleCommand {
-  const withCommand = redis as Redis & { vahubSettleTask?: SettleCommand };
-  if (!withCommand.vahubSettleTask) redis.defineCommand('vahubSettleTask', { lua: SETTLE });
-  return (withCommand.vahubSettleTask as SettleCommand).bind(redis);
-}
 
 /**
  * Each client's open tasks, so a replan reads Redis instead of every project again. A task event
@@ -107,7 +99,13 @@ export class TaskMirror {
     const json = open ? JSON.stringify(open) : '';
     const join = replanJob ? [replanJob.dedupKey, replanJob.jobKeyPrefix] : [];
     const owed = await bounded(
-      settleCommand(this.options.redis)(keys.length, ...keys, taskId, json, ...join),
+      scriptCommand<number | string>(this.options.redis, 'vahubSettleTask', SETTLE)(
+        keys.length,
+        ...keys,
+        taskId,
+        json,
+        ...join,
+      ),
       {
         ms: this.options.timeoutMs ?? DEFAULT_REDIS_TIMEOUT_MS,
         what: `a task mirror write (task ${taskId})`,
