@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { signHmacSha256 } from '@vahub/core';
 import { eventJobId } from '@vahub/jobs';
+import { monitorRedis } from '@vahub/jobs/testing';
 import { within } from '@vahub/testkit';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -139,7 +140,7 @@ describe('what the receiver refuses, it refuses with a 4xx and queues nothing', 
   it('refuses a forged signature without a word to Redis: no dedupe read, no add', async () => {
     const { raw } = signedDelivery(SECRET, delivery(12));
     const forged = signedDelivery('not-the-secret', delivery(12)).signature;
-    const monitor = await r.redis.monitor();
+    const monitor = await monitorRedis(r.redis);
     // MONITOR reports every command Redis runs, in order, with the address of the client that sent it.
     const ran: { args: string[]; source: string }[] = [];
     const marker = `webhooks-test-marker-${process.pid}-${Date.now()}`;
@@ -160,6 +161,7 @@ describe('what the receiver refuses, it refuses with a 4xx and queues nothing', 
       const receiver = ran[at]?.source;
       const commands = ran.slice(0, at).filter((c) => c.source === receiver);
       expect(commands.map((c) => c.args[0])).toEqual([]);
+      monitor.assertNoError();
     } finally {
       monitor.disconnect();
     }

@@ -8,6 +8,7 @@ import { type Catalog, defineCatalog, type JobHandlers } from '../catalog/catalo
 import { startWorkers } from '../runner/workers.js';
 import { EventDedupeStore } from '../state/dedupe-store.js';
 import { deleteKeys, serviceRedis, uniqueQueuePrefix } from '../test-support/redis.js';
+import { monitorRedis } from '../testing/monitor.js';
 import { CHANGE_EVENT_JOBS, changeEventJob, enqueueChangeEvent } from './change-events.js';
 import { eventJobId, jobIdFor } from './job-ids.js';
 import { JobQueues } from './queues.js';
@@ -448,7 +449,7 @@ describe('enqueueChangeEvent', () => {
   it('remembers an event right behind its add, on the same connection: Redis runs the add first', async () => {
     const queues = queuesFor('events-order');
     const dedupe = new EventDedupeStore({ redis, prefix: `${queues.prefix}:stores` });
-    const monitor = await redis.monitor();
+    const monitor = await monitorRedis(redis);
     const ran: { command: string; source: string }[] = [];
     const remembered = new Promise<void>((resolve) => {
       // MONITOR reports every command Redis runs, in the order it runs them (others' too: keep ours,
@@ -475,6 +476,7 @@ describe('enqueueChangeEvent', () => {
       const ours = ran.filter((r) => ['exists', 'add', 'set'].includes(r.command));
       expect(ours.map((r) => r.command)).toEqual(['exists', 'add', 'set']);
       expect(new Set(ours.map((r) => r.source)).size).toBe(1);
+      monitor.assertNoError();
     } finally {
       monitor.disconnect();
     }

@@ -1,2 +1,3 @@
+export * from './monitor.js';
 export * from './redis-keys.js';
 export * from './redis-server.js';
