@@ -96,15 +96,16 @@ describe('no secret reaches an error or a log line', () => {
 describe('a Xero that never answers', () => {
   it('gives up after the request timeout with a retryable error, and frees the slot', async () => {
     const h = await startHarness({
-      tuning: { timeoutMs: 300, maxInFlightPerTenant: 1, retry: { attempts: 1 } },
+      // The bound is generous for a loaded machine: the fake (same process) must answer the second call within it.
+      tuning: { timeoutMs: 1_000, maxInFlightPerTenant: 1, retry: { attempts: 1 } },
     });
     try {
-      h.fake.server.faults.next({ status: 0, delayMs: 2_000, match: (r) => r.method === 'GET' });
+      h.fake.server.faults.next({ status: 0, delayMs: 5_000, match: (r) => r.method === 'GET' });
       await expect(h.invoices.getInvoiceStatus(CLIENT, randomUUID())).rejects.toMatchObject({
         provider: 'xero',
         code: 'timeout',
         retryable: true,
-        message: expect.stringContaining('no complete answer within 300 ms'),
+        message: expect.stringContaining('no complete answer within 1000 ms'),
       });
       // With one place in flight, a hung call that kept its place would block this one.
       await expect(h.invoices.getInvoiceStatus(CLIENT, randomUUID())).resolves.toBeNull();

@@ -46,7 +46,9 @@ describe('RedisLock: a lost lease', () => {
     const prefix = uniquePrefix('lease');
     const admin = client();
     const effects: string[] = [];
-    const holder = new RedisLock({ redis: client(), prefix, ttlMs: 300 });
+    // The lease is long enough that a loaded event loop cannot let it run out before its renewal sees
+    // the key gone (that would be 'expired', not 'taken').
+    const holder = new RedisLock({ redis: client(), prefix, ttlMs: 1_500 });
     const next = new RedisLock({ redis: client(), prefix, waitMs: 5_000 });
     const effect = (lease: Lease, name: string) => {
       lease.assertHeld();
