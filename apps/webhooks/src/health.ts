@@ -3,6 +3,7 @@ import type { Logger } from '@vahub/core';
 import { bounded, type VahubMetrics } from '@vahub/jobs';
 import { Router } from 'express';
 import type { Redis } from 'ioredis';
+import { noteOf } from './request-note.js';
 
 /** `/healthz` (the process answers), `/readyz` (Redis takes a write), `/metrics` (Prometheus text). */
 export function healthRoutes(options: {
@@ -17,12 +18,12 @@ export function healthRoutes(options: {
   const timeoutMs = options.readyTimeoutMs ?? 1_000;
 
   router.get('/healthz', (_req, res) => {
-    res.locals.route = '/healthz';
+    noteOf(res).route = '/healthz';
     res.json({ ok: true });
   });
 
   router.get('/readyz', async (_req, res) => {
-    res.locals.route = '/readyz';
+    noteOf(res).route = '/readyz';
     try {
       const token = randomUUID();
       await bounded(options.redis.set(probeKey, token, 'PX', 10_000), {
@@ -34,20 +35,21 @@ export function healthRoutes(options: {
       res.json({ ok: true, redis: 'writable' });
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      res.locals.outcome = 'not-ready';
-      res.locals.fields = { reason };
+      const note = noteOf(res);
+      note.outcome = 'not-ready';
+      note.fields = { reason };
       res.status(503).json({ ok: false, redis: reason });
     }
   });
 
   router.get('/metrics', async (_req, res) => {
-    res.locals.route = '/metrics';
+    noteOf(res).route = '/metrics';
     try {
       const text = await options.metrics.text();
       res.type(options.metrics.contentType).send(text);
     } catch (err) {
       options.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'metrics unavailable');
-      res.locals.outcome = 'unavailable';
+      noteOf(res).outcome = 'unavailable';
       res.status(503).type('text/plain').send('metrics unavailable\n');
     }
   });

@@ -5,6 +5,7 @@ import { assertRedisReady, type EventDedupeStore, type JobQueues, VahubMetrics }
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 import { healthRoutes } from './health.js';
+import { noteOf } from './request-note.js';
 import { addWebhookRoutes } from './webhook-routes.js';
 
 export interface WebhookServerOptions {
@@ -71,7 +72,7 @@ export function createServer(options: WebhookServerOptions): WebhookServer {
   });
   app.use(healthRoutes({ ...options, metrics }));
   app.use((_req, res) => {
-    res.locals.outcome = 'not-found';
+    noteOf(res).outcome = 'not-found';
     res.status(404).json({ error: 'not found' });
   });
   app.use(lastResort(options.logger));
@@ -113,10 +114,10 @@ export function createServer(options: WebhookServerOptions): WebhookServer {
 function observe(logger: Logger, metrics: VahubMetrics): RequestHandler {
   return (req, res, next) => {
     const started = performance.now();
+    const note = noteOf(res);
     res.on('finish', () => {
-      const route = (res.locals.route as string | undefined) ?? 'unmatched';
-      const provider = (res.locals.provider as string | undefined) ?? '';
-      const outcome = (res.locals.outcome as string | undefined) ?? (res.statusCode < 400 ? 'ok' : 'error');
+      const { route, provider } = note;
+      const outcome = note.outcome ?? (res.statusCode < 400 ? 'ok' : 'error');
       metrics.recordRequest({ route, provider, outcome, status: res.statusCode });
       if (route === '/healthz' || route === '/metrics') return;
       // Built in place, in the log line's order (no spread copies per request).
@@ -125,7 +126,7 @@ function observe(logger: Logger, metrics: VahubMetrics): RequestHandler {
       fields.status = res.statusCode;
       fields.outcome = outcome;
       fields.durationMs = Math.floor(performance.now() - started);
-      const more = res.locals.fields as Record<string, unknown> | undefined;
+      const more = note.fields;
       if (more !== undefined) for (const name in more) fields[name] = more[name];
       if (res.statusCode >= 500) logger.warn(fields, 'request');
       else logger.info(fields, 'request');
@@ -146,7 +147,7 @@ function lastResort(logger: Logger): ErrorRequestHandler {
     const type = (err as { type?: unknown }).type;
     if (res.headersSent) return;
     if (status >= 400 && status < 500) {
-      res.locals.outcome = type === 'entity.too.large' ? 'too-large' : 'bad-request';
+      noteOf(res).outcome = type === 'entity.too.large' ? 'too-large' : 'bad-request';
       res.status(status).json({ error: status === 413 ? 'body too large' : 'bad request' });
       return;
     }
@@ -154,7 +155,7 @@ function lastResort(logger: Logger): ErrorRequestHandler {
       { err: err instanceof Error ? `${err.name}: ${err.message}` : String(err) },
       'request failed',
     );
-    res.locals.outcome = 'bad-request';
+    noteOf(res).outcome = 'bad-request';
     res.status(400).json({ error: 'bad request' });
   };
 }

@@ -1,6 +1,7 @@
 import type { WebhookReceiver, WebhookRequest } from '@vahub/core';
 import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
 import { type DeliveryDeps, type DeliveryResult, takeDelivery } from './deliveries.js';
+import { noteOf } from './request-note.js';
 
 const ROUTE = '/webhooks/:provider{/:hook}';
 
@@ -19,7 +20,7 @@ function flatHeaders(req: Request): Readonly<Record<string, string>> {
 }
 
 function refuse(res: Response, status: number, outcome: string, error: string): void {
-  res.locals.outcome = outcome;
+  noteOf(res).outcome = outcome;
   res.status(status).json({ error });
 }
 
@@ -41,11 +42,12 @@ export function addWebhookRoutes(
   const raw = express.raw({ type: () => true, limit: options.maxBodyBytes });
 
   const check: Handler = (req, res, next) => {
-    res.locals.route = req.params.hook === undefined ? '/webhooks/:provider' : '/webhooks/:provider/:hook';
+    const note = noteOf(res);
+    note.route = req.params.hook === undefined ? '/webhooks/:provider' : '/webhooks/:provider/:hook';
     const provider = req.params.provider ?? '';
     const receiver = Object.hasOwn(options.receivers, provider) ? options.receivers[provider] : undefined;
     if (!receiver) return refuse(res, 404, 'unknown-provider', 'no webhooks are received for this provider');
-    res.locals.provider = provider;
+    note.provider = provider;
     if (req.method !== 'POST') {
       res.set('allow', 'POST');
       return refuse(res, 405, 'wrong-method', 'webhooks are delivered with POST');
@@ -64,12 +66,15 @@ export function addWebhookRoutes(
         'unknown-hook',
         `this provider's webhooks are received at /webhooks/${provider}`,
       );
-    res.locals.receiver = receiver;
+    note.receiver = receiver;
     next();
   };
 
   const take: Handler = async (req, res) => {
-    const provider = res.locals.provider as string;
+    const { provider, receiver } = noteOf(res);
+    // `check` ran first: a route without a receiver never gets here.
+    if (receiver === undefined)
+      return refuse(res, 404, 'unknown-provider', 'no webhooks are received for this provider');
     const request: WebhookRequest = {
       hook: req.params.hook,
       headers: flatHeaders(req),
@@ -77,7 +82,7 @@ export function addWebhookRoutes(
     };
     const result = await takeDelivery({
       provider,
-      receiver: res.locals.receiver as WebhookReceiver,
+      receiver,
       request,
       deps: options.deps,
     });
@@ -87,13 +92,14 @@ export function addWebhookRoutes(
 }
 
 function answer(res: Response, result: DeliveryResult): void {
-  res.locals.outcome = result.outcome;
+  const note = noteOf(res);
+  note.outcome = result.outcome;
   // Only what is said, in this order: the log line's fields.
   const fields: Record<string, unknown> = {};
   if (result.reason) fields.reason = result.reason;
   if (result.deliveryId) fields.deliveryId = result.deliveryId;
   if (result.enqueued !== undefined) fields.enqueued = result.enqueued;
-  res.locals.fields = fields;
+  note.fields = fields;
   res.status(result.reply.status);
   const headers = result.reply.headers;
   if (headers !== undefined) {
