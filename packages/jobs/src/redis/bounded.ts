@@ -49,38 +49,53 @@ export interface BoundedOptions<T> {
  * BullMQ refuses) are passed on as they are; a lost connection or no answer in time becomes a
  * retryable `RedisUnavailableError`.
  */
-export async function bounded<T>(command: Promise<T>, options: BoundedOptions<T>): Promise<T> {
-  const { what, ms } = options;
-  const where = options.redis ? ` (${describeRedis(options.redis)})` : '';
-  let timer: NodeJS.Timeout | undefined;
-  let gaveUp = false;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      gaveUp = true;
-      reject(new RedisUnavailableError(`Redis did not answer ${what} within ${ms} ms${where}: ${CHECK}`));
-    }, ms);
-  });
-  const answer = command.then(
-    (value) => {
-      if (gaveUp) options.onLate?.(value);
-      return value;
-    },
-    (err: unknown) => {
-      if (!isConnectionFailure(err)) throw err;
-      throw new RedisUnavailableError(
-        `Redis ${what} failed${where}: ${(err as Error)?.message ?? String(err)}; ${CHECK}`,
-        { cause: err },
+export function bounded<T>(command: Promise<T>, options: BoundedOptions<T>): Promise<T> {
+  // One promise and one timer per command (every store's every command comes through here); the
+  // error text is built only when there is an error.
+  return new Promise<T>((resolve, reject) => {
+    let done = false;
+    const timer = setTimeout(() => {
+      done = true;
+      reject(
+        new RedisUnavailableError(
+          `Redis did not answer ${options.what} within ${options.ms} ms${whereOf(options)}: ${CHECK}`,
+        ),
       );
-    },
-  );
-  // The losing side of the race must not surface as an unhandled rejection.
-  answer.catch(() => undefined);
-  try {
-    return await Promise.race([answer, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+    }, options.ms);
+    command.then(
+      (value) => {
+        if (done) {
+          // The caller gave up long ago: an undo that fails has nobody to tell.
+          try {
+            options.onLate?.(value);
+          } catch {}
+          return;
+        }
+        done = true;
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (err: unknown) => {
+        // After giving up, a failure has nobody to tell (and must not surface as unhandled).
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        if (!isConnectionFailure(err)) {
+          reject(err);
+          return;
+        }
+        reject(
+          new RedisUnavailableError(
+            `Redis ${options.what} failed${whereOf(options)}: ${(err as Error)?.message ?? String(err)}; ${CHECK}`,
+            { cause: err },
+          ),
+        );
+      },
+    );
+  });
 }
+
+const whereOf = (options: { redis?: Redis }) => (options.redis ? ` (${describeRedis(options.redis)})` : '');
 
 const CONNECTION_CODES = new Set([
   'ECONNREFUSED',
