@@ -7,7 +7,7 @@ import { CursorStore, listFailedJobs } from '@vahub/jobs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { KOALA_CONTACT, TENANT, THAMES_PROJECT } from './support/flows-world.js';
 import { DAY, dateIn, replanWaits, withWorkerWorld } from './support/service-worker-world.js';
-import { blocksOf, PREFIX, type ServiceWorld } from './support/service-world.js';
+import { addTimeEntryEvent, blocksOf, PREFIX, type ServiceWorld } from './support/service-world.js';
 
 let w: ServiceWorld;
 withWorkerWorld((world) => {
@@ -159,15 +159,7 @@ describe('time to drafts', () => {
         billable: true,
       });
       const seq = w.lastSeq();
-      await w.queues.add('event.time-entry', {
-        provider: 'toggl',
-        eventId: `entry-${entry.id}`,
-        action: 'created',
-        resourceId: String(entry.id),
-        scope: '4242',
-        at: null,
-        receivedAt: new Date().toISOString(),
-      });
+      await addTimeEntryEvent(w.queues, entry.id, `entry-${entry.id}`);
       const swept = await w.waitFinished('sweep', (f) => f.value?.subject === 'time-entry', {
         afterSeq: seq,
       });
