@@ -1,5 +1,5 @@
 import { silentLogger } from '@vahub/core';
-import { within } from '@vahub/testkit';
+import { deferred, within } from '@vahub/testkit';
 import { QueueEvents } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -131,16 +131,14 @@ describe('addThrottled', () => {
     expect(await queues.queue('replan').getJobCounts('delayed', 'wait')).toEqual({ delayed: 1, wait: 0 });
 
     const runs: string[] = [];
-    let releaseFirst = () => {};
+    const releaseFirst = deferred();
     const firstStarted = new Promise<void>((started) => {
       const handlers = {
         replan: async (payload: { reason: string }) => {
           runs.push(payload.reason);
           if (runs.length === 1) {
             started();
-            await new Promise<void>((resolve) => {
-              releaseFirst = resolve;
-            });
+            await releaseFirst.promise;
           }
         },
       } satisfies JobHandlers<typeof catalog>;
@@ -159,7 +157,7 @@ describe('addThrottled', () => {
         if (runs.length === 2) resolve();
       });
     });
-    releaseFirst();
+    releaseFirst.resolve();
     await within(followUpDone, 10_000, 'the follow-up replan');
     expect(runs).toHaveLength(2);
     expect(runs[1]).toBe('late 9');
@@ -182,22 +180,16 @@ describe('addThrottled, one at a time', () => {
     let running = 0;
     let mostAtOnce = 0;
     const runs: string[] = [];
-    let releaseFirst = () => {};
-    const firstReleased = new Promise<void>((resolve) => {
-      releaseFirst = resolve;
-    });
-    let firstStarted = () => {};
-    const started = new Promise<void>((resolve) => {
-      firstStarted = resolve;
-    });
+    const firstReleased = deferred();
+    const started = deferred();
     const handlers = {
       replan: async (payload: { reason: string }) => {
         running++;
         mostAtOnce = Math.max(mostAtOnce, running);
         runs.push(payload.reason);
         if (runs.length === 1) {
-          firstStarted();
-          await firstReleased;
+          started.resolve();
+          await firstReleased.promise;
         }
         running--;
       },
@@ -217,7 +209,7 @@ describe('addThrottled, one at a time', () => {
     // The limit is the queue's, in Redis: every process's workers obey it.
     expect(await queues.queue('replan').getGlobalConcurrency()).toBe(1);
     await queues.addThrottled('replan', { reason: 'first' }, { key: 'va', windowMs: 50 });
-    await within(started, 10_000, 'the first run');
+    await within(started.promise, 10_000, 'the first run');
 
     const askedAt = Date.now();
     const { jobId } = await queues.addThrottled('replan', { reason: 'late' }, { key: 'va', windowMs: 50 });
@@ -241,7 +233,7 @@ describe('addThrottled, one at a time', () => {
         if (id === jobId) resolve();
       });
     });
-    releaseFirst();
+    firstReleased.resolve();
     await within(done, 10_000, 'the next run');
     expect(runs).toEqual(['first', 'late']);
     expect(mostAtOnce).toBe(1);
