@@ -1,6 +1,6 @@
 import { periodContaining } from '@vahub/core';
 import type { LoggedRequest } from '@vahub/testkit';
-import { blocksOf, startServiceWorld } from '../test/support/service-world.js';
+import { addTimeEntryEvent, blocksOf, startServiceWorld } from '../test/support/service-world.js';
 import { createTasks, drained, quotaLifted, reconciled, until } from './support/service-bench.js';
 
 /**
@@ -87,15 +87,7 @@ export default async function run(): Promise<void> {
             stop: from + i * 60_000 + 30_000,
             billable: true,
           });
-          return w.queues.add('event.time-entry', {
-            provider: 'toggl',
-            eventId: `economy-${entry.id}`,
-            action: 'created',
-            resourceId: String(entry.id),
-            scope: '4242',
-            at: null,
-            receivedAt: new Date().toISOString(),
-          });
+          return addTimeEntryEvent(w.queues, entry.id, `economy-${entry.id}`);
         }),
       );
       await until(

@@ -10,7 +10,7 @@ import {
   Temporal,
 } from '@vahub/core';
 import { RedisLedgerCache } from '@vahub/jobs';
-import { testRedisUrl, uniquePrefix } from '@vahub/testkit';
+import { deferred, testRedisUrl, uniquePrefix } from '@vahub/testkit';
 import { draftInvoices, keepsLedger, reconcileInvoiceStatus } from '@vahub/worker';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -160,28 +160,22 @@ describe('the billing ledger', () => {
       thames('2026-11-02T09:00', 60);
       // Another job (the invoice webhook's reconcile) reads the period through the same cache, and
       // its answer from Xero, read before the draft, arrives after the run has written.
-      let readDone = () => {};
-      const xeroRead = new Promise<void>((resolve) => {
-        readDone = resolve;
-      });
-      let release = () => {};
-      const gate = new Promise<void>((resolve) => {
-        release = resolve;
-      });
+      const xeroRead = deferred();
+      const gate = deferred();
       const slow = Object.assign(Object.create(sink), {
         async findPeriodDrafts(clientId: string, k: string): Promise<PeriodDraft[]> {
           const drafts = await sink.findPeriodDrafts(clientId, k);
-          readDone();
-          await gate;
+          xeroRead.resolve();
+          await gate.promise;
           return drafts;
         },
       }) as typeof sink;
       const reading = cachedLedgerSink(slow, cache).findPeriodDrafts(c.id, key);
-      await xeroRead;
+      await xeroRead.promise;
       const invoices = cachedLedgerSink(sink, cache);
       const run = await draftInvoices({ client: c, period: nov, time: w.time, invoices });
       expect(run.tagged).toHaveLength(1);
-      release();
+      gate.resolve();
       expect(await reading).toEqual([]);
       // The late copy (no draft) is not in the cache: the ledger read next has the run's draft.
       const after = await invoices.findPeriodDrafts(c.id, key);

@@ -6,6 +6,7 @@ import { CursorStore } from '@vahub/jobs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KOALA_PROJECT, THAMES_PROJECT } from './support/flows-world.js';
 import {
+  addTimeEntryEvent,
   blocksOf,
   endOf,
   PREFIX,
@@ -132,15 +133,7 @@ describe('a burst on three workers', () => {
           stop: from + i * step + 60_000,
           billable: true,
         });
-        return w.queues.add('event.time-entry', {
-          provider: 'toggl',
-          eventId: `burst-${entry.id}`,
-          action: 'created',
-          resourceId: String(entry.id),
-          scope: '4242',
-          at: null,
-          receivedAt: new Date().toISOString(),
-        });
+        return addTimeEntryEvent(w.queues, entry.id, `burst-${entry.id}`);
       }),
     );
     let last = seq;

@@ -9,7 +9,7 @@ import {
 } from '@vahub/core';
 import { RedisLock, RedisTokenStore } from '@vahub/jobs';
 import { RedisServer } from '@vahub/jobs/testing';
-import { testRedisUrl, uniquePrefix, within } from '@vahub/testkit';
+import { deferred, testRedisUrl, uniquePrefix, within } from '@vahub/testkit';
 import { createXero, XeroOAuth } from '@vahub/xero';
 import { FakeXero } from '@vahub/xero/testing';
 import { Redis } from 'ioredis';
@@ -130,31 +130,22 @@ describe('Xero refresh under a lost lease', () => {
     const store = new RedisTokenStore({ redis: client(), prefix, key });
     const initial = await seedExpired(store);
     const events: string[] = [];
-    let answered: () => void = () => {};
-    const xeroAnswered = new Promise<void>((resolve) => {
-      answered = resolve;
-    });
-    let deliver: () => void = () => {};
-    const delivered = new Promise<void>((resolve) => {
-      deliver = resolve;
-    });
-    let lost: () => void = () => {};
-    const leaseLost = new Promise<void>((resolve) => {
-      lost = resolve;
-    });
+    const xeroAnswered = deferred();
+    const delivered = deferred();
+    const leaseLost = deferred();
     const lockA = new RedisLock({
       redis: client(),
       prefix,
       ttlMs: 300,
       onLease: (event) => {
-        if (event === 'lost') lost();
+        if (event === 'lost') leaseLost.resolve();
       },
     });
     // Xero has rotated the grant; its answer is still on the way to A.
     const slowAnswer = async (rt: string) => {
       const token = await oauth.refresh(rt);
-      answered();
-      await delivered;
+      xeroAnswered.resolve();
+      await delivered.promise;
       return token;
     };
     const a = manager({ store, lock: lockA, name: 'A', events, refresh: slowAnswer });
@@ -165,14 +156,14 @@ describe('Xero refresh under a lost lease', () => {
       events,
       // B found A's unanswered refresh and waits: only now does Xero's answer reach A.
       onEvent: (line) => {
-        if (line === 'B token.waiting_for_other_refresh') deliver();
+        if (line === 'B token.waiting_for_other_refresh') delivered.resolve();
       },
     });
 
     const first = a.accessToken();
-    await within(xeroAnswered, 10_000, 'the refresh at Xero');
+    await within(xeroAnswered.promise, 10_000, 'the refresh at Xero');
     await admin.del(`${prefix}:lock:token-refresh:xero`);
-    await within(leaseLost, 10_000, "A's lease loss");
+    await within(leaseLost.promise, 10_000, "A's lease loss");
     const second = b.accessToken();
     const [tokenA, tokenB] = await within(Promise.all([first, second]), 10_000, 'both callers');
 

@@ -273,3 +273,15 @@ export const blocksOf = (google: FakeGoogle, taskId?: string): StoredEvent[] =>
 
 export const startOf = (e: StoredEvent) => Date.parse((e.json.start as { dateTime: string }).dateTime);
 export const endOf = (e: StoredEvent) => Date.parse((e.json.end as { dateTime: string }).dateTime);
+
+/** Add the job the receiver adds for a new time entry in workspace 4242, straight to the queue. */
+export const addTimeEntryEvent = (queues: JobQueues, entryId: number, eventId: string) =>
+  queues.add('event.time-entry', {
+    provider: 'toggl',
+    eventId,
+    action: 'created',
+    resourceId: String(entryId),
+    scope: '4242',
+    at: null,
+    receivedAt: new Date().toISOString(),
+  });

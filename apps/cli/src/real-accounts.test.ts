@@ -18,6 +18,7 @@ import {
 import { DEMO_NOW } from '@vahub/demo';
 import { createRedis } from '@vahub/jobs';
 import { buildConnectors, type Config, neutralClient, parseVahubConfig } from '@vahub/registry';
+import { deferred } from '@vahub/testkit';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { STACK_FRAME } from './test-support/subprocess.js';
 import { type CliWorld, startCliWorld } from './test-support/world.js';
@@ -36,22 +37,17 @@ afterAll(() => w.stop());
 
 /** Follow the consent address the CLI prints, as the VA's browser would. */
 function consent(): { onErr: (text: string) => void; done: Promise<void> } {
-  let resolve!: () => void;
-  let reject!: (err: unknown) => void;
-  const done = new Promise<void>((ok, no) => {
-    resolve = ok;
-    reject = no;
-  });
+  const done = deferred();
   let followed = false;
   return {
-    done,
+    done: done.promise,
     onErr: (text) => {
       const url = /\n(http:\/\/127\.0\.0\.1:\d+\/\S+)\n/.exec(text)?.[1];
       if (!url || followed) return;
       followed = true;
       fetch(url)
         .then((res) => res.arrayBuffer())
-        .then(() => resolve(), reject);
+        .then(() => done.resolve(), done.reject);
     },
   };
 }

@@ -49,3 +49,24 @@ export function firstMatch<T>(options: {
     emitter.on(event, listener);
   });
 }
+
+/** A promise with its `resolve` and `reject` at hand. */
+export interface Deferred<T> {
+  promise: Promise<T>;
+  resolve(value: T): void;
+  reject(err: unknown): void;
+}
+
+/**
+ * A promise to settle from outside: how a test holds a step (a handler, a fake's answer) until it
+ * lets it go, or learns that a step was reached. (`Promise.withResolvers` needs Node 22.)
+ */
+export function deferred<T = void>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (err: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}

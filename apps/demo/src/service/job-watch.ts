@@ -1,18 +1,8 @@
 // What the service's workers finished, as BullMQ's queue events report it, so the demo waits on the
 // job that an event caused rather than on a clock.
-import { EventEmitter } from 'node:events';
+import { type FinishedJob, listenToJobs } from '@vahub/jobs/testing';
 import { firstMatch } from '@vahub/testkit';
-import { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
-
-export interface FinishedJob {
-  seq: number;
-  queue: string;
-  jobId: string;
-  outcome: 'completed' | 'failed';
-  value: Record<string, unknown> | null;
-  reason: string | null;
-}
 
 export interface JobWatch {
   lastSeq(): number;
@@ -26,30 +16,8 @@ export interface JobWatch {
   close(): Promise<void>;
 }
 
-const parse = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as FinishedJob['value'];
-
 export async function watchJobs(redis: Redis, prefix: string, queues: readonly string[]): Promise<JobWatch> {
-  const finished: FinishedJob[] = [];
-  const emitter = new EventEmitter();
-  const record = (f: Omit<FinishedJob, 'seq'>) => {
-    const item = { ...f, seq: finished.length + 1 };
-    finished.push(item);
-    emitter.emit('finished', item);
-  };
-  const connections: Redis[] = [];
-  const events = queues.map((queue) => {
-    const connection = redis.duplicate();
-    connections.push(connection);
-    const qe = new QueueEvents(queue, { connection, prefix });
-    qe.on('completed', ({ jobId, returnvalue }) =>
-      record({ queue, jobId, outcome: 'completed', value: parse(returnvalue), reason: null }),
-    );
-    qe.on('failed', ({ jobId, failedReason }) =>
-      record({ queue, jobId, outcome: 'failed', value: null, reason: failedReason }),
-    );
-    return qe;
-  });
-  await Promise.all(events.map((e) => e.waitUntilReady()));
+  const { finished, emitter, close } = await listenToJobs(redis, prefix, queues);
   return {
     lastSeq: () => finished.length,
     async next(queue, predicate, afterSeq, timeoutMs = 20_000) {
@@ -64,9 +32,6 @@ export async function watchJobs(redis: Redis, prefix: string, queues: readonly s
       if (found.outcome === 'failed') throw new Error(`the ${queue} job failed: ${found.reason}`);
       return found;
     },
-    async close() {
-      await Promise.all(events.map((e) => e.close()));
-      for (const c of connections) c.disconnect();
-    },
+    close,
   };
 }

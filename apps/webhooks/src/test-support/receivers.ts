@@ -1,4 +1,5 @@
 import { rejectWebhook, signHmacSha256, verifyHmacSha256, type WebhookReceiver } from '@vahub/core';
+import { deferred } from '@vahub/testkit';
 import { z } from 'zod';
 
 // Small receivers written for these tests, in the shape every connector's receiver has: the real
@@ -126,22 +127,16 @@ export const sloppyReceiver: WebhookReceiver = {
 
 /** A receiver that waits until told to answer: a request in flight. */
 export function gatedReceiver(): { receiver: WebhookReceiver; entered: Promise<void>; open: () => void } {
-  let open = () => {};
-  let signalEntered = () => {};
-  const entered = new Promise<void>((resolve) => {
-    signalEntered = resolve;
-  });
-  const gate = new Promise<void>((resolve) => {
-    open = resolve;
-  });
+  const entered = deferred();
+  const gate = deferred();
   return {
-    entered,
-    open: () => open(),
+    entered: entered.promise,
+    open: () => gate.resolve(),
     receiver: {
       hooked: false,
       async receive() {
-        signalEntered();
-        await gate;
+        entered.resolve();
+        await gate.promise;
         return { kind: 'handled', reply: { status: 204 }, note: 'gated' };
       },
     },

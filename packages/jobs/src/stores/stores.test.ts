@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { TokenManager } from '@vahub/core';
-import { testRedisUrl, uniquePrefix, within } from '@vahub/testkit';
+import { deferred, testRedisUrl, uniquePrefix, within } from '@vahub/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encryptionKeyFrom } from './encryption.js';
@@ -103,12 +103,7 @@ describe('RedisLock', () => {
   it('renews its lease while slow work runs, so nobody else gets in after the TTL', async () => {
     const prefix = uniquePrefix('lock');
     const renewals: string[] = [];
-    let renewed: () => void = () => {};
-    const thrice = new Promise<void>((resolve) => {
-      renewed = () => {
-        if (renewals.length >= 3) resolve();
-      };
-    });
+    const thrice = deferred();
     const lock = new RedisLock({
       redis,
       prefix,
@@ -118,12 +113,12 @@ describe('RedisLock', () => {
       onLease: (event) => {
         if (event === 'acquired') return;
         renewals.push(event);
-        renewed();
+        if (renewals.length >= 3) thrice.resolve();
       },
     });
     const result = await lock.withLock('slow', async () => {
       // Three renewals take at least a whole TTL: without them the lease would have run out.
-      await within(thrice, 5_000, 'three lease renewals');
+      await within(thrice.promise, 5_000, 'three lease renewals');
       const rival = new RedisLock({ redis, prefix, waitMs: 0 });
       await expect(rival.withLock('slow', async () => 'rival')).rejects.toBeInstanceOf(LockTimeoutError);
       return 'done';

@@ -1,0 +1,39 @@
+import type { Redis } from 'ioredis';
+import { afterAll } from 'vitest';
+import type { Catalog } from '../catalog/catalog.js';
+import { JobQueues } from '../queues/queues.js';
+import { deleteKeys, serviceRedis, uniqueQueuePrefix } from './redis.js';
+
+/** What a test file of the queues shares: one connection, and what its tests leave to close. */
+export interface QueueTests {
+  redis: Redis;
+  /** Run after the file's tests, the last pushed first; then the connection quits. */
+  cleanups: (() => Promise<unknown>)[];
+  /** Queues under a prefix of their own, closed and their keys deleted after the file's tests. */
+  queuesFor(name: string): JobQueues;
+  queuesFor<C extends Catalog>(name: string, catalog: C): JobQueues<C>;
+}
+
+/** Call at the top of a test file: connects now, and cleans up after the file's tests. */
+export function queueTests(): QueueTests {
+  const redis = serviceRedis();
+  const cleanups: (() => Promise<unknown>)[] = [];
+  afterAll(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+    await redis.quit();
+  });
+  function queuesFor(name: string): JobQueues;
+  function queuesFor<C extends Catalog>(name: string, catalog: C): JobQueues<C>;
+  function queuesFor(name: string, catalog?: Catalog): JobQueues<Catalog> | JobQueues {
+    const prefix = uniqueQueuePrefix(name);
+    const queues = catalog
+      ? new JobQueues({ connection: redis, prefix, catalog })
+      : new JobQueues({ connection: redis, prefix });
+    cleanups.push(async () => {
+      await queues.close();
+      await deleteKeys(redis, prefix);
+    });
+    return queues;
+  }
+  return { redis, cleanups, queuesFor };
+}
