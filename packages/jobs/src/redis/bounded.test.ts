@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { testRedisUrl, uniquePrefix } from '@vahub/testkit';
+import { deferred, testRedisUrl, uniquePrefix } from '@vahub/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bounded, isRedisUnavailable, RedisUnavailableError } from './bounded.js';
@@ -14,17 +14,6 @@ async function closedPort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
-}
-
-/** A promise settled by the test: a command whose answer comes when the test says. */
-function later<T>() {
-  let resolve!: (value: T) => void;
-  let reject!: (err: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
 }
 
 describe('bounded', () => {
@@ -83,7 +72,7 @@ describe('bounded', () => {
   });
 
   it('hands an answer that came after giving up to onLate (to undo it), and drops a late failure unheard', async () => {
-    const late = later<string>();
+    const late = deferred<string>();
     const undone: string[] = [];
     const gaveUp = await bounded(late.promise, {
       ms: 20,
@@ -97,7 +86,7 @@ describe('bounded', () => {
     expect(undone).toEqual(['OK']);
 
     // A failure after the caller gave up must not become an unhandled rejection (vitest fails the run on one).
-    const failing = later<string>();
+    const failing = deferred<string>();
     const second = await bounded(failing.promise, { ms: 20, what: 'another write' }).catch((e: unknown) => e);
     expect(second).toBeInstanceOf(RedisUnavailableError);
     failing.reject(new Error('ECONNRESET'));
@@ -106,7 +95,7 @@ describe('bounded', () => {
 
   it('clears its timer once the command answers (a bound of minutes must not keep a process alive)', async () => {
     const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
-    const quick = later<number>();
+    const quick = deferred<number>();
     const before = timers();
     const answered = bounded(quick.promise, { ms: 600_000, what: 'a quick read' });
     expect(timers()).toBe(before + 1);
