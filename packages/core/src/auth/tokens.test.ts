@@ -269,6 +269,43 @@ describe('TokenManager under the lock', () => {
     expect(calls).toBe(0);
   });
 
+  it('after a 401, does not take a token stored since inside its lead: the one retry must not meet an expiring token', async () => {
+    let clock = NOW;
+    const store = new MemoryTokenStore();
+    const lock = new MemoryLock();
+    await store.set('g', {
+      accessToken: 'a1',
+      refreshToken: 'r1',
+      issuedAt: NOW - 1_000,
+      expiresAt: NOW + 1_000,
+    });
+    const refreshedWith: string[] = [];
+    const m = managerOf(store, {
+      lock,
+      now: () => clock,
+      refresh: async (refreshToken) => {
+        refreshedWith.push(refreshToken);
+        return { accessToken: 'mine', refreshToken: 'r-mine', issuedAt: clock, expiresAt: clock + 2_000 };
+      },
+    });
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const otherProcess = lock.withLock(tokenLockKey('g'), async () => {
+      await released;
+      await store.set('g', { accessToken: 'a2', refreshToken: 'r2', issuedAt: NOW, expiresAt: NOW + 2_000 });
+      // The caller waited for the lock long enough that a2 has 300 ms left, inside its 500-ms lead.
+      clock = NOW + 1_700;
+    });
+    const token = m.refreshAfterRejection('a1');
+    await new Promise((resolve) => setImmediate(resolve));
+    release();
+    await otherProcess;
+    expect(await token).toBe('mine');
+    expect(refreshedWith).toEqual(['r2']);
+  });
+
   it('waits for a refresh another holder sent and has not recorded yet, instead of spending its token again', async () => {
     const store = new MemoryTokenStore();
     await store.set('g', { accessToken: 'a1', refreshToken: 'r1', expiresAt: Date.now() - 1 });

@@ -215,8 +215,12 @@ export class TokenManager {
 
   /** A stored token the caller can use instead of refreshing. */
   private usable(current: OAuthTokenSet, seen: Seen): boolean {
-    // Someone refreshed since this caller looked: take their token as is, even inside its lead.
-    if (current.accessToken !== seen.accessToken) return current.expiresAt > this.now();
+    // Someone refreshed since this caller looked: take their token as is, even inside its lead; but
+    // not after a 401: the pipeline's one retry with it would meet a token about to expire, and a
+    // second 401 reads as "reconnect" (seen on 2-second tokens at load 10).
+    if (current.accessToken !== seen.accessToken) {
+      return seen.rejected ? this.fresh(current) : current.expiresAt > this.now();
+    }
     return !seen.rejected && this.fresh(current);
   }
 
