@@ -184,7 +184,7 @@ describe('timeouts', () => {
     const client = new AsanaClient({
       token: world.vaToken,
       baseUrl: api.url,
-      timeoutMs: 150,
+      timeoutMs: 1_000,
       retry: { ...noSleep, attempts: 1 },
     });
     const err = await failure(client.listIncompleteTasks('11'));

@@ -106,9 +106,10 @@ describe('an answer that never completes times out, retryably, and closes its so
     it(`the token endpoint ${how} on refresh: the call fails and the refresh lock is let go`, async () => {
       const stalled = await startStalledServer(mode);
       try {
+        // Each attempt must reach the server in this same process before its bound (see above).
         const va = await connect(fake, {
           endpoints: { token: `${stalled.url}/token` },
-          timeoutMs: 250,
+          timeoutMs: 1_000,
           retry: { attempts: 1 },
           oauthAttempts: 2,
         });
@@ -135,7 +136,7 @@ describe('an answer that never completes times out, retryably, and closes its so
           await connect(fake, {
             grant: false,
             endpoints: { token: `${stalled.url}/token`, revoke: `${stalled.url}/revoke` },
-            timeoutMs: 250,
+            timeoutMs: 1_000,
             oauthAttempts: 1,
           })
         ).instance;

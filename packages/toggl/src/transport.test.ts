@@ -83,7 +83,8 @@ describe('an answer that never comes, or stalls after its headers', () => {
       const client = new TogglClient({
         apiToken: 'a-token-for-timeouts',
         endpoints: endpointsAt(stuck.url),
-        timeoutMs: 150,
+        // Both attempts must reach the server in this same process before their bound, loaded or not.
+        timeoutMs: 1_000,
         retry: { attempts: 2, ...noWait },
       });
       const err = await readOf[api](client).catch((e: unknown) => e);
