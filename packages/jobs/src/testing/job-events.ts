@@ -43,6 +43,8 @@ export async function listenToJobs(
   const finished: FinishedJob[] = [];
   const active: JobEvents['active'] = [];
   const emitter = new EventEmitter();
+  // A test may wait on many jobs at once (each wait removes its listener when it ends): no cap.
+  emitter.setMaxListeners(0);
   const connections: Redis[] = [];
   const record = (f: Omit<FinishedJob, 'seq'>) => {
     const item = { seq: finished.length + 1, ...f };
