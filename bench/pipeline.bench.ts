@@ -1,7 +1,8 @@
-import type { LoggedRequest } from '@vahub/testkit';
 import { FIRST_REPLAN_MS } from '@vahub/worker';
 import { QueueEvents } from 'bullmq';
 import { type ServiceWorld, startServiceWorld } from '../test/support/service-world.js';
+import { type BlockStages, blockStagesOf, stagesOf, watch } from './support/pipeline-stages.js';
+import { calendarCalls, replanCommands } from './support/round-watch.js';
 import {
   asanaDelivery,
   bareEnv,
@@ -93,112 +94,6 @@ interface Latency {
   stages?: { added: number[]; taken: number[]; toCall: number[] };
   /** Per booked task, from the replan jobs' records: where the time to its block went. */
   blockStages?: BlockStages;
-}
-
-interface BlockStages {
-  /** POST → the replan asked for (its `event.task` job finished: the ask is the handler's last step). */
-  asked: number[];
-  /** Asked → the replan that wrote its block was added (waiting for the replan running then to end). */
-  behind: number[];
-  /** Added → due (the job's delay: the window, or `FIRST_REPLAN_MS`). */
-  window: number[];
-  /** Due → taken by the planner. */
-  taken: number[];
-  /** Taken → the task's block written at the fake. */
-  written: number[];
-  /** Asked → the task's block written: the replan side as a whole (the event job's part taken off). */
-  fromAsk: number[];
-  /** Per replan of the run: taken → finished, taken → first write, and the writes it sent. */
-  runs: { ms: number[]; toFirstWrite: number[]; writes: number[] };
-  /** Every request the calendar fake answered during the replans (reads, inserts, 409s, patches). */
-  calendarCalls: number;
-}
-
-/** Where each booked task's time to its block went, from the replan and event jobs' timestamps. */
-async function blockStagesOf(
-  w: ServiceWorld,
-  sentAt: Map<string, number>,
-  seen: ReturnType<typeof watch>,
-): Promise<BlockStages> {
-  const since = Math.min(...sentAt.values());
-  const replans = (await w.queues.queue('schedule.replan').getJobs(['completed'], 0, -1))
-    .filter((j) => j.processedOn !== undefined && j.finishedOn !== undefined && j.processedOn >= since)
-    .sort((a, b) => a.processedOn! - b.processedOn!);
-  const askedAt = new Map<string, number>();
-  for (const job of await w.queues.queue('event.task').getJobs(['completed'], 0, -1)) {
-    const gid = (job.data as { resourceId: string | null }).resourceId ?? '';
-    if (sentAt.has(gid) && job.finishedOn !== undefined) askedAt.set(gid, job.finishedOn);
-  }
-  const out: BlockStages = {
-    asked: [],
-    behind: [],
-    window: [],
-    taken: [],
-    written: [],
-    fromAsk: [],
-    runs: { ms: [], toFirstWrite: [], writes: [] },
-    calendarCalls: 0,
-  };
-  for (const r of replans) {
-    out.calendarCalls += seen.calls.filter((t) => t >= r.processedOn! && t <= r.finishedOn!).length;
-    const writes = seen.writes.filter((t) => t >= r.processedOn! && t <= r.finishedOn!);
-    out.runs.ms.push(r.finishedOn! - r.processedOn!);
-    out.runs.writes.push(writes.length);
-    if (writes.length > 0) out.runs.toFirstWrite.push(Math.min(...writes) - r.processedOn!);
-  }
-  for (const [gid, at] of seen.blockAt) {
-    const sent = sentAt.get(gid);
-    const asked = askedAt.get(gid);
-    const run = replans.find((r) => r.processedOn! <= at && at <= r.finishedOn!);
-    if (sent === undefined || asked === undefined || run === undefined) continue;
-    const due = run.timestamp + (run.opts.delay ?? 0);
-    out.asked.push(asked - sent);
-    out.behind.push(Math.max(0, run.timestamp - asked));
-    out.window.push(due - Math.max(run.timestamp, asked));
-    out.taken.push(run.processedOn! - due);
-    out.written.push(at - run.processedOn!);
-    out.fromAsk.push(at - asked);
-  }
-  return out;
-}
-
-/** Where each task's time to its first vendor call went, from its `event.task` job's timestamps. */
-async function stagesOf(w: ServiceWorld, sentAt: Map<string, number>, firstRead: Map<string, number>) {
-  const jobs = await w.queues.queue('event.task').getJobs(['completed'], 0, -1);
-  const stages = { added: [] as number[], taken: [] as number[], toCall: [] as number[] };
-  for (const job of jobs) {
-    const gid = (job.data as { resourceId: string | null }).resourceId ?? '';
-    const sent = sentAt.get(gid);
-    const read = firstRead.get(gid);
-    if (sent === undefined || read === undefined || job.processedOn === undefined) continue;
-    stages.added.push(job.timestamp - sent);
-    stages.taken.push(job.processedOn - job.timestamp);
-    stages.toCall.push(read - job.processedOn);
-  }
-  return stages;
-}
-
-/** Watch the fakes: when each task is first read at the task app and its first block written. */
-function watch(w: ServiceWorld) {
-  const firstRead = new Map<string, number>();
-  const blockAt = new Map<string, number>();
-  /** Every block write (insert, move, delete) the calendar fake accepted, and every request, when it came. */
-  const writes: number[] = [];
-  const calls: number[] = [];
-  w.asana.server.on('request', (r: LoggedRequest) => {
-    const gid = r.method === 'GET' ? /\/tasks\/(\d+)$/.exec(r.path)?.[1] : undefined;
-    if (gid && !firstRead.has(gid)) firstRead.set(gid, Date.now());
-  });
-  w.google.server.on('request', (r: LoggedRequest) => {
-    calls.push(Date.now());
-    if (r.method === 'GET' || r.status >= 300) return;
-    writes.push(Date.now());
-    const props = (r.json as { extendedProperties?: { private?: Record<string, string> } } | null)
-      ?.extendedProperties?.private;
-    const gid = props?.vahubTask;
-    if (gid && !blockAt.has(gid)) blockAt.set(gid, Date.now());
-  });
-  return { firstRead, blockAt, writes, calls };
 }
 
 async function measure(
@@ -406,15 +301,23 @@ async function throughput(
   const planner = PLANNER_IN_ROUNDS === 'stopped' ? w.planner() : null;
   const counted = COUNT_ADDS ? await replanCommands(w) : null;
   const adds = { vahub: [] as string[], changed: [] as string[] };
+  // The replans' share of the two cores and of Google: the planner's CPU during each round, and the
+  // calendar calls from the round's start until its replans are done.
+  const plannerPid = w.planner()?.pid;
+  const plannerCpu = { vahub: [] as number[], changed: [] as number[] };
+  const calendar = calendarCalls(w);
+  const calls = { vahub: [] as string[], changed: [] as string[] };
   const runVahub = async (kind: 'vahub' | 'changed') => {
     planner?.kill('SIGSTOP');
     counted?.reset();
+    calendar.mark();
     try {
       return await quotaLifted(w, () => runVahubOnce(kind));
     } finally {
       if (counted) adds[kind].push(counted.summary());
       planner?.kill('SIGCONT');
       await drained(w, 'schedule.replan');
+      calls[kind].push(calendar.summary());
     }
   };
   const runVahubOnce = async (kind: 'vahub' | 'changed') => {
@@ -427,6 +330,7 @@ async function throughput(
     }
     const seq = w.lastSeq();
     const cpuBefore = cpuMs(vahubPid);
+    const plannerBefore = plannerPid === undefined ? 0 : cpuMs(plannerPid);
     const rate = await taskEventRound(w, {
       count: JOBS,
       gids: booked,
@@ -434,6 +338,7 @@ async function throughput(
       scope: (i) => hooks[i % 2]!.projectId,
     });
     cpu[kind].push((cpuMs(vahubPid) - cpuBefore) / JOBS);
+    if (plannerPid !== undefined) plannerCpu[kind].push(cpuMs(plannerPid) - plannerBefore);
     // Other jobs finished meanwhile (the replans' calendar changes come back as calendar events, taken
     // by the same worker process): part of the CPU above, not of the event.task jobs themselves.
     const others = new Map<string, number>();
@@ -458,6 +363,8 @@ async function throughput(
     asked[kind].length = 0;
     besides[kind].length = 0;
     adds[kind].length = 0;
+    plannerCpu[kind].length = 0;
+    calls[kind].length = 0;
   }
   const bareRates: number[] = [];
   const vahubRates: number[] = [];
@@ -498,31 +405,13 @@ async function throughput(
       `    CPU per job (the worker process, least of 2): bare ${bc.toFixed(2)} ms, vahub ${vc.toFixed(2)} ms, ${(vc / bc).toFixed(2)}× bare (its inverse, ${(bc / vc).toFixed(2)}×, is the throughput ratio on a free core)`,
     );
     console.log(`    other jobs finished during each round: ${besides[kind].join('; ')}`);
+    if (plannerPid !== undefined)
+      console.log(
+        `    the planner process's CPU during each round: ${plannerCpu[kind].map((ms) => `${ms.toFixed(0)} ms (${(ms / JOBS).toFixed(2)} per job)`).join(', ')}`,
+      );
+    console.log(`    calendar calls per round, its replans included: ${calls[kind].join('; ')}`);
     if (counted) console.log(`    replan commands at Redis per round: ${adds[kind].join('; ')}`);
   }
-}
-
-/** Redis MONITOR on a connection of its own: the `schedule.replan` commands, by kind, since `reset`. */
-async function replanCommands(w: ServiceWorld) {
-  // `monitor()` opens a connection of its own beside the one it is called on: both closed in `stop`.
-  const connection = w.redis.duplicate();
-  const monitor = await connection.monitor();
-  const counts = new Map<string, number>();
-  monitor.on('monitor', (_time: string, args: string[]) => {
-    const cmd = String(args[0]).toLowerCase();
-    if (!args.slice(1, 4).some((a) => String(a).includes('schedule.replan'))) return;
-    // BullMQ's scripts by their first key's last part (the add's is the queue's `wait` or `marker`).
-    const kind = cmd === 'evalsha' ? `script(${String(args[3]).split(':').pop()})` : cmd;
-    counts.set(kind, (counts.get(kind) ?? 0) + 1);
-  });
-  return {
-    reset: () => counts.clear(),
-    summary: () => [...counts].map(([k, n]) => `${n} ${k}`).join(', ') || 'none',
-    stop: () => {
-      monitor.disconnect();
-      connection.disconnect();
-    },
-  };
 }
 
 export default async function run(): Promise<void> {
