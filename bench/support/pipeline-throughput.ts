@@ -2,6 +2,7 @@ import { QueueEvents } from 'bullmq';
 import type { ServiceWorld } from '../../test/support/service-world.js';
 import { COUNT_ADDS, JOBS, PLANNER_IN_ROUNDS, PROCESSES } from './pipeline-knobs.js';
 import type { Seen } from './pipeline-world.js';
+import { calendarCalls, replanCommands } from './round-watch.js';
 import { cpuMs, drained, type Hook, quotaLifted, taskEventRound, until } from './service-bench.js';
 
 // The pipeline bench's throughput part: `event.task` jobs added straight to the queue, against as many
@@ -51,15 +52,23 @@ export async function throughput(
   const planner = PLANNER_IN_ROUNDS === 'stopped' ? w.planner() : null;
   const counted = COUNT_ADDS ? await replanCommands(w) : null;
   const adds = { vahub: [] as string[], changed: [] as string[] };
+  // The replans' share of the two cores and of Google: the planner's CPU during each round, and the
+  // calendar calls from the round's start until its replans are done.
+  const plannerPid = w.planner()?.pid;
+  const plannerCpu = { vahub: [] as number[], changed: [] as number[] };
+  const calendar = calendarCalls(w);
+  const calls = { vahub: [] as string[], changed: [] as string[] };
   const runVahub = async (kind: 'vahub' | 'changed') => {
     planner?.kill('SIGSTOP');
     counted?.reset();
+    calendar.mark();
     try {
       return await quotaLifted(w, () => runVahubOnce(kind));
     } finally {
       if (counted) adds[kind].push(counted.summary());
       planner?.kill('SIGCONT');
       await drained(w, 'schedule.replan');
+      calls[kind].push(calendar.summary());
     }
   };
   const runVahubOnce = async (kind: 'vahub' | 'changed') => {
@@ -72,6 +81,7 @@ export async function throughput(
     }
     const seq = w.lastSeq();
     const cpuBefore = cpuMs(vahubPid);
+    const plannerBefore = plannerPid === undefined ? 0 : cpuMs(plannerPid);
     const rate = await taskEventRound(w, {
       count: JOBS,
       gids: booked,
@@ -79,6 +89,7 @@ export async function throughput(
       scope: (i) => hooks[i % 2]!.projectId,
     });
     cpu[kind].push((cpuMs(vahubPid) - cpuBefore) / JOBS);
+    if (plannerPid !== undefined) plannerCpu[kind].push(cpuMs(plannerPid) - plannerBefore);
     // Other jobs finished meanwhile (the replans' calendar changes come back as calendar events, taken
     // by the same worker process): part of the CPU above, not of the event.task jobs themselves.
     const others = new Map<string, number>();
@@ -103,6 +114,8 @@ export async function throughput(
     asked[kind].length = 0;
     besides[kind].length = 0;
     adds[kind].length = 0;
+    plannerCpu[kind].length = 0;
+    calls[kind].length = 0;
   }
   const bareRates: number[] = [];
   const vahubRates: number[] = [];
@@ -144,28 +157,10 @@ export async function throughput(
     );
     console.log(`    other jobs finished during each round: ${besides[kind].join('; ')}`);
     if (counted) console.log(`    replan commands at Redis per round: ${adds[kind].join('; ')}`);
+    if (plannerPid !== undefined)
+      console.log(
+        `    the planner process's CPU during each round: ${plannerCpu[kind].map((ms) => `${ms.toFixed(0)} ms (${(ms / JOBS).toFixed(2)} per job)`).join(', ')}`,
+      );
+    console.log(`    calendar calls per round, its replans included: ${calls[kind].join('; ')}`);
   }
-}
-
-/** Redis MONITOR on a connection of its own: the `schedule.replan` commands, by kind, since `reset`. */
-async function replanCommands(w: ServiceWorld) {
-  // `monitor()` opens a connection of its own beside the one it is called on: both closed in `stop`.
-  const connection = w.redis.duplicate();
-  const monitor = await connection.monitor();
-  const counts = new Map<string, number>();
-  monitor.on('monitor', (_time: string, args: string[]) => {
-    const cmd = String(args[0]).toLowerCase();
-    if (!args.slice(1, 4).some((a) => String(a).includes('schedule.replan'))) return;
-    // BullMQ's scripts by their first key's last part (the add's is the queue's `wait` or `marker`).
-    const kind = cmd === 'evalsha' ? `script(${String(args[3]).split(':').pop()})` : cmd;
-    counts.set(kind, (counts.get(kind) ?? 0) + 1);
-  });
-  return {
-    reset: () => counts.clear(),
-    summary: () => [...counts].map(([k, n]) => `${n} ${k}`).join(', ') || 'none',
-    stop: () => {
-      monitor.disconnect();
-      connection.disconnect();
-    },
-  };
 }

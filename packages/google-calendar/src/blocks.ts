@@ -35,9 +35,9 @@ function isStatus(err: unknown, ...statuses: number[]): boolean {
  * a retried call whose answer was lost, or the VA deleted it and Google keeps it as `cancelled`): read
  * it and patch only what differs, restoring a cancelled one. The pipeline's retries of an insert are
  * safe because a repeated insert can only ever 409.
- * A `known` block (the caller read it, and the planner moves it: never one the VA moved by hand) is
- * patched in place at once, confirmed in case the VA deleted it since: one call instead of insert,
- * 409, read and patch. Only when Google no longer has it (404, 410) is it inserted as above.
+ * A `known` block (the caller read it, and the planner moves or retitles it: never one the VA moved
+ * by hand) is patched in place at once, confirmed in case the VA deleted it since: one call instead
+ * of insert, 409, read and patch. Only when Google no longer has it (404, 410) is it inserted as above.
  */
 export async function upsertBlock(
   ctx: BlockContext,

@@ -159,9 +159,10 @@ async function apply(input: {
   const { plan, calendar, frozen } = input;
   const colors = new Map(input.clients.map((c) => [c.id, c.color]));
   const writable = (block: CalendarBlock) => !frozen.has(block.id) && !endsBy(block, input.now);
-  // `known`: a block this run read and the planner moves (never one the VA moved by hand), which
-  // the calendar may update in place at once. Retitles go as plain upserts: a kept block may be one
-  // the VA moved, whose hand move the calendar's upsert keeps visible.
+  // `known`: a block this run read and the planner moves or retitles (never one the VA moved by
+  // hand: the planner leaves those as they are), which the calendar may update in place at once, one
+  // PATCH instead of an insert that 409s, a read and a patch. Should a retitled block be one the VA
+  // moved, it goes as a plain upsert, which keeps the hand move visible.
   const write = (block: CalendarBlock, known = false) => {
     const url = input.tasks.get(block.taskId)?.url ?? null;
     const colorId = colors.get(block.clientId);
@@ -188,7 +189,7 @@ async function apply(input: {
   const creates = [...plan.create].sort(oldestChangeFirst(input.tasks));
   await eachInFlight([...creates, ...plan.move].filter(writable), limit, (b) => write(b, moved.has(b.id)));
   const retitle = plan.keep.filter((k) => k.titleChanged && writable(k));
-  await eachInFlight(retitle, limit, (b) => write(b));
+  await eachInFlight(retitle, limit, (b) => write(b, !b.movedByVa));
   return retitle.length;
 }
 

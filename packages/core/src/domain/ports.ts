@@ -111,8 +111,8 @@ export interface CalendarPort {
   busy(window: TimeWindow): Promise<BusyInterval[]>;
   /**
    * Insert or update a block under its deterministic id. Safe to repeat. `known`: the caller read
-   * this block from the calendar (the planner moves it), so an implementation may update it in place
-   * first and insert only when it is gone; the outcome is the same either way.
+   * this block from the calendar (the planner moves or retitles it), so an implementation may update
+   * it in place first and insert only when it is gone; the outcome is the same either way.
    */
   upsertBlock(
     block: CalendarBlock & { description?: string; colorId?: string },
