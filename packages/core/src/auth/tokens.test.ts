@@ -197,6 +197,43 @@ function managerOf(
   return new TokenManager({ provider: 'xero', key: 'g', store, lock: new MemoryLock(), ...options });
 }
 
+/**
+ * `ask` starts while another process holds the token lock; that process stores a2 (2 s of life) and
+ * the clock moves 1.7 s on before the caller gets the lock, so a2 has 300 ms left, inside its 500-ms
+ * lead. What the caller got, and the refresh tokens it refreshed with itself.
+ */
+async function whileAnotherStores(first: OAuthTokenSet, ask: (m: TokenManager) => Promise<string>) {
+  let clock = NOW;
+  const store = new MemoryTokenStore();
+  const lock = new MemoryLock();
+  await store.set('g', first);
+  const refreshedWith: string[] = [];
+  const m = managerOf(store, {
+    lock,
+    now: () => clock,
+    refresh: async (refreshToken) => {
+      refreshedWith.push(refreshToken);
+      return { accessToken: 'mine', refreshToken: 'r-mine', issuedAt: clock, expiresAt: clock + 2_000 };
+    },
+  });
+  let release: () => void = () => {};
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const otherProcess = lock.withLock(tokenLockKey('g'), async () => {
+    await released;
+    await store.set('g', { accessToken: 'a2', refreshToken: 'r2', issuedAt: NOW, expiresAt: NOW + 2_000 });
+    clock = NOW + 1_700;
+  });
+  const token = ask(m);
+  // The memory store does no I/O: after one turn of the event loop the caller has read a1 and is
+  // queued on the lock.
+  await new Promise((resolve) => setImmediate(resolve));
+  release();
+  await otherProcess;
+  return { token: await token, refreshedWith };
+}
+
 /** Record that another holder sent a refresh of `g` and has not recorded its answer. */
 async function markRefreshing(store: TokenStore, intent: RefreshIntent): Promise<string | null> {
   const before = await store.read('g');
@@ -236,73 +273,20 @@ describe('refresh lead', () => {
 
 describe('TokenManager under the lock', () => {
   it('takes a token stored since the caller looked as is, even inside its lead', async () => {
-    let clock = NOW;
-    const store = new MemoryTokenStore();
-    const lock = new MemoryLock();
-    await store.set('g', { accessToken: 'a1', refreshToken: 'r1', expiresAt: NOW - 1 });
-    let calls = 0;
-    const m = managerOf(store, {
-      lock,
-      now: () => clock,
-      refresh: async () => {
-        calls += 1;
-        return { accessToken: 'mine', refreshToken: 'r-mine', expiresAt: clock + 2_000 };
-      },
-    });
-    let release: () => void = () => {};
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const otherProcess = lock.withLock(tokenLockKey('g'), async () => {
-      await released;
-      await store.set('g', { accessToken: 'a2', refreshToken: 'r2', issuedAt: NOW, expiresAt: NOW + 2_000 });
-      // The caller waited for the lock long enough that a2 is now inside its own lead.
-      clock = NOW + 1_700;
-    });
-    const token = m.accessToken();
-    // The memory store does no I/O: after one turn of the event loop the caller has read a1 and is
-    // queued on the lock.
-    await new Promise((resolve) => setImmediate(resolve));
-    release();
-    await otherProcess;
-    expect(await token).toBe('a2');
-    expect(calls).toBe(0);
+    const { token, refreshedWith } = await whileAnotherStores(
+      { accessToken: 'a1', refreshToken: 'r1', expiresAt: NOW - 1 },
+      (m) => m.accessToken(),
+    );
+    expect(token).toBe('a2');
+    expect(refreshedWith).toEqual([]);
   });
 
   it('after a 401, does not take a token stored since inside its lead: the one retry must not meet an expiring token', async () => {
-    let clock = NOW;
-    const store = new MemoryTokenStore();
-    const lock = new MemoryLock();
-    await store.set('g', {
-      accessToken: 'a1',
-      refreshToken: 'r1',
-      issuedAt: NOW - 1_000,
-      expiresAt: NOW + 1_000,
-    });
-    const refreshedWith: string[] = [];
-    const m = managerOf(store, {
-      lock,
-      now: () => clock,
-      refresh: async (refreshToken) => {
-        refreshedWith.push(refreshToken);
-        return { accessToken: 'mine', refreshToken: 'r-mine', issuedAt: clock, expiresAt: clock + 2_000 };
-      },
-    });
-    let release: () => void = () => {};
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const otherProcess = lock.withLock(tokenLockKey('g'), async () => {
-      await released;
-      await store.set('g', { accessToken: 'a2', refreshToken: 'r2', issuedAt: NOW, expiresAt: NOW + 2_000 });
-      // The caller waited for the lock long enough that a2 has 300 ms left, inside its 500-ms lead.
-      clock = NOW + 1_700;
-    });
-    const token = m.refreshAfterRejection('a1');
-    await new Promise((resolve) => setImmediate(resolve));
-    release();
-    await otherProcess;
-    expect(await token).toBe('mine');
+    const { token, refreshedWith } = await whileAnotherStores(
+      { accessToken: 'a1', refreshToken: 'r1', issuedAt: NOW - 1_000, expiresAt: NOW + 1_000 },
+      (m) => m.refreshAfterRejection('a1'),
+    );
+    expect(token).toBe('mine');
     expect(refreshedWith).toEqual(['r2']);
   });
 
