@@ -83,6 +83,46 @@ describe('webhook registration by the worker', () => {
       end: { dateTime: new Date(Date.now() + 90_000_000).toISOString(), timeZone: 'UTC' },
     });
     expect((await w.waitFinished('event.calendar', () => true, { afterSeq: seq })).outcome).toBe('completed');
+    // The notification asks for a calendar sync (a sweep of the busy time), which runs.
+    const sync = await w.waitFinished('sweep', (f) => f.value?.subject === 'calendar', { afterSeq: seq });
+    expect(sync.outcome).toBe('completed');
+  });
+
+  it('a burst of calendar notifications is one or two reads of the calendar, not one per notification', async () => {
+    const seq = w.lastSeq();
+    const BURST = 8;
+    const tomorrow = Date.now() + 86_400_000;
+    for (let i = 0; i < BURST; i++) {
+      w.google.seedEvent('primary', {
+        summary: `Call ${i}`,
+        start: { dateTime: new Date(tomorrow + i * 3_600_000).toISOString(), timeZone: 'UTC' },
+        end: { dateTime: new Date(tomorrow + i * 3_600_000 + 900_000).toISOString(), timeZone: 'UTC' },
+      });
+    }
+    // Each notification is a job of its own (the receiver dedupes by message, not by calendar)...
+    let last = seq;
+    for (let i = 0; i < BURST; i++) {
+      const event = await w.waitFinished('event.calendar', () => true, { afterSeq: last });
+      expect(event.outcome).toBe('completed');
+      last = event.seq;
+    }
+    // ...and they ask for one calendar sync: the first runs 100 ms after the first ask, the rest
+    // join it or leave one follow-up after the window. Wait for each sync while one is still owed.
+    // (The every-15-minutes calendar sweep waits there too, from its scheduler: not one of these.)
+    const owed = async () =>
+      (await w.queues.queue('sweep').getJobs(['waiting', 'delayed', 'active'])).some(
+        (j) => (j.data as { subject?: string }).subject === 'calendar' && !j.repeatJobKey,
+      );
+    const syncs: Finished[] = [];
+    do {
+      const sync = await w.waitFinished('sweep', (f) => f.value?.subject === 'calendar', {
+        afterSeq: syncs.at(-1)?.seq ?? seq,
+      });
+      expect(sync.outcome).toBe('completed');
+      syncs.push(sync);
+    } while (syncs.length < BURST && (await owed()));
+    expect(syncs.length).toBeGreaterThanOrEqual(1);
+    expect(syncs.length).toBeLessThanOrEqual(2);
   });
 
   it('a second worker starting keeps everything: no duplicate at any vendor', async () => {

@@ -103,10 +103,15 @@ export async function playWeek(input: {
     start: { dateTime: new Date(meeting.start).toISOString(), timeZone: 'UTC' },
     end: { dateTime: new Date(meeting.end).toISOString(), timeZone: 'UTC' },
   });
-  const calendar = await jobs.next('event.calendar', (f) => f.value?.replan === true, seq);
+  // The notification asks for a calendar sync (a `sweep` of the busy time), which finds the meeting.
+  const calendar = await jobs.next(
+    'sweep',
+    (f) => f.value?.subject === 'calendar' && f.value?.replan === true,
+    seq,
+  );
   await jobs.next('schedule.replan', () => true, calendar.seq);
   const afterMeeting = spans(task.gid);
-  say('     webhook → event.calendar (a meeting over a block) → replan; the blocks now:');
+  say('     webhook → event.calendar → calendar sync (a meeting over a block) → replan; the blocks now:');
   for (const line of blockLines(blocksOf(task.gid), va, client)) say(line);
 
   // Another client moves a due date: Hudson Legal, in New York.

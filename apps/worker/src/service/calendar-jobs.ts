@@ -1,7 +1,7 @@
 import type { Logger } from '@vahub/core';
 import { now, type ServiceDeps } from './deps.js';
 import { busyId, busyWindow, overlapsAny, refreshBusyMirror } from './mirrored-ports.js';
-import { requestReplan } from './task-jobs.js';
+import { DEFAULT_REPLAN_WINDOW_MS, FIRST_REPLAN_MS, requestReplan } from './task-jobs.js';
 
 export interface CalendarSync {
   added: number;
@@ -11,7 +11,7 @@ export interface CalendarSync {
 }
 
 /**
- * `event.calendar` (and the calendar sweep): bring the busy mirror up to date with the calendar and
+ * The calendar `sweep` (what `event.calendar` asks for, and the periodic sweep): bring the busy mirror up to date with the calendar and
  * ask for a replan only when something that appeared overlaps a block. The calendar port offers a
  * window read, not an incremental sync: each event is one read of the mirror's window, so a lost
  * sync state is never a problem (every sync is a full one). vahub's own block writes come back as
@@ -37,4 +37,23 @@ export async function syncCalendar(deps: ServiceDeps, logger: Logger, why: strin
   const result = { added: appeared.length, removed, replan };
   logger.info({ ...result, why }, 'busy time synced');
   return result;
+}
+
+/**
+ * `event.calendar`: ask for one calendar sync (a `sweep` of the busy mirror). Google sends a
+ * notification per change, and every block vahub writes comes back as one: a replan that retitles 80
+ * blocks would otherwise read the calendar's window 80 times. A burst within the replan window is one
+ * read; the first notification after a quiet window is read after `FIRST_REPLAN_MS`, so a meeting
+ * the VA adds still moves a block at once.
+ */
+export function requestCalendarSync(deps: ServiceDeps, provider: string): Promise<{ jobId: string }> {
+  return deps.queues.addThrottled(
+    'sweep',
+    { provider, subject: 'calendar', clientId: null },
+    {
+      key: 'sweep-calendar',
+      windowMs: deps.replanWindowMs ?? DEFAULT_REPLAN_WINDOW_MS,
+      firstMs: FIRST_REPLAN_MS,
+    },
+  );
 }

@@ -1,6 +1,6 @@
 import type { JobHandlers, jobCatalog } from '@vahub/jobs';
 import { weeklyReportJob } from '../jobs/weekly-report-job.js';
-import { syncCalendar } from './calendar-jobs.js';
+import { requestCalendarSync } from './calendar-jobs.js';
 import type { ServiceDeps } from './deps.js';
 import { invoiceChanged, invoiceRunJob } from './invoice-jobs.js';
 import { reconcileJob, sweepJob } from './maintenance-jobs.js';
@@ -25,7 +25,7 @@ export function createHandlers(deps: ServiceDeps): JobHandlers<typeof jobCatalog
   return {
     'event.task': (payload, { logger }) => taskEventJob(deps, payload, logger),
     'schedule.replan': (payload, { logger }) => replanJob(deps, payload.reason, logger),
-    'event.calendar': (_payload, { logger }) => syncCalendar(deps, logger, 'calendar event'),
+    'event.calendar': (payload) => requestCalendarSync(deps, payload.provider),
     'event.time-entry': (payload) =>
       // A burst of entries is one sweep: it applies what Toggl says changed to each client's kept entries.
       deps.queues.addThrottled(
