@@ -11,11 +11,12 @@ export interface CalendarSync {
 }
 
 /**
- * The calendar `sweep` (what `event.calendar` asks for, and the periodic sweep): bring the busy mirror up to date with the calendar and
- * ask for a replan only when something that appeared overlaps a block. The calendar port offers a
- * window read, not an incremental sync: each event is one read of the mirror's window, so a lost
- * sync state is never a problem (every sync is a full one). vahub's own block writes come back as
- * calendar events too; they leave busy time unchanged, so they never start a replan.
+ * The calendar `sweep` (asked for by `event.calendar`, and run every 15 minutes): bring the busy
+ * mirror up to date with the calendar and ask for a replan only when something that appeared
+ * overlaps a block. The calendar port offers a window read, not an incremental sync: each sync is one
+ * read of the mirror's window, so a lost sync state is never a problem (every sync is a full one).
+ * vahub's own block writes come back as calendar events too; they leave busy time unchanged, so they
+ * never start a replan.
  */
 export async function syncCalendar(deps: ServiceDeps, logger: Logger, why: string): Promise<CalendarSync> {
   const window = busyWindow(deps.config.calendar.horizonDays, now(deps));
