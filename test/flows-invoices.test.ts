@@ -2,15 +2,12 @@
 // Nothing of ours is mocked: what is asserted is what the fakes end up holding.
 import { dec, periodContaining, Temporal } from '@vahub/core';
 import { draftInvoices, InvoiceTaggingIncompleteError } from '@vahub/worker';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startWorld, TENANT, type World } from './support/flows-world.js';
+import { describe, expect, it } from 'vitest';
+import { TENANT, type World, withEachWorld } from './support/flows-world.js';
 
 let w: World;
-beforeEach(async () => {
-  w = await startWorld();
-});
-afterEach(async () => {
-  await Promise.all([w.asana.stop(), w.google.stop(), w.toggl.stop(), w.xero.stop()]);
+withEachWorld((world) => {
+  w = world;
 });
 
 describe('draftInvoices', () => {

@@ -13,15 +13,12 @@ import { RedisLedgerCache } from '@vahub/jobs';
 import { deferred, testRedisUrl, uniquePrefix } from '@vahub/testkit';
 import { draftInvoices, keepsLedger, reconcileInvoiceStatus } from '@vahub/worker';
 import { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startWorld, TENANT, type World } from './support/flows-world.js';
+import { describe, expect, it } from 'vitest';
+import { TENANT, type World, withEachWorld } from './support/flows-world.js';
 
 let w: World;
-beforeEach(async () => {
-  w = await startWorld();
-});
-afterEach(async () => {
-  await Promise.all([w.asana.stop(), w.google.stop(), w.toggl.stop(), w.xero.stop()]);
+withEachWorld((world) => {
+  w = world;
 });
 
 const month = (yyyyMm: string, zone: string): Period =>

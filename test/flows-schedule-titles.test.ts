@@ -1,23 +1,20 @@
 // Renamed tasks and their blocks' titles, through the schedule-tasks flow against the real Asana and
 // Google connectors pointed at their fakes: what is asserted is what the calendar fake received and holds.
 import { scheduleTasks } from '@vahub/worker';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   blocksIn,
   budapest,
   KOALA_PROJECT,
   NOW,
-  startWorld,
   THAMES_PROJECT,
   type World,
+  withEachWorld,
 } from './support/flows-world.js';
 
 let w: World;
-beforeEach(async () => {
-  w = await startWorld();
-});
-afterEach(async () => {
-  await Promise.all([w.asana.stop(), w.google.stop(), w.toggl.stop(), w.xero.stop()]);
+withEachWorld((world) => {
+  w = world;
 });
 
 describe('scheduleTasks, a renamed task', () => {

@@ -2,7 +2,7 @@
 // Nothing of ours is mocked: what is asserted is what the fakes end up holding.
 import type { LoggedRequest } from '@vahub/testkit';
 import { scheduleTasks } from '@vahub/worker';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   BUFFER_MS,
   blocksIn,
@@ -10,17 +10,14 @@ import {
   calendarWrites,
   KOALA_PROJECT,
   NOW,
-  startWorld,
   THAMES_PROJECT,
   type World,
+  withEachWorld,
 } from './support/flows-world.js';
 
 let w: World;
-beforeEach(async () => {
-  w = await startWorld();
-});
-afterEach(async () => {
-  await Promise.all([w.asana.stop(), w.google.stop(), w.toggl.stop(), w.xero.stop()]);
+withEachWorld((world) => {
+  w = world;
 });
 
 describe('scheduleTasks', () => {

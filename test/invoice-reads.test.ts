@@ -13,7 +13,7 @@ import {
 } from '@vahub/worker';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startWorld, TENANT, type World } from './support/flows-world.js';
+import { TENANT, type World, withEachWorld } from './support/flows-world.js';
 
 let w: World;
 let redis: Redis;
@@ -24,12 +24,13 @@ beforeAll(() => {
 afterAll(async () => {
   await redis.quit();
 });
-beforeEach(async () => {
-  w = await startWorld();
+withEachWorld((world) => {
+  w = world;
+});
+beforeEach(() => {
   prefix = uniquePrefix('invoice-reads');
 });
 afterEach(async () => {
-  await Promise.all([w.asana.stop(), w.google.stop(), w.toggl.stop(), w.xero.stop()]);
   const keys = await redis.keys(`${prefix}:*`);
   if (keys.length > 0) await redis.del(...keys);
 });

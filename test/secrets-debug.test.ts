@@ -9,7 +9,7 @@ import { createRedis, createServiceLogger, RedisTokenStore } from '@vahub/jobs';
 import { fakesEnv, testRedisUrl, uniquePrefix } from '@vahub/testkit';
 import { scheduleTasks } from '@vahub/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONFIG, KOALA_PROJECT, NOW, startWorld, type World } from './support/flows-world.js';
+import { KOALA_PROJECT, NOW, startWorld, TRACKED_CONFIG, type World } from './support/flows-world.js';
 import { type ReceiverWorld, SECRETS, startReceiverWorld } from './support/receiver-world.js';
 
 const lines: string[] = [];
@@ -30,14 +30,10 @@ beforeAll(async () => {
   redis = createRedis(testRedisUrl());
   prefix = uniquePrefix('secrets');
   const tokens = new RedisTokenStore({ redis, prefix: `{${prefix}}`, key: KEY });
-  const tracked = CONFIG.replace(
-    'toggl: { workspaceId: 4242, clientId: 9001 }',
-    'toggl: { workspaceId: 4242, clientId: 9001, trackedTime: {} }',
-  );
-  world = await startWorld(tracked, { tokens, logger });
+  world = await startWorld(TRACKED_CONFIG, { tokens, logger });
 });
 afterAll(async () => {
-  await Promise.all([world.asana.stop(), world.google.stop(), world.toggl.stop(), world.xero.stop()]);
+  await world.stop();
   await receiver.stop();
   const keys = await redis.keys(`{${prefix}}*`);
   if (keys.length) await redis.unlink(...keys);

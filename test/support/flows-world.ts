@@ -17,6 +17,7 @@ import { buildConnectors, type Config, parseVahubConfig } from '@vahub/registry'
 import { fakesEnv } from '@vahub/testkit';
 import { FakeToggl } from '@vahub/toggl/testing';
 import { FakeXero } from '@vahub/xero/testing';
+import { afterEach, beforeEach } from 'vitest';
 
 export const TENANT = 'c2cc9b6e-9458-4c7d-93cc-f02b81b0594f';
 export const KOALA_CONTACT = '717f2bfc-c6d4-41fd-b238-3f2f0c0cf777';
@@ -27,6 +28,8 @@ export const THAMES_PROJECT = '1207000000000002';
 export const NOW = '2026-12-07T08:00:00Z';
 export const BUFFER_MS = 10 * 60_000;
 
+const KOALA_TOGGL = 'toggl: { workspaceId: 4242, clientId: 9001 }';
+
 export const CONFIG = `
 va: { timezone: Europe/Budapest, workingHours: { mon-fri: "09:00-17:00" } }
 calendar: { bufferMinutes: 10, minBlockMinutes: 30, maxBlockMinutes: 120, horizonDays: 7, earliestStartMinutes: 15 }
@@ -35,7 +38,7 @@ clients:
     name: Koala Co
     timezone: Australia/Sydney
     asana: { projects: ["${KOALA_PROJECT}"] }
-    toggl: { workspaceId: 4242, clientId: 9001 }
+    ${KOALA_TOGGL}
     billing: { currency: AUD, hourlyRate: "50.00", rounding: { minutes: 15, mode: up }, retainer: { hours: 2, amount: "100.00" } }
     xero: { tenantId: ${TENANT}, contactId: ${KOALA_CONTACT}, accountCode: "200", taxType: OUTPUT }
   - id: thames-studio
@@ -52,6 +55,12 @@ auth:
   xero: { clientId: "\${XERO_CLIENT_ID}", clientSecret: "\${XERO_CLIENT_SECRET}" }
 `;
 
+/** The config with tracked time: Koala's is matched to its tasks, Thames's is not (it stays unknown). */
+export const TRACKED_CONFIG = CONFIG.replace(
+  KOALA_TOGGL,
+  'toggl: { workspaceId: 4242, clientId: 9001, trackedTime: {} }',
+);
+
 export interface World {
   asana: FakeAsana;
   google: FakeGoogle;
@@ -64,6 +73,8 @@ export interface World {
   invoices: InvoiceSink;
   vaGid: string;
   estimateGid: string;
+  /** Stops the four fakes. */
+  stop(): Promise<void>;
 }
 
 /** The fakes and the connectors built from `configText` (the config above unless a test varies it). */
@@ -128,7 +139,26 @@ export async function startWorld(
     invoices: ports.invoices,
     vaGid: va.gid,
     estimateGid: estimate.gid,
+    stop: async () => {
+      await Promise.all([asana.stop(), google.stop(), toggl.stop(), xero.stop()]);
+    },
   };
+}
+
+/**
+ * A fresh world for each of the file's tests, handed to `use` as soon as it is up and stopped after
+ * the test (`configText`: the config above unless the file varies it).
+ */
+export function withEachWorld(use: (w: World) => void, configText = CONFIG): void {
+  let w: World | undefined;
+  beforeEach(async () => {
+    w = undefined;
+    w = await startWorld(configText);
+    use(w);
+  });
+  afterEach(async () => {
+    await w?.stop();
+  });
 }
 
 export const budapest = (local: string) =>
