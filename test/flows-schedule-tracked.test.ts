@@ -1,15 +1,15 @@
 // Tracked time in the schedule-tasks flow, through the real Asana, Toggl and Google connectors and
 // their fakes: a past block with no time tracked in it is work not done, and is booked again.
-import { scheduleTasks } from '@vahub/worker';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { scheduleIn, withEachWorld } from './support/flows-tests.js';
 import {
   blocksIn,
   CONFIG,
   KOALA_PROJECT,
   NOW,
   TRACKED_CONFIG,
+  taskOf,
   type World,
-  withEachWorld,
 } from './support/flows-world.js';
 
 const HOUR = 3_600_000;
@@ -24,20 +24,11 @@ withEachWorld((world) => {
 
 describe('scheduleTasks with tracked time', () => {
   const at = (now: string, withTime: boolean) =>
-    scheduleTasks({
-      config: w.config,
-      tasks: w.tasks,
-      calendar: w.calendar,
-      now,
-      ...(withTime ? { time: w.time } : {}),
-    });
+    scheduleIn(w, { now, ...(withTime ? { time: w.time } : {}) });
   const futureMinutes = (taskId: string, now: string) =>
     blocksIn(w.google)
       .filter((e) => e.startMs >= Date.parse(now))
-      .filter(
-        (e) =>
-          (e.json.extendedProperties as { private: Record<string, string> }).private.vahubTask === taskId,
-      )
+      .filter((e) => taskOf(e) === taskId)
       .reduce((sum, e) => sum + (e.endMs - e.startMs) / 60_000, 0);
 
   it('books a skipped block again, and stops once the time is tracked', async () => {

@@ -1,8 +1,8 @@
 // The schedule-tasks flow against the real connectors and SDKs, each pointed at its vendor's fake.
 // Nothing of ours is mocked: what is asserted is what the fakes end up holding.
 import type { LoggedRequest } from '@vahub/testkit';
-import { scheduleTasks } from '@vahub/worker';
 import { describe, expect, it } from 'vitest';
+import { scheduleIn, withEachWorld } from './support/flows-tests.js';
 import {
   BUFFER_MS,
   blocksIn,
@@ -11,8 +11,8 @@ import {
   KOALA_PROJECT,
   NOW,
   THAMES_PROJECT,
+  taskOf,
   type World,
-  withEachWorld,
 } from './support/flows-world.js';
 
 let w: World;
@@ -21,7 +21,7 @@ withEachWorld((world) => {
 });
 
 describe('scheduleTasks', () => {
-  const schedule = () => scheduleTasks({ config: w.config, tasks: w.tasks, calendar: w.calendar, now: NOW });
+  const schedule = () => scheduleIn(w);
 
   function seedWeek() {
     const task = (
@@ -144,13 +144,9 @@ describe('scheduleTasks', () => {
   it('with no buffer, moves a block a meeting overlaps only in part', async () => {
     const seeded = seedWeek();
     const config = { ...w.config, calendar: { ...w.config.calendar, bufferMinutes: 0 } };
-    const run = () => scheduleTasks({ config, tasks: w.tasks, calendar: w.calendar, now: NOW });
+    const run = () => scheduleIn(w, { config });
     await run();
-    const [block] = blocksIn(w.google).filter(
-      (e) =>
-        (e.json.extendedProperties as { private: Record<string, string> }).private.vahubTask ===
-        seeded.thames.gid,
-    );
+    const [block] = blocksIn(w.google).filter((e) => taskOf(e) === seeded.thames.gid);
     const clash = { start: block!.endMs - 15 * 60_000, end: block!.endMs + 30 * 60_000 };
     w.google.seedEvent('primary', {
       summary: 'Overrunning call',
@@ -192,7 +188,7 @@ describe('scheduleTasks', () => {
     });
     // A one-day horizon, so Monday's plan books only what fits on Monday.
     const config = { ...w.config, calendar: { ...w.config.calendar, horizonDays: 1 } };
-    const run = (now: string) => scheduleTasks({ config, tasks: w.tasks, calendar: w.calendar, now });
+    const run = (now: string) => scheduleIn(w, { config, now });
     // Monday 16:00 in Budapest: 45 minutes of the working day are left.
     const monday = await run('2026-12-07T15:00:00Z');
     expect(monday.created).toBe(1);
@@ -377,7 +373,7 @@ function expectBooked(tasks: number) {
   expect(new Set(blocks.map((e) => e.json.id)).size).toBe(blocks.length);
   const minutes = new Map<string, number>();
   for (const e of blocks) {
-    const task = (e.json.extendedProperties as { private: Record<string, string> }).private.vahubTask!;
+    const task = taskOf(e)!;
     minutes.set(task, (minutes.get(task) ?? 0) + (e.endMs - e.startMs) / 60_000);
   }
   expect(minutes.size).toBe(tasks);
@@ -388,13 +384,7 @@ describe('scheduleTasks: calendar writes', () => {
   it('sends a run’s inserts a few at a time, never more than writesInFlight, and a second run writes nothing', async () => {
     seedTasks();
     const inFlight = slowInserts(100);
-    const first = await scheduleTasks({
-      config: w.config,
-      tasks: w.tasks,
-      calendar: w.calendar,
-      now: NOW,
-      writesInFlight: 3,
-    });
+    const first = await scheduleIn(w, { writesInFlight: 3 });
     expect(first.created).toBeGreaterThanOrEqual(10);
     expectBooked(10);
     // More than one at once (they overlap while the fake holds each), never more than three.
@@ -402,7 +392,7 @@ describe('scheduleTasks: calendar writes', () => {
     expect(inFlight.most).toBeLessThanOrEqual(3);
 
     const writes = calendarWrites(w.google);
-    const second = await scheduleTasks({ config: w.config, tasks: w.tasks, calendar: w.calendar, now: NOW });
+    const second = await scheduleIn(w);
     expect([second.created, second.moved, second.deleted]).toEqual([0, 0, 0]);
     expect(calendarWrites(w.google)).toBe(writes);
   });
@@ -415,16 +405,17 @@ describe('scheduleTasks: calendar writes', () => {
       status: 400,
       match: (req) => isInsert(req) && ++inserts === 3,
     });
-    await expect(
-      scheduleTasks({ config: w.config, tasks: w.tasks, calendar: w.calendar, now: NOW, writesInFlight: 2 }),
-    ).rejects.toMatchObject({ name: 'ConnectorError', status: 400 });
+    await expect(scheduleIn(w, { writesInFlight: 2 })).rejects.toMatchObject({
+      name: 'ConnectorError',
+      status: 400,
+    });
     // Started before the failure was known: at most the two lanes' next inserts after it.
     const sent = w.google.apiRequests().filter(isInsert).length;
     expect(sent).toBeGreaterThanOrEqual(3);
     expect(sent).toBeLessThanOrEqual(4);
     expect(blocksIn(w.google).length).toBe(sent - 1);
 
-    const healed = await scheduleTasks({ config: w.config, tasks: w.tasks, calendar: w.calendar, now: NOW });
+    const healed = await scheduleIn(w);
     expect(healed.created).toBeGreaterThan(0);
     expectBooked(10);
   });
@@ -445,13 +436,7 @@ describe('scheduleTasks: calendar writes', () => {
     tasks.forEach((t, i) => {
       t.modifiedAt = new Date(Date.parse('2026-12-01T08:00:00Z') + i * 60_000).toISOString();
     });
-    await scheduleTasks({
-      config: w.config,
-      tasks: w.tasks,
-      calendar: w.calendar,
-      now: NOW,
-      writesInFlight: 1,
-    });
+    await scheduleIn(w, { writesInFlight: 1 });
     const inserted = w.google
       .apiRequests()
       .filter(isInsert)
@@ -467,9 +452,9 @@ describe('scheduleTasks: calendar writes', () => {
     seedTasks(1);
     const before = w.google.server.requests.length + w.asana.server.requests.length;
     for (const writesInFlight of [0, 1.5, Number.NaN]) {
-      await expect(
-        scheduleTasks({ config: w.config, tasks: w.tasks, calendar: w.calendar, now: NOW, writesInFlight }),
-      ).rejects.toThrow(/writesInFlight must be a whole number >= 1/);
+      await expect(scheduleIn(w, { writesInFlight })).rejects.toThrow(
+        /writesInFlight must be a whole number >= 1/,
+      );
     }
     expect(w.google.server.requests.length + w.asana.server.requests.length).toBe(before);
   });

@@ -7,9 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { signHmacSha256 } from '@vahub/core';
 import { createRedis, createServiceLogger, RedisTokenStore } from '@vahub/jobs';
 import { fakesEnv, testRedisUrl, uniquePrefix } from '@vahub/testkit';
-import { scheduleTasks } from '@vahub/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KOALA_PROJECT, NOW, startWorld, TRACKED_CONFIG, type World } from './support/flows-world.js';
+import { scheduleIn } from './support/flows-tests.js';
+import { KOALA_PROJECT, startWorld, TRACKED_CONFIG, type World } from './support/flows-world.js';
 import { type ReceiverWorld, SECRETS, startReceiverWorld } from './support/receiver-world.js';
 
 const lines: string[] = [];
@@ -97,13 +97,7 @@ describe('secrets at log level debug', () => {
       dueOn: '2026-12-11',
       customFields: { [world.estimateGid]: 60 },
     });
-    const summary = await scheduleTasks({
-      config: world.config,
-      tasks: world.tasks,
-      calendar: world.calendar,
-      time: world.time,
-      now: NOW,
-    });
+    const summary = await scheduleIn(world, { time: world.time });
     expect(summary.created).toBeGreaterThanOrEqual(1);
     const refreshed = await tokens.get('google');
     expect(refreshed?.accessToken).not.toBe(google?.accessToken);

@@ -2,11 +2,14 @@
 import { FakeAsana } from '@vahub/asana/testing';
 import {
   type CalendarPort,
+  type ClientConfig,
   type ConnectorDeps,
   type InvoiceSink,
   MemoryLock,
   MemoryStateStore,
   MemoryTokenStore,
+  type Period,
+  periodContaining,
   silentLogger,
   type TaskSource,
   Temporal,
@@ -17,7 +20,6 @@ import { buildConnectors, type Config, parseVahubConfig } from '@vahub/registry'
 import { fakesEnv } from '@vahub/testkit';
 import { FakeToggl } from '@vahub/toggl/testing';
 import { FakeXero } from '@vahub/xero/testing';
-import { afterEach, beforeEach } from 'vitest';
 
 export const TENANT = 'c2cc9b6e-9458-4c7d-93cc-f02b81b0594f';
 export const KOALA_CONTACT = '717f2bfc-c6d4-41fd-b238-3f2f0c0cf777';
@@ -145,22 +147,6 @@ export async function startWorld(
   };
 }
 
-/**
- * A fresh world for each of the file's tests, handed to `use` as soon as it is up and stopped after
- * the test (`configText`: the config above unless the file varies it).
- */
-export function withEachWorld(use: (w: World) => void, configText = CONFIG): void {
-  let w: World | undefined;
-  beforeEach(async () => {
-    w = undefined;
-    w = await startWorld(configText);
-    use(w);
-  });
-  afterEach(async () => {
-    await w?.stop();
-  });
-}
-
 export const budapest = (local: string) =>
   Temporal.PlainDateTime.from(local).toZonedDateTime('Europe/Budapest').epochMilliseconds;
 export const blocksIn = (google: FakeGoogle): StoredEvent[] =>
@@ -174,3 +160,37 @@ export const blocksIn = (google: FakeGoogle): StoredEvent[] =>
     );
 export const calendarWrites = (google: FakeGoogle) =>
   google.apiRequests().filter((r) => r.method !== 'GET' && r.path.includes('/events')).length;
+/** The task a vahub block on the calendar was booked for. */
+export const taskOf = (e: { json: Record<string, unknown> }) =>
+  (e.json.extendedProperties as { private: Record<string, string> }).private.vahubTask;
+
+/** The month of `yyyyMm` (e.g. '2026-11') in `zone`. */
+export const monthOf = (yyyyMm: string, zone: string): Period =>
+  periodContaining('month', Date.parse(`${yyyyMm}-15T12:00:00Z`), zone);
+export const clientOf = (w: World, id: string): ClientConfig => w.config.clients.find((c) => c.id === id)!;
+/** The tags Toggl holds on entry `id`. */
+export const entryTags = (w: World, id: number) => w.toggl.store.entries.get(id)?.tags ?? [];
+
+export interface EntryOptions {
+  billable?: boolean;
+  running?: boolean;
+}
+/** A Toggl entry of `minutes` from the `local` time in `zone`: billable unless said, running with no stop. */
+export function addEntry(
+  w: World,
+  project: number,
+  local: string,
+  zone: string,
+  minutes: number,
+  extra: EntryOptions = {},
+) {
+  const start = Temporal.PlainDateTime.from(local).toZonedDateTime(zone).epochMilliseconds;
+  return w.toggl.addEntry({
+    workspace_id: 4242,
+    project_id: project,
+    description: `work on ${local}`,
+    start,
+    stop: extra.running ? null : start + minutes * 60_000,
+    billable: extra.billable ?? true,
+  });
+}
