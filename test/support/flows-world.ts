@@ -8,6 +8,7 @@ import {
   MemoryLock,
   MemoryStateStore,
   MemoryTokenStore,
+  type OAuthTokenSet,
   type Period,
   periodContaining,
   silentLogger,
@@ -99,21 +100,9 @@ export async function startWorld(
   const store = deps.tokens ?? new MemoryTokenStore();
   const lock = new MemoryLock();
   await store.set('google', google.issueGrant());
-  const granted = xero.grant();
-  await store.set('xero', {
-    accessToken: granted.access_token,
-    refreshToken: granted.refresh_token ?? null,
-    expiresAt: Date.now() + granted.expires_in * 1000,
-  });
-  for (const [contactId, name] of [
-    [KOALA_CONTACT, 'Koala Co'],
-    [THAMES_CONTACT, 'Thames Studio'],
-  ] as const) {
-    const tenant = xero.tenants.get(TENANT)!;
-    const contact = xero.addContact({ name });
-    tenant.contacts.delete(contact.ContactID);
-    tenant.contacts.set(contactId, { ...contact, ContactID: contactId });
-  }
+  await store.set('xero', xeroGrant(xero));
+  addContact(xero, KOALA_CONTACT, 'Koala Co');
+  addContact(xero, THAMES_CONTACT, 'Thames Studio');
   toggl.addWorkspace({ id: 4242 });
   toggl.addClient(4242, { id: 9001, name: 'Koala Co' });
   toggl.addProject(4242, { id: 190001, client_id: 9001, name: 'Social media' });
@@ -145,6 +134,24 @@ export async function startWorld(
       await Promise.all([asana.stop(), google.stop(), toggl.stop(), xero.stop()]);
     },
   };
+}
+
+/** The fake Xero's grant as the token store keeps it, as if the VA had connected. */
+export function xeroGrant(xero: FakeXero): OAuthTokenSet {
+  const granted = xero.grant();
+  return {
+    accessToken: granted.access_token,
+    refreshToken: granted.refresh_token ?? null,
+    expiresAt: Date.now() + granted.expires_in * 1000,
+  };
+}
+
+/** A Xero contact with a known id, in the world's organisation. */
+export function addContact(xero: FakeXero, contactId: string, name: string): void {
+  const tenant = xero.tenants.get(TENANT)!;
+  const contact = xero.addContact({ name });
+  tenant.contacts.delete(contact.ContactID);
+  tenant.contacts.set(contactId, { ...contact, ContactID: contactId });
 }
 
 export const budapest = (local: string) =>
