@@ -10,7 +10,7 @@ import { createRedis } from '@vahub/jobs';
 import { deleteKeys } from '@vahub/jobs/testing';
 import { testRedisUrl, uniquePrefix } from '@vahub/testkit';
 import type { Redis } from 'ioredis';
-import { RECEIVER_CONFIG, SECRETS } from '../test/support/receiver-world.js';
+import { RECEIVER_CONFIG, SECRETS, xeroInvoiceDelivery } from '../test/support/receiver-world.js';
 import { stopProcess } from './support/service-bench.js';
 
 /**
@@ -37,7 +37,6 @@ const WARMUP = 1_000;
 const GOOD_ONLY = process.env.BENCH_RECEIVER_ONLY === 'good';
 const ROUNDS = 3;
 const KEY = SECRETS.XERO_WEBHOOK_KEY;
-const TENANT = 'c2cc9b6e-9458-4c7d-93cc-f02b81b0594f';
 
 interface Prepared {
   body: Buffer;
@@ -48,24 +47,7 @@ interface Prepared {
 /** A Xero delivery of one invoice event, unique per `n`, signed (or not) with the webhook key. */
 function delivery(n: number, good: boolean): Prepared {
   const id = `55d84274-a3da-4829-a7c0-${n.toString(16).padStart(12, '0')}`;
-  const body = Buffer.from(
-    JSON.stringify({
-      events: [
-        {
-          resourceUrl: `https://api.xero.com/api.xro/2.0/Invoices/${id}`,
-          resourceId: id,
-          eventDateUtc: '2026-12-07T01:15:40.000',
-          eventType: 'UPDATE',
-          eventCategory: 'INVOICE',
-          tenantId: TENANT,
-          tenantType: 'ORGANISATION',
-        },
-      ],
-      lastEventSequence: n,
-      firstEventSequence: n,
-      entropy: `bench${n}`,
-    }),
-  );
+  const body = Buffer.from(xeroInvoiceDelivery(id, n, `bench${n}`));
   const signature = signHmacSha256(good ? KEY : `${KEY}-wrong`, body, 'base64');
   return { body, signature, good };
 }

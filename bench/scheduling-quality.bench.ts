@@ -1,9 +1,7 @@
 import {
-  type CalendarBlock,
   type PlanInput,
   type PlanResult,
   planSchedule,
-  toCalendarBlock,
   // From source: see scheduling.bench.ts.
 } from '../packages/core/src/index.js';
 import {
@@ -16,7 +14,7 @@ import {
   readInput,
   switchesPerDay,
 } from './scheduling-reference.js';
-import { lcg, qualityInstance } from './scheduling-workload.js';
+import { calendarOf, lcg, qualityInstance } from './scheduling-workload.js';
 
 /**
  * How well the engine plans when there is more (or less) work than time, beside references
@@ -29,9 +27,6 @@ import { lcg, qualityInstance } from './scheduling-workload.js';
 const LOADS = [0.8, 1.0, 1.5, 2.5];
 const SEEDS = 10;
 const DEADLINE_DRIVEN = new Set(['made-room', 'after-deadline', 'reshuffled-for-deadlines']);
-
-const calendarOf = (r: PlanResult): CalendarBlock[] =>
-  [...r.keep, ...r.move, ...r.create].map(toCalendarBlock);
 
 interface Meeting {
   /** Tasks late (by the engine's report) before and after the meeting. */

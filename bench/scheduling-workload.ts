@@ -1,12 +1,19 @@
 import {
   type BusyInterval,
+  type CalendarBlock,
   type PlanInput,
+  type PlanResult,
   type Task,
   Temporal,
+  toCalendarBlock,
   type WeeklyHours,
   // From source: see scheduling.bench.ts.
 } from '../packages/core/src/index.js';
 import { MINUTE, readInput } from './scheduling-reference.js';
+
+/** The blocks a plan leaves on the calendar: the next plan's input. */
+export const calendarOf = (r: PlanResult): CalendarBlock[] =>
+  [...r.keep, ...r.move, ...r.create].map(toCalendarBlock);
 
 /** A small deterministic generator, so every run measures the same work. */
 export function lcg(seed: number): () => number {

@@ -1,16 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import {
-  type CalendarBlock,
   type PlanInput,
   type PlanResult,
   planSchedule,
-  toCalendarBlock,
   // From source: `npm run bench` runs without the `vahub-source` condition, so '@vahub/core' would
   // load whatever stale dist/ a build last left behind.
 } from '../packages/core/src/index.js';
 import { edfGreedy, readInput } from './scheduling-reference.js';
-import { speedInstance } from './scheduling-workload.js';
+import { calendarOf, speedInstance } from './scheduling-workload.js';
 
 /**
  * The scheduling engine's speed beside a plain greedy measured in the same run on the same input:
@@ -49,9 +47,6 @@ function interleaved<T extends unknown[]>(
   }
   return { ms, values };
 }
-
-const calendarOf = (r: PlanResult): CalendarBlock[] =>
-  [...r.keep, ...r.move, ...r.create].map(toCalendarBlock);
 
 interface Row {
   size: number;

@@ -7,6 +7,7 @@ import { dec, Temporal } from '@vahub/core';
 import { busyMeetings, type DemoResult, runDemo, type ServicePartResult } from '@vahub/demo';
 import { Redis } from 'ioredis';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { blocksIn } from './support/flows-world.js';
 
 const BUFFER_MS = 10 * 60_000;
 // Parts 1 and 2 are checked on a run without the service, so the fakes hold what those parts left;
@@ -28,15 +29,7 @@ const stable = (text: string) =>
     .filter((l) => !l.startsWith('   [this run] '))
     .join('\n');
 
-const vahubBlocks = () =>
-  demo.fakes.google
-    .events('primary')
-    .filter((e) => e.json.status !== 'cancelled')
-    .filter(
-      (e) =>
-        (e.json.extendedProperties as { private?: Record<string, string> } | undefined)?.private
-          ?.vahubBlock === '1',
-    );
+const vahubBlocks = () => blocksIn(demo.fakes.google);
 
 describe('vahub demo: tasks into focus blocks', () => {
   it('puts exactly the planned blocks on the calendar, at the planned times', () => {

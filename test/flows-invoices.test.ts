@@ -1,37 +1,29 @@
 // The draft-invoices flow against the real connectors and SDKs, each pointed at its vendor's fake.
 // Nothing of ours is mocked: what is asserted is what the fakes end up holding.
-import { dec, periodContaining, Temporal } from '@vahub/core';
+import { dec } from '@vahub/core';
 import { draftInvoices, InvoiceTaggingIncompleteError } from '@vahub/worker';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startWorld, TENANT, type World } from './support/flows-world.js';
+import { describe, expect, it } from 'vitest';
+import { withEachWorld } from './support/flows-tests.js';
+import {
+  addEntry,
+  clientOf,
+  type EntryOptions,
+  entryTags,
+  monthOf,
+  TENANT,
+  type World,
+} from './support/flows-world.js';
 
 let w: World;
-beforeEach(async () => {
-  w = await startWorld();
-});
-afterEach(async () => {
-  await Promise.all([w.asana.stop(), w.google.stop(), w.toggl.stop(), w.xero.stop()]);
+withEachWorld((world) => {
+  w = world;
 });
 
 describe('draftInvoices', () => {
-  const november = (zone: string) => periodContaining('month', Date.parse('2026-11-15T12:00:00Z'), zone);
-  const entry = (
-    project: number,
-    local: string,
-    minutes: number,
-    extra: { billable?: boolean; running?: boolean } = {},
-  ) => {
-    const start = Temporal.PlainDateTime.from(local).toZonedDateTime('Europe/London').epochMilliseconds;
-    return w.toggl.addEntry({
-      workspace_id: 4242,
-      project_id: project,
-      description: `work on ${local}`,
-      start,
-      stop: extra.running ? null : start + minutes * 60_000,
-      billable: extra.billable ?? true,
-    });
-  };
-  const client = (id: string) => w.config.clients.find((c) => c.id === id)!;
+  const november = (zone: string) => monthOf('2026-11', zone);
+  const entry = (project: number, local: string, minutes: number, extra?: EntryOptions) =>
+    addEntry(w, project, local, 'Europe/London', minutes, extra);
+  const client = (id: string) => clientOf(w, id);
   const run = (id: string) =>
     draftInvoices({
       client: client(id),
@@ -39,7 +31,7 @@ describe('draftInvoices', () => {
       time: w.time,
       invoices: w.invoices,
     });
-  const tagsOf = (id: number) => w.toggl.store.entries.get(id)?.tags ?? [];
+  const tagsOf = (id: number) => entryTags(w, id);
   /** Toggl's answer when the hourly quota is used up (as the fake's own quota answers). */
   const quotaUsedUp = (resetsInSeconds: number) => ({
     status: 402,

@@ -1,48 +1,25 @@
 // The billing ledger through the real Xero and Toggl connectors and SDKs, against their fakes:
 // figures computed by hand, what is asserted is what the fakes end up holding.
-import {
-  type ClientConfig,
-  cachedLedgerSink,
-  type Period,
-  type PeriodDraft,
-  periodContaining,
-  periodKey,
-  Temporal,
-} from '@vahub/core';
+import { type ClientConfig, cachedLedgerSink, type PeriodDraft, periodKey } from '@vahub/core';
 import { RedisLedgerCache } from '@vahub/jobs';
 import { deferred, testRedisUrl, uniquePrefix } from '@vahub/testkit';
 import { draftInvoices, keepsLedger, reconcileInvoiceStatus } from '@vahub/worker';
 import { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startWorld, TENANT, type World } from './support/flows-world.js';
+import { describe, expect, it } from 'vitest';
+import { withEachWorld } from './support/flows-tests.js';
+import { addEntry, clientOf, entryTags, monthOf, TENANT, type World } from './support/flows-world.js';
 
 let w: World;
-beforeEach(async () => {
-  w = await startWorld();
-});
-afterEach(async () => {
-  await Promise.all([w.asana.stop(), w.google.stop(), w.toggl.stop(), w.xero.stop()]);
+withEachWorld((world) => {
+  w = world;
 });
 
-const month = (yyyyMm: string, zone: string): Period =>
-  periodContaining('month', Date.parse(`${yyyyMm}-15T12:00:00Z`), zone);
-const client = (id: string): ClientConfig => w.config.clients.find((c) => c.id === id)!;
-const entry = (project: number, local: string, zone: string, minutes: number) => {
-  const start = Temporal.PlainDateTime.from(local).toZonedDateTime(zone).epochMilliseconds;
-  return w.toggl.addEntry({
-    workspace_id: 4242,
-    project_id: project,
-    description: `work on ${local}`,
-    start,
-    stop: start + minutes * 60_000,
-    billable: true,
-  });
-};
-const koala = (local: string, minutes: number) => entry(190001, local, 'Australia/Sydney', minutes);
-const thames = (local: string, minutes: number) => entry(190101, local, 'Europe/London', minutes);
+const client = (id: string) => clientOf(w, id);
+const koala = (local: string, minutes: number) => addEntry(w, 190001, local, 'Australia/Sydney', minutes);
+const thames = (local: string, minutes: number) => addEntry(w, 190101, local, 'Europe/London', minutes);
 const run = (c: ClientConfig, yyyyMm = '2026-11') =>
-  draftInvoices({ client: c, period: month(yyyyMm, c.timezone), time: w.time, invoices: w.invoices });
-const tagsOf = (id: number) => w.toggl.store.entries.get(id)?.tags ?? [];
+  draftInvoices({ client: c, period: monthOf(yyyyMm, c.timezone), time: w.time, invoices: w.invoices });
+const tagsOf = (id: number) => entryTags(w, id);
 const xeroInvoices = () => w.xero.invoices(TENANT);
 const figures = () => xeroInvoices().map((i) => [i.Reference, i.Status, i.SubTotal, i.Total]);
 
@@ -88,7 +65,7 @@ describe('the billing ledger', () => {
     const c = client('thames-studio');
     const rec = await reconcileInvoiceStatus({
       client: c,
-      period: month('2026-11', c.timezone),
+      period: monthOf('2026-11', c.timezone),
       time: w.time,
       invoices: w.invoices,
     });
@@ -155,7 +132,7 @@ describe('the billing ledger', () => {
       if (!keepsLedger(sink)) throw new Error('the Xero sink keeps the ledger');
       const cache = new RedisLedgerCache({ redis, prefix });
       const c = client('thames-studio');
-      const nov = month('2026-11', c.timezone);
+      const nov = monthOf('2026-11', c.timezone);
       const key = periodKey(c.id, nov);
       thames('2026-11-02T09:00', 60);
       // Another job (the invoice webhook's reconcile) reads the period through the same cache, and
@@ -192,7 +169,7 @@ describe('the billing ledger', () => {
       if (!keepsLedger(w.invoices)) throw new Error('the Xero sink keeps the ledger');
       const invoices = cachedLedgerSink(w.invoices, new RedisLedgerCache({ redis, prefix }));
       const c = client('thames-studio');
-      const nov = month('2026-11', c.timezone);
+      const nov = monthOf('2026-11', c.timezone);
       thames('2026-11-02T09:00', 60);
       const first = await draftInvoices({ client: c, period: nov, time: w.time, invoices });
       w.xero.setInvoiceStatus(first.invoice!.invoiceId, 'AUTHORISED', TENANT);

@@ -1,27 +1,23 @@
 // Renamed tasks and their blocks' titles, through the schedule-tasks flow against the real Asana and
 // Google connectors pointed at their fakes: what is asserted is what the calendar fake received and holds.
-import { scheduleTasks } from '@vahub/worker';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { scheduleIn, withEachWorld } from './support/flows-tests.js';
 import {
   blocksIn,
   budapest,
   KOALA_PROJECT,
-  NOW,
-  startWorld,
   THAMES_PROJECT,
+  taskOf,
   type World,
 } from './support/flows-world.js';
 
 let w: World;
-beforeEach(async () => {
-  w = await startWorld();
-});
-afterEach(async () => {
-  await Promise.all([w.asana.stop(), w.google.stop(), w.toggl.stop(), w.xero.stop()]);
+withEachWorld((world) => {
+  w = world;
 });
 
 describe('scheduleTasks, a renamed task', () => {
-  const schedule = () => scheduleTasks({ config: w.config, tasks: w.tasks, calendar: w.calendar, now: NOW });
+  const schedule = () => scheduleIn(w);
   const seed = () => {
     const task = (project: string, name: string, dueOn: string, estimate: number) =>
       w.asana.createTask({
@@ -38,8 +34,6 @@ describe('scheduleTasks, a renamed task', () => {
       thames: task(THAMES_PROJECT, 'Update portfolio', '2026-12-09', 60),
     };
   };
-  const taskOf = (e: { json: Record<string, unknown> }) =>
-    (e.json.extendedProperties as { private: Record<string, string> }).private.vahubTask;
   /** The block writes and block reads the calendar fake received since `from` (the run's list read aside). */
   const blockCalls = (from: number) =>
     w.google

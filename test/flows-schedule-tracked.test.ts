@@ -1,41 +1,34 @@
 // Tracked time in the schedule-tasks flow, through the real Asana, Toggl and Google connectors and
 // their fakes: a past block with no time tracked in it is work not done, and is booked again.
-import { scheduleTasks } from '@vahub/worker';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { blocksIn, CONFIG, KOALA_PROJECT, NOW, startWorld, type World } from './support/flows-world.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { scheduleIn, withEachWorld } from './support/flows-tests.js';
+import {
+  blocksIn,
+  CONFIG,
+  KOALA_PROJECT,
+  NOW,
+  TRACKED_CONFIG,
+  taskOf,
+  type World,
+} from './support/flows-world.js';
 
-// Koala's time is matched to its tasks; Thames's is not (its tracked time stays unknown).
-const TRACKED = CONFIG.replace(
-  'toggl: { workspaceId: 4242, clientId: 9001 }',
-  'toggl: { workspaceId: 4242, clientId: 9001, trackedTime: {} }',
-);
 const HOUR = 3_600_000;
 
 let w: World;
-beforeEach(async () => {
-  expect(TRACKED).not.toBe(CONFIG);
-  w = await startWorld(TRACKED);
+beforeEach(() => {
+  expect(TRACKED_CONFIG).not.toBe(CONFIG);
 });
-afterEach(async () => {
-  await Promise.all([w.asana.stop(), w.google.stop(), w.toggl.stop(), w.xero.stop()]);
-});
+withEachWorld((world) => {
+  w = world;
+}, TRACKED_CONFIG);
 
 describe('scheduleTasks with tracked time', () => {
   const at = (now: string, withTime: boolean) =>
-    scheduleTasks({
-      config: w.config,
-      tasks: w.tasks,
-      calendar: w.calendar,
-      now,
-      ...(withTime ? { time: w.time } : {}),
-    });
+    scheduleIn(w, { now, ...(withTime ? { time: w.time } : {}) });
   const futureMinutes = (taskId: string, now: string) =>
     blocksIn(w.google)
       .filter((e) => e.startMs >= Date.parse(now))
-      .filter(
-        (e) =>
-          (e.json.extendedProperties as { private: Record<string, string> }).private.vahubTask === taskId,
-      )
+      .filter((e) => taskOf(e) === taskId)
       .reduce((sum, e) => sum + (e.endMs - e.startMs) / 60_000, 0);
 
   it('books a skipped block again, and stops once the time is tracked', async () => {

@@ -2,7 +2,6 @@
 // and SDKs against their fakes, with the run lock and the record of complete runs in the real Redis:
 // runs asked for at once read the period once, a run asked after a late entry still bills it, and a
 // period without drafts is reconciled without reading its report.
-import { type ClientConfig, type Period, periodContaining, Temporal } from '@vahub/core';
 import { RedisLock } from '@vahub/jobs';
 import { testRedisUrl, uniquePrefix } from '@vahub/testkit';
 import {
@@ -13,7 +12,8 @@ import {
 } from '@vahub/worker';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startWorld, TENANT, type World } from './support/flows-world.js';
+import { withEachWorld } from './support/flows-tests.js';
+import { addEntry, clientOf, entryTags, monthOf, TENANT, type World } from './support/flows-world.js';
 
 let w: World;
 let redis: Redis;
@@ -24,38 +24,27 @@ beforeAll(() => {
 afterAll(async () => {
   await redis.quit();
 });
-beforeEach(async () => {
-  w = await startWorld();
+withEachWorld((world) => {
+  w = world;
+});
+beforeEach(() => {
   prefix = uniquePrefix('invoice-reads');
 });
 afterEach(async () => {
-  await Promise.all([w.asana.stop(), w.google.stop(), w.toggl.stop(), w.xero.stop()]);
   const keys = await redis.keys(`${prefix}:*`);
   if (keys.length > 0) await redis.del(...keys);
 });
 
-const month = (yyyyMm: string, zone: string): Period =>
-  periodContaining('month', Date.parse(`${yyyyMm}-15T12:00:00Z`), zone);
-const thamesClient = (): ClientConfig => w.config.clients.find((c) => c.id === 'thames-studio')!;
-const thames = (local: string, minutes: number) => {
-  const start = Temporal.PlainDateTime.from(local).toZonedDateTime('Europe/London').epochMilliseconds;
-  return w.toggl.addEntry({
-    workspace_id: 4242,
-    project_id: 190101,
-    description: `work on ${local}`,
-    start,
-    stop: start + minutes * 60_000,
-    billable: true,
-  });
-};
+const thamesClient = () => clientOf(w, 'thames-studio');
+const thames = (local: string, minutes: number) => addEntry(w, 190101, local, 'Europe/London', minutes);
 /** Report pages Toggl answered (Reports v3 searches), from the fake's own request log. */
 const reportReads = () =>
   w.toggl.server.requests.filter((r) => r.path.includes('/search/time_entries')).length;
-const tagsOf = (id: number) => w.toggl.store.entries.get(id)?.tags ?? [];
+const tagsOf = (id: number) => entryTags(w, id);
 const figures = () => w.xero.invoices(TENANT).map((i) => [i.Reference, i.Status, i.SubTotal]);
 
 /** The service's invoice run: under the client's Redis lock, coalesced through the Redis record. */
-const run = (askedAt: number, period = month('2026-11', 'Europe/London')) =>
+const run = (askedAt: number, period = monthOf('2026-11', 'Europe/London')) =>
   draftInvoicesCoalesced(
     {
       client: thamesClient(),
@@ -129,7 +118,7 @@ describe('a ledger reconcile', () => {
     const reconcile = (yyyyMm: string) =>
       reconcileInvoiceStatus({
         client: thamesClient(),
-        period: month(yyyyMm, 'Europe/London'),
+        period: monthOf(yyyyMm, 'Europe/London'),
         time: w.time,
         invoices: w.invoices,
       });

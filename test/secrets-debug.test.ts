@@ -7,9 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { signHmacSha256 } from '@vahub/core';
 import { createRedis, createServiceLogger, RedisTokenStore } from '@vahub/jobs';
 import { fakesEnv, testRedisUrl, uniquePrefix } from '@vahub/testkit';
-import { scheduleTasks } from '@vahub/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONFIG, KOALA_PROJECT, NOW, startWorld, type World } from './support/flows-world.js';
+import { scheduleIn } from './support/flows-tests.js';
+import { KOALA_PROJECT, startWorld, TRACKED_CONFIG, type World } from './support/flows-world.js';
 import { type ReceiverWorld, SECRETS, startReceiverWorld } from './support/receiver-world.js';
 
 const lines: string[] = [];
@@ -30,14 +30,10 @@ beforeAll(async () => {
   redis = createRedis(testRedisUrl());
   prefix = uniquePrefix('secrets');
   const tokens = new RedisTokenStore({ redis, prefix: `{${prefix}}`, key: KEY });
-  const tracked = CONFIG.replace(
-    'toggl: { workspaceId: 4242, clientId: 9001 }',
-    'toggl: { workspaceId: 4242, clientId: 9001, trackedTime: {} }',
-  );
-  world = await startWorld(tracked, { tokens, logger });
+  world = await startWorld(TRACKED_CONFIG, { tokens, logger });
 });
 afterAll(async () => {
-  await Promise.all([world.asana.stop(), world.google.stop(), world.toggl.stop(), world.xero.stop()]);
+  await world.stop();
   await receiver.stop();
   const keys = await redis.keys(`{${prefix}}*`);
   if (keys.length) await redis.unlink(...keys);
@@ -101,13 +97,7 @@ describe('secrets at log level debug', () => {
       dueOn: '2026-12-11',
       customFields: { [world.estimateGid]: 60 },
     });
-    const summary = await scheduleTasks({
-      config: world.config,
-      tasks: world.tasks,
-      calendar: world.calendar,
-      time: world.time,
-      now: NOW,
-    });
+    const summary = await scheduleIn(world, { time: world.time });
     expect(summary.created).toBeGreaterThanOrEqual(1);
     const refreshed = await tokens.get('google');
     expect(refreshed?.accessToken).not.toBe(google?.accessToken);

@@ -27,9 +27,7 @@ import { xeroConnector } from '@vahub/xero';
 import { FakeXero } from '@vahub/xero/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-
-const TENANT = 'c2cc9b6e-9458-4c7d-93cc-f02b81b0594f';
-const CONTACT = '717f2bfc-c6d4-41fd-b238-3f2f0c0cf777';
+import { addContact, KOALA_CONTACT, TENANT, xeroGrant } from './support/flows-world.js';
 
 /** `id,start,stop,project,billable,tags` with tags separated by `|`: a time sheet a VA might export. */
 class CsvTimeSource implements TimeSource {
@@ -150,21 +148,13 @@ clients:
     timezone: Australia/Sydney
     billing: { currency: AUD, hourlyRate: "60.00" }
     csv-time: { file: "${sheet}" }
-    xero: { tenantId: ${TENANT}, contactId: ${CONTACT}, accountCode: "200" }
+    xero: { tenantId: ${TENANT}, contactId: ${KOALA_CONTACT}, accountCode: "200" }
 `;
     const config = parseConfig(text, { connectors: registry, env: xero.env() });
     expect(config.clients[0]?.['csv-time']).toEqual({ file: sheet });
     const tokens = new MemoryTokenStore();
-    const granted = xero.grant();
-    await tokens.set('xero', {
-      accessToken: granted.access_token,
-      refreshToken: granted.refresh_token ?? null,
-      expiresAt: Date.now() + granted.expires_in * 1000,
-    });
-    const tenant = xero.tenants.get(TENANT)!;
-    const contact = xero.addContact({ name: 'Koala Co' });
-    tenant.contacts.delete(contact.ContactID);
-    tenant.contacts.set(CONTACT, { ...contact, ContactID: CONTACT });
+    await tokens.set('xero', xeroGrant(xero));
+    addContact(xero, KOALA_CONTACT, 'Koala Co');
     const { ports } = buildConnectors(
       config,
       { tokens, lock: new MemoryLock(), logger: silentLogger, state: new MemoryStateStore() },

@@ -97,7 +97,7 @@ afterAll(async () => {
   if (keys?.length) await runtime.redis.del(...keys);
   await runtime?.close();
   runtime?.redis.disconnect();
-  await Promise.all([w?.asana.stop(), w?.google.stop(), w?.toggl.stop(), w?.xero.stop()]);
+  await w?.stop();
 });
 
 /** Apply the ops to the fake, one second apart; every version each `since` read saw, in read order. */

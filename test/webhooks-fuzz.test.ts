@@ -9,8 +9,12 @@ import { gzipSync } from 'node:zlib';
 import { signHmacSha256, silentLogger } from '@vahub/core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TENANT } from './support/flows-world.js';
-import { type ReceiverWorld, SECRETS, startReceiverWorld } from './support/receiver-world.js';
+import {
+  type ReceiverWorld,
+  SECRETS,
+  startReceiverWorld,
+  xeroInvoiceDelivery,
+} from './support/receiver-world.js';
 
 // biome-ignore lint/suspicious/noUndeclaredEnvVars: a test knob, not a build input
 const TOTAL = Number(process.env.FUZZ_RUNS ?? 10_000);
@@ -55,24 +59,8 @@ const CONTENT_TYPES = [
 ];
 
 /** A Xero delivery as Xero sends it (the one route whose signing key an attacker might know the shape of). */
-function xeroBody(n: number): string {
-  return JSON.stringify({
-    events: [
-      {
-        resourceUrl: `https://api.xero.com/api.xro/2.0/Invoices/55d84274-a3da-4829-a7c0-0cab601b${String(n).padStart(4, '0').slice(-4)}`,
-        resourceId: `55d84274-a3da-4829-a7c0-0cab601b${String(n).padStart(4, '0').slice(-4)}`,
-        eventDateUtc: '2026-12-07T01:15:40.000',
-        eventType: 'UPDATE',
-        eventCategory: 'INVOICE',
-        tenantId: TENANT,
-        tenantType: 'ORGANISATION',
-      },
-    ],
-    lastEventSequence: n,
-    firstEventSequence: n,
-    entropy: `E${n}`,
-  });
-}
+const xeroBody = (n: number) =>
+  xeroInvoiceDelivery(`55d84274-a3da-4829-a7c0-0cab601b${String(n).padStart(4, '0').slice(-4)}`, n, `E${n}`);
 
 interface FuzzRequest {
   method: string;
@@ -303,17 +291,7 @@ describe('the receiver under fuzzing', () => {
       // Cut twice with no answer: rare (answered-before-read requests losing the race twice).
       expect(statuses.get(0) ?? 0).toBeLessThan(sent / 100);
       // Still alive, nothing unsigned became a job.
-      expect(
-        await send(world.url, {
-          method: 'GET',
-          path: '/healthz',
-          headers: {},
-          body: Buffer.alloc(0),
-          pieces: 1,
-          pauseMs: 0,
-          chunked: false,
-        }),
-      ).toBe(200);
+      expect(await send(world.url, HEALTH)).toBe(200);
       expect(await world.jobs()).toBe(0);
       // Bounded memory: generous, the point is no growth per request (10,000 requests of up to 1 MiB).
       const after = heapMb();

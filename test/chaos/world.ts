@@ -1,8 +1,8 @@
 // The chaos run's world: several clients over the four fakes (one Asana project, one Toggl project
 // and one Xero contact each, all in one Xero organisation), and what each client's invoice must say.
 
-import { TENANT } from '../support/flows-world.js';
-import { addContact, type WorldSeed } from '../support/world-seed.js';
+import { addContact, TENANT } from '../support/flows-world.js';
+import type { WorldSeed } from '../support/world-seed.js';
 
 export const WORKSPACE = 4242;
 

@@ -2,11 +2,15 @@
 import { FakeAsana } from '@vahub/asana/testing';
 import {
   type CalendarPort,
+  type ClientConfig,
   type ConnectorDeps,
   type InvoiceSink,
   MemoryLock,
   MemoryStateStore,
   MemoryTokenStore,
+  type OAuthTokenSet,
+  type Period,
+  periodContaining,
   silentLogger,
   type TaskSource,
   Temporal,
@@ -27,6 +31,8 @@ export const THAMES_PROJECT = '1207000000000002';
 export const NOW = '2026-12-07T08:00:00Z';
 export const BUFFER_MS = 10 * 60_000;
 
+const KOALA_TOGGL = 'toggl: { workspaceId: 4242, clientId: 9001 }';
+
 export const CONFIG = `
 va: { timezone: Europe/Budapest, workingHours: { mon-fri: "09:00-17:00" } }
 calendar: { bufferMinutes: 10, minBlockMinutes: 30, maxBlockMinutes: 120, horizonDays: 7, earliestStartMinutes: 15 }
@@ -35,7 +41,7 @@ clients:
     name: Koala Co
     timezone: Australia/Sydney
     asana: { projects: ["${KOALA_PROJECT}"] }
-    toggl: { workspaceId: 4242, clientId: 9001 }
+    ${KOALA_TOGGL}
     billing: { currency: AUD, hourlyRate: "50.00", rounding: { minutes: 15, mode: up }, retainer: { hours: 2, amount: "100.00" } }
     xero: { tenantId: ${TENANT}, contactId: ${KOALA_CONTACT}, accountCode: "200", taxType: OUTPUT }
   - id: thames-studio
@@ -52,6 +58,12 @@ auth:
   xero: { clientId: "\${XERO_CLIENT_ID}", clientSecret: "\${XERO_CLIENT_SECRET}" }
 `;
 
+/** The config with tracked time: Koala's is matched to its tasks, Thames's is not (it stays unknown). */
+export const TRACKED_CONFIG = CONFIG.replace(
+  KOALA_TOGGL,
+  'toggl: { workspaceId: 4242, clientId: 9001, trackedTime: {} }',
+);
+
 export interface World {
   asana: FakeAsana;
   google: FakeGoogle;
@@ -64,6 +76,8 @@ export interface World {
   invoices: InvoiceSink;
   vaGid: string;
   estimateGid: string;
+  /** Stops the four fakes. */
+  stop(): Promise<void>;
 }
 
 /** The fakes and the connectors built from `configText` (the config above unless a test varies it). */
@@ -86,21 +100,9 @@ export async function startWorld(
   const store = deps.tokens ?? new MemoryTokenStore();
   const lock = new MemoryLock();
   await store.set('google', google.issueGrant());
-  const granted = xero.grant();
-  await store.set('xero', {
-    accessToken: granted.access_token,
-    refreshToken: granted.refresh_token ?? null,
-    expiresAt: Date.now() + granted.expires_in * 1000,
-  });
-  for (const [contactId, name] of [
-    [KOALA_CONTACT, 'Koala Co'],
-    [THAMES_CONTACT, 'Thames Studio'],
-  ] as const) {
-    const tenant = xero.tenants.get(TENANT)!;
-    const contact = xero.addContact({ name });
-    tenant.contacts.delete(contact.ContactID);
-    tenant.contacts.set(contactId, { ...contact, ContactID: contactId });
-  }
+  await store.set('xero', xeroGrant(xero));
+  addContact(xero, KOALA_CONTACT, 'Koala Co');
+  addContact(xero, THAMES_CONTACT, 'Thames Studio');
   toggl.addWorkspace({ id: 4242 });
   toggl.addClient(4242, { id: 9001, name: 'Koala Co' });
   toggl.addProject(4242, { id: 190001, client_id: 9001, name: 'Social media' });
@@ -128,7 +130,28 @@ export async function startWorld(
     invoices: ports.invoices,
     vaGid: va.gid,
     estimateGid: estimate.gid,
+    stop: async () => {
+      await Promise.all([asana.stop(), google.stop(), toggl.stop(), xero.stop()]);
+    },
   };
+}
+
+/** The fake Xero's grant as the token store keeps it, as if the VA had connected. */
+export function xeroGrant(xero: FakeXero): OAuthTokenSet {
+  const granted = xero.grant();
+  return {
+    accessToken: granted.access_token,
+    refreshToken: granted.refresh_token ?? null,
+    expiresAt: Date.now() + granted.expires_in * 1000,
+  };
+}
+
+/** A Xero contact with a known id, in the world's organisation. */
+export function addContact(xero: FakeXero, contactId: string, name: string): void {
+  const tenant = xero.tenants.get(TENANT)!;
+  const contact = xero.addContact({ name });
+  tenant.contacts.delete(contact.ContactID);
+  tenant.contacts.set(contactId, { ...contact, ContactID: contactId });
 }
 
 export const budapest = (local: string) =>
@@ -144,3 +167,37 @@ export const blocksIn = (google: FakeGoogle): StoredEvent[] =>
     );
 export const calendarWrites = (google: FakeGoogle) =>
   google.apiRequests().filter((r) => r.method !== 'GET' && r.path.includes('/events')).length;
+/** The task a vahub block on the calendar was booked for. */
+export const taskOf = (e: { json: Record<string, unknown> }) =>
+  (e.json.extendedProperties as { private: Record<string, string> }).private.vahubTask;
+
+/** The month of `yyyyMm` (e.g. '2026-11') in `zone`. */
+export const monthOf = (yyyyMm: string, zone: string): Period =>
+  periodContaining('month', Date.parse(`${yyyyMm}-15T12:00:00Z`), zone);
+export const clientOf = (w: World, id: string): ClientConfig => w.config.clients.find((c) => c.id === id)!;
+/** The tags Toggl holds on entry `id`. */
+export const entryTags = (w: World, id: number) => w.toggl.store.entries.get(id)?.tags ?? [];
+
+export interface EntryOptions {
+  billable?: boolean;
+  running?: boolean;
+}
+/** A Toggl entry of `minutes` from the `local` time in `zone`: billable unless said, running with no stop. */
+export function addEntry(
+  w: World,
+  project: number,
+  local: string,
+  zone: string,
+  minutes: number,
+  extra: EntryOptions = {},
+) {
+  const start = Temporal.PlainDateTime.from(local).toZonedDateTime(zone).epochMilliseconds;
+  return w.toggl.addEntry({
+    workspace_id: 4242,
+    project_id: project,
+    description: `work on ${local}`,
+    start,
+    stop: extra.running ? null : start + minutes * 60_000,
+    billable: extra.billable ?? true,
+  });
+}

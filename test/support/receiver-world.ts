@@ -1,5 +1,5 @@
 // The webhook receiver app with the four real connectors' receivers, on real Redis and real HTTP:
-// shared by the receiver fuzzer and the secrets test.
+// shared by the receiver fuzzer and the secrets test (the receiver bench takes its config and deliveries).
 import { type Logger, MemoryLock, MemoryStateStore, MemoryTokenStore } from '@vahub/core';
 import { createRedis, EventDedupeStore, JobQueues } from '@vahub/jobs';
 import { deleteKeys } from '@vahub/jobs/testing';
@@ -7,7 +7,7 @@ import { buildConnectors, parseVahubConfig } from '@vahub/registry';
 import { testRedisUrl, uniquePrefix } from '@vahub/testkit';
 import { createServer, type WebhookServer } from '@vahub/webhooks';
 import type { Redis } from 'ioredis';
-import { CONFIG } from './flows-world.js';
+import { CONFIG, TENANT } from './flows-world.js';
 
 /** Secrets as they would come from the environment: distinctive, so a leak is easy to find. */
 export const SECRETS = {
@@ -24,6 +24,26 @@ export const RECEIVER_CONFIG = CONFIG.replace(
   `clientSecret: "\${XERO_CLIENT_SECRET}" }`,
   `clientSecret: "\${XERO_CLIENT_SECRET}", webhookKey: "\${XERO_WEBHOOK_KEY}" }`,
 );
+
+/** The body of a Xero delivery as Xero sends it: one UPDATE of invoice `invoiceId`, numbered `n`. */
+export function xeroInvoiceDelivery(invoiceId: string, n: number, entropy: string): string {
+  return JSON.stringify({
+    events: [
+      {
+        resourceUrl: `https://api.xero.com/api.xro/2.0/Invoices/${invoiceId}`,
+        resourceId: invoiceId,
+        eventDateUtc: '2026-12-07T01:15:40.000',
+        eventType: 'UPDATE',
+        eventCategory: 'INVOICE',
+        tenantId: TENANT,
+        tenantType: 'ORGANISATION',
+      },
+    ],
+    lastEventSequence: n,
+    firstEventSequence: n,
+    entropy,
+  });
+}
 
 export interface ReceiverWorld {
   url: string;

@@ -25,7 +25,7 @@ import { FakeToggl } from '@vahub/toggl/testing';
 import { UnbilledStore } from '@vahub/worker';
 import { FakeXero, type FakeXeroOptions } from '@vahub/xero/testing';
 import type { Redis } from 'ioredis';
-import { TENANT } from './flows-world.js';
+import { TENANT, xeroGrant } from './flows-world.js';
 import { type JobWatch, watchJobs } from './job-watch.js';
 import { freePort, startProcess, terminate } from './service-processes.js';
 import { DEFAULT_SEED, type WorldSeed, withExtraClients } from './world-seed.js';
@@ -139,12 +139,7 @@ export async function startServiceWorld(options: ServiceWorldOptions): Promise<S
   const tokens = new RedisTokenStore({ redis, prefix: PREFIX, key });
   const connect = async () => {
     await tokens.set('google', google.issueGrant());
-    const granted = xero.grant();
-    await tokens.set('xero', {
-      accessToken: granted.access_token,
-      refreshToken: granted.refresh_token ?? null,
-      expiresAt: Date.now() + granted.expires_in * 1000,
-    });
+    await tokens.set('xero', xeroGrant(xero));
   };
   await connect();
 

@@ -4,6 +4,7 @@ import type { FakeAsana } from '@vahub/asana/testing';
 import type { FakeToggl } from '@vahub/toggl/testing';
 import type { FakeXero } from '@vahub/xero/testing';
 import {
+  addContact,
   CONFIG,
   KOALA_CONTACT,
   KOALA_PROJECT,
@@ -39,14 +40,6 @@ export const DEFAULT_SEED: WorldSeed = {
     toggl.addProject(4242, { id: 190101, name: 'Portfolio' });
   },
 };
-
-/** A Xero contact with a known id, in the world's organisation. */
-export function addContact(xero: FakeXero, contactId: string, name: string): void {
-  const tenant = xero.tenants.get(TENANT)!;
-  const contact = xero.addContact({ name });
-  tenant.contacts.delete(contact.ContactID);
-  tenant.contacts.set(contactId, { ...contact, ContactID: contactId });
-}
 
 /** The Toggl project of extra client `i` (workspace 4242). */
 export const extraClientProject = (i: number) => 190_200 + i;
