@@ -13,7 +13,6 @@ export interface WebhookServerOptions {
   receivers: Readonly<Record<string, WebhookReceiver>>;
   /** Where accepted events go (`event.<subject>` jobs). */
   queues: JobQueues;
-  /** Remembers events beyond their job records, so a late redelivery still collapses. */
   /** The Redis `/readyz` checks: reachable and writable. */
   redis: Redis;
   /** pino, through core's port: one JSON line per request. */
