@@ -35,7 +35,9 @@ const WARMUP = 1_000;
  */
 // biome-ignore lint/suspicious/noUndeclaredEnvVars: a bench knob, not a build input
 const GOOD_ONLY = process.env.BENCH_RECEIVER_ONLY === 'good';
-const ROUNDS = 3;
+/** Rounds of each kind, alternating which server goes first; the best of each is compared. */
+// biome-ignore lint/suspicious/noUndeclaredEnvVars: a bench knob, not a build input
+const ROUNDS = Number(process.env.BENCH_RECEIVER_ROUNDS ?? 3);
 const KEY = SECRETS.XERO_WEBHOOK_KEY;
 const TENANT = 'c2cc9b6e-9458-4c7d-93cc-f02b81b0594f';
 
