@@ -139,7 +139,7 @@ describe('tasks to blocks as they happen', () => {
     for (const b of blocks) expect(startOf(b) >= meeting.end || endOf(b) <= meeting.start).toBe(true);
   });
 
-  it('a webhook delivered 3 times, and again after its job records are gone, has one effect', async () => {
+  it('a webhook delivered 3 times makes no job again, and after its records were cleared by hand, no second effect', async () => {
     const delivery = w.asana.hub.deliveries.find((d) => d.status === 200 && d.body.includes(meetingTask));
     expect(delivery).toBeDefined();
     const eventQueue = w.queues.queue('event.task');
@@ -154,10 +154,21 @@ describe('tasks to blocks as they happen', () => {
       deliverWebhook({ url: delivery!.target, body: delivery!.body, headers: delivery!.headers });
     for (let i = 0; i < 3; i++) expect((await redeliver()).status).toBe(200);
     expect(await jobs()).toBe(jobsBefore);
+    // Records the queue trims by count and age keep their events remembered (packages/jobs'
+    // change-events tests); clearing them by hand lifts that too, so the redelivery is taken again,
+    // and its jobs must change nothing.
     await eventQueue.clean(0, 10_000, 'completed');
     expect(await jobs()).toBe(0);
+    const seq = w.lastSeq();
     expect((await redeliver()).status).toBe(200);
-    expect(await jobs()).toBe(0);
+    const taken = await jobs();
+    expect(taken).toBeGreaterThan(0);
+    let after = seq;
+    for (let n = 0; n < taken; n++) {
+      const done = await w.waitFinished('event.task', () => true, { afterSeq: after });
+      expect(done.outcome).toBe('completed');
+      after = done.seq;
+    }
     expect(blockIds()).toEqual(idsBefore);
   });
 

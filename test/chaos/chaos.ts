@@ -129,6 +129,8 @@ async function drive(w: ServiceWorld, clients: ChaosClient[], o: ChaosOptions, b
     if (invoiceWaves.has(wave)) await invoiceRuns(w, clients);
     if (wave === Math.floor(WAVES / 3) || wave === Math.floor((2 * WAVES) / 3)) w.xero.expireAccessTokens();
     if (wave === Math.floor(WAVES / 2)) {
+      // Records cleared by hand take their events' dedupe keys with them (those the queues trim by
+      // count keep them): the redeliveries below are taken again, and their jobs must change nothing.
       for (const q of ['event.task', 'event.time-entry'] as const) {
         await w.queues.queue(q).clean(0, 1_000_000, 'completed');
       }

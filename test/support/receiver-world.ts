@@ -1,7 +1,7 @@
 // The webhook receiver app with the four real connectors' receivers, on real Redis and real HTTP:
 // shared by the receiver fuzzer and the secrets test (the receiver bench takes its config and deliveries).
 import { type Logger, MemoryLock, MemoryStateStore, MemoryTokenStore } from '@vahub/core';
-import { createRedis, EventDedupeStore, JobQueues } from '@vahub/jobs';
+import { createRedis, JobQueues } from '@vahub/jobs';
 import { deleteKeys } from '@vahub/jobs/testing';
 import { buildConnectors, parseVahubConfig } from '@vahub/registry';
 import { testRedisUrl, uniquePrefix } from '@vahub/testkit';
@@ -74,8 +74,7 @@ export async function startReceiverWorld(options: { logger: Logger }): Promise<R
   const redis = createRedis(testRedisUrl());
   const prefix = uniquePrefix('fuzz');
   const queues = new JobQueues({ connection: redis, prefix: `{${prefix}}` });
-  const dedupe = new EventDedupeStore({ redis, prefix });
-  const server = createServer({ receivers, queues, dedupe, redis, logger, redisPrefix: prefix });
+  const server = createServer({ receivers, queues, redis, logger, redisPrefix: prefix });
   const { url } = await server.listen({ port: 0, host: '127.0.0.1' });
   return {
     url,

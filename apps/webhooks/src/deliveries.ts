@@ -1,11 +1,5 @@
 import type { Logger, WebhookOutcome, WebhookReceiver, WebhookReply, WebhookRequest } from '@vahub/core';
-import {
-  type CheckedEvent,
-  changeEventJob,
-  type EventDedupeStore,
-  enqueueChangeEvent,
-  type JobQueues,
-} from '@vahub/jobs';
+import { type CheckedEvent, changeEventJob, enqueueChangeEvent, type JobQueues } from '@vahub/jobs';
 import { type Deadline, DeadlineError, deadline } from './deadline.js';
 
 /** What became of one delivery, for the reply, the log line and the metrics. */
@@ -20,7 +14,6 @@ export interface DeliveryResult {
 
 export interface DeliveryDeps {
   queues: JobQueues;
-  dedupe: EventDedupeStore;
   logger: Logger;
   /** The whole of verifying and enqueueing must fit in this. */
   answerWithinMs: number;
@@ -97,7 +90,6 @@ async function take(
         outcome.events.map((event, i) =>
           enqueueChangeEvent({
             queues: deps.queues,
-            dedupe: deps.dedupe,
             provider,
             deliveryId: outcome.deliveryId,
             event,

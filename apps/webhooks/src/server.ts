@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger, WebhookReceiver } from '@vahub/core';
-import { assertRedisReady, type EventDedupeStore, type JobQueues, VahubMetrics } from '@vahub/jobs';
+import { assertRedisReady, type JobQueues, VahubMetrics } from '@vahub/jobs';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 import { healthRoutes } from './health.js';
@@ -13,8 +13,6 @@ export interface WebhookServerOptions {
   receivers: Readonly<Record<string, WebhookReceiver>>;
   /** Where accepted events go (`event.<subject>` jobs). */
   queues: JobQueues;
-  /** Remembers events beyond their job records, so a late redelivery still collapses. */
-  dedupe: EventDedupeStore;
   /** The Redis `/readyz` checks: reachable and writable. */
   redis: Redis;
   /** pino, through core's port: one JSON line per request. */
@@ -64,7 +62,6 @@ export function createServer(options: WebhookServerOptions): WebhookServer {
     receivers: options.receivers,
     deps: {
       queues: options.queues,
-      dedupe: options.dedupe,
       logger: options.logger,
       answerWithinMs: options.answerWithinMs ?? 4_000,
     },

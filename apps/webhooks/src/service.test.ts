@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { MemoryLogger } from '@vahub/core';
-import { createRedis, EventDedupeStore, JobQueues } from '@vahub/jobs';
+import { createRedis, JobQueues } from '@vahub/jobs';
 import { uniquePrefix, within } from '@vahub/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from './server.js';
@@ -80,7 +80,6 @@ describe('when Redis is away', () => {
     const server = createServer({
       receivers: { calendar: pingReceiver('t') },
       queues,
-      dedupe: new EventDedupeStore({ redis: down, prefix, timeoutMs: 300 }),
       redis: down,
       logger: new MemoryLogger(),
       answerWithinMs: 500,

@@ -1,6 +1,6 @@
 import type { WebhookReceiver } from '@vahub/core';
 import { MemoryLogger } from '@vahub/core';
-import { createRedis, EventDedupeStore, JobQueues } from '@vahub/jobs';
+import { createRedis, JobQueues } from '@vahub/jobs';
 import { deleteKeys } from '@vahub/jobs/testing';
 import { testRedisUrl, uniquePrefix } from '@vahub/testkit';
 import type { Redis } from 'ioredis';
@@ -10,7 +10,6 @@ export interface Running {
   url: string;
   server: WebhookServer;
   queues: JobQueues;
-  dedupe: EventDedupeStore;
   logger: MemoryLogger;
   redis: Redis;
   /** Jobs waiting in every queue. */
@@ -25,16 +24,15 @@ export async function startReceiver(
 ): Promise<Running> {
   const redis = createRedis(testRedisUrl());
   const prefix = uniquePrefix('webhooks');
-  const queues = new JobQueues({ connection: redis, prefix: `{${prefix}}` });
-  const dedupe = new EventDedupeStore({ redis, prefix });
+  // No finished job's record kept: a test that finishes a job sees it gone, as BullMQ removes old ones.
+  const queues = new JobQueues({ connection: redis, prefix: `{${prefix}}`, keepCompleted: { count: 0 } });
   const logger = new MemoryLogger();
-  const server = createServer({ receivers, queues, dedupe, redis, logger, redisPrefix: prefix, ...extra });
+  const server = createServer({ receivers, queues, redis, logger, redisPrefix: prefix, ...extra });
   const { url } = await server.listen({ port: 0, host: '127.0.0.1' });
   return {
     url,
     server,
     queues,
-    dedupe,
     logger,
     redis,
     jobs: async () => (await queues.depths()).reduce((n, d) => n + d.waiting + d.delayed + d.active, 0),

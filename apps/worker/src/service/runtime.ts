@@ -4,7 +4,6 @@ import {
   CursorStore,
   createRedis,
   defaultLimitPolicies,
-  EventDedupeStore,
   encryptionKeyFrom,
   JobQueues,
   type LimitPolicy,
@@ -57,7 +56,6 @@ export interface Runtime {
   metrics: VahubMetrics;
   built: BuiltConnectors;
   queues: JobQueues;
-  dedupe: EventDedupeStore;
   deps: ServiceDeps;
   close(): Promise<void>;
 }
@@ -134,7 +132,6 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
     metrics,
     built,
     queues,
-    dedupe: new EventDedupeStore({ redis, prefix }),
     deps,
     async close() {
       await queues.close();

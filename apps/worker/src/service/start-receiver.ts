@@ -1,7 +1,6 @@
 import {
   createRedis,
   createServiceLogger,
-  EventDedupeStore,
   encryptionKeyFrom,
   JobQueues,
   RedisStateStore,
@@ -46,7 +45,6 @@ export async function startReceiver(options: StartReceiverOptions): Promise<Runn
       state: new RedisStateStore({ redis, prefix, encryptionKey: key }),
     }),
     queues,
-    dedupe: new EventDedupeStore({ redis, prefix }),
     redis,
     logger,
     redisPrefix: prefix,

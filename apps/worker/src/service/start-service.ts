@@ -107,7 +107,6 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
       server = createServer({
         receivers,
         queues: runtime.queues,
-        dedupe: runtime.dedupe,
         redis: runtime.redis,
         logger,
         metrics: runtime.metrics,

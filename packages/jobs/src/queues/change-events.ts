@@ -1,8 +1,14 @@
 import { VahubError, type WebhookEvent } from '@vahub/core';
+import type { Job } from 'bullmq';
 import { changeEventPayload } from '../catalog/payloads.js';
-import type { EventDedupeStore } from '../state/dedupe-store.js';
 import { eventJobId } from './job-ids.js';
-import { AddFailedError, type JobQueues } from './queues.js';
+import type { JobQueues } from './queues.js';
+
+/**
+ * How long an event is remembered. Longer than every provider's redelivery window (Asana retries
+ * for 24 h; the others for less), with room for a delivery that was queued at the vendor for days.
+ */
+export const DEFAULT_DEDUPE_TTL_MS = 8 * 24 * 60 * 60 * 1000;
 
 /** The job of each event subject. */
 export const CHANGE_EVENT_JOBS = {
@@ -17,6 +23,7 @@ export type ChangeEventJob = (typeof CHANGE_EVENT_JOBS)[WebhookEvent['subject']]
 export interface EnqueuedEvent {
   outcome: 'enqueued' | 'duplicate';
   job: ChangeEventJob;
+  /** The event's job: this call's, or the one its first delivery made. */
   jobId: string;
 }
 
@@ -52,44 +59,47 @@ export function changeEventJob(options: {
       `a ${provider} event cannot be queued (${issue?.path.join('.')}: ${issue?.message})`,
     );
   }
-  return { job, jobId: eventJobId(provider, event.id), payload: parsed.data };
+  return { job, once: eventJobId(provider, event.id), payload: parsed.data };
 }
 
 /** An event's job as `changeEventJob` made it: checked, ready to add. */
 export type CheckedEvent = ReturnType<typeof changeEventJob>;
 
 /**
- * Take in one "something changed" event, once. An event seen before (within the dedupe store's
- * days) is a duplicate; otherwise it is added under a job id derived from its identity, so two
- * deliveries racing each other still make one job, and remembered right behind the add, in the same
- * round trip: Redis runs the add first, so a failure between them leaves the job unremembered (a
- * redelivery is added again: at least once), never the event remembered without its job. An add that failed is
- * forgotten again. Two round trips: the check, then the add with the remember.
+ * Take in one "something changed" event, once: its job is added once per event identity for
+ * `rememberMs` (`JobQueues.addCheckedOnce`), so a redelivery, racing the first delivery or arriving
+ * a day after its job's record was removed, makes no second job. One round trip.
  */
 export async function enqueueChangeEvent(options: {
   queues: JobQueues;
-  dedupe: EventDedupeStore;
   provider: string;
   deliveryId: string | null;
   event: WebhookEvent;
   receivedAt?: string;
   /** The event as `changeEventJob` already made it (the receiver checks a delivery whole first). */
   checked?: CheckedEvent;
+  /** @defaultValue 8 days (`DEFAULT_DEDUPE_TTL_MS`) */
+  rememberMs?: number;
 }): Promise<EnqueuedEvent> {
-  const { queues, dedupe, provider, event } = options;
-  const { job, jobId, payload } = options.checked ?? changeEventJob(options);
-  // One digest for the check, the remember and an undo.
-  const seenKey = dedupe.keyOf(provider, event.id);
-  if (await dedupe.seenAt(seenKey)) return { outcome: 'duplicate', job, jobId };
-  let remembered: unknown;
-  try {
-    remembered = await queues.addCheckedThen(job, payload, { jobId }, (client) =>
-      dedupe.rememberOn(client, seenKey),
-    );
-  } catch (err) {
-    // The add failed but this call's remember went in: undo it, or the redelivery would be dropped.
-    if (err instanceof AddFailedError && err.alsoReplies[0] === 'OK') await dedupe.forgetAt(seenKey);
-    throw err;
-  }
-  return { outcome: remembered === 'OK' ? 'enqueued' : 'duplicate', job, jobId };
+  const { job, once, payload } = options.checked ?? changeEventJob(options);
+  const { jobId, added } = await options.queues.addCheckedOnce(job, payload, {
+    once,
+    forMs: options.rememberMs ?? DEFAULT_DEDUPE_TTL_MS,
+  });
+  return { outcome: added ? 'enqueued' : 'duplicate', job, jobId };
+}
+
+/**
+ * The job a provider's event became, while the event is remembered and the job's record kept (for
+ * tests and for a person tracing one event).
+ */
+export async function findEventJob(
+  queues: JobQueues,
+  job: ChangeEventJob,
+  provider: string,
+  eventId: string,
+): Promise<Job | undefined> {
+  const queue = queues.queue(job);
+  const jobId = await queue.getDeduplicationJobId(eventJobId(provider, eventId));
+  return jobId ? queue.getJob(jobId) : undefined;
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { stableKey } from '@vahub/core';
 
 /**
@@ -25,7 +26,23 @@ function labelOf(kind: string): string {
   return label;
 }
 
-/** The job id of a provider's event: redeliveries of one event collapse onto one job. */
+/**
+ * The identity of a provider's event among jobs: redeliveries of one event collapse onto the job
+ * first added under it (`JobQueues.addCheckedOnce`), and `findEventJob` finds that job by it.
+ */
 export function eventJobId(provider: string, eventId: string): string {
   return jobIdFor(`evt-${provider}`, [provider, eventId]);
+}
+
+// This process's part of every id `uniqueJobId` makes, then a count: unique without a digest.
+const PROCESS_TAG = randomBytes(4).toString('hex');
+let made = 0;
+
+/**
+ * A job id of `base` that no other add uses, so the id an add answers with says whether that add
+ * made the job (a collapsed add answers with the first job's id).
+ */
+export function uniqueJobId(base: string): string {
+  made += 1;
+  return `${base}-${PROCESS_TAG}${made.toString(36)}`;
 }

@@ -12,7 +12,7 @@ import {
 import { bounded, DEFAULT_REDIS_TIMEOUT_MS } from '../redis/bounded.js';
 import { corkThisTurn } from '../redis/cork.js';
 import { VAHUB_PREFIX } from '../redis/keys.js';
-import { jobIdFor } from './job-ids.js';
+import { jobIdFor, uniqueJobId } from './job-ids.js';
 import { assertTimeZone } from './schedules.js';
 import { markQuiet, queuedJob, type ThrottledJobKeys } from './throttle-scripts.js';
 
@@ -53,17 +53,6 @@ function deferred(): Deferred {
     d.reject = reject;
   });
   return d;
-}
-
-/** An add failed (see `addCheckedThen`); the replies of the commands sent with it, for an undo. */
-export class AddFailedError extends VahubError {
-  override name = 'AddFailedError';
-  constructor(
-    message: string,
-    readonly alsoReplies: unknown[],
-  ) {
-    super(message);
-  }
 }
 
 /** How many jobs of a queue are in each state. */
@@ -175,46 +164,33 @@ export class JobQueues<C extends Catalog = JobCatalog> {
   }
 
   /**
-   * Add a payload `parse` has checked (it is not parsed again), and send `then`'s command right
-   * behind the add, on the same connection, before the add's reply: one round trip, Redis runs the
-   * add first, and a connection lost in between leaves the job without what `then` writes, never the
-   * other way round (the receiver adds an event's job and remembers the event so). No MULTI: an
-   * ioredis MULTI copies every one of BullMQ's scripts onto itself, which cost more than the add. An
-   * add that failed throws an `AddFailedError` that carries `then`'s reply, so the caller can undo it.
+   * Add a payload `parse` has checked (it is not parsed again) once per `once` for `forMs`: a second
+   * add of the same `once` in that time, racing the first or days after the first job's record was
+   * removed, makes no job. BullMQ's deduplication does it inside the add's own script: one round
+   * trip, and the key that remembers the add is written with the job or not at all. The key outlives
+   * the job's record (finished records are removed by count and age, `keepCompleted`); removing the
+   * job by hand (`job.remove()`, a queue clean) lifts it. Answers with the job that holds `once` and
+   * whether this add made it.
    */
-  async addCheckedThen<N extends JobName<C>, T>(
+  async addCheckedOnce<N extends JobName<C>>(
     name: N,
     data: unknown,
-    options: { jobId: string },
-    then: (client: Redis) => Promise<T>,
-  ): Promise<T> {
+    options: { once: string; forMs: number },
+  ): Promise<{ jobId: string; added: boolean }> {
     const queue = this.queue(name);
+    const jobId = uniqueJobId(options.once);
     const run = async () => {
       // BullMQ's Redis client: our ioredis connection (the queue was made on it).
       const client = (await queue.backend.client) as unknown as Redis;
-      const opts = { ...queue.defaultJobOptions, jobId: options.jobId };
-      // `addJob` writes the add's command before it returns (BullMQ's own batched adds rely on it),
-      // so `then`'s command is written after it; both wait, with whatever else this turn of the event
-      // loop sends, for one write (a write to Redis cost as much as the add's own work in the profile).
+      const opts: JobsOptions = {
+        ...queue.defaultJobOptions,
+        jobId,
+        deduplication: { id: options.once, ttl: options.forMs },
+      };
+      // A busy receiver adds several events in one turn of the event loop: one write for all of them.
       corkThisTurn(client);
-      const added = new Job(queue, name, data, opts, options.jobId).addJob(client as never);
-      let also: Promise<T>;
-      try {
-        also = then(client);
-      } catch (err) {
-        // A `then` that throws instead of rejecting must not leave the add's outcome unobserved.
-        also = Promise.reject(err);
-      }
-      const [add, after] = await Promise.allSettled([added, also]);
-      if (add.status === 'rejected') {
-        const reason = add.reason instanceof Error ? add.reason.message : String(add.reason);
-        throw new AddFailedError(
-          `adding a ${name} job failed: ${reason}`,
-          after.status === 'fulfilled' ? [after.value] : [],
-        );
-      }
-      if (after.status === 'rejected') throw after.reason;
-      return after.value;
+      const holder = await new Job(queue, name, data, opts, jobId).addJob(client as never);
+      return { jobId: holder, added: holder === jobId };
     };
     return this.wait(run(), `adding a ${name} job`);
   }

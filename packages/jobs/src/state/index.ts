@@ -1,5 +1,4 @@
 export * from './cursor-store.js';
-export * from './dedupe-store.js';
 export * from './hash-mirror.js';
 export * from './mirrors.js';
 export * from './state-store.js';

@@ -7,7 +7,6 @@ import { JobQueues } from '../queues/queues.js';
 import { createRedis } from '../redis/connection.js';
 import { deleteKeys, serviceRedis, uniqueQueuePrefix } from '../test-support/redis.js';
 import { CursorStore } from './cursor-store.js';
-import { EventDedupeStore } from './dedupe-store.js';
 import { MirrorUnreadableError } from './hash-mirror.js';
 import { BusyMirror, TaskMirror } from './mirrors.js';
 import { RedisStateStore } from './state-store.js';
@@ -90,28 +89,6 @@ describe('CursorStore', () => {
     await redis.hset(`${p}:cursors:tasks-vendor`, 'project-1', 'not json');
     expect(await cursors.get('tasks-vendor', 'project-1')).toBeNull();
     expect(await cursors.list('tasks-vendor')).toEqual({});
-  });
-});
-
-describe('EventDedupeStore', () => {
-  it('remembers an event once per provider, for longer than any vendor retries', async () => {
-    const p = prefix('dedupe');
-    const dedupe = new EventDedupeStore({ redis, prefix: p });
-    expect(await dedupe.seen('tasks-vendor', 'evt-1')).toBe(false);
-    expect(await dedupe.remember('tasks-vendor', 'evt-1')).toBe(true);
-    expect(await dedupe.remember('tasks-vendor', 'evt-1')).toBe(false);
-    expect(await dedupe.seen('tasks-vendor', 'evt-1')).toBe(true);
-    expect(await dedupe.seen('time-vendor', 'evt-1')).toBe(false);
-    const [key] = await redis.keys(`${p}:seen:tasks-vendor:*`);
-    expect(await redis.pttl(key as string)).toBeGreaterThan(7 * 24 * 3600 * 1000);
-    await dedupe.forget('tasks-vendor', 'evt-1');
-    expect(await dedupe.seen('tasks-vendor', 'evt-1')).toBe(false);
-  });
-
-  it('lets exactly one of many concurrent deliveries be the first', async () => {
-    const dedupe = new EventDedupeStore({ redis, prefix: prefix('dedupe-race') });
-    const firsts = await Promise.all(Array.from({ length: 20 }, () => dedupe.remember('v', 'same')));
-    expect(firsts.filter(Boolean)).toHaveLength(1);
   });
 });
 

@@ -1,3 +1,4 @@
+export * from './finish-jobs.js';
 export * from './job-events.js';
 export * from './monitor.js';
 export * from './redis-keys.js';
