@@ -62,6 +62,8 @@ interface Figures {
   cpuUs: number;
   /** This process's (the load generator's) CPU time per request, in µs. */
   clientUs: number;
+  /** Redis's CPU time per request (both servers share one Redis, one round at a time), in µs. */
+  redisUs: number;
   /** p99 of the well-signed requests and of the others (a mixed round has both), in ms. */
   p99Good: number;
   p99Bad: number;
@@ -77,14 +79,22 @@ async function cpuOf(pid: number): Promise<number> {
   return ((Number(fields[11]) + Number(fields[12])) / TICKS_PER_S) * 1e6;
 }
 
+/** Redis's CPU time so far (INFO cpu: used_cpu_user + used_cpu_sys), in µs. */
+async function redisCpuOf(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const read = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
+  return (read('used_cpu_user') + read('used_cpu_sys')) * 1e6;
+}
+
 const quantile = (sorted: number[], q: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 
 /** `inputs.length` POSTs to `url`, `CONCURRENCY` at a time over kept-alive connections. */
-async function load(server: Server, inputs: readonly Prepared[]): Promise<Figures> {
+async function load(server: Server, inputs: readonly Prepared[], redis: Redis): Promise<Figures> {
   const { url } = server;
   const pid = server.child.pid ?? 0;
   const cpuBefore = await cpuOf(pid);
+  const redisBefore = await redisCpuOf(redis);
   const clientBefore = process.cpuUsage();
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const latencies: number[] = [];
@@ -132,6 +142,7 @@ async function load(server: Server, inputs: readonly Prepared[]): Promise<Figure
   const client = process.cpuUsage(clientBefore);
   const clientUs = (client.user + client.system) / inputs.length;
   const cpuUs = ((await cpuOf(pid)) - cpuBefore) / inputs.length;
+  const redisUs = ((await redisCpuOf(redis)) - redisBefore) / inputs.length;
   agent.destroy();
   for (const l of [latencies, byKind.good, byKind.bad]) l.sort((a, b) => a - b);
   return {
@@ -140,6 +151,7 @@ async function load(server: Server, inputs: readonly Prepared[]): Promise<Figure
     p99: quantile(latencies, 0.99),
     cpuUs,
     clientUs,
+    redisUs,
     p99Good: quantile(byKind.good, 0.99),
     p99Bad: quantile(byKind.bad, 0.99),
     statuses,
@@ -251,21 +263,21 @@ export default async function run(): Promise<void> {
     const batch = (count: number, good = true) => Array.from({ length: count }, () => delivery(++n, good));
     // Good and bad deliveries interleaved: both kinds meet the same machine at the same moment.
     const mixed = (count: number) => Array.from({ length: count }, (_, i) => delivery(++n, i % 2 === 0));
-    await load(bare, batch(WARMUP));
-    await load(vahub, batch(WARMUP));
+    await load(bare, batch(WARMUP), redis);
+    await load(vahub, batch(WARMUP), redis);
     const bareRuns: Figures[] = [];
     const vahubRuns: Figures[] = [];
     const badRuns: Figures[] = [];
     const mixedRuns: Figures[] = [];
     // Rounds alternate which goes first, so neither always runs on a warmer (or busier) machine.
     for (let round = 0; round < ROUNDS; round++) {
-      const runBare = async () => bareRuns.push(await load(bare, batch(REQUESTS)));
-      const runVahub = async () => vahubRuns.push(await load(vahub, batch(REQUESTS)));
+      const runBare = async () => bareRuns.push(await load(bare, batch(REQUESTS), redis));
+      const runVahub = async () => vahubRuns.push(await load(vahub, batch(REQUESTS), redis));
       if (round % 2 === 0) await runBare().then(runVahub);
       else await runVahub().then(runBare);
       if (GOOD_ONLY) continue;
-      badRuns.push(await load(vahub, batch(REQUESTS, false)));
-      mixedRuns.push(await load(vahub, mixed(REQUESTS)));
+      badRuns.push(await load(vahub, batch(REQUESTS, false), redis));
+      mixedRuns.push(await load(vahub, mixed(REQUESTS), redis));
     }
     const b = best(bareRuns);
     const v = best(vahubRuns);
@@ -280,7 +292,16 @@ export default async function run(): Promise<void> {
     const [cb, cv] = [bareRuns, vahubRuns].map(cpuMedian) as [number, number];
     // When the load generator needs about as much CPU per request as the server, it shares the limit.
     const clients = [...bareRuns, ...vahubRuns].map((r) => r.clientUs).sort((a, b) => a - b);
-    const clientLine = `  load generator CPU per request, median round: ${quantile(clients, 0.5).toFixed(0)} µs`;
+    const [rb, rv] = [bareRuns, vahubRuns].map((runs) =>
+      quantile(
+        runs.map((r) => r.redisUs).sort((a, b) => a - b),
+        0.5,
+      ),
+    ) as [number, number];
+    const clientLine = [
+      `  Redis CPU per request, median round: bare ${rb.toFixed(0)} µs, vahub good ${rv.toFixed(0)} µs (${(rv / rb).toFixed(2)}×); server + Redis ${((cv + rv) / (cb + rb)).toFixed(2)}× bare`,
+      `  load generator CPU per request, median round: ${quantile(clients, 0.5).toFixed(0)} µs`,
+    ].join('\n');
     if (GOOD_ONLY) {
       console.log(
         `  server CPU per request, median round: bare ${cb.toFixed(0)} µs, vahub good ${cv.toFixed(0)} µs (${(cv / cb).toFixed(2)}×); bad-signature rounds skipped (BENCH_RECEIVER_ONLY=good)`,
