@@ -27,7 +27,8 @@ import { startPipelineWorld } from './support/pipeline-world.js';
  * (`--only planner` beside `--planner elsewhere`); `BENCH_PIPELINE_PLANNER=together` runs them in
  * the one worker process instead (what `vahub start` does by default).
  * 2. Throughput with instant fakes: `event.task` jobs added straight to the queue (300 `changed`
- *    events of booked tasks) versus as many bare jobs, best of 2 rounds each, alternating, after one unmeasured round of each (warm-up). Target ≥ 0.5×.
+ *    events of booked tasks) versus as many bare jobs, best of 2 rounds each, alternating, after
+ *    `BENCH_PIPELINE_WARM` (5) unmeasured rounds of each (warm-up: see pipeline-knobs.ts). Target ≥ 0.5×.
  *    Two kinds of vahub rounds: the tasks as the mirror holds them (an event for a field vahub
  *    ignores: no replan asked, since the `throughput` branch), and each task renamed first (a change
  *    to mirror, a replan owed: what every job did until then). Each prints how many jobs asked, the
