@@ -34,7 +34,7 @@ import { startPipelineWorld } from './support/pipeline-world.js';
  *    to mirror, a replan owed: what every job did until then). Each prints how many jobs asked, the
  *    planner process's CPU during each round and the calendar calls until the round's replans are done.
  *    `BENCH_PIPELINE_ONLY=throughput` runs only this part (after one vahub round at the first rate,
- *    unprinted, to book the tasks the jobs refer to): about 40 s instead of 2 min, for trying changes.
+ *    unprinted, to book the tasks the jobs refer to): 1–2 min instead of 2–3, for trying changes.
  * The parts, in bench/support: pipeline-world.ts (the world at one rate and what the fakes saw when),
  * pipeline-latency.ts (1), pipeline-throughput.ts (2), pipeline-knobs.ts (the environment variables).
  */
