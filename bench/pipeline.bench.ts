@@ -27,13 +27,14 @@ import { startPipelineWorld } from './support/pipeline-world.js';
  * (`--only planner` beside `--planner elsewhere`); `BENCH_PIPELINE_PLANNER=together` runs them in
  * the one worker process instead (what `vahub start` does by default).
  * 2. Throughput with instant fakes: `event.task` jobs added straight to the queue (300 `changed`
- *    events of booked tasks) versus as many bare jobs, best of 2 rounds each, alternating, after one unmeasured round of each (warm-up). Target ≥ 0.5×.
+ *    events of booked tasks) versus as many bare jobs, best of 2 rounds each, alternating, after
+ *    `BENCH_PIPELINE_WARM` (5) unmeasured rounds of each (warm-up: see pipeline-knobs.ts). Target ≥ 0.5×.
  *    Two kinds of vahub rounds: the tasks as the mirror holds them (an event for a field vahub
  *    ignores: no replan asked, since the `throughput` branch), and each task renamed first (a change
  *    to mirror, a replan owed: what every job did until then). Each prints how many jobs asked, the
  *    planner process's CPU during each round and the calendar calls until the round's replans are done.
  *    `BENCH_PIPELINE_ONLY=throughput` runs only this part (after one vahub round at the first rate,
- *    unprinted, to book the tasks the jobs refer to): about 40 s instead of 2 min, for trying changes.
+ *    unprinted, to book the tasks the jobs refer to): 1–2 min instead of 2–3, for trying changes.
  * The parts, in bench/support: pipeline-world.ts (the world at one rate and what the fakes saw when),
  * pipeline-latency.ts (1), pipeline-throughput.ts (2), pipeline-knobs.ts (the environment variables).
  */

@@ -31,3 +31,11 @@ export const WINDOW_MS = process.env.BENCH_PIPELINE_WINDOW_MS;
 /** `1`: count the replan adds and checks that reach Redis in each throughput round (Redis MONITOR). */
 // biome-ignore lint/suspicious/noUndeclaredEnvVars: a bench knob, not a build input
 export const COUNT_ADDS = process.env.BENCH_PIPELINE_COUNT === '1';
+/**
+ * Unmeasured rounds of each kind (bare, renamed, unchanged) before the measured ones. Every worker's
+ * CPU per job keeps falling for a few thousand jobs (JIT), the bare worker's the longest: after one
+ * round it was ~1.5 ms, after five ~0.75. The latency part warms the bare worker by 300 more jobs, so
+ * with one such round the ratios read lower after it than alone; five bring both starts level.
+ */
+// biome-ignore lint/suspicious/noUndeclaredEnvVars: a bench knob, not a build input
+export const WARM_ROUNDS = Number(process.env.BENCH_PIPELINE_WARM ?? 5);

@@ -4,6 +4,7 @@ import { PROCESSES, RATES, SECONDS } from './pipeline-knobs.js';
 import type { PipelineWorld, Seen } from './pipeline-world.js';
 import {
   asanaDelivery,
+  bareTasks,
   createTasks,
   drained,
   type Hook,
@@ -116,7 +117,7 @@ async function measure(
   withBlocks: boolean,
 ): Promise<Latency> {
   const count = Math.round(rate * SECONDS);
-  const gids = createTasks(w, count, label);
+  const gids = withBlocks ? createTasks(w, count, label) : bareTasks(w, count, label);
   const sentAt = new Map<string, number>();
   const statuses: number[] = [];
   await paced(count, rate, async (i) => {

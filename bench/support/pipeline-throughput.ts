@@ -1,6 +1,6 @@
 import { QueueEvents } from 'bullmq';
 import type { ServiceWorld } from '../../test/support/service-world.js';
-import { COUNT_ADDS, JOBS, PLANNER_IN_ROUNDS, PROCESSES } from './pipeline-knobs.js';
+import { COUNT_ADDS, JOBS, PLANNER_IN_ROUNDS, PROCESSES, WARM_ROUNDS } from './pipeline-knobs.js';
 import type { Seen } from './pipeline-world.js';
 import { calendarCalls, replanCommands } from './round-watch.js';
 import { cpuMs, drained, type Hook, quotaLifted, taskEventRound, until } from './service-bench.js';
@@ -16,6 +16,10 @@ export async function throughput(
   barePid: number | undefined,
 ): Promise<void> {
   const vahubPid = w.workers()[0]?.pid;
+  // What the replans read and the fakes hold as the part starts: more after the latency part's rounds
+  // (and after a quarter-hourly task sweep, which mirrors every task at the app) than alone.
+  const mirrored = await Promise.all(w.config.clients.map((c) => w.taskMirror.list(c.id)));
+  const atStart = `${w.asana.state.tasks.size} tasks at the task app, ${mirrored.flat().length} in vahub's task mirror, ${w.google.events().length} events at the calendar`;
   const cpu = { bare: [] as number[], vahub: [] as number[], changed: [] as number[] };
   const asked = { vahub: [] as number[], changed: [] as number[] };
   const besides = { vahub: [] as string[], changed: [] as string[] };
@@ -103,11 +107,16 @@ export async function throughput(
     );
     return rate;
   };
-  // One unmeasured round of each kind (the bare worker's too) first: CPU per job falls from round to round as the worker warms
-  // up, and without these the unchanged kind always had the last, warmest measured round.
-  await runBare();
-  await runVahub('changed');
-  await runVahub('vahub');
+  // `WARM_ROUNDS` unmeasured rounds of each kind (the bare worker's too) first: CPU per job falls from
+  // round to round as the workers warm up (see `WARM_ROUNDS`), and without these the unchanged kind
+  // always had the last, warmest measured round.
+  for (let i = 0; i < WARM_ROUNDS; i++) {
+    await runBare();
+    await runVahub('changed');
+    await runVahub('vahub');
+  }
+  const warm = (kind: keyof typeof cpu) => cpu[kind].map((ms) => ms.toFixed(2)).join(', ');
+  const warming = `bare ${warm('bare')}; unchanged ${warm('vahub')}; renamed ${warm('changed')} ms`;
   cpu.bare.length = 0;
   for (const kind of ['vahub', 'changed'] as const) {
     cpu[kind].length = 0;
@@ -140,6 +149,8 @@ export async function throughput(
   console.log(
     `worker throughput, ${JOBS} jobs added at once, instant fakes, ${PROCESSES}${planner ? ' (stopped during the rounds)' : ''} (4 at a time), replan window ${w.env.VAHUB_REPLAN_WINDOW_MS} ms, best of 2:`,
   );
+  console.log(`  at the start: ${atStart}; the jobs name ${booked.length} booked tasks`);
+  console.log(`  CPU per job in the ${WARM_ROUNDS} unmeasured rounds of each kind: ${warming}`);
   console.log(`  bare BullMQ worker, one GET per job   ${b.toFixed(0).padStart(5)} jobs/s`);
   const rows = [
     ['vahub', 'event.task, tasks unchanged ', vahubRates, 'an event for a field vahub ignores'],

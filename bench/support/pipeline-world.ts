@@ -4,7 +4,7 @@ import { PLANNER, WINDOW_MS } from './pipeline-knobs.js';
 import {
   asanaDelivery,
   bareEnv,
-  createTasks,
+  bareTasks,
   type Hook,
   post,
   reconciled,
@@ -86,7 +86,7 @@ export async function startPipelineWorld(): Promise<PipelineWorld> {
     const bareUrl = bare.receiver.url!;
     // Warm both (JIT, connections): a few events each, not counted.
     for (let i = 0; i < 10; i++) {
-      const [g] = createTasks(w, 1, 'warm bare');
+      const [g] = bareTasks(w, 1, 'warm bare');
       await post(bareUrl, asanaDelivery(hooks[0]!, g!, 'added'));
     }
     return { w, windowMs, hooks, seen, bareUrl, barePid: bare.worker?.child.pid, stop };

@@ -124,20 +124,33 @@ export async function until(
 }
 
 /** New open tasks in the fake, alternating the two clients' projects, due 3–6 days out, 30 min each. */
-export function createTasks(w: ServiceWorld, count: number, label: string): string[] {
+export function createTasks(
+  w: ServiceWorld,
+  count: number,
+  label: string,
+  options: { inProjects?: boolean } = {},
+): string[] {
   const day = 86_400_000;
   return Array.from(
     { length: count },
     (_, i) =>
       w.asana.createTask({
         name: `${label} ${i}`,
-        projects: [i % 2 === 0 ? KOALA_PROJECT : THAMES_PROJECT],
+        projects: options.inProjects === false ? [] : [i % 2 === 0 ? KOALA_PROJECT : THAMES_PROJECT],
         assignee: w.vaGid,
         dueOn: new Date(Date.now() + (3 + (i % 4)) * day).toISOString().slice(0, 10),
         customFields: { [w.estimateGid]: 30 },
       }).gid,
   );
 }
+
+/**
+ * Tasks for the bare pipeline: as `createTasks` makes them, but in no project, so in no client of
+ * vahub's. The bare worker reads them by id; vahub's task sweep (every 15 minutes by the clock) reads
+ * its clients' projects, so it never mirrors them and never plans them beside vahub's own.
+ */
+export const bareTasks = (w: ServiceWorld, count: number, label: string) =>
+  createTasks(w, count, label, { inProjects: false });
 
 /** The hook of a task's project (tasks alternate projects as `createTasks` makes them). */
 export const hookFor = (hooks: readonly Hook[], i: number) =>

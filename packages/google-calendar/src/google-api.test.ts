@@ -1,6 +1,8 @@
 import { inspect } from 'node:util';
-import { isConnectorError, isReconnectRequired } from '@vahub/core';
+import { bearerAuth, HttpPipeline, isConnectorError, isReconnectRequired } from '@vahub/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GoogleApi } from './google-api.js';
+import { eventAnswer } from './schemas.js';
 import { type Connected, connect, makeBlock, startFake } from './test-support.js';
 import type { FakeGoogle } from './testing/index.js';
 
@@ -180,5 +182,32 @@ describe('logs', () => {
         expect(JSON.stringify(line)).not.toContain(secret);
       }
     }
+  });
+});
+
+describe('the SDK on the pipeline', () => {
+  it("answers with the pipeline's reading of the body (the schema's output), not a second parse of its own", async () => {
+    await va.calendar.upsertBlock(block);
+    const api = new GoogleApi(
+      new HttpPipeline({ provider: 'google', auth: bearerAuth(va.grant.accessToken) }),
+      {
+        apiUrl: fake.endpoints().api,
+        limitKey: 'test',
+      },
+    );
+    const read = await api.call(
+      'getBlock',
+      (sdk) => sdk.events.get({ calendarId: 'primary', eventId: block.id }),
+      { schema: eventAnswer.transform((event) => ({ ...event, readBy: 'the pipeline' })) },
+    );
+    expect(read).toMatchObject({ id: block.id, summary: block.title, readBy: 'the pipeline' });
+    const patched = await api.call(
+      'upsertBlock',
+      (sdk) =>
+        sdk.events.patch({ calendarId: 'primary', eventId: block.id, requestBody: { summary: 'Renamed' } }),
+      { schema: eventAnswer },
+    );
+    expect(patched).toMatchObject({ id: block.id, summary: 'Renamed' });
+    expect(fake.events()[0]?.json).toMatchObject({ summary: 'Renamed' });
   });
 });

@@ -22,6 +22,39 @@ export interface GoogleCallOptions<S extends z.ZodType | null> {
 // gaxios) goes through the ES module loader, which under a loader (tsx) keeps a second copy of its source.
 const { calendar } = createRequire(import.meta.url)('@googleapis/calendar') as typeof Calendar;
 
+/** gaxios' `adapter`: what sends a request the SDK prepared and reads its answer. */
+type Adapter = NonNullable<calendar_v3.Options['adapter']>;
+
+/**
+ * The SDK's request sent through the pipeline and answered with what the pipeline read: the body as
+ * the pipeline already parsed it (for a success, the call's schema's output) instead of a `Response`
+ * built around it that gaxios reads and parses again. The SDK still builds the request (URL, query,
+ * headers, JSON body) and judges the status. A body that is not text (none that vahub sends) goes
+ * gaxios' own way, through the pipeline's `fetch`. Like `answer`, for use inside a pipeline call.
+ */
+function adapterFor(pipeline: HttpPipeline): Adapter {
+  return async (options, viaFetch) => {
+    const body = options.body ?? undefined;
+    if (body !== undefined && typeof body !== 'string') return viaFetch(options);
+    const { answer, parsed } = await pipeline.answer({
+      url: new URL(options.url),
+      method: (options.method ?? 'GET').toUpperCase(),
+      headers: options.headers,
+      body,
+    });
+    const ok = answer.status >= 200 && answer.status < 300;
+    // What gaxios and googleapis-common read of a response. A failure's data is its text: the
+    // pipeline makes its own error from the answer, not from the SDK's.
+    const response = {
+      config: options,
+      status: answer.status,
+      headers: answer.headers,
+      data: ok ? parsed : answer.text,
+    };
+    return response as unknown as Awaited<ReturnType<typeof viaFetch>>;
+  };
+}
+
 /** Rate limits met in a row within one call: Google's advice is to double the wait each time. */
 const streaks = new AsyncLocalStorage<{ limits: number }>();
 
@@ -37,10 +70,10 @@ export function suggestedWait(baseMs: number, random: () => number): number {
 }
 
 /**
- * The Calendar SDK on the request pipeline: the SDK builds URLs, parameters and bodies and reads the
- * answers; the pipeline sends them (token, one refresh after a 401, timeout, retries, no credentials
- * across origins) and checks every answer against its schema. The SDK holds no credential and never
- * retries on its own.
+ * The Calendar SDK on the request pipeline: the SDK builds URLs, parameters and bodies; the pipeline
+ * sends them (token, one refresh after a 401, timeout, retries, no credentials across origins),
+ * checks every answer against its schema and hands the SDK what it read (`adapterFor`). The SDK holds
+ * no credential and never retries on its own.
  */
 export class GoogleApi {
   readonly sdk: calendar_v3.Calendar;
@@ -61,6 +94,7 @@ export class GoogleApi {
       rootUrl: options.apiUrl,
       retry: false,
       fetchImplementation: pipeline.fetch,
+      adapter: adapterFor(pipeline),
     });
   }
 
