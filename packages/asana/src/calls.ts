@@ -13,7 +13,15 @@ import {
 import type { z } from 'zod';
 import { type BudgetReport, RequestBudget } from './budget.js';
 import { ASANA_ENDPOINTS, ASANA_TOKEN_ENV } from './config.js';
-import { EventsApi, ProjectsApi, StatusUpdatesApi, TasksApi, UsersApi, WebhooksApi } from './sdk.js';
+import {
+  EventsApi,
+  ProjectsApi,
+  StatusUpdatesApi,
+  TasksApi,
+  UsersApi,
+  WebhooksApi,
+  WorkspacesApi,
+} from './sdk.js';
 import { PipelineApiClient } from './sdk-client.js';
 
 export interface AsanaClientOptions {
@@ -54,6 +62,7 @@ export class AsanaCalls {
     projects: ProjectsApi;
     users: UsersApi;
     statusUpdates: StatusUpdatesApi;
+    workspaces: WorkspacesApi;
   };
   private readonly hasToken: boolean;
   /** What the limiter counts this token's requests by: a hash, never the token. */
@@ -92,6 +101,7 @@ export class AsanaCalls {
       projects: new ProjectsApi(sdk),
       users: new UsersApi(sdk),
       statusUpdates: new StatusUpdatesApi(sdk),
+      workspaces: new WorkspacesApi(sdk),
     };
   }
 
