@@ -15,12 +15,13 @@ import { type BudgetReport, RequestBudget } from './budget.js';
 import { ASANA_ENDPOINTS, ASANA_TOKEN_ENV } from './config.js';
 import {
   EventsApi,
+  loadWorkspacesApi,
   ProjectsApi,
   StatusUpdatesApi,
   TasksApi,
   UsersApi,
   WebhooksApi,
-  WorkspacesApi,
+  type WorkspacesApi,
 } from './sdk.js';
 import { PipelineApiClient } from './sdk-client.js';
 
@@ -62,8 +63,9 @@ export class AsanaCalls {
     projects: ProjectsApi;
     users: UsersApi;
     statusUpdates: StatusUpdatesApi;
-    workspaces: WorkspacesApi;
   };
+  private readonly sdk: PipelineApiClient;
+  private loadedWorkspaces: WorkspacesApi | null = null;
   private readonly hasToken: boolean;
   /** What the limiter counts this token's requests by: a hash, never the token. */
   private readonly limitKey: string;
@@ -101,8 +103,14 @@ export class AsanaCalls {
       projects: new ProjectsApi(sdk),
       users: new UsersApi(sdk),
       statusUpdates: new StatusUpdatesApi(sdk),
-      workspaces: new WorkspacesApi(sdk),
     };
+    this.sdk = sdk;
+  }
+
+  /** The workspaces API, built on first use (see `loadWorkspacesApi`). */
+  protected get workspacesApi(): WorkspacesApi {
+    this.loadedWorkspaces ??= new (loadWorkspacesApi())(this.sdk);
+    return this.loadedWorkspaces;
   }
 
   /** What is left of this token's in-process budget; null when a shared limiter counts instead. */

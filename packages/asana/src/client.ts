@@ -178,7 +178,7 @@ export class AsanaClient extends AsanaCalls {
     const op = 'listWorkspaces';
     return this.allPages(op, 'workspaces', (offset) => {
       const query = { limit: this.pageSize, opt_fields: 'name', ...(offset ? { offset } : {}) };
-      return this.read(op, () => this.apis.workspaces.getWorkspacesWithHttpInfo(query), namedPage);
+      return this.read(op, () => this.workspacesApi.getWorkspacesWithHttpInfo(query), namedPage);
     });
   }
 
