@@ -98,6 +98,49 @@ describe('vahub doctor names the fault and the fix', () => {
     expect(by('hudson-legal invoice contact')?.fix).toContain('clients[2].xero');
   });
 
+  it('a revenue account that is not one, a tax type gone inactive, a currency the organisation lacks', async () => {
+    const file = await w.configWith('settings.yaml', (t) =>
+      t
+        .replace('accountCode: "200"\n      taxType: OUTPUT\n', 'accountCode: "400"\n      taxType: OUTPUT\n')
+        .replace('currency: USD', 'currency: CAD'),
+    );
+    const [au] = w.fakes.xero.tenants.values();
+    const rate = au?.taxRates.get('OUTPUT2');
+    if (!au || !rate) throw new Error('the demo organisation has no OUTPUT2');
+    au.taxRates.set('OUTPUT2', { ...rate, Status: 'ARCHIVED' });
+    try {
+      const failed = await doctor(w.base, file);
+      const by = (check: string) => failed.find((f) => f.check === check);
+      expect(by('koala-co invoice account code')).toEqual({
+        check: 'koala-co invoice account code',
+        ok: false,
+        problem: 'clients[0].xero.accountCode: account 400 (Advertising) is EXPENSE, not a revenue account',
+        fix: 'correct clients[0].xero.accountCode in the config (`vahub ids xero` lists what fits)',
+      });
+      expect(by('thames-studio invoice tax type')?.problem).toBe(
+        `clients[1].xero.taxType: tax type OUTPUT2 (OUTPUT2) is archived in "${au.tenantName}"`,
+      );
+      expect(by('thames-studio invoice tax type')?.fix).toContain('vahub ids xero');
+      expect(by('hudson-legal invoice currency')?.problem).toMatch(
+        /^clients\[2\]\.billing\.currency: CAD is neither .*base currency \(USD\)/,
+      );
+      expect(by('hudson-legal invoice currency')?.fix).toMatch(
+        /^correct clients\[2\]\.billing\.currency .*, or add CAD to the organisation's currencies in Xero/,
+      );
+      expect(failed.map((f) => f.check).sort()).toEqual([
+        'hudson-legal invoice currency',
+        'koala-co invoice account code',
+        'thames-studio invoice tax type',
+      ]);
+      // check --online runs the same checks.
+      const online = await run(['check', '--online', '--config', file]);
+      expect(online.code).toBe(1);
+      expect(online.out).toContain('✗ koala-co invoice account code: clients[0].xero.accountCode');
+    } finally {
+      au.taxRates.set('OUTPUT2', rate);
+    }
+  });
+
   it('Redis that may evict keys', async () => {
     const admin = createRedis(w.redis.url);
     await admin.config('SET', 'maxmemory-policy', 'allkeys-lru');
@@ -140,6 +183,18 @@ describe('user errors: a clear line and an exit code, no stack trace, no secret'
         run(['connect', 'dropbox', ...cfg()]),
         2,
         /unknown app "dropbox": use one of asana, toggl, google, xero/,
+      ],
+      [run(['ids', ...cfg()]), 2, /say which app: vahub ids asana\|toggl\|google\|xero/],
+      // Another installation's keys (VAHUB_PREFIX): nothing stored there, no ASANA_TOKEN set.
+      [
+        run(['ids', 'asana', ...cfg()], { ...w.base, VAHUB_PREFIX: 'elsewhere' }),
+        4,
+        /Asana is not connected: run `vahub connect asana` first/,
+      ],
+      [
+        run(['ids', 'toggl', ...cfg()], { ...w.base, VAHUB_ENDPOINT_TOGGL_API: 'http://127.0.0.1:1/api/v9' }),
+        3,
+        /^vahub ids: .*toggl/m,
       ],
     ];
     const results = await Promise.all(cases.map(([r]) => r));

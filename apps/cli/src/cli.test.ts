@@ -86,6 +86,7 @@ describe('the commands on the common frame', () => {
       ['plan', 'Usage: vahub plan'],
       ['invoice', 'Usage: vahub invoice preview|draft'],
       ['init', 'Usage: vahub init'],
+      ['ids', 'Usage: vahub ids asana|toggl|google|xero'],
     ] as const) {
       const help = await vahub(command, '--help');
       expect(help.code).toBe(0);
@@ -99,6 +100,8 @@ describe('the commands on the common frame', () => {
       [['plan', '--now', 'yesterday', '--config', EXAMPLE], '--now "yesterday" is not an ISO 8601 instant'],
       [['doctor', 'extra'], 'doctor takes no arguments'],
       [['init', '--config', EXAMPLE], 'exists: keep it, or add --force'],
+      [['ids', 'dropbox'], 'unknown app "dropbox": use one of asana, toggl, google, xero'],
+      [['ids', 'xero', 'extra'], 'unexpected "extra"'],
     ] as const) {
       const run = await vahub(...argv);
       expect(run.code, run.err).toBe(2);

@@ -3,6 +3,7 @@ import { checkCommand } from './commands/check.js';
 import { connectCommand, disconnectCommand } from './commands/connect.js';
 import { demoCommand } from './commands/demo.js';
 import { doctorCommand } from './commands/doctor.js';
+import { idsCommand } from './commands/ids.js';
 import { initCommand } from './commands/init.js';
 import { invoiceCommand } from './commands/invoice.js';
 import { planCommand } from './commands/plan.js';
@@ -24,6 +25,9 @@ Commands:
   init [CLIENT ...]       write a config from flags, or by asking (vahub init --help)
   connect APP             connect asana, toggl, google or xero (token check, or OAuth consent)
   disconnect APP          revoke and forget a connection
+  ids asana|toggl|xero [--json]
+                          list the ids the config takes (projects, workspaces, clients, organisations,
+                          contacts, account codes, tax types, currencies) from the connected app
   doctor                  check config, secrets, Redis, credentials, ids, clock; each failure with its fix
   plan [--client ID] [--dry-run]
                           the scheduler's plan with its reasons; without --dry-run it applies it
@@ -40,7 +44,7 @@ Commands:
   check --online          check, then look every id up in the apps (doctor's checks)
 
 Options (\`vahub COMMAND --help\` for a command's own; --json and --debug for init, connect,
-disconnect, doctor, plan, invoice, start, status, sync and undo):
+disconnect, ids, doctor, plan, invoice, start, status, sync and undo):
   -h, --help              show this help
   --config FILE           the config (default vahub.config.yaml)
   --json                  machine-readable output on stdout
@@ -57,6 +61,7 @@ const FRAMED: Record<string, (argv: readonly string[], io: Io) => Promise<number
   init: initCommand,
   disconnect: disconnectCommand,
   doctor: doctorCommand,
+  ids: idsCommand,
   invoice: invoiceCommand,
   plan: planCommand,
   start: startCommand,

@@ -121,6 +121,49 @@ describe('vahub connect, doctor, invoice against the fakes', () => {
     expect(text.out).toMatch(/All good\.\n$/);
   });
 
+  it('ids lists, from each connected app, every id the config uses, as JSON and as text', async () => {
+    const [asana, toggl, xero, text, google] = await Promise.all([
+      run(['ids', 'asana', ...cfg(), '--json']),
+      run(['ids', 'toggl', ...cfg(), '--json']),
+      run(['ids', 'xero', ...cfg(), '--json']),
+      run(['ids', 'xero', ...cfg()]),
+      run(['ids', 'google', ...cfg()]),
+    ]);
+    for (const r of [asana, toggl, xero, text]) expect(r.code, r.err).toBe(0);
+    type Table = { title: string; configKey: string; within?: string; rows: Record<string, string>[] };
+    const listed = (r: typeof asana, key: string, column: string, within?: string) =>
+      (JSON.parse(r.out).tables as Table[])
+        .filter((t) => t.configKey === key && (within === undefined || t.within?.includes(within)))
+        .flatMap((t) => t.rows.map((row) => row[column]));
+    for (const c of w.config.clients) {
+      for (const gid of c.asana?.projects ?? [])
+        expect(listed(asana, 'clients[].asana.projects', 'gid')).toContain(gid);
+      if (c.toggl) {
+        expect(listed(toggl, 'clients[].toggl.workspaceId', 'id')).toContain(String(c.toggl.workspaceId));
+        const ws = `(${c.toggl.workspaceId})`;
+        if (c.toggl.clientId !== undefined)
+          expect(listed(toggl, 'clients[].toggl.clientId', 'id', ws)).toContain(String(c.toggl.clientId));
+        for (const p of c.toggl.projectIds)
+          expect(listed(toggl, 'clients[].toggl.projectIds', 'id', ws)).toContain(String(p));
+      }
+      const x = c.xero;
+      if (!x) continue;
+      const org = `(${x.tenantId})`;
+      expect(listed(xero, 'clients[].xero.tenantId', 'tenantId')).toContain(x.tenantId);
+      expect(listed(xero, 'clients[].xero.contactId', 'ContactID', org)).toContain(x.contactId);
+      expect(listed(xero, 'clients[].xero.accountCode', 'Code', org)).toContain(x.accountCode);
+      expect(listed(xero, 'clients[].xero.taxType', 'TaxType', org)).toContain(x.taxType);
+      expect(listed(xero, 'clients[].billing.currency', 'Code', org)).toContain(c.billing.currency);
+    }
+    expect(text.out).toMatch(/^organisations → clients\[\]\.xero\.tenantId\n {2}tenantId {2,}name\n/);
+    expect(text.out).toMatch(
+      /\nrevenue accounts in .+ → clients\[\]\.xero\.accountCode\n {2}Code {2}name {2,}type\n {2}200 {3}Sales/,
+    );
+    expect(text.err).toMatch(/^Reading Xero…\n$/);
+    expect(google.code).toBe(2);
+    expect(google.err).toMatch(/Google Calendar has nothing to list here/);
+  });
+
   it('init writes a config from flags that doctor passes against the fakes; refuses to overwrite or to write a bad one', async () => {
     const file = join(w.dir, 'init.yaml');
     const va = [

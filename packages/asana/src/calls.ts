@@ -13,7 +13,16 @@ import {
 import type { z } from 'zod';
 import { type BudgetReport, RequestBudget } from './budget.js';
 import { ASANA_ENDPOINTS, ASANA_TOKEN_ENV } from './config.js';
-import { EventsApi, ProjectsApi, StatusUpdatesApi, TasksApi, UsersApi, WebhooksApi } from './sdk.js';
+import {
+  EventsApi,
+  loadWorkspacesApi,
+  ProjectsApi,
+  StatusUpdatesApi,
+  TasksApi,
+  UsersApi,
+  WebhooksApi,
+  type WorkspacesApi,
+} from './sdk.js';
 import { PipelineApiClient } from './sdk-client.js';
 
 export interface AsanaClientOptions {
@@ -55,6 +64,8 @@ export class AsanaCalls {
     users: UsersApi;
     statusUpdates: StatusUpdatesApi;
   };
+  private readonly sdk: PipelineApiClient;
+  private loadedWorkspaces: WorkspacesApi | null = null;
   private readonly hasToken: boolean;
   /** What the limiter counts this token's requests by: a hash, never the token. */
   private readonly limitKey: string;
@@ -93,6 +104,13 @@ export class AsanaCalls {
       users: new UsersApi(sdk),
       statusUpdates: new StatusUpdatesApi(sdk),
     };
+    this.sdk = sdk;
+  }
+
+  /** The workspaces API, built on first use (see `loadWorkspacesApi`). */
+  protected get workspacesApi(): WorkspacesApi {
+    this.loadedWorkspaces ??= new (loadWorkspacesApi())(this.sdk);
+    return this.loadedWorkspaces;
   }
 
   /** What is left of this token's in-process budget; null when a shared limiter counts instead. */

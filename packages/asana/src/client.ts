@@ -12,6 +12,7 @@ import {
   createdWebhook,
   eventsPage,
   expiredSync,
+  namedPage,
   type ProjectStatusType,
   statusUpdatePage,
   TASK_FIELDS,
@@ -170,6 +171,33 @@ export class AsanaClient extends AsanaCalls {
       });
     }
     return { kind: 'expired', sync: expired.data.sync };
+  }
+
+  /** The workspaces the token's user belongs to, all pages. */
+  workspaces(): Promise<{ gid: string; name?: string | null }[]> {
+    const op = 'listWorkspaces';
+    return this.allPages(op, 'workspaces', (offset) => {
+      const query = { limit: this.pageSize, opt_fields: 'name', ...(offset ? { offset } : {}) };
+      return this.read(op, () => this.workspacesApi.getWorkspacesWithHttpInfo(query), namedPage);
+    });
+  }
+
+  /** A workspace's projects that are not archived, all pages. */
+  projects(workspaceId: string): Promise<{ gid: string; name?: string | null }[]> {
+    const op = 'listProjects';
+    return this.allPages(op, `projects of workspace ${workspaceId}`, (offset) => {
+      const query = {
+        archived: false,
+        limit: this.pageSize,
+        opt_fields: 'name',
+        ...(offset ? { offset } : {}),
+      };
+      return this.read(
+        op,
+        () => this.apis.projects.getProjectsForWorkspaceWithHttpInfo(workspaceId, query),
+        namedPage,
+      );
+    });
   }
 
   async getProjectWorkspace(projectId: string): Promise<string> {

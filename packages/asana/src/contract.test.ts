@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AsanaClient } from './client.js';
 import { AsanaReportPublisher } from './report-publisher.js';
 import { AsanaTaskSource } from './task-source.js';
+import { WORKSPACE } from './testing/model.js';
 import { AsanaOas } from './testing/oas.js';
 import { Receiver } from './testing/receiver.js';
 import { startWorld, type World } from './testing/scenario.js';
@@ -60,6 +61,11 @@ beforeAll(async () => {
     hookKey,
   });
   await client.listWebhooks(world.koala.gid);
+  // `vahub ids asana`: workspaces, then a workspace's projects (three, in pages of two).
+  world.fake.addProject({ name: 'Archived Co', archived: true });
+  world.fake.addProject({ name: 'Third Co' });
+  await client.workspaces();
+  await client.projects(WORKSPACE.gid);
   world.fake.updateTask(tasks[0]?.gid ?? '', { completed: true });
   await receiver.next((o) => o.kind === 'accepted', 'a delivery');
   await world.fake.hub.idle();
@@ -130,6 +136,8 @@ describe('contract with asana_oas.yaml', () => {
       'POST /status_updates 201',
       'GET /status_updates/{status_update_gid} 200',
       'DELETE /status_updates/{status_update_gid} 200',
+      'GET /workspaces 200',
+      'GET /workspaces/{workspace_gid}/projects 200',
     ]) {
       expect(seen).toContain(expected);
     }

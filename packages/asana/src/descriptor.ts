@@ -2,6 +2,7 @@ import {
   type ConnectorContext,
   type ConnectorInstance,
   defineConnector,
+  type IdTable,
   MemoryStateStore,
   type RetryOptions,
 } from '@vahub/core';
@@ -72,6 +73,30 @@ export class AsanaConnection implements ConnectorInstance<'tasks' | 'reports'> {
       logger,
       ...(deps.now ? { now: deps.now } : {}),
     });
+  }
+
+  /** `vahub ids asana`: the workspaces, and each one's projects that are not archived. */
+  async listIds(): Promise<IdTable[]> {
+    const workspaces = await this.api.workspaces();
+    const tables: IdTable[] = [
+      {
+        title: 'workspaces',
+        configKey: '(none: for finding projects)',
+        columns: ['gid', 'name'],
+        rows: workspaces.map((w) => ({ gid: w.gid, name: w.name ?? '' })),
+      },
+    ];
+    for (const w of workspaces) {
+      const projects = await this.api.projects(w.gid);
+      tables.push({
+        title: 'projects',
+        configKey: 'clients[].asana.projects',
+        within: `${w.name ?? w.gid} (${w.gid})`,
+        columns: ['gid', 'name'],
+        rows: projects.map((p) => ({ gid: p.gid, name: p.name ?? '' })),
+      });
+    }
+    return tables;
   }
 
   /** The token's owner, by one call (`GET /users/me`). */

@@ -118,6 +118,10 @@ export const webhookPage = z.object({ data: z.array(asanaWebhook), next_page: ne
 
 export const asanaUser = z.object({ gid: z.string().min(1), name: z.string().nullish() });
 
+/** A workspace or project as a listing gives it (`opt_fields=name`). */
+export const namedResource = z.object({ gid: z.string().min(1), name: z.string().nullish() });
+export const namedPage = z.object({ data: z.array(namedResource), next_page: nextPage });
+
 export const asanaProject = z.object({
   gid: z.string().min(1),
   name: z.string().nullish(),

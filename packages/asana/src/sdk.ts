@@ -6,9 +6,11 @@ import type * as StatusUpdates from 'asana/dist/api/StatusUpdatesApi.js';
 import type * as Tasks from 'asana/dist/api/TasksApi.js';
 import type * as Users from 'asana/dist/api/UsersApi.js';
 import type * as Webhooks from 'asana/dist/api/WebhooksApi.js';
+import type * as Workspaces from 'asana/dist/api/WorkspacesApi.js';
 
 // The parts of the asana SDK vahub calls, each by its own path: its index loads all 49 of its API
-// classes (about 2 MB of heap in every worker) where the connector uses six and the client.
+// classes (about 2 MB of heap in every worker) where the connector uses six and the client
+// (a seventh, for `vahub ids`, on demand).
 // Required as the CommonJS they are: imported, each file goes through the ES module loader, which
 // under a loader (tsx) keeps a second copy of its source.
 const require = createRequire(import.meta.url);
@@ -27,3 +29,12 @@ export type StatusUpdatesApi = StatusUpdates.StatusUpdatesApi;
 export type TasksApi = Tasks.TasksApi;
 export type UsersApi = Users.UsersApi;
 export type WebhooksApi = Webhooks.WebhooksApi;
+export type WorkspacesApi = Workspaces.WorkspacesApi;
+
+/**
+ * The workspaces API, loaded on first use: only `vahub ids asana` lists workspaces, so a worker
+ * never loads it.
+ */
+export function loadWorkspacesApi(): typeof Workspaces.WorkspacesApi {
+  return (require('asana/dist/api/WorkspacesApi.js') as typeof Workspaces).WorkspacesApi;
+}

@@ -1,5 +1,6 @@
 import { defineConnector } from '@vahub/core';
 import { TogglClient } from './client.js';
+import { listTogglIds } from './list-ids.js';
 import { TogglWebhookReceiver } from './receiver.js';
 import { togglReceiver } from './receiver-entry.js';
 import { TogglSubscriptionManager } from './subscription-manager.js';
@@ -37,6 +38,6 @@ export const togglConnector = defineConnector({
       const me = await client.me();
       return me.fullname ?? me.email ?? me.id;
     };
-    return { ports: { time }, webhooks, subscriptions, whoami };
+    return { ports: { time }, webhooks, subscriptions, whoami, listIds: () => listTogglIds(client) };
   },
 });

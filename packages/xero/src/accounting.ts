@@ -11,22 +11,31 @@ import {
 import type { z } from 'zod';
 import type { PipelinedAccountingApi } from './accounting-api.js';
 import {
+  accountsAnswer,
   contactsAnswer,
+  currenciesAnswer,
   historyAnswer,
   invoiceBatchAnswer,
   invoicesAnswer,
   oneContactAnswer,
+  organisationAnswer,
+  taxRatesAnswer,
 } from './answers.js';
 import { inTenantTerms } from './api-errors.js';
 import { type DraftResult, finishBatch, prepareBatch } from './draft-batch.js';
 import { statusOf, toCreatedInvoice, toXeroInvoice } from './invoice-mapping.js';
 import type { LimitBoard, XeroLimits } from './limits.js';
 import type { Contact as XeroContact } from './sdk.js';
+import { organisationOf, toAccount, toCurrency, toTaxRate, type XeroSettings } from './settings.js';
 
 /** Xero accepts about 50 invoices per call; larger batches are split. */
 const BATCH_SIZE = 50;
 /** Unit amounts with 4 decimals instead of 2 (Xero's `unitdp`). */
 const UNIT_DP = 4;
+/** Contacts per page when listing them all (Xero's largest `pageSize`). */
+const CONTACT_PAGE = 1000;
+/** A contact listing longer than this many pages is cut short rather than read on (and counted). */
+const CONTACT_PAGES = 10;
 
 function sameText(a: string | undefined, b: string): boolean {
   return (a ?? '').trim().toLowerCase() === b.trim().toLowerCase();
@@ -97,6 +106,62 @@ export class XeroAccounting {
       api.getContacts(tenantId, undefined, undefined, undefined, undefined, 1, false, undefined, term),
     );
     return (body.contacts ?? []).map(toContact).filter((c): c is Contact => c !== null);
+  }
+
+  /**
+   * The organisation's active contacts, page by page (1,000 a page, at most 10 pages), with
+   * `truncated` when there were more.
+   */
+  async listContacts(tenantId: string): Promise<{ contacts: Contact[]; truncated: boolean }> {
+    const contacts: Contact[] = [];
+    for (let page = 1; page <= CONTACT_PAGES; page++) {
+      const { body } = await this.call('listContacts', tenantId, contactsAnswer, (api) =>
+        api.getContacts(
+          tenantId,
+          undefined,
+          undefined,
+          'Name ASC',
+          undefined,
+          page,
+          false,
+          true,
+          undefined,
+          CONTACT_PAGE,
+        ),
+      );
+      const found = body.contacts ?? [];
+      contacts.push(...found.map(toContact).filter((c): c is Contact => c !== null));
+      if (found.length < CONTACT_PAGE) return { contacts, truncated: false };
+    }
+    return { contacts, truncated: true };
+  }
+
+  /**
+   * What the organisation's invoices may use: its name and base currency, chart of accounts, tax
+   * rates and currencies, by one call of each kind (four against its 60 a minute). Needs the
+   * `accounting.settings.read` scope.
+   */
+  async settings(tenantId: string): Promise<XeroSettings> {
+    const organisation = await this.call('getOrganisation', tenantId, organisationAnswer, (api) =>
+      api.getOrganisations(tenantId),
+    );
+    const accounts = await this.call('listAccounts', tenantId, accountsAnswer, (api) =>
+      api.getAccounts(tenantId),
+    );
+    const taxRates = await this.call('listTaxRates', tenantId, taxRatesAnswer, (api) =>
+      api.getTaxRates(tenantId),
+    );
+    const currencies = await this.call('listCurrencies', tenantId, currenciesAnswer, (api) =>
+      api.getCurrencies(tenantId),
+    );
+    const present = <T>(x: T | null): x is T => x !== null;
+    return {
+      tenantId,
+      ...organisationOf(organisation.body.organisations?.[0]),
+      accounts: (accounts.body.accounts ?? []).map(toAccount).filter(present),
+      taxRates: (taxRates.body.taxRates ?? []).map(toTaxRate).filter(present),
+      currencies: (currencies.body.currencies ?? []).map(toCurrency).filter(present),
+    };
   }
 
   /** Create a customer contact (for `vahub init` when the client has none yet). Safe to repeat. */

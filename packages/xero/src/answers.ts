@@ -51,3 +51,21 @@ export const connectionsAnswer = z.array(
     authEventId: z.string().nullish(),
   }),
 );
+
+/** `GET /Organisation`: the organisation the tenant id names. */
+export const organisationAnswer = z.looseObject({
+  Organisations: z.array(z.looseObject({ Name: z.string().optional(), BaseCurrency: z.string() })).min(1),
+});
+
+/** `GET /Accounts`: the chart of accounts, every status. */
+export const accountsAnswer = z.looseObject({
+  Accounts: z.array(z.looseObject({ Code: z.string().optional(), Status: z.string().optional() })),
+});
+
+/** `GET /TaxRates`: every tax rate, every status. */
+export const taxRatesAnswer = z.looseObject({
+  TaxRates: z.array(z.looseObject({ TaxType: z.string().min(1), Status: z.string().optional() })),
+});
+
+/** `GET /Currencies`: the currencies the organisation uses. */
+export const currenciesAnswer = z.looseObject({ Currencies: z.array(z.looseObject({ Code: z.string() })) });

@@ -48,11 +48,17 @@ export const XERO_SECRETS = {
 export type XeroSecrets = { [K in keyof typeof XERO_SECRETS]?: string | undefined };
 
 /**
- * What vahub asks for: a refresh token, writing invoices, reading contacts. These are Xero's granular
- * scopes, the only ones apps created since 2 March 2026 may request; an older app may pass the broad
- * `accounting.transactions accounting.contacts.read` instead.
+ * What vahub asks for: a refresh token, writing invoices, reading contacts, and reading the settings
+ * (accounts, tax rates, currencies) that `vahub ids xero` lists and `vahub doctor` checks. These are
+ * Xero's granular scopes, the only ones apps created since 2 March 2026 may request; an older app may
+ * pass the broad `accounting.transactions accounting.contacts.read accounting.settings.read` instead.
  */
-export const DEFAULT_XERO_SCOPES = ['offline_access', 'accounting.invoices', 'accounting.contacts.read'];
+export const DEFAULT_XERO_SCOPES = [
+  'offline_access',
+  'accounting.invoices',
+  'accounting.contacts.read',
+  'accounting.settings.read',
+];
 
 /** The token store key of the Xero grant. */
 export const XERO_TOKEN_KEY = 'xero';

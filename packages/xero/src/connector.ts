@@ -1,8 +1,10 @@
 import {
   bearerAuth,
+  type ClientCheck,
   type ConnectorContext,
   type ConnectorInstance,
   HttpPipeline,
+  type IdTable,
   type RetryOptions,
   type SubscriptionManager,
   TokenManager,
@@ -21,6 +23,7 @@ import {
 import { XeroConnect } from './connect.js';
 import { XeroInvoiceSink } from './invoice-sink.js';
 import { KeyedSemaphore, LimitBoard } from './limits.js';
+import { checkXeroClients, listXeroIds } from './lookup.js';
 import { XeroOAuth } from './oauth.js';
 import { xeroSubscriptions, xeroWebhookReceiver } from './webhooks.js';
 
@@ -55,6 +58,10 @@ export interface XeroInstance extends ConnectorInstance<'invoices'> {
   oauth: XeroConnect;
   /** Tenant-level calls for `vahub init` (contact search and creation, batches, limit headers). */
   accounting: XeroAccounting;
+  /** `vahub ids xero`: organisations, contacts, revenue accounts, tax rates, currencies. */
+  listIds(): Promise<IdTable[]>;
+  /** Each client's account code, tax type and currency, one settings read per organisation. */
+  checkClients(): Promise<ClientCheck[]>;
 }
 
 /**
@@ -113,6 +120,7 @@ export function createXero(context: XeroContext, tuning: XeroTuning = {}): XeroI
     lock: deps.lock,
     tokenKey,
   });
+  const lookup = { accounting, connect, tokens: deps.tokens, tokenKey };
   return {
     ports: { invoices: new XeroInvoiceSink(accounting, context.clients) },
     webhooks: xeroWebhookReceiver(secrets.webhookKey),
@@ -120,6 +128,8 @@ export function createXero(context: XeroContext, tuning: XeroTuning = {}): XeroI
     connect,
     oauth: connect,
     accounting,
+    listIds: () => listXeroIds(lookup),
+    checkClients: () => checkXeroClients(lookup, context.clients),
     // The organisations the grant reaches, by one call (`GET /connections`).
     whoami: async () => {
       const organisations = await connect.connections();

@@ -24,7 +24,9 @@ export type { DraftResult } from './draft-batch.js';
 export { checkDraftArithmetic, exactNumber, toXeroInvoice } from './invoice-mapping.js';
 export { XeroInvoiceSink } from './invoice-sink.js';
 export { KeyedSemaphore, type XeroLimits } from './limits.js';
+export { checkXeroClients, listXeroIds, requireSettingsScope } from './lookup.js';
 export { XeroOAuth } from './oauth.js';
+export type { XeroAccount, XeroSettings, XeroTaxRate } from './settings.js';
 export {
   parseXeroWebhook,
   toWebhookEvent,

@@ -19,7 +19,14 @@ export type AccountingApi = Api.AccountingApi;
 export type CurrencyCode = Models.CurrencyCode;
 export type Invoice = Models.Invoice;
 export type LineAmountTypes = Models.LineAmountTypes;
-export type { Contact, LineItem } from 'xero-node/dist/gen/model/accounting/models.js';
+export type {
+  Account,
+  Contact,
+  Currency,
+  LineItem,
+  Organisation,
+  TaxRate,
+} from 'xero-node/dist/gen/model/accounting/models.js';
 
 /**
  * The very axios xero-node requires (its CommonJS build), not a second copy: `import 'axios'` from

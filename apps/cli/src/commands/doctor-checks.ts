@@ -69,11 +69,16 @@ function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** "correct <what>", and where to find the right value when the app lists them (`vahub ids`). */
+function correct(runtime: Runtime, connectorId: string, what: string): string {
+  const lists = runtime.built.instances.get(connectorId)?.listIds !== undefined;
+  return `correct ${what} in the config${lists ? ` (\`vahub ids ${connectorId}\` lists what fits)` : ''}`;
+}
+
 /** What to do about a failed call: reconnect, fix an id, or wait for the app. */
-function fixFor(err: unknown, connectorId: string, what: string): string {
+function fixFor(runtime: Runtime, err: unknown, connectorId: string, what: string): string {
   if (isReconnectRequired(err)) return `run \`vahub connect ${connectorId}\``;
-  if (isConnectorError(err) && err.code === 'not_found')
-    return `correct ${what} in the config (\`vahub init\` lists them)`;
+  if (isConnectorError(err) && err.code === 'not_found') return correct(runtime, connectorId, what);
   if (isConnectorError(err) && ['network', 'timeout', 'unavailable'].includes(err.code)) {
     return `the app did not answer: check the network, or endpoints.${connectorId} if overridden`;
   }
@@ -89,7 +94,7 @@ export async function credentialFindings(runtime: Runtime): Promise<Finding[]> {
       const who = await runtime.instance(c.id).whoami?.();
       out.push(pass(check, who ? undefined : 'not checked: the connector offers no check'));
     } catch (err) {
-      out.push(fail(check, describe(err), fixFor(err, c.id, 'the credential')));
+      out.push(fail(check, describe(err), fixFor(runtime, err, c.id, 'the credential')));
     }
   }
   return out;
@@ -135,14 +140,38 @@ export async function clientFindings(runtime: Runtime): Promise<Finding[]> {
       if (sections[id] === undefined) continue;
       try {
         const problem = await run();
-        out.push(
-          problem === null
-            ? pass(check)
-            : fail(check, problem, `correct ${what} (\`vahub init\` lists them)`),
-        );
+        out.push(problem === null ? pass(check) : fail(check, problem, correct(runtime, id, what)));
       } catch (err) {
-        out.push(fail(check, describe(err), fixFor(err, id, what)));
+        out.push(fail(check, describe(err), fixFor(runtime, err, id, what)));
       }
+    }
+  }
+  return out;
+}
+
+/**
+ * What each app checks of the clients' settings beyond existence (Xero: account code, tax type,
+ * currency), each finding naming the setting's path and the fix.
+ */
+export async function settingFindings(runtime: Runtime): Promise<Finding[]> {
+  const index = new Map(runtime.config.clients.map((c, i) => [c.id, i]));
+  const out: Finding[] = [];
+  for (const c of connectors) {
+    const checks = await runtime.built.instances.get(c.id)?.checkClients?.();
+    for (const r of checks ?? []) {
+      const path = `clients[${index.get(r.clientId)}].${r.path}`;
+      const check = `${r.clientId} ${r.check}`;
+      if (r.error !== undefined)
+        out.push(fail(check, describe(r.error), fixFor(runtime, r.error, c.id, path)));
+      else if (r.problem === null) out.push(pass(check));
+      else
+        out.push(
+          fail(
+            check,
+            `${path}: ${r.problem}`,
+            `${correct(runtime, c.id, path)}${r.hint ? `, ${r.hint}` : ''}`,
+          ),
+        );
     }
   }
   return out;

@@ -11,6 +11,7 @@ import {
   type Finding,
   redisFindings,
   secretFindings,
+  settingFindings,
   webhookFindings,
 } from './doctor-checks.js';
 
@@ -18,7 +19,10 @@ export const DOCTOR_USAGE = `Usage: vahub doctor [--config FILE] [--json] [--deb
 
 Checks everything a person would otherwise check by hand, and says how to fix each failure: the
 config; every secret; Redis (reachable, noeviction, persistence); each app's credential; each
-client's projects, time tracking, Xero organisation and contact; the clock; the public webhook URL.
+client's projects, time tracking, Xero organisation and contact, and that its Xero account code is
+an active revenue account, its tax type active and usable on revenue, and its billing currency the
+organisation's base currency or a subscribed one (one read per organisation); the clock; the public
+webhook URL. A wrong id's fix names \`vahub ids APP\`, which lists the right ones.
 Exit 0 when all is well, 1 when something needs fixing.
 `;
 
@@ -115,6 +119,7 @@ async function examine(
     findings.push(...secretFindings(runtime.config));
     findings.push(...(await credentialFindings(runtime)));
     findings.push(...(await clientFindings(runtime)));
+    findings.push(...(await settingFindings(runtime)));
     findings.push(...(await clockFindings(runtime.config)));
     findings.push(...(await webhookFindings(runtime.config)));
   } finally {

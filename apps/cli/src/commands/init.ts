@@ -23,6 +23,9 @@ Each CLIENT is one argument of key=value pairs separated by commas:
   id=koala-co,name=Koala Co,timezone=Australia/Sydney,currency=AUD,rate=55.00,
   asana=1207000000000001+1207000000000002,toggl-workspace=4242,toggl-client=9001,
   toggl-projects=190101+190102,xero-tenant=UUID,xero-contact=UUID,account=200,tax=OUTPUT,cycle=monthly
+
+Only id, timezone, currency and rate are needed to start: connect the apps (vahub connect APP), then
+\`vahub ids APP\` lists the gids, ids, codes and tax types to fill in.
 `;
 
 type Spec = Record<string, string>;
@@ -192,7 +195,7 @@ export async function initCommand(
   if (ctx.json) writeJson(io, { ok: true, file, clients: ctx.positionals.length });
   else
     io.out.write(
-      `Wrote ${file} with ${ctx.positionals.length} client${ctx.positionals.length === 1 ? '' : 's'}. Next: vahub connect asana|toggl|google|xero, then vahub doctor.\n`,
+      `Wrote ${file} with ${ctx.positionals.length} client${ctx.positionals.length === 1 ? '' : 's'}. Next: vahub connect asana|toggl|google|xero, vahub ids APP for the ids, then vahub doctor.\n`,
     );
   return EXIT.ok;
 }

@@ -172,8 +172,13 @@ export class FakeAsana implements VendorFake {
     return user;
   }
 
-  addProject(input: { gid?: string; name: string }): FakeProject {
-    const project = { gid: input.gid ?? this.nextGid(), name: input.name, workspaceGid: WORKSPACE.gid };
+  addProject(input: { gid?: string; name: string; archived?: boolean }): FakeProject {
+    const project = {
+      gid: input.gid ?? this.nextGid(),
+      name: input.name,
+      workspaceGid: WORKSPACE.gid,
+      archived: input.archived === true,
+    };
     this.state.projects.set(project.gid, project);
     return project;
   }

@@ -11,6 +11,8 @@ export interface FakeProject {
   gid: string;
   name: string;
   workspaceGid: string;
+  /** @defaultValue false */
+  archived?: boolean;
 }
 
 export interface FakeCustomField {
@@ -60,6 +62,7 @@ export function projectJson(project: FakeProject): Json {
     gid: project.gid,
     resource_type: 'project',
     name: project.name,
+    archived: project.archived === true,
     workspace: { gid: project.workspaceGid, resource_type: 'workspace', name: WORKSPACE.name },
   };
 }

@@ -12,6 +12,7 @@ import {
   projectJson,
   taskJson,
   userJson,
+  WORKSPACE,
 } from './model.js';
 import type { Paginator } from './pagination.js';
 import type { FakeStatusUpdate } from './status-updates.js';
@@ -129,6 +130,46 @@ export function installRoutes(server: FakeServer, state: FakeState): void {
       const user = state.users.get(gid);
       if (!user) return asanaError(404, `user: Unknown object: ${gid}`);
       return { status: 200, json: { data: project(userJson(user), fields(req)) } };
+    }),
+  );
+
+  // The fake has one workspace, holding every project.
+  server.route(
+    'GET',
+    p('/workspaces'),
+    authed(state, (req) => {
+      const json = {
+        gid: WORKSPACE.gid,
+        resource_type: 'workspace',
+        name: WORKSPACE.name,
+        is_organization: false,
+      };
+      const compact = ({ gid, resource_type, name }: Record<string, unknown>) => ({
+        gid,
+        resource_type,
+        name,
+      });
+      return paged(state, req, [project(json, fields(req), compact)], '/workspaces');
+    }),
+  );
+
+  server.route(
+    'GET',
+    p('/workspaces/:workspace_gid/projects'),
+    authed(state, (req) => {
+      const gid = req.params.workspace_gid ?? '';
+      if (gid !== WORKSPACE.gid) return asanaError(404, `workspace: Unknown object: ${gid}`);
+      const archived = req.query.get('archived');
+      const items = [...state.projects.values()]
+        .filter((x) => archived === null || String(x.archived === true) === archived)
+        .map((x) =>
+          project(projectJson(x), fields(req), ({ gid, resource_type, name }) => ({
+            gid,
+            resource_type,
+            name,
+          })),
+        );
+      return paged(state, req, items, `/workspaces/${gid}/projects`);
     }),
   );
 

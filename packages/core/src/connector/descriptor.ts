@@ -141,8 +141,46 @@ export interface ConnectorInstance<Serves extends PortName = PortName> {
    * name for the VA to recognise, never a token). For `vahub connect` and `vahub doctor`.
    */
   whoami?(): Promise<string>;
+  /**
+   * What the config needs from this app, read from the connected account: workspaces, projects,
+   * organisations, contacts, codes. For `vahub ids <id>`; read-only, never a secret in a row.
+   */
+  listIds?(): Promise<IdTable[]>;
+  /**
+   * Each configured client's settings checked against the account, beyond existence: what would make
+   * every call for that client fail (an archived account code, say). For `vahub doctor`.
+   */
+  checkClients?(): Promise<ClientCheck[]>;
   /** Release what it holds (timers, sockets). */
   close?(): Promise<void>;
+}
+
+/** One kind of id the config takes, as the connected account has them. */
+export interface IdTable {
+  /** What the rows are, e.g. "projects". */
+  title: string;
+  /** Where the config takes one, e.g. "clients[].asana.projects". */
+  configKey: string;
+  /** Whose they are when the account has several (a workspace, an organisation). */
+  within?: string;
+  /** Column names, in order; each row has a value (possibly "") for every one. */
+  columns: readonly string[];
+  rows: readonly Readonly<Record<string, string>>[];
+}
+
+/** One thing checked of one client's settings at the app: fine, wrong, or not checkable. */
+export interface ClientCheck {
+  clientId: string;
+  /** What was checked, e.g. "invoice account code". */
+  check: string;
+  /** The setting, relative to the client: "xero.accountCode", "billing.currency". */
+  path: string;
+  /** What is wrong; null when fine. */
+  problem: string | null;
+  /** What to do about it beyond correcting the setting (e.g. "add it in Xero → …"). */
+  hint?: string;
+  /** Set when the check could not be made (the app refused or did not answer). */
+  error?: unknown;
 }
 
 /**

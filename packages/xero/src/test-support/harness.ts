@@ -98,7 +98,13 @@ export interface Harness {
 
 /** Start a fake Xero with one connected organisation and a connector built from config on a memory store. */
 export async function startHarness(
-  options: { fake?: FakeXeroOptions; tuning?: XeroTuning; clock?: TestClock } = {},
+  options: {
+    fake?: FakeXeroOptions;
+    tuning?: XeroTuning;
+    clock?: TestClock;
+    /** More of the config after the first client (more clients), given the fake's ids. */
+    extra?: (ids: { tenantId: string; contactId: string }) => string;
+  } = {},
 ): Promise<Harness> {
   const now = options.clock?.now ?? Date.now;
   const fake = new FakeXero({ now, ...options.fake });
@@ -116,7 +122,8 @@ export async function startHarness(
     name: 'Harness Client Pty Ltd',
     email: 'ap@harness.example',
   }).ContactID;
-  const text = configText({ tenantId: fake.tenantId, contactId });
+  const ids = { tenantId: fake.tenantId, contactId };
+  const text = configText({ ...ids, extra: options.extra?.(ids) });
   const build: Harness['build'] = (overrides = {}) =>
     createXero(
       contextFrom({

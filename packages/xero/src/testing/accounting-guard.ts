@@ -19,14 +19,24 @@ export type TenantHandler = (req: FakeRequest, tenant: FakeTenant) => FakeRespon
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * What every Accounting API call goes through at Xero: a valid bearer token, a `xero-tenant-id` the
+ * What every Accounting API call goes through at Xero: a valid bearer token with the endpoint's scope, a `xero-tenant-id` the
  * grant covers, the organisation's limits (with the remaining-calls headers on every answer and a 429
  * with `Retry-After` and `X-Rate-Limit-Problem` past them), and `Idempotency-Key` replay on PUT/POST.
  */
-export function guarded(ctx: GuardContext, handler: TenantHandler): FakeHandler {
+export function guarded(
+  ctx: GuardContext,
+  handler: TenantHandler,
+  /** The endpoint's scopes, any one of which will do (the spec's `security`); none: any grant. */
+  scopes: readonly string[] = [],
+): FakeHandler {
   return async (req) => {
     const grant = grantOf(ctx.identity, req, ctx.now());
     if (!grant) return problem(401, 'Unauthorized', 'AuthenticationUnsuccessful');
+    // Xero answers a token without the endpoint's scope with 401 AuthorizationUnsuccessful.
+    const granted = grant.scope.split(' ');
+    if (scopes.length > 0 && !scopes.some((s) => granted.includes(s))) {
+      return problem(401, 'Unauthorized', 'AuthorizationUnsuccessful');
+    }
     const tenantId = req.headers['xero-tenant-id'] ?? '';
     const tenant = ctx.tenants.get(tenantId);
     if (!tenant || !grant.connections.some((c) => c.tenantId === tenantId)) {

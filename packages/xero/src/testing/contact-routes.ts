@@ -14,12 +14,13 @@ function render(c: FakeContact): Record<string, unknown> {
   };
 }
 
-function envelope(contacts: Record<string, unknown>[], now: number) {
+function envelope(contacts: Record<string, unknown>[], now: number, pagination?: Record<string, number>) {
   return {
     Id: randomUUID(),
     Status: 'OK',
     ProviderName: 'vahub fake Xero',
     DateTimeUTC: msDate(now),
+    ...(pagination ? { pagination } : {}),
     Contacts: contacts,
   };
 }
@@ -62,6 +63,8 @@ export function contactRoutes(server: FakeServer, ctx: GuardContext): void {
       const where = whereFilter(req.query.get('where'));
       const archived = req.query.get('includeArchived') === 'true';
       const page = Math.max(1, Number(req.query.get('page') ?? '1') || 1);
+      // Xero's pages hold 100 contacts unless `pageSize` asks for up to 1,000.
+      const size = Math.min(1000, Math.max(1, Number(req.query.get('pageSize') ?? '100') || 100));
       const found = [...tenant.contacts.values()].filter(
         (c) =>
           (archived || c.ContactStatus === 'ACTIVE') &&
@@ -69,9 +72,16 @@ export function contactRoutes(server: FakeServer, ctx: GuardContext): void {
           (!term || c.Name.toLowerCase().includes(term) || c.EmailAddress.toLowerCase().includes(term)) &&
           (!where || where(c)),
       );
+      const pagination = {
+        page,
+        pageSize: size,
+        pageCount: Math.ceil(found.length / size),
+        itemCount: found.length,
+      };
+      const onPage = found.slice((page - 1) * size, page * size).map(render);
       return {
         status: 200,
-        json: envelope(found.slice((page - 1) * 100, page * 100).map(render), ctx.now()),
+        json: envelope(onPage, ctx.now(), req.query.has('page') ? pagination : undefined),
       };
     }),
   );

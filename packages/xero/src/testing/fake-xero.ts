@@ -1,12 +1,21 @@
 import { randomBytes } from 'node:crypto';
-import { dec, endpointEnvName } from '@vahub/core';
+import { endpointEnvName } from '@vahub/core';
 import { FakeServer, type HubDelivery, type LoggedRequest, type VendorFake } from '@vahub/testkit';
-import { XERO_SECRETS, type XeroEndpoints } from '../config.js';
+import { DEFAULT_XERO_SCOPES, XERO_SECRETS, type XeroEndpoints } from '../config.js';
+import {
+  DEFAULT_ACCOUNTS,
+  DEFAULT_TAX_RATES,
+  type FakeAccountOptions,
+  type FakeTaxRateOptions,
+  fakeAccount,
+  fakeTaxRate,
+} from './chart.js';
 import { addContact, contactRoutes } from './contact-routes.js';
 import { historyRoutes } from './history-routes.js';
 import { type IdentityOptions, identityRoutes, issueTokens, newGrant } from './identity-routes.js';
 import { renderInvoice } from './invoice-build.js';
 import { canMove, type InvoiceChange, invoiceRoutes } from './invoice-routes.js';
+import { settingsRoutes } from './settings-routes.js';
 import { type FakeContact, type FakeTenant, newIdentityState, randomUUID } from './state.js';
 import { type FakeLimitOptions, TenantLimits } from './tenant-limits.js';
 import {
@@ -23,10 +32,16 @@ export interface FakeTenantOptions {
   baseCurrency?: string;
   /** @defaultValue base currency plus NZD, USD, GBP, EUR */
   currencies?: string[];
-  /** @defaultValue ["200", "260", "400"] */
-  accountCodes?: string[];
-  /** Tax type → percent. @defaultValue OUTPUT 10, NONE 0, EXEMPTOUTPUT 0, BASEXCLUDED 0 */
-  taxRates?: Record<string, string>;
+  /**
+   * The chart of accounts: a code alone is an active revenue (SALES) account.
+   * @defaultValue 200 Sales, 260 Other Revenue, 400 Advertising (an expense account)
+   */
+  accounts?: (string | FakeAccountOptions)[];
+  /**
+   * Tax type → percent, or the rate in full; a percent alone is an active rate usable on revenue.
+   * @defaultValue OUTPUT 10, NONE 0, EXEMPTOUTPUT 0, BASEXCLUDED 0
+   */
+  taxRates?: Record<string, string | FakeTaxRateOptions>;
 }
 
 export interface FakeXeroOptions {
@@ -53,6 +68,7 @@ export type FakeXeroEndpoints = XeroEndpoints;
  * A faithful fake of the Xero APIs vahub uses, on one local port: login.xero.com authorize,
  * identity.xero.com token/revocation with real refresh-token rotation, api.xero.com/connections,
  * Accounting Contacts and Invoices (Idempotency-Key replay, Xero's arithmetic and error shapes),
+ * the organisation's settings (Organisation, Accounts, TaxRates, Currencies; scope-checked),
  * per-organisation limits with their headers, and signed webhooks delivered through testkit's hub.
  */
 export class FakeXero implements VendorFake {
@@ -105,6 +121,7 @@ export class FakeXero implements VendorFake {
     };
     contactRoutes(this.server, ctx);
     historyRoutes(this.server, ctx);
+    settingsRoutes(this.server, ctx);
     invoiceRoutes(this.server, ctx, (change) => this.pendingEvents.push(change));
   }
 
@@ -151,14 +168,14 @@ export class FakeXero implements VendorFake {
 
   addTenant(options: FakeTenantOptions = {}): FakeTenant {
     const base = options.baseCurrency ?? 'AUD';
-    const rates = options.taxRates ?? { OUTPUT: '10', NONE: '0', EXEMPTOUTPUT: '0', BASEXCLUDED: '0' };
+    const rates = options.taxRates ?? DEFAULT_TAX_RATES;
     const tenant: FakeTenant = {
       tenantId: options.tenantId ?? randomUUID(),
       tenantName: options.tenantName ?? `Demo Company ${this.tenants.size + 1}`,
       baseCurrency: base,
       currencies: new Set([base, ...(options.currencies ?? ['NZD', 'USD', 'GBP', 'EUR'])]),
-      accountCodes: new Set(options.accountCodes ?? ['200', '260', '400']),
-      taxRates: new Map(Object.entries(rates).map(([k, v]) => [k, dec(v)])),
+      accounts: new Map((options.accounts ?? DEFAULT_ACCOUNTS).map(fakeAccount).map((a) => [a.Code, a])),
+      taxRates: new Map(Object.entries(rates).map(([k, v]) => [k, fakeTaxRate(k, v)])),
       contacts: new Map(),
       invoices: new Map(),
       invoiceSeq: 0,
@@ -184,7 +201,7 @@ export class FakeXero implements VendorFake {
    * Returns Xero's token answer.
    */
   grant(options: { scope?: string; tenantIds?: string[] } = {}) {
-    const scope = options.scope ?? 'offline_access accounting.invoices accounting.contacts.read';
+    const scope = options.scope ?? DEFAULT_XERO_SCOPES.join(' ');
     const grant = newGrant(
       this.identity,
       this.identityOptions,

@@ -1,4 +1,5 @@
 // The fake Xero, for tests: import from `@vahub/xero/testing`, never from production code.
+export type { FakeAccountOptions, FakeTaxRateOptions } from './chart.js';
 export {
   type FakeTenantOptions,
   FakeXero,

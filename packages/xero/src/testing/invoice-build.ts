@@ -80,10 +80,18 @@ export function buildInvoice(input: {
     const accountCode = text(line.AccountCode) ?? '';
     const taxType = text(line.TaxType) ?? 'NONE';
     if (description.trim().length === 0) errors.push('Description must be at least 1 character long');
-    if (!tenant.accountCodes.has(accountCode)) {
+    const account = tenant.accounts.get(accountCode);
+    if (!account) {
       errors.push(`Account code '${accountCode}' is not a valid code for this document.`);
+    } else if (account.Status !== 'ACTIVE') {
+      errors.push(
+        `Account code '${accountCode}' has been archived, or has been deleted. Each line item must reference a valid account.`,
+      );
     }
-    const taxRate = tenant.taxRates.get(taxType);
+    const found = tenant.taxRates.get(taxType);
+    const usable =
+      found?.Status === 'ACTIVE' && (account?.Class !== 'REVENUE' || found.CanApplyToRevenue) ? found : null;
+    const taxRate = usable?.rate;
     if (!taxRate) {
       errors.push(
         `The TaxType code '${taxType}' does not exist or cannot be used for this type of transaction.`,

@@ -8,10 +8,10 @@ export interface FakeTenant {
   baseCurrency: string;
   /** Currencies the organisation is subscribed to. */
   currencies: Set<string>;
-  /** Revenue account codes. */
-  accountCodes: Set<string>;
-  /** Tax type → rate in percent. */
-  taxRates: Map<string, Decimal>;
+  /** The chart of accounts, by code. */
+  accounts: Map<string, FakeAccount>;
+  /** The tax rates, by tax type. */
+  taxRates: Map<string, FakeTaxRate>;
   contacts: Map<string, FakeContact>;
   invoices: Map<string, FakeInvoice>;
   invoiceSeq: number;
@@ -19,6 +19,25 @@ export interface FakeTenant {
   history: Map<string, FakeHistoryRecord[]>;
   /** Idempotency-Key → the first answer (a promise, so a concurrent repeat waits for it). */
   idempotency: Map<string, Promise<FakeResponse>>;
+}
+
+export interface FakeAccount {
+  AccountID: string;
+  Code: string;
+  Name: string;
+  /** Xero's account type, e.g. REVENUE, SALES, OTHERINCOME, EXPENSE, BANK. */
+  Type: string;
+  /** ASSET, EQUITY, EXPENSE, LIABILITY or REVENUE (Xero derives it from the type). */
+  Class: string;
+  Status: 'ACTIVE' | 'ARCHIVED';
+}
+
+export interface FakeTaxRate {
+  Name: string;
+  /** Percent. */
+  rate: Decimal;
+  Status: 'ACTIVE' | 'ARCHIVED' | 'DELETED';
+  CanApplyToRevenue: boolean;
 }
 
 export interface FakeHistoryRecord {
