@@ -3,6 +3,7 @@ import { connectors } from '@vahub/registry';
 import { CliError, EXIT } from '../frame/exit.js';
 import { type CommandContext, commandContext, writeJson } from '../frame/options.js';
 import { openRuntime, type Runtime, storedSecretKey } from '../frame/runtime.js';
+import { printable } from '../frame/style.js';
 import type { Io } from '../io.js';
 
 const APPS = connectors.map((c) => c.id);
@@ -77,19 +78,21 @@ async function connected(runtime: Runtime, connector: (typeof connectors)[number
 
 function printTables(ctx: CommandContext, tables: readonly IdTable[]): void {
   for (const [i, t] of tables.entries()) {
-    const where = t.within ? ` in ${t.within}` : '';
+    // Names and ids are the apps' text: printed only once made safe for a terminal.
+    const where = t.within ? ` in ${printable(t.within)}` : '';
     ctx.io.out.write(`${i > 0 ? '\n' : ''}${t.title}${where} ${ctx.style.dim(`→ ${t.configKey}`)}\n`);
     if (t.rows.length === 0) {
       ctx.io.out.write('  (none)\n');
       continue;
     }
-    const widths = t.columns.map((c) => Math.max(c.length, ...t.rows.map((r) => (r[c] ?? '').length)));
+    const rows = t.rows.map((r) => t.columns.map((c) => printable(r[c] ?? '')));
+    const widths = t.columns.map((c, j) => Math.max(c.length, ...rows.map((r) => (r[j] ?? '').length)));
     const line = (cells: string[]) =>
       `  ${cells
         .map((cell, j) => (j === cells.length - 1 ? cell : cell.padEnd(widths[j] ?? 0)))
         .join('  ')
         .trimEnd()}\n`;
     ctx.io.out.write(ctx.style.dim(line([...t.columns])));
-    for (const r of t.rows) ctx.io.out.write(line(t.columns.map((c) => r[c] ?? '')));
+    for (const r of rows) ctx.io.out.write(line(r));
   }
 }

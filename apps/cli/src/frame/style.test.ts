@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { styleFor, useColour } from './style.js';
+import { printable, styleFor, useColour } from './style.js';
 
 describe('colour', () => {
   it('only on a terminal, and never with NO_COLOR or TERM=dumb', () => {
@@ -12,5 +12,15 @@ describe('colour', () => {
     expect(useColour({ isTTY: true }, { NO_COLOR: '' })).toBe(true);
     expect(styleFor(true).bad('x')).toBe('\x1b[31mx\x1b[0m');
     expect(styleFor(false).bad('x')).toBe('x');
+  });
+});
+
+describe('printable', () => {
+  it("replaces control characters and bidi overrides in an app's text, keeps the rest", () => {
+    expect(printable('Koala Co — newsletter ✓')).toBe('Koala Co — newsletter ✓');
+    expect(printable('evil\x1b]0;pwned\x07name')).toBe('evil\ufffd]0;pwned\ufffdname');
+    expect(printable('a\u009b31mb')).toBe('a\ufffd31mb');
+    expect(printable('line\nbreak\ttab\u007f')).toBe('line\ufffdbreak\ufffdtab\ufffd');
+    expect(printable('abc\u202egnp.exe')).toBe('abc\ufffdgnp.exe');
   });
 });

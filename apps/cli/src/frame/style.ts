@@ -20,3 +20,17 @@ const paint = (on: boolean, code: number) => (text: string) => (on ? `\x1b[${cod
 export function styleFor(on: boolean): Style {
   return { ok: paint(on, 32), bad: paint(on, 31), warn: paint(on, 33), dim: paint(on, 2) };
 }
+
+// C0 and C1 control characters (escape sequences start with one), DEL, and the bidirectional
+// overrides that can make a line read other than it is.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text an app holds (a project's or a contact's name), made safe to print on a terminal: a name with
+ * an escape sequence could otherwise recolour, move or retitle the VA's terminal. Each such character
+ * becomes U+FFFD.
+ */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, '\ufffd');
+}
