@@ -85,7 +85,7 @@ describe('webhook deliveries', () => {
     const job = await findEventJob(r.queues, 'event.task', 'tasks', 'evt-2');
     // The fixture's queues keep no finished record: done, the job is gone as BullMQ removes old ones
     // (the file's other task jobs are finished with it).
-    const waiting = (await r.queues.queue('event.task').getJobCounts('wait')).wait;
+    const waiting = (await r.queues.queue('event.task').getJobCounts('wait')).wait ?? 0;
     expect(await finishJobs(r.redis, r.queues.prefix, 'event.task', { count: waiting })).toContain(job?.id);
     expect(await r.queues.queue('event.task').getJob(String(job?.id))).toBeUndefined();
     const after = await r.jobs();
