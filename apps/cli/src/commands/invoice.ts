@@ -16,6 +16,7 @@ import { draftInvoices } from '@vahub/worker';
 import { CliError, EXIT } from '../frame/exit.js';
 import { type CommandContext, commandContext, stringOption, writeJson } from '../frame/options.js';
 import { openRuntime, type Runtime } from '../frame/runtime.js';
+import { printableText } from '../frame/style.js';
 import type { Io } from '../io.js';
 
 export const INVOICE_USAGE = `Usage: vahub invoice preview|draft --client ID [--period 2026-11] [options]
@@ -118,7 +119,7 @@ export async function invoiceCommand(
       if (ctx.json) writeJson(io, { client: client.id, period, preview: previewObject(preview) });
       else
         io.out.write(
-          `${client.name} (${client.id}), ${period.firstDate} – ${period.lastDate} in ${period.zone}\n${formatPreviewText(preview)}`,
+          `${client.name} (${client.id}), ${period.firstDate} – ${period.lastDate} in ${period.zone}\n${printableText(formatPreviewText(preview))}`,
         );
       return EXIT.ok;
     }
@@ -143,7 +144,7 @@ export async function invoiceCommand(
         tagged: result.tagged.length,
       });
     } else {
-      io.out.write(formatPreviewText(result.preview));
+      io.out.write(printableText(formatPreviewText(result.preview)));
       io.out.write(
         invoice
           ? `Draft ${invoice.invoiceNumber ?? invoice.invoiceId} (${invoice.status}), total ${invoice.total}; ${result.tagged.length} entries tagged.\n`

@@ -5,6 +5,7 @@ import { scheduleTasks } from '@vahub/worker';
 import { CliError, EXIT } from '../frame/exit.js';
 import { commandContext, stringOption, writeJson } from '../frame/options.js';
 import { openRuntime } from '../frame/runtime.js';
+import { printable } from '../frame/style.js';
 import type { Io } from '../io.js';
 import { readOnlyCalendar } from '../service/snapshot.js';
 
@@ -89,11 +90,14 @@ export async function planCommand(
     io.out.write(`${dryRun ? 'Would do' : 'Done'}: ${countsLine(summary)} (times in ${place(va)})\n`);
     for (const r of rows) {
       const when = `${formatLocal(parseInstant(r.start), va)}–${formatLocal(parseInstant(r.end), va).slice(-5)}`;
-      io.out.write(`  ${when}  ${r.client.padEnd(14)} ${r.task} [${r.change}]\n      ${r.deadline}\n`);
-      for (const reason of r.why) io.out.write(`      ${ctx.style.dim(`· ${reason}`)}\n`);
+      io.out.write(
+        `  ${when}  ${r.client.padEnd(14)} ${printable(r.task)} [${r.change}]\n      ${r.deadline}\n`,
+      );
+      for (const reason of r.why) io.out.write(`      ${ctx.style.dim(`· ${printable(reason)}`)}\n`);
     }
-    for (const u of unplaced) io.out.write(`  ${ctx.style.warn('!')} ${u.clientId}: ${u.message}\n`);
-    for (const p of summary.problems) io.out.write(`  ${ctx.style.warn('!')} ${p.message}\n`);
+    for (const u of unplaced)
+      io.out.write(`  ${ctx.style.warn('!')} ${u.clientId}: ${printable(u.message)}\n`);
+    for (const p of summary.problems) io.out.write(`  ${ctx.style.warn('!')} ${printable(p.message)}\n`);
     return EXIT.ok;
   } finally {
     await runtime.close();

@@ -22,6 +22,7 @@ import {
 import { buildConnectors, loadVahubConfig, neutralClient } from '@vahub/registry';
 import { weeklyReport } from '@vahub/worker';
 import { parseArgs } from '../args.js';
+import { printableText } from '../frame/style.js';
 import type { Io } from '../io.js';
 import { htmlToPdf } from './report-pdf.js';
 
@@ -150,7 +151,8 @@ export async function reportCommand(
       lookaheadDays: runtime.reports.weekly.lookaheadDays,
     });
     const body = format === 'md' ? stored.markdown : format === 'text' ? stored.text : stored.html;
-    if (out === null) io.out.write(body);
+    // To the terminal: the apps' text in it (task and client names) made safe to print.
+    if (out === null) io.out.write(printableText(body));
     else if (format === 'pdf') {
       await htmlToPdf({ html: stored.html, out, ...(given.chromium ? { chromium: given.chromium } : {}) });
     } else await writeFile(out, body, 'utf8');

@@ -4,6 +4,7 @@ import { buildConnectors } from '@vahub/registry';
 import { CliError, EXIT } from '../frame/exit.js';
 import { commandContext, writeJson } from '../frame/options.js';
 import { loadConfigOrExplain, openRuntime } from '../frame/runtime.js';
+import { printableText } from '../frame/style.js';
 import type { Io } from '../io.js';
 import { type StatusRuntime, statusSources } from '../service/snapshot.js';
 
@@ -63,7 +64,7 @@ export async function statusCommand(
     ctx.progress('Reading the apps and the queues…');
     const snapshot = await gatherSnapshot(sources.deps);
     if (ctx.json) writeJson(io, snapshot);
-    else io.out.write(`${statusText(snapshot).trimEnd()}\n`);
+    else io.out.write(`${printableText(statusText(snapshot).trimEnd())}\n`);
     if (redisDown !== null) io.err.write(`vahub status: ${redisDown}\n`);
     // Printed all it could; a script still learns that a dependency is down.
     return redisDown === null ? EXIT.ok : EXIT.unreachable;

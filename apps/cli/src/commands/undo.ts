@@ -2,6 +2,7 @@ import { formatInstant, formatLocal, parseInstant } from '@vahub/core';
 import { CliError, EXIT } from '../frame/exit.js';
 import { commandContext, stringOption, writeJson } from '../frame/options.js';
 import { openRuntime } from '../frame/runtime.js';
+import { printable } from '../frame/style.js';
 import type { Io } from '../io.js';
 
 export const UNDO_USAGE = `Usage: vahub undo blocks [--client ID] [--dry-run] [--config FILE] [--json]
@@ -72,7 +73,9 @@ export async function undoCommand(
         `${verb} ${rows.length} future block${rows.length === 1 ? '' : 's'}${only ? ` of ${only}` : ''}.\n`,
       );
       for (const b of blocks)
-        io.out.write(`  ${formatLocal(parseInstant(b.start), va)}  ${b.clientId.padEnd(14)} ${b.title}\n`);
+        io.out.write(
+          `  ${formatLocal(parseInstant(b.start), va)}  ${b.clientId.padEnd(14)} ${printable(b.title)}\n`,
+        );
     }
     return EXIT.ok;
   } finally {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { printable, styleFor, useColour } from './style.js';
+import { printable, printableText, styleFor, useColour } from './style.js';
 
 describe('colour', () => {
   it('only on a terminal, and never with NO_COLOR or TERM=dumb', () => {
@@ -22,5 +22,13 @@ describe('printable', () => {
     expect(printable('a\u009b31mb')).toBe('a\ufffd31mb');
     expect(printable('line\nbreak\ttab\u007f')).toBe('line\ufffdbreak\ufffdtab\ufffd');
     expect(printable('abc\u202egnp.exe')).toBe('abc\ufffdgnp.exe');
+  });
+});
+
+describe('printableText', () => {
+  it('keeps the line breaks of a text of several lines, and nothing else unprintable', () => {
+    expect(printableText('Koala Co\n  Write \x1b[2Jthe newsletter\n')).toBe(
+      'Koala Co\n  Write \ufffd[2Jthe newsletter\n',
+    );
   });
 });

@@ -34,3 +34,8 @@ const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 export function printable(text: string): string {
   return text.replace(UNPRINTABLE, '\ufffd');
 }
+
+/** `printable` line by line: a text of several lines (a status page, a preview) keeps its line breaks. */
+export function printableText(text: string): string {
+  return text.split('\n').map(printable).join('\n');
+}
