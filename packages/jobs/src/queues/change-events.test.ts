@@ -1,14 +1,13 @@
 import { within } from '@vahub/testkit';
 import { describe, expect, it } from 'vitest';
 import { queueTests } from '../test-support/queues.js';
-import { deleteKeys, uniqueQueuePrefix } from '../test-support/redis.js';
 import { finishJobs } from '../testing/finish-jobs.js';
 import { monitorRedis } from '../testing/monitor.js';
 import { CHANGE_EVENT_JOBS, enqueueChangeEvent, findEventJob } from './change-events.js';
 import { eventJobId } from './job-ids.js';
-import { JobQueues } from './queues.js';
+import type { JobQueues } from './queues.js';
 
-const { redis, cleanups, queuesFor } = queueTests();
+const { redis, queuesFor, queuesKeeping } = queueTests();
 
 const taskEvent = {
   id: 'evt-77',
@@ -21,17 +20,6 @@ const taskEvent = {
 
 const deliverTo = (queues: JobQueues, event = taskEvent, deliveryId = 'd-1', rememberMs?: number) =>
   enqueueChangeEvent({ queues, provider: 'tasks-vendor', deliveryId, event, rememberMs });
-
-/** Queues that keep the last `count` finished jobs' records: BullMQ removes the rest as jobs complete. */
-function queuesKeeping(name: string, count: number): JobQueues {
-  const prefix = uniqueQueuePrefix(name);
-  const queues = new JobQueues({ connection: redis, prefix, keepCompleted: { count } });
-  cleanups.push(async () => {
-    await queues.close();
-    await deleteKeys(redis, prefix);
-  });
-  return queues;
-}
 
 describe('enqueueChangeEvent', () => {
   it('makes one job of deliveries racing each other, and says which made it', async () => {

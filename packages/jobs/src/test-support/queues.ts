@@ -12,6 +12,8 @@ export interface QueueTests {
   /** Queues under a prefix of their own, closed and their keys deleted after the file's tests. */
   queuesFor(name: string): JobQueues;
   queuesFor<C extends Catalog>(name: string, catalog: C): JobQueues<C>;
+  /** As `queuesFor`, keeping the last `count` finished jobs' records (BullMQ removes the rest as jobs complete). */
+  queuesKeeping(name: string, count: number): JobQueues;
 }
 
 /** Call at the top of a test file: connects now, and cleans up after the file's tests. */
@@ -22,18 +24,23 @@ export function queueTests(): QueueTests {
     for (const cleanup of cleanups.reverse()) await cleanup();
     await redis.quit();
   });
+  /** Closed and their keys deleted after the file's tests. */
+  function kept<Q extends { prefix: string; close(): Promise<void> }>(queues: Q): Q {
+    cleanups.push(async () => {
+      await queues.close();
+      await deleteKeys(redis, queues.prefix);
+    });
+    return queues;
+  }
   function queuesFor(name: string): JobQueues;
   function queuesFor<C extends Catalog>(name: string, catalog: C): JobQueues<C>;
   function queuesFor(name: string, catalog?: Catalog): JobQueues<Catalog> | JobQueues {
     const prefix = uniqueQueuePrefix(name);
-    const queues = catalog
-      ? new JobQueues({ connection: redis, prefix, catalog })
-      : new JobQueues({ connection: redis, prefix });
-    cleanups.push(async () => {
-      await queues.close();
-      await deleteKeys(redis, prefix);
-    });
-    return queues;
+    return catalog
+      ? kept(new JobQueues({ connection: redis, prefix, catalog }))
+      : kept(new JobQueues({ connection: redis, prefix }));
   }
-  return { redis, cleanups, queuesFor };
+  const queuesKeeping = (name: string, count: number) =>
+    kept(new JobQueues({ connection: redis, prefix: uniqueQueuePrefix(name), keepCompleted: { count } }));
+  return { redis, cleanups, queuesFor, queuesKeeping };
 }
