@@ -1,12 +1,17 @@
-import type { Server } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger, WebhookReceiver } from '@vahub/core';
 import { assertRedisReady, type JobQueues, VahubMetrics } from '@vahub/jobs';
-import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import express, { type ErrorRequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 import { healthRoutes } from './health.js';
-import { noteOf } from './request-note.js';
-import { addWebhookRoutes } from './webhook-routes.js';
+import { noteOf, RequestNote } from './request-note.js';
+import { webhookRoutes } from './webhook-routes.js';
 
 export interface WebhookServerOptions {
   /** The receivers by connector id: the `:provider` of `/webhooks/:provider/:hook?`. */
@@ -30,7 +35,6 @@ export interface WebhookServerOptions {
 }
 
 export interface WebhookServer {
-  app: Express;
   metrics: VahubMetrics;
   /**
    * Check Redis (it must not evict keys), then listen. @returns the base URL, e.g.
@@ -52,13 +56,11 @@ export interface WebhookServer {
 export function createServer(options: WebhookServerOptions): WebhookServer {
   const metrics = options.metrics ?? new VahubMetrics();
   metrics.watchQueues(options.queues);
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('trust proxy', false);
-
-  app.use(observe(options.logger, metrics));
-  // The webhooks first: they are nearly all the traffic, and the health routes need not be walked for them.
-  addWebhookRoutes(app, {
+  // The webhooks are nearly all the traffic: they are served on Node's HTTP directly, and Express
+  // serves the rest (health, metrics, the 404s), each request with its note, log line and metric.
+  // Express's dispatch (a prototype swap of request and response, the router's layers) cost a
+  // webhook more CPU than verifying and enqueueing it (docs/PERFORMANCE.md, "Receiver, stop 25").
+  const webhooks = webhookRoutes({
     receivers: options.receivers,
     deps: {
       queues: options.queues,
@@ -67,20 +69,31 @@ export function createServer(options: WebhookServerOptions): WebhookServer {
     },
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
   });
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
   app.use(healthRoutes({ ...options, metrics }));
   app.use((_req, res) => {
     noteOf(res).outcome = 'not-found';
     res.status(404).json({ error: 'not found' });
   });
   app.use(lastResort(options.logger));
+  const record = observe(options.logger, metrics);
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const note = new RequestNote();
+    record(req, res, note);
+    if (webhooks(req, res, note)) return;
+    // Express keeps a response's locals: the note goes where `noteOf` finds it.
+    (res as ServerResponse & { locals: object }).locals = { note };
+    app(req, res);
+  };
 
   let server: Server | null = null;
   return {
-    app,
     metrics,
     async listen({ port, host = '0.0.0.0', checkRedis = true }) {
       if (checkRedis) await assertRedisReady(options.redis);
-      const listening = app.listen(port, host);
+      const listening = createHttpServer(handle).listen(port, host);
       await new Promise<void>((resolve, reject) => {
         listening.once('listening', resolve);
         listening.once('error', reject);
@@ -108,10 +121,12 @@ export function createServer(options: WebhookServerOptions): WebhookServer {
 }
 
 /** One log line and one metric per request: route, provider, status and outcome; never a body or a header. */
-function observe(logger: Logger, metrics: VahubMetrics): RequestHandler {
-  return (req, res, next) => {
+function observe(
+  logger: Logger,
+  metrics: VahubMetrics,
+): (req: IncomingMessage, res: ServerResponse, note: RequestNote) => void {
+  return (req, res, note) => {
     const started = performance.now();
-    const note = noteOf(res);
     res.on('finish', () => {
       const { route, provider } = note;
       const outcome = note.outcome ?? (res.statusCode < 400 ? 'ok' : 'error');
@@ -128,7 +143,6 @@ function observe(logger: Logger, metrics: VahubMetrics): RequestHandler {
       if (res.statusCode >= 500) logger.warn(fields, 'request');
       else logger.info(fields, 'request');
     });
-    next();
   };
 }
 

@@ -95,6 +95,15 @@ describe('webhook deliveries', () => {
     expect(outcomes.sort()).toEqual(['accepted', 'duplicate', 'duplicate', 'duplicate']);
   });
 
+  it("takes a delivery whatever the prefix's case, with a trailing slash or a query", async () => {
+    const { raw, signature } = signedDelivery(SECRET, delivery(31));
+    const headers = { 'content-type': 'application/json', 'x-test-signature': signature };
+    const res = await post('/WEBHOOKS/tasks/hook-1/?source=asana', { body: raw, headers });
+    expect(res.status).toBe(200);
+    const job = await findEventJob(r.queues, 'event.task', 'tasks', 'evt-31');
+    expect(job?.data).toMatchObject({ eventId: 'evt-31', resourceId: 'task-31', scope: 'hook-1' });
+  });
+
   it('takes a body-less ping on a route without a hook', async () => {
     const res = await post('/webhooks/calendar', {
       headers: { 'x-test-token': 'channel-token-1', 'x-test-message': '7' },
