@@ -22,7 +22,10 @@ import { stopProcess } from './support/service-bench.js';
  * per event identity (BullMQ's deduplication, in the add's script), metrics and one log line. Each server is its own process, started
  * with the same loader; this process only generates the load. Every delivery is a new event, so
  * nothing collapses. A bad signature is measured too: it must be rejected no slower than a good one is taken.
- * Targets: throughput ≥ 0.85× the bare route's, p99 ≤ 1.5×.
+ * Targets: throughput ≥ 0.85× the bare route's, p99 ≤ 1.5×. For information, a second bare route
+ * does the same work on Node's HTTP (bench/bare/receiver-http.ts), as vahub serves its webhooks:
+ * Express's dispatch costs more CPU per request than a webhook's own work, so the ratio to it says
+ * what vahub's work costs.
  */
 
 const CONCURRENCY = 50;
@@ -205,10 +208,13 @@ async function startProcess(name: string, args: string[], env: Record<string, st
   }
 }
 
-/** The bare baseline (bench/bare/receiver.ts): raw body, one HMAC (constant time), one BullMQ job. */
-async function startBare(prefix: string, dir: string): Promise<Server> {
+/**
+ * A bare baseline: raw body, one HMAC (constant time), one BullMQ job (bench/bare/receiver-work.ts),
+ * on an Express route (`receiver.ts`, the issue's baseline) or on Node's HTTP (`receiver-http.ts`).
+ */
+async function startBare(name: string, file: string, prefix: string, dir: string): Promise<Server> {
   const env = { REDIS_URL: testRedisUrl(), BARE_PREFIX: `{${prefix}}`, BARE_SECRET: KEY };
-  return startProcess('bare', [join(ROOT, 'bench/bare/receiver.ts')], env, dir);
+  return startProcess(name, [join(ROOT, 'bench/bare', file)], env, dir);
 }
 
 /** vahub's receiver as `vahub start --only webhooks` runs it: the real connectors' receivers, pino at info. */
@@ -255,8 +261,10 @@ export default async function run(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'vahub-bench-receiver-'));
   const servers: Server[] = [];
   try {
-    const bare = await startBare(`${prefix}-bare`, dir);
+    const bare = await startBare('bare', 'receiver.ts', `${prefix}-bare`, dir);
     servers.push(bare);
+    const http = await startBare('bare-http', 'receiver-http.ts', `${prefix}-http`, dir);
+    servers.push(http);
     const vahub = await startVahub(`${prefix}-vahub`, dir);
     servers.push(vahub);
     let n = 0;
@@ -264,22 +272,26 @@ export default async function run(): Promise<void> {
     // Good and bad deliveries interleaved: both kinds meet the same machine at the same moment.
     const mixed = (count: number) => Array.from({ length: count }, (_, i) => delivery(++n, i % 2 === 0));
     await load(bare, batch(WARMUP), redis);
+    await load(http, batch(WARMUP), redis);
     await load(vahub, batch(WARMUP), redis);
     const bareRuns: Figures[] = [];
+    const httpRuns: Figures[] = [];
     const vahubRuns: Figures[] = [];
     const badRuns: Figures[] = [];
     const mixedRuns: Figures[] = [];
     // Rounds alternate which goes first, so neither always runs on a warmer (or busier) machine.
     for (let round = 0; round < ROUNDS; round++) {
       const runBare = async () => bareRuns.push(await load(bare, batch(REQUESTS), redis));
+      const runHttp = async () => httpRuns.push(await load(http, batch(REQUESTS), redis));
       const runVahub = async () => vahubRuns.push(await load(vahub, batch(REQUESTS), redis));
-      if (round % 2 === 0) await runBare().then(runVahub);
-      else await runVahub().then(runBare);
+      if (round % 2 === 0) await runBare().then(runHttp).then(runVahub);
+      else await runVahub().then(runHttp).then(runBare);
       if (GOOD_ONLY) continue;
       badRuns.push(await load(vahub, batch(REQUESTS, false), redis));
       mixedRuns.push(await load(vahub, mixed(REQUESTS), redis));
     }
     const b = best(bareRuns);
+    const h = best(httpRuns);
     const v = best(vahubRuns);
     console.log(
       `signed webhooks, ${CONCURRENCY} connections, ${REQUESTS} requests per round, best of ${ROUNDS}:`,
@@ -289,7 +301,11 @@ export default async function run(): Promise<void> {
     console.log(
       `  throughput ${(v.rps / b.rps).toFixed(2)}× bare (target ≥ 0.85)   p99 ${(v.p99 / b.p99).toFixed(2)}× bare (target ≤ 1.5)   p50 ${(v.p50 / b.p50).toFixed(2)}× bare`,
     );
-    const [cb, cv] = [bareRuns, vahubRuns].map(cpuMedian) as [number, number];
+    const [cb, ch, cv] = [bareRuns, httpRuns, vahubRuns].map(cpuMedian) as [number, number, number];
+    console.log(`  bare node:http + HMAC + BullMQ add  ${fmt(h)}`);
+    console.log(
+      `  for information, vahub beside the node:http route (Express's dispatch left out of both): throughput ${(v.rps / h.rps).toFixed(2)}×, server CPU per request ${(cv / ch).toFixed(2)}× (median rounds ${ch.toFixed(0)} and ${cv.toFixed(0)} µs)`,
+    );
     // When the load generator needs about as much CPU per request as the server, it shares the limit.
     const clients = [...bareRuns, ...vahubRuns].map((r) => r.clientUs).sort((a, b) => a - b);
     const [rb, rv] = [bareRuns, vahubRuns].map((runs) =>
