@@ -71,6 +71,10 @@ describe('package boundaries', () => {
       'node:fs',
       'node:fs/promises',
       'node:http',
+      // The HTTP pipeline's transport (exchange.ts): TLS, the answer's stream, inflating it.
+      'node:https',
+      'node:stream',
+      'node:zlib',
       'node:net',
       'node:path',
       'node:url',

@@ -1,0 +1,120 @@
+import { createServer, type IncomingHttpHeaders, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConnectorError } from '../errors/errors.js';
+import { type ExchangeInput, exchange } from './exchange.js';
+
+const servers: Server[] = [];
+afterEach(async () => {
+  for (const s of servers.splice(0)) {
+    s.closeAllConnections();
+    await new Promise((r) => s.close(r));
+  }
+});
+
+/** A server on 127.0.0.1 that answers with `listener` and counts the sockets requests came on. */
+async function serve(listener: RequestListener) {
+  const sockets = new Set<Socket>();
+  const server = createServer((req, res) => {
+    sockets.add(req.socket);
+    listener(req, res);
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/x`), sockets };
+}
+
+const input = (url: URL, more: Partial<ExchangeInput> = {}): ExchangeInput => ({
+  provider: 'demo',
+  operation: 'read',
+  url,
+  method: 'GET',
+  headers: new Headers(),
+  body: undefined,
+  credentials: {},
+  timeoutMs: 2_000,
+  maxResponseBytes: 1024,
+  ...more,
+});
+
+describe('exchange, on Node’s HTTP client', () => {
+  it('inflates a compressed answer, and caps it by its inflated size', async () => {
+    let text = '{"ok":true}';
+    const api = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      res.end(gzipSync(text));
+    });
+    const answer = await exchange(input(api.url));
+    expect(answer).toMatchObject({ status: 200, text: '{"ok":true}' });
+    expect(answer.headers.get('content-encoding')).toBe('gzip');
+    text = JSON.stringify({ big: 'x'.repeat(5000) }); // ~60 bytes compressed, 5 KB inflated
+    const error = await exchange(input(api.url)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectorError);
+    expect(error).toMatchObject({ code: 'unexpected_response', retryable: false });
+  });
+
+  it('reads a connection cut in the middle of the body as a retryable failure, never a short answer', async () => {
+    const api = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+      res.write('{"items":[');
+      setImmediate(() => res.socket?.destroy());
+    });
+    const error = await exchange(input(api.url)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectorError);
+    expect(error).toMatchObject({ code: 'network', retryable: true });
+  });
+
+  it('keeps the connection: calls one after another to one origin share a socket', async () => {
+    const api = await serve((_req, res) => res.end('{}'));
+    for (let i = 0; i < 5; i++) expect((await exchange(input(api.url))).status).toBe(200);
+    expect(api.sockets.size).toBe(1);
+  });
+
+  it('sends what fetch sent by default unless the call says otherwise, and a body with its length', async () => {
+    const seen: IncomingHttpHeaders[] = [];
+    const bodies: string[] = [];
+    const api = await serve((req, res) => {
+      seen.push(req.headers);
+      let body = '';
+      req.on('data', (c: Buffer) => {
+        body += c.toString();
+      });
+      req.on('end', () => {
+        bodies.push(body);
+        res.end('{}');
+      });
+    });
+    await exchange(input(api.url));
+    await exchange(
+      input(api.url, {
+        method: 'POST',
+        headers: new Headers({ accept: 'application/json', 'content-type': 'application/json' }),
+        body: '{"name":"Zoë"}',
+        credentials: { Authorization: 'Bearer t' },
+      }),
+    );
+    expect(seen[0]).toMatchObject({
+      accept: '*/*',
+      'accept-encoding': 'gzip, deflate, br',
+      'user-agent': 'vahub',
+    });
+    expect(seen[1]).toMatchObject({
+      accept: 'application/json',
+      'content-type': 'application/json',
+      'content-length': String(Buffer.byteLength('{"name":"Zoë"}')),
+      authorization: 'Bearer t',
+    });
+    expect(bodies).toEqual(['', '{"name":"Zoë"}']);
+  });
+
+  it('names the network failure when nothing listens', async () => {
+    const api = await serve((_req, res) => res.end());
+    const closed = servers.pop();
+    closed?.close();
+    await new Promise((r) => closed?.once('close', r));
+    const error = await exchange(input(api.url)).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'network', retryable: true });
+    expect((error as Error).message).toContain('ECONNREFUSED');
+  });
+});
