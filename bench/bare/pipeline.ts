@@ -1,5 +1,6 @@
 // biome-ignore-all lint/suspicious/noUndeclaredEnvVars: a bench process's knobs, not build inputs
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { Agent, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Queue, Worker } from 'bullmq';
 import express from 'express';
@@ -11,7 +12,8 @@ import { Redis } from 'ioredis';
  * checks one HMAC and adds one BullMQ job per event; `worker` is a BullMQ worker that makes one
  * HTTP call per job (GET the task at the task app). Prints `{"msg":"bare ready","url":…}` when up.
  * Environment: REDIS_URL, BARE_PREFIX, BARE_SECRET (hex HMAC key), BARE_TARGET (task app base URL),
- * BARE_TOKEN (its bearer token).
+ * BARE_TOKEN (its bearer token); BARE_HTTP=node makes the worker's GET on Node's HTTP client, as vahub's
+ * calls go since stop 25, instead of `fetch` (the baseline's since the bench began).
  */
 const mode = process.argv[2] ?? 'both';
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
@@ -47,13 +49,26 @@ if (mode === 'receiver' || mode === 'both') {
     () => queue.close(),
   );
 }
+/** One GET on Node's HTTP client over a kept-alive connection, its body read whole. */
+const agent = new Agent({ keepAlive: true });
+const getOnNode = (url: string, headers: Record<string, string>) =>
+  new Promise<number>((resolve, reject) => {
+    request(url, { headers, agent }, (res) => {
+      res.on('error', reject);
+      res.on('end', () => resolve(res.statusCode ?? 0)).resume();
+    })
+      .on('error', reject)
+      .end();
+  });
+const onNode = process.env.BARE_HTTP === 'node';
 if (mode === 'worker' || mode === 'both') {
   const worker = new Worker(
     'bare.event',
     async (job) => {
-      const res = await fetch(`${target}/tasks/${job.data.gid}`, {
-        headers: { authorization: `Bearer ${token}` },
-      });
+      const url = `${target}/tasks/${job.data.gid}`;
+      const headers = { authorization: `Bearer ${token}` };
+      if (onNode) return { status: await getOnNode(url, headers) };
+      const res = await fetch(url, { headers });
       await res.arrayBuffer();
       return { status: res.status };
     },
