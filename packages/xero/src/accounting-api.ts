@@ -13,7 +13,7 @@ const { AxiosError, AxiosHeaders } = axios;
 export function pipelineAdapter(pipeline: Pick<HttpPipeline, 'fetch'>): AxiosAdapter {
   return async (config) => {
     const method = (config.method ?? 'get').toUpperCase();
-    // fetch refuses a body on GET and HEAD; xero-node adds `{}` to every request, Xero ignores it.
+    // xero-node adds `{}` to every request; a GET or HEAD goes without it, as fetch demands (Xero ignores it).
     const bodyless = method === 'GET' || method === 'HEAD';
     const headers = new Headers();
     for (const [name, value] of Object.entries(AxiosHeaders.from(config.headers).toJSON(true))) {
