@@ -25,6 +25,18 @@ async function serve(listener: RequestListener) {
   return { url: new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/x`), sockets };
 }
 
+/** Resolves when `socket` has closed; fails the test if it is still open after `ms`. */
+const closedWithin = (socket: Socket | undefined, ms = 2_000) =>
+  new Promise<void>((resolve, reject) => {
+    if (!socket) return reject(new Error('no socket'));
+    if (socket.destroyed) return resolve();
+    const bound = setTimeout(() => reject(new Error(`the socket is still open after ${ms} ms`)), ms);
+    socket.once('close', () => {
+      clearTimeout(bound);
+      resolve();
+    });
+  });
+
 const input = (url: URL, more: Partial<ExchangeInput> = {}): ExchangeInput => ({
   provider: 'demo',
   operation: 'read',
@@ -106,6 +118,53 @@ describe('exchange, on Node’s HTTP client', () => {
       authorization: 'Bearer t',
     });
     expect(bodies).toEqual(['', '{"name":"Zoë"}']);
+  });
+
+  it('cuts the body of a redirect it follows, so a body that never ends holds no connection', async () => {
+    let first: Socket | undefined;
+    const api = await serve((req, res) => {
+      if (req.url === '/ok') return res.end('{}');
+      first = req.socket;
+      res.writeHead(302, { location: '/ok', 'content-length': '1000000' });
+      res.write('x'); // …and never the rest
+    });
+    expect((await exchange(input(api.url))).status).toBe(200);
+    await closedWithin(first);
+  });
+
+  it('reads empty compressed answers (204, HEAD, a length of 0) and gzip without its trailer, as fetch did', async () => {
+    const full = gzipSync('{"items":[1,2,3]}');
+    const api = await serve((req, res) => {
+      if (req.url === '/204') res.writeHead(204, { 'content-encoding': 'gzip' });
+      else if (req.url === '/empty')
+        res.writeHead(200, { 'content-encoding': 'gzip', 'content-length': '0' });
+      else if (req.url === '/head') res.writeHead(200, { 'content-encoding': 'gzip' });
+      else res.writeHead(200, { 'content-encoding': 'gzip' }).write(full.subarray(0, full.length - 8));
+      res.end();
+    });
+    const at = (path: string, method = 'GET') => exchange(input(new URL(path, api.url), { method }));
+    expect(await at('/204', 'DELETE')).toMatchObject({ status: 204, text: '' });
+    expect(await at('/empty', 'POST')).toMatchObject({ status: 200, text: '' });
+    expect(await at('/head', 'HEAD')).toMatchObject({ status: 200, text: '' });
+    expect(await at('/no-trailer')).toMatchObject({ status: 200, text: '{"items":[1,2,3]}' });
+  });
+
+  it('fails on a corrupt compressed answer and closes its connection', async () => {
+    let socket: Socket | undefined;
+    const api = await serve((req, res) => {
+      socket = req.socket;
+      res.writeHead(200, { 'content-encoding': 'gzip' });
+      res.write(gzipSync('{}').subarray(0, 10));
+      // A deflate block of the reserved type 3, then more, and never an end.
+      res.write(Buffer.alloc(200_000, 0xff));
+    });
+    const slow = { maxResponseBytes: 1_000_000, timeoutMs: 60_000 };
+    const error = await exchange(input(api.url, slow)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectorError);
+    // The inflater's refusal, not the timeout.
+    expect(error).toMatchObject({ code: 'network' });
+    expect((error as Error).message).toContain('Z_DATA_ERROR');
+    await closedWithin(socket);
   });
 
   it('names the network failure when nothing listens', async () => {

@@ -1,7 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Readable } from 'node:stream';
-import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { constants, createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { ConnectorError } from '../errors/errors.js';
 import { redact } from '../errors/redact.js';
 
@@ -110,7 +110,7 @@ export async function exchange(input: ExchangeInput): Promise<Answer> {
       }
       let bytes: Uint8Array;
       try {
-        bytes = await readCapped(res, input);
+        bytes = await readCapped(res, method, input);
       } catch (err) {
         if (err instanceof ConnectorError) {
           timer.abort(err);
@@ -129,6 +129,10 @@ export async function exchange(input: ExchangeInput): Promise<Answer> {
     }
   } finally {
     clearTimeout(timeout);
+    // Whatever of this exchange is still open (a redirect's body still draining, an answer left
+    // half read after a failure) is cut now, not left holding its socket; a request that ended
+    // whole is past aborting, and its connection stays in the pool.
+    timer.abort(new Timeout());
   }
 }
 
@@ -162,29 +166,42 @@ function headersOf(res: IncomingMessage): Headers {
   return headers;
 }
 
-/** The body as sent, inflated when the server compressed it (as `fetch` did). */
-function decoded(res: IncomingMessage): Readable {
+/**
+ * The body as sent, inflated when the server compressed it, as `fetch` did: leniently (an answer
+ * without gzip's trailer is read, as browsers read it), and not at all when there is no body to
+ * inflate (HEAD, 204, 304, a length of 0), which an inflater would call a truncated stream.
+ */
+function decoded(res: IncomingMessage, method: string): Readable {
+  const status = res.statusCode ?? 0;
+  if (method === 'HEAD' || status === 204 || status === 304 || res.headers['content-length'] === '0')
+    return res;
   const encoding = (res.headers['content-encoding'] ?? '').trim().toLowerCase();
+  const lenient = { flush: constants.Z_SYNC_FLUSH, finishFlush: constants.Z_SYNC_FLUSH };
   const inflate =
     encoding === 'gzip' || encoding === 'x-gzip'
-      ? createGunzip()
+      ? createGunzip(lenient)
       : encoding === 'deflate'
-        ? createInflate()
+        ? createInflate(lenient)
         : encoding === 'br'
-          ? createBrotliDecompress()
+          ? createBrotliDecompress({
+              flush: constants.BROTLI_OPERATION_FLUSH,
+              finishFlush: constants.BROTLI_OPERATION_FLUSH,
+            })
           : null;
   if (!inflate) return res;
   res.on('error', (err) => inflate.destroy(err));
+  // A corrupt body: the connection goes with it (piping paused the answer; it would hold the socket).
+  inflate.on('error', () => res.destroy());
   return res.pipe(inflate);
 }
 
-function readCapped(res: IncomingMessage, input: ExchangeInput): Promise<Uint8Array> {
+function readCapped(res: IncomingMessage, method: string, input: ExchangeInput): Promise<Uint8Array> {
   const declared = Number(res.headers['content-length']);
   if (Number.isFinite(declared) && declared > input.maxResponseBytes) {
     res.destroy();
     return Promise.reject(tooLarge(input));
   }
-  const stream = decoded(res);
+  const stream = decoded(res, method);
   return new Promise((resolve, reject) => {
     const chunks: Uint8Array[] = [];
     let size = 0;
