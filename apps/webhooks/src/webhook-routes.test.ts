@@ -12,6 +12,16 @@ describe('webhookPath', () => {
     expect(webhookPath('/webhooks/xero/')).toEqual({ provider: 'xero', hook: undefined });
     expect(webhookPath('/webhooks/asana/h1/?x=1')).toEqual({ provider: 'asana', hook: 'h1' });
     expect(webhookPath('/WebHooks/xero?a=/b/c')).toEqual({ provider: 'xero', hook: undefined });
+    expect(webhookPath('/webhooks/xero#part')).toEqual({ provider: 'xero', hook: undefined });
+  });
+
+  it('reads a target in absolute form for its path, as HTTP/1.1 servers must', () => {
+    expect(webhookPath('http://vahub.example/webhooks/asana/h1?x=1')).toEqual({
+      provider: 'asana',
+      hook: 'h1',
+    });
+    expect(webhookPath('http://vahub.example/healthz')).toBeUndefined();
+    expect(webhookPath('*')).toBeUndefined();
   });
 
   it('is no webhook route for other paths, empty segments or more than two', () => {

@@ -13,11 +13,12 @@ type WebhookPath = { provider: string; hook: string | undefined } | 'bad-encodin
 
 /**
  * `/webhooks/:provider` or `/webhooks/:provider/:hook` (one trailing slash allowed, the prefix in
- * any case, the query ignored: as Express routes match), or `undefined` for any other path.
+ * any case, the query and a fragment ignored, a target in absolute form read for its path: as
+ * Express routes match), or `undefined` for any other path.
  */
 export function webhookPath(url: string): WebhookPath | undefined {
-  const query = url.indexOf('?');
-  const path = query === -1 ? url : url.slice(0, query);
+  const path = pathOf(url);
+  if (path === undefined) return undefined;
   if (path.length <= PREFIX.length || path.slice(0, PREFIX.length).toLowerCase() !== PREFIX) return undefined;
   const rest = path.endsWith('/') ? path.slice(PREFIX.length, -1) : path.slice(PREFIX.length);
   const slash = rest.indexOf('/');
@@ -32,6 +33,19 @@ export function webhookPath(url: string): WebhookPath | undefined {
   } catch {
     return 'bad-encoding';
   }
+}
+
+/** The request target's path, without query or fragment; an absolute-form target (`http://host/…`) gives its own. */
+function pathOf(url: string): string | undefined {
+  if (!url.startsWith('/')) {
+    try {
+      return new URL(url).pathname;
+    } catch {
+      return undefined;
+    }
+  }
+  const end = url.search(/[?#]/);
+  return end === -1 ? url : url.slice(0, end);
 }
 
 /**
@@ -77,11 +91,11 @@ export function webhookRoutes(options: {
         headers: flatHeaders(req),
         rawBody: Buffer.isBuffer(body) ? body : Buffer.alloc(0),
       };
-      takeDelivery({ provider, receiver, request, deps: options.deps }).then(
-        (result) => answer(res, note, result),
-        // takeDelivery answers every failure itself; this is the last resort against a bug in it.
-        (failure: unknown) => refuseBody(res, note, failure, options.deps.logger),
-      );
+      takeDelivery({ provider, receiver, request, deps: options.deps })
+        .then((result) => answer(res, note, result))
+        // takeDelivery answers every failure itself; this is the last resort against a bug in it or
+        // in the answer (a receiver's reply the response cannot write), never an unhandled rejection.
+        .catch((failure: unknown) => refuseBody(res, note, failure, options.deps.logger));
     });
     return true;
   };

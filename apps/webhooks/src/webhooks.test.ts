@@ -23,6 +23,15 @@ beforeAll(async () => {
     calendar: pingReceiver('channel-token-1'),
     broken: brokenReceiver,
     sloppy: sloppyReceiver,
+    // A reply the response cannot write (a body that is not text): a bug in a receiver.
+    unwritable: {
+      hooked: false,
+      receive: async () => ({
+        kind: 'handled',
+        reply: { status: 200, body: { not: 'text' } as unknown as string },
+        note: 'unwritable',
+      }),
+    },
     echo: {
       hooked: false,
       // Answers with the headers it was handed, as JSON.
@@ -267,6 +276,12 @@ describe('what the receiver refuses, it refuses with a 4xx and queues nothing', 
       r.logger.lines.some((l) => l.level === 'error' && l.message === 'the receiver failed on a delivery'),
     ).toBe(true);
     expect((await post('/webhooks/sloppy', { body: '' })).status).toBe(400);
+    expect((await fetch(`${r.url}/healthz`)).status).toBe(200);
+  });
+
+  it('400 when the reply cannot be written, and the process carries on', async () => {
+    expect((await post('/webhooks/unwritable', { body: '{}' })).status).toBe(400);
+    expect(r.logger.lines.some((l) => l.level === 'error' && l.message === 'request failed')).toBe(true);
     expect((await fetch(`${r.url}/healthz`)).status).toBe(200);
   });
 
