@@ -10,6 +10,7 @@ import { assertRedisReady, type JobQueues, VahubMetrics } from '@vahub/jobs';
 import express, { type ErrorRequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 import { healthRoutes } from './health.js';
+import { refuseFailure } from './reply.js';
 import { noteOf, RequestNote } from './request-note.js';
 import { webhookRoutes } from './webhook-routes.js';
 
@@ -146,27 +147,7 @@ function observe(
   };
 }
 
-/**
- * Whatever reached here failed while reading the request (a bad path encoding, a body over the
- * limit, a broken stream): the request's fault, so a 4xx, never a 5xx.
- */
+/** Whatever reached Express's error handler failed while the request was read: a 4xx, never a 5xx. */
 function lastResort(logger: Logger): ErrorRequestHandler {
-  return (err, _req, res, _next) => {
-    const status = Number(
-      (err as { status?: unknown }).status ?? (err as { statusCode?: unknown }).statusCode,
-    );
-    const type = (err as { type?: unknown }).type;
-    if (res.headersSent) return;
-    if (status >= 400 && status < 500) {
-      noteOf(res).outcome = type === 'entity.too.large' ? 'too-large' : 'bad-request';
-      res.status(status).json({ error: status === 413 ? 'body too large' : 'bad request' });
-      return;
-    }
-    logger.error(
-      { err: err instanceof Error ? `${err.name}: ${err.message}` : String(err) },
-      'request failed',
-    );
-    noteOf(res).outcome = 'bad-request';
-    res.status(400).json({ error: 'bad request' });
-  };
+  return (err, _req, res, _next) => refuseFailure(res, noteOf(res), err, logger);
 }

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { WebhookReceiver, WebhookRequest } from '@vahub/core';
 import express from 'express';
 import { type DeliveryDeps, type DeliveryResult, takeDelivery } from './deliveries.js';
-import { refuseUnread, replyJson } from './reply.js';
+import { refuseFailure, refuseUnread, replyJson } from './reply.js';
 import type { RequestNote } from './request-note.js';
 
 /** The path of the webhook routes; the provider, and the hook for providers with one hook per URL, follow it. */
@@ -84,7 +84,7 @@ export function webhookRoutes(options: {
     if (found === undefined) return true;
     const { provider, hook, receiver } = found;
     raw(req, res, (err?: unknown) => {
-      if (err !== undefined) return refuseBody(res, note, err, options.deps.logger);
+      if (err !== undefined) return refuseFailure(res, note, err, options.deps.logger);
       const body = (req as IncomingMessage & { body?: unknown }).body;
       const request: WebhookRequest = {
         hook,
@@ -95,7 +95,7 @@ export function webhookRoutes(options: {
         .then((result) => answer(res, note, result))
         // takeDelivery answers every failure itself; this is the last resort against a bug in it or
         // in the answer (a receiver's reply the response cannot write), never an unhandled rejection.
-        .catch((failure: unknown) => refuseBody(res, note, failure, options.deps.logger));
+        .catch((failure: unknown) => refuseFailure(res, note, failure, options.deps.logger));
     });
     return true;
   };
@@ -133,32 +133,6 @@ function admit(
     return refuseUnread(res, note, 404, 'unknown-hook', where);
   }
   return { provider, hook, receiver };
-}
-
-/**
- * The body could not be read (over the limit, an encoding that will not inflate, a broken stream):
- * the request's fault, so a 4xx, never a 5xx.
- */
-function refuseBody(
-  res: ServerResponse,
-  note: RequestNote,
-  err: unknown,
-  logger: DeliveryDeps['logger'],
-): void {
-  const status = Number((err as { status?: unknown }).status ?? (err as { statusCode?: unknown }).statusCode);
-  if (status >= 400 && status < 500) {
-    const tooLarge = (err as { type?: unknown }).type === 'entity.too.large';
-    refuseUnread(
-      res,
-      note,
-      status,
-      tooLarge ? 'too-large' : 'bad-request',
-      status === 413 ? 'body too large' : 'bad request',
-    );
-    return;
-  }
-  logger.error({ err: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }, 'request failed');
-  refuseUnread(res, note, 400, 'bad-request', 'bad request');
 }
 
 function answer(res: ServerResponse, note: RequestNote, result: DeliveryResult): void {

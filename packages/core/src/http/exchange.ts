@@ -112,11 +112,8 @@ export async function exchange(input: ExchangeInput): Promise<Answer> {
       try {
         bytes = await readCapped(res, method, input);
       } catch (err) {
-        if (err instanceof ConnectorError) {
-          timer.abort(err);
-          throw err;
-        }
-        throw failure(input, err, signal, timer.signal);
+        // The cap's own refusal as it is; the connection is cut on the way out (below).
+        throw err instanceof ConnectorError ? err : failure(input, err, signal, timer.signal);
       }
       return {
         method,
