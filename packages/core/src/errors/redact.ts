@@ -22,9 +22,9 @@ export const MAX_MESSAGE_LENGTH = 500;
 /** Remove secrets from `text` and bound its length. */
 export function redact(text: string, extraSecrets: readonly string[] = []): string {
   let out = text;
-  for (const secret of [...registered, ...extraSecrets]) {
-    if (secret && secret.length >= 6) out = out.split(secret).join('[redacted]');
-  }
+  for (const secrets of [registered, extraSecrets])
+    for (const secret of secrets)
+      if (secret && secret.length >= 6 && out.includes(secret)) out = out.split(secret).join('[redacted]');
   for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
   return out.length > MAX_MESSAGE_LENGTH ? `${out.slice(0, MAX_MESSAGE_LENGTH - 1)}…` : out;
 }

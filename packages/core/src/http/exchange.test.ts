@@ -167,6 +167,34 @@ describe('exchange, on Node’s HTTP client', () => {
     await closedWithin(socket);
   });
 
+  it("rethrows the caller's abort as its reason, before the answer or in its body, and closes the socket", async () => {
+    const sockets: Socket[] = [];
+    const lease = { lost: new AbortController(), early: new AbortController() };
+    const reason = {
+      lost: new Error('lease lost in the body'),
+      early: new Error('lease lost before the answer'),
+    };
+    const api = await serve((req, res) => {
+      sockets.push(req.socket);
+      if (req.url === '/early') return lease.early.abort(reason.early);
+      res.writeHead(200, { 'content-length': '100' });
+      res.write('{"items":['); // …and the rest never
+      setImmediate(() => lease.lost.abort(reason.lost));
+    });
+    const slow = { timeoutMs: 60_000 };
+    const early = exchange(input(new URL('/early', api.url), { ...slow, signal: lease.early.signal }));
+    await expect(early).rejects.toBe(reason.early);
+    const lost = exchange(input(api.url, { ...slow, signal: lease.lost.signal }));
+    await expect(lost).rejects.toBe(reason.lost);
+    expect(sockets).toHaveLength(2);
+    await Promise.all(sockets.map((s) => closedWithin(s)));
+    // Already aborted: no request at all.
+    await expect(exchange(input(api.url, { signal: lease.lost.signal }))).rejects.toBe(
+      lease.lost.signal.reason,
+    );
+    expect(sockets).toHaveLength(2);
+  });
+
   it('names the network failure when nothing listens', async () => {
     const api = await serve((_req, res) => res.end());
     const closed = servers.pop();
