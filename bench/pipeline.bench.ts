@@ -21,7 +21,7 @@ import { startPipelineWorld } from './support/pipeline-world.js';
  *    and from the ask to the block, less the window: the replan side alone, without the event job
  *    (which falls behind first when the machine is loaded).
  * vahub's runs are made with Asana's quota lifted (`quotaLifted`: the shared limiter's windows emptied
- * every 100 ms), so they measure the service's own work: with the quota on, 150 calls/min per token
+ * every 20 ms), so they measure the service's own work: with the quota on, 150 calls/min per token
  * bound the service at 2.5 new tasks/s whatever it does (a run of 300 jobs measured 3 jobs/s).
  * vahub runs as the docs recommend for a busy VA: the replans in a planner process of their own
  * (`--only planner` beside `--planner elsewhere`); `BENCH_PIPELINE_PLANNER=together` runs them in

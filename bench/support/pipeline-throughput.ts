@@ -3,7 +3,15 @@ import type { ServiceWorld } from '../../test/support/service-world.js';
 import { COUNT_ADDS, JOBS, PLANNER_IN_ROUNDS, PROCESSES, WARM_ROUNDS } from './pipeline-knobs.js';
 import type { Seen } from './pipeline-world.js';
 import { calendarCalls, replanCommands } from './round-watch.js';
-import { cpuMs, drained, type Hook, quotaLifted, taskEventRound, until } from './service-bench.js';
+import {
+  cpuMs,
+  drained,
+  type Hook,
+  limitedCalls,
+  quotaLifted,
+  taskEventRound,
+  until,
+} from './service-bench.js';
 
 // The pipeline bench's throughput part: `event.task` jobs added straight to the queue, against as many
 // bare jobs.
@@ -22,6 +30,9 @@ export async function throughput(
   const atStart = `${w.asana.state.tasks.size} tasks at the task app, ${mirrored.flat().length} in vahub's task mirror, ${w.google.events().length} events at the calendar`;
   const cpu = { bare: [] as number[], vahub: [] as number[], changed: [] as number[] };
   const asked = { vahub: [] as number[], changed: [] as number[] };
+  // Calls the limiter sent back during a round: each one's job waited out Asana's minute, so a round
+  // with any measured the quota, not the service (none expected: see `quotaLifted`).
+  const limited = { vahub: [] as number[], changed: [] as number[] };
   const besides = { vahub: [] as string[], changed: [] as string[] };
   const gids = [...seen.blockAt.keys()];
   const booked = gids.length > 0 ? gids : [...seen.firstRead.keys()];
@@ -84,6 +95,7 @@ export async function throughput(
       }
     }
     const seq = w.lastSeq();
+    const logsBefore = w.logs.length;
     const cpuBefore = cpuMs(vahubPid);
     const plannerBefore = plannerPid === undefined ? 0 : cpuMs(plannerPid);
     const rate = await taskEventRound(w, {
@@ -93,6 +105,7 @@ export async function throughput(
       scope: (i) => hooks[i % 2]!.projectId,
     });
     cpu[kind].push((cpuMs(vahubPid) - cpuBefore) / JOBS);
+    limited[kind].push(limitedCalls(w, logsBefore));
     if (plannerPid !== undefined) plannerCpu[kind].push(cpuMs(plannerPid) - plannerBefore);
     // Other jobs finished meanwhile (the replans' calendar changes come back as calendar events, taken
     // by the same worker process): part of the CPU above, not of the event.task jobs themselves.
@@ -121,6 +134,7 @@ export async function throughput(
   for (const kind of ['vahub', 'changed'] as const) {
     cpu[kind].length = 0;
     asked[kind].length = 0;
+    limited[kind].length = 0;
     besides[kind].length = 0;
     adds[kind].length = 0;
     plannerCpu[kind].length = 0;
@@ -167,6 +181,7 @@ export async function throughput(
       `    CPU per job (the worker process, least of 2): bare ${bc.toFixed(2)} ms, vahub ${vc.toFixed(2)} ms, ${(vc / bc).toFixed(2)}× bare (its inverse, ${(bc / vc).toFixed(2)}×, is the throughput ratio on a free core)`,
     );
     console.log(`    other jobs finished during each round: ${besides[kind].join('; ')}`);
+    console.log(`    vendor calls the limiter sent back during each round: ${limited[kind].join(', ')}`);
     if (counted) console.log(`    replan commands at Redis per round: ${adds[kind].join('; ')}`);
     if (plannerPid !== undefined)
       console.log(

@@ -283,7 +283,19 @@ export async function resetLimits(w: ServiceWorld): Promise<void> {
   await deleteKeys(w.redis, '{vahub}:limit:');
 }
 
-/** Run `work` with the limiter's windows emptied every 100 ms (Asana's quota lifted), see `resetLimits`. */
+/** The vendor calls sent back by the limiter (`rate_limited`) in the service's log lines from `from` on. */
+export function limitedCalls(w: ServiceWorld, from: number): number {
+  return w.logs.slice(from).filter((line) => line.includes('"code":"rate_limited"')).length;
+}
+
+/**
+ * How often `quotaLifted` empties the windows: 150 calls fit between two, 7,500 calls/s. Was 100 ms
+ * (1,500 calls/s), under a throughput round's pace with the limiter's reserves: now and then a call
+ * found the window full and its job waited out the rest of the minute (a round of 5 jobs/s).
+ */
+const LIFT_EVERY_MS = 20;
+
+/** Run `work` with the limiter's windows emptied every 20 ms (Asana's quota lifted), see `resetLimits`. */
 export async function quotaLifted<T>(w: ServiceWorld, work: () => Promise<T>): Promise<T> {
   let busy = false;
   const timer = setInterval(() => {
@@ -292,7 +304,7 @@ export async function quotaLifted<T>(w: ServiceWorld, work: () => Promise<T>): P
     void resetLimits(w).finally(() => {
       busy = false;
     });
-  }, 100);
+  }, LIFT_EVERY_MS);
   try {
     return await work();
   } finally {
