@@ -65,6 +65,24 @@ describe('TogglClient against the fake over HTTP', () => {
     ]);
   });
 
+  it('lists every project of a workspace, archived ones too, page by page (Toggl answers 200 at most)', async () => {
+    const wid = s.workspace.id;
+    const seeded = (await client.projects(String(wid))).length;
+    const archived = fake.addProject(wid, { name: 'Old retainer', active: false });
+    for (let i = 0; i < 420; i++) fake.addProject(wid, { name: `Project ${i}` });
+    const before = fake.requestsTo('GET', /\/projects$/).length;
+    const projects = await client.projects(String(wid));
+    expect(projects).toHaveLength(seeded + 421);
+    expect(new Set(projects.map((p) => p.id)).size).toBe(projects.length);
+    expect(projects.find((p) => p.id === String(archived.id))).toMatchObject({
+      name: 'Old retainer',
+      active: false,
+    });
+    const pages = fake.requestsTo('GET', /\/projects$/).slice(before);
+    expect(pages.map((r) => r.query.page)).toEqual(['1', '2', '3']);
+    expect(pages.every((r) => r.query.per_page === '200' && r.query.active === 'both')).toBe(true);
+  });
+
   it('lists time entries of a range, recognising a running one by its negative duration', async () => {
     const wid = s.workspace.id;
     const done = fake.seedEntries([

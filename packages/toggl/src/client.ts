@@ -59,6 +59,11 @@ function assertIds(ids: readonly string[], operation: string): void {
   }
 }
 
+/** Toggl's largest page of projects. */
+const PROJECTS_PER_PAGE = 200;
+/** At most 10,000 projects a workspace: far past any VA's, and a bound should a server page forever. */
+const MAX_PROJECT_PAGES = 50;
+
 /** A small typed client for Toggl Track API v9, Reports API v3 and Webhooks API v1. */
 export class TogglClient {
   readonly subscriptions: TogglSubscriptions;
@@ -107,15 +112,28 @@ export class TogglClient {
     return (res.data ?? []).map(mapCustomer);
   }
 
+  /**
+   * Every project of a workspace, archived ones too (an entry on a project archived since is still
+   * billed, under its name), page by page: Toggl answers at most 200 a page (151 unless asked).
+   */
   async projects(workspaceId: string): Promise<TogglProject[]> {
-    const res = await this.http.request({
-      api: 'api',
-      method: 'GET',
-      path: `${ws(workspaceId)}/projects`,
-      operation: 'listProjects',
-      schema: z.array(projectSchema).nullable(),
-    });
-    return (res.data ?? []).map(mapProject);
+    const byId = new Map<string, TogglProject>();
+    for (let page = 1; page <= MAX_PROJECT_PAGES; page++) {
+      const res = await this.http.request({
+        api: 'api',
+        method: 'GET',
+        path: `${ws(workspaceId)}/projects`,
+        query: { active: 'both', page, per_page: PROJECTS_PER_PAGE },
+        operation: 'listProjects',
+        schema: z.array(projectSchema).nullable(),
+      });
+      const listed = (res.data ?? []).map(mapProject);
+      const known = byId.size;
+      for (const project of listed) byId.set(project.id, project);
+      // A short page is the last; so is one that brought nothing new (a server that ignores `page`).
+      if (listed.length < PROJECTS_PER_PAGE || byId.size === known) break;
+    }
+    return [...byId.values()];
   }
 
   async tasks(workspaceId: string, projectId: string): Promise<TogglTask[]> {

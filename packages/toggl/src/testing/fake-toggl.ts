@@ -244,14 +244,20 @@ export class FakeToggl implements VendorFake {
     route(
       'GET',
       `${API}/workspaces/:wid/projects`,
-      withWs((_r, wid) => ({
-        status: 200,
-        json: this.inWorkspace(this.store.projects, wid, 'workspace_id').map((p) => ({
-          ...p,
-          wid: p.workspace_id,
-          cid: p.client_id,
-        })),
-      })),
+      withWs((req, wid) => {
+        const page = listPage(req.query);
+        if (typeof page === 'string') return text(400, page);
+        const active = req.query.get('active') ?? 'true';
+        const projects = this.inWorkspace(this.store.projects, wid, 'workspace_id')
+          .filter((p) => active === 'both' || p.active === (active === 'true'))
+          .sort((a, b) => a.id - b.id);
+        return {
+          status: 200,
+          json: projects
+            .slice((page.page - 1) * page.perPage, page.page * page.perPage)
+            .map((p) => ({ ...p, wid: p.workspace_id, cid: p.client_id })),
+        };
+      }),
     );
     route(
       'GET',
@@ -328,4 +334,17 @@ export class FakeToggl implements VendorFake {
       }),
     );
   }
+}
+
+/**
+ * A v9 listing's page as Toggl's documentation gives it for projects: `page` from 1, `per_page` 151
+ * unless asked, never over 200. Which projects come without `active` it does not say: the fake gives
+ * the active ones only (the narrower reading), so a client that needs archived ones must ask `both`.
+ */
+function listPage(query: URLSearchParams): { page: number; perPage: number } | string {
+  const page = Number(query.get('page') ?? 1);
+  const perPage = Number(query.get('per_page') ?? 151);
+  if (!Number.isInteger(page) || page < 1) return 'page must be a positive integer';
+  if (!Number.isInteger(perPage) || perPage < 1 || perPage > 200) return 'per_page cannot exceed 200';
+  return { page, perPage };
 }
