@@ -195,6 +195,31 @@ describe('exchange, on Node’s HTTP client', () => {
     expect(sockets).toHaveLength(2);
   });
 
+  it("cuts every exchange of one caller's signal with one listener on it, however many run at once", async () => {
+    const api = await serve((_req, res) => {
+      res.writeHead(200, { 'content-length': '100' });
+      res.write('{'); // …and the rest never
+    });
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      const job = new AbortController();
+      const reason = new Error('shutting down');
+      const calls = Array.from({ length: 12 }, () =>
+        exchange(input(api.url, { timeoutMs: 60_000, signal: job.signal })).catch((e: unknown) => e),
+      );
+      await new Promise((resolve) => setImmediate(resolve));
+      job.abort(reason);
+      expect(await Promise.all(calls)).toEqual(Array.from({ length: 12 }, () => reason));
+      // Node's leak warning comes on a later tick, if at all.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.map((w) => w.name)).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('names the network failure when nothing listens', async () => {
     const api = await serve((_req, res) => res.end());
     const closed = servers.pop();

@@ -69,14 +69,13 @@ class Cut {
   by: 'timeout' | 'signal' | null = null;
   private readonly requests: ClientRequest[] = [];
   private readonly timer: NodeJS.Timeout;
-  private readonly onAbort = () => this.cut('signal');
 
   constructor(
     timeoutMs: number,
     private readonly signal: AbortSignal | undefined,
   ) {
     this.timer = setTimeout(() => this.cut('timeout'), timeoutMs);
-    signal?.addEventListener('abort', this.onAbort);
+    if (signal) watching(signal).add(this);
   }
 
   /** A request of the exchange: cut at once if the exchange already is. */
@@ -98,9 +97,32 @@ class Cut {
    */
   close(): void {
     clearTimeout(this.timer);
-    this.signal?.removeEventListener('abort', this.onAbort);
+    if (this.signal) watching(this.signal).delete(this);
     for (const request of this.requests) request.destroy();
   }
+}
+
+/**
+ * The exchanges a caller's signal would cut. One listener per signal, not one per exchange: a job's
+ * signal may be handed to many calls at once, and past ten listeners Node warns of a leak.
+ */
+const watchers = new WeakMap<AbortSignal, Set<Cut>>();
+
+function watching(signal: AbortSignal): Set<Cut> {
+  let cuts = watchers.get(signal);
+  if (!cuts) {
+    const set = new Set<Cut>();
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const cut of set) cut.cut('signal');
+      },
+      { once: true },
+    );
+    watchers.set(signal, set);
+    cuts = set;
+  }
+  return cuts;
 }
 
 /** What a cut request is destroyed with: made once, `failure` says what it was from `Cut.by`. */
