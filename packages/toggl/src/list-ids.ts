@@ -3,7 +3,7 @@ import type { TogglClient } from './client.js';
 
 /**
  * `vahub ids toggl`: the token's workspaces, and each one's active clients and projects (with the
- * client each project belongs to). Three calls per workspace, one for the workspaces.
+ * client each project belongs to). Three calls per workspace (one more per 200 projects past the first 200), one for the workspaces.
  */
 export async function listTogglIds(client: TogglClient): Promise<IdTable[]> {
   const workspaces = await client.workspaces();

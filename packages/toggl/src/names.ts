@@ -28,8 +28,11 @@ export class TogglNames {
     if (input.perTask) {
       const ownIds = new Set(input.section.projectIds.map(String));
       const togglClient = input.section.clientId === undefined ? null : String(input.section.clientId);
+      // Active projects only: each list is one of Toggl's few hourly requests, and an archived project
+      // (listed for its name) would cost one more at every invoice for tasks no one tracks any more.
       const own = listed.filter(
         (p) =>
+          p.active &&
           (p.workspaceId === null || p.workspaceId === wid) &&
           (ownIds.has(p.id) || (togglClient !== null && p.clientId === togglClient)),
       );

@@ -148,16 +148,23 @@ describe('TogglTimeSource', () => {
   });
 
   it('names the projects of the workspace and, for a client billed per task, its tasks, reading each list once', async () => {
+    // Archived: named (an entry on it is still billed), but its tasks cost no request.
+    const retired = fake.addProject(wid, {
+      client_id: s.koala.id,
+      name: 'Koala 2025 retainer',
+      active: false,
+    });
     const koala = await source.names('koala-co');
     expect(koala.projects).toMatchObject({
       [String(s.koalaSite.id)]: 'Koala website',
       [String(s.wombatApp.id)]: 'Wombat app',
+      [String(retired.id)]: 'Koala 2025 retainer',
     });
     expect(koala.tasks).toEqual({ [String(s.koalaSiteTask.id)]: 'Landing page copy' });
     const admin = await source.names('koala-admin');
     expect(admin.projects).toEqual(koala.projects);
     expect(admin.tasks).toEqual({});
-    // One projects list for the workspace and one tasks list per Koala project, shared by both clients.
+    // One projects list for the workspace and one tasks list per active Koala project, shared by both clients.
     expect(fake.requestsTo('GET', `/api/v9/workspaces/${wid}/projects`)).toHaveLength(1);
     expect(fake.requestsTo('GET', /\/projects\/\d+\/tasks$/)).toHaveLength(2);
   });

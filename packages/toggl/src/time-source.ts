@@ -174,7 +174,7 @@ export class TogglTimeSource implements TimeSource {
   /**
    * Project names of the client's workspace and, for a client billed per task or when
    * `options.tasks` asks (a report of hours per task), the task names of its projects: one more
-   * request per project. Reused for a few minutes: each list costs one of Toggl's few hourly requests.
+   * request per active project. Reused for a few minutes: each list costs one of Toggl's few hourly requests.
    */
   names(clientId: string, options: { tasks?: boolean } = {}): Promise<NameLookup> {
     const { client, section } = this.sectionOf(clientId, 'names');
