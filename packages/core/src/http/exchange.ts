@@ -97,7 +97,7 @@ class Cut {
    */
   close(): void {
     clearTimeout(this.timer);
-    if (this.signal) watching(this.signal).delete(this);
+    if (this.signal) watchers.get(this.signal)?.delete(this);
     for (const request of this.requests) request.destroy();
   }
 }
